@@ -1,0 +1,31 @@
+import type { CanonConfig } from "./config.js";
+import { type Diagnostic, sortDiagnostics } from "./diagnostics.js";
+import { lintCatalog, lintFiles } from "./lint.js";
+import { buildModel } from "./loader.js";
+import { checkShape } from "./meta-schema.js";
+import type { Model } from "./model.js";
+import { readSchemaFolder, type SchemaFile } from "./schema-files.js";
+
+export interface Catalog {
+  readonly files: readonly SchemaFile[];
+  readonly model: Model;
+  /** Every problem found, sorted; the catalog is usable only when this is empty. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** read -> meta-schema -> model -> lint: everything `canon lint` reports, all at once. */
+export function loadCatalog(config: CanonConfig, cwd: string): Catalog {
+  const read = readSchemaFolder(config.schemas, cwd);
+  const diagnostics: Diagnostic[] = [...read.diagnostics];
+  const wellFormed: SchemaFile[] = [];
+  for (const file of read.files) {
+    const problems = checkShape(file);
+    diagnostics.push(...problems);
+    if (problems.length === 0) wellFormed.push(file);
+  }
+  const built = buildModel(wellFormed, config);
+  diagnostics.push(...built.diagnostics);
+  // Model rules assume every reference resolved; with load errors only the per-file rules run.
+  diagnostics.push(...(built.diagnostics.length === 0 ? lintCatalog(wellFormed, built.model, config) : lintFiles(wellFormed, config)));
+  return { files: wellFormed, model: built.model, diagnostics: sortDiagnostics(diagnostics) };
+}

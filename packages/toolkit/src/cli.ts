@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { loadCatalog } from "./catalog.js";
+import { loadConfig } from "./config.js";
+import { CanonError, type Diagnostic, ExitCode, formatReport } from "./diagnostics.js";
+import { generate } from "./generate.js";
+
+const USAGE = `canon: eventcanon's command line
+
+usage: canon <command> [options]
+
+commands:
+  generate   lint the schemas, then write TypeScript, Avro and Python for every event
+  lint       check the schemas against the meta-schema and the project's rules
+
+Run 'canon <command> --help' for a command's options.
+Exit codes: 0 ok, 1 the schemas have errors, 2 usage error, 3 file system error.`;
+
+const COMMON_OPTIONS = `  --schemas DIR    folder holding events/ and types/ (default: from eventcanon.config.json, else ./schemas)
+  --config FILE    config file (default: ./eventcanon.config.json when present)
+  --format FORMAT  text (default) or json
+  -h, --help       show this help`;
+
+const HELP: Record<string, string> = {
+  generate: `usage: canon generate [options]
+
+Lints every schema, then renders all targets in memory and replaces each output folder atomically.
+Nothing is written when any schema has an error. A second run with the same input changes nothing.
+
+options:
+  --out DIR        write all targets under DIR/typescript, DIR/avro, DIR/python
+                   (default: the folders named in eventcanon.config.json)
+${COMMON_OPTIONS}`,
+  lint: `usage: canon lint [options]
+
+Reports every problem at once, sorted by file and position, with a summary line.
+
+options:
+${COMMON_OPTIONS}`,
+};
+
+type Format = "text" | "json";
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "-h" || command === "--help" || command === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  if (!(command in HELP)) {
+    process.stderr.write(`canon: unknown command "${command}"\n\n${USAGE}\n`);
+    return ExitCode.usage;
+  }
+  let values: { schemas?: string | undefined; config?: string | undefined; out?: string | undefined; format?: string | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        schemas: { type: "string" },
+        config: { type: "string" },
+        format: { type: "string" },
+        help: { type: "boolean", short: "h" },
+        out: { type: "string" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    process.stderr.write(`canon ${command}: ${(error as Error).message}\n\n${HELP[command]}\n`);
+    return ExitCode.usage;
+  }
+  if (values.out !== undefined && command !== "generate") {
+    process.stderr.write(`canon ${command}: --out is an option of generate only\n`);
+    return ExitCode.usage;
+  }
+  if (values.help) {
+    process.stdout.write(`${HELP[command]}\n`);
+    return ExitCode.ok;
+  }
+  const format = (values.format ?? "text") as Format;
+  if (format !== "text" && format !== "json") {
+    process.stderr.write(`canon ${command}: --format must be text or json\n`);
+    return ExitCode.usage;
+  }
+  const cwd = process.cwd();
+  const config = loadConfig(cwd, {
+    ...(values.config === undefined ? {} : { config: values.config }),
+    ...(values.schemas === undefined ? {} : { schemas: values.schemas }),
+    ...(values.out === undefined ? {} : { out: values.out }),
+  });
+  const catalog = loadCatalog(config, cwd);
+  if (catalog.diagnostics.length > 0) return report(format, catalog.diagnostics, ExitCode.invalidSchemas);
+  const summary = `${catalog.model.events.length} events, ${catalog.model.types.size - catalog.model.events.length} other named types`;
+  if (command === "lint") {
+    if (format === "json") process.stdout.write(`${JSON.stringify({ ok: true, errors: [], summary }, null, 2)}\n`);
+    else process.stdout.write(`canon lint: no problems (${summary})\n`);
+    return ExitCode.ok;
+  }
+  const results = await generate(catalog, config);
+  if (format === "json") {
+    process.stdout.write(`${JSON.stringify({ ok: true, errors: [], summary, targets: results }, null, 2)}\n`);
+  } else {
+    for (const r of results) {
+      process.stdout.write(`${r.target.padEnd(10)} ${r.files} files -> ${r.folder} (${r.changed ? "updated" : "unchanged"})\n`);
+    }
+  }
+  return ExitCode.ok;
+}
+
+function report(format: Format, diagnostics: readonly Diagnostic[], code: number): number {
+  if (format === "json") process.stdout.write(`${JSON.stringify({ ok: false, errors: diagnostics }, null, 2)}\n`);
+  else process.stderr.write(`${formatReport(diagnostics)}\n`);
+  return code;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CanonError) {
+      process.stderr.write(`${formatReport(error.diagnostics)}\n`);
+      process.exitCode = error.exitCode;
+    } else if (isFileSystemError(error)) {
+      process.stderr.write(`canon: ${error.message}\nCheck that the path exists and is writable.\n`);
+      process.exitCode = ExitCode.io;
+    } else {
+      process.stderr.write(`canon: internal error, please report it with this trace:\n${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);
+
+function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string" && "syscall" in error;
+}

@@ -1,0 +1,92 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { CanonError, ExitCode } from "./diagnostics.js";
+import { createAjv } from "./ajv.js";
+import { diagnosticAt, parseJsonSource } from "./json-source.js";
+
+const CONFIG_SCHEMA_URL = new URL("../meta-schema/config.schema.json", import.meta.url);
+
+export const CONFIG_FILE = "eventcanon.config.json";
+
+export type Target = "typescript" | "avro" | "python";
+export const TARGETS: readonly Target[] = ["typescript", "avro", "python"];
+
+export interface CanonConfig {
+  /** Absolute folder holding `events/` and `types/`. */
+  readonly schemas: string;
+  /** Event types must start with this dotted prefix (e.g. `org.openedx`); empty allows any. */
+  readonly eventTypePrefix: string;
+  /** Event types allowed to break the naming rule, each with the reason it is kept. */
+  readonly legacyEventTypes: ReadonlyMap<string, string>;
+  /** Name of every event's top-level Avro record; absent: the event's type name. */
+  readonly avroEventRecordName?: string;
+  /** Absolute output folder per target; each is owned entirely by the generator. */
+  readonly outputs: Readonly<Record<Target, string>>;
+}
+
+export interface ConfigOverrides {
+  readonly config?: string;
+  readonly schemas?: string;
+  readonly out?: string;
+}
+
+interface ConfigFile {
+  schemas?: string;
+  eventTypePrefix?: string;
+  legacyEventTypes?: Record<string, string>;
+  avro?: { eventRecordName?: string };
+  outputs?: Partial<Record<Target, string>>;
+}
+
+/**
+ * Reads `eventcanon.config.json` (from `--config`, else the working directory) and applies the
+ * command-line overrides. Without a config file the defaults make any `schemas/` folder work.
+ */
+export function loadConfig(cwd: string, overrides: ConfigOverrides = {}): CanonConfig {
+  const configPath = overrides.config ? path.resolve(cwd, overrides.config) : path.join(cwd, CONFIG_FILE);
+  let file: ConfigFile = {};
+  let base = cwd;
+  if (overrides.config !== undefined || existsSync(configPath)) {
+    file = readConfigFile(configPath, path.relative(cwd, configPath) || CONFIG_FILE);
+    base = path.dirname(configPath);
+  }
+  const outputs = {} as Record<Target, string>;
+  for (const target of TARGETS) {
+    outputs[target] =
+      overrides.out !== undefined
+        ? path.resolve(cwd, overrides.out, target)
+        : path.resolve(base, file.outputs?.[target] ?? path.join("generated", target));
+  }
+  return {
+    schemas: overrides.schemas !== undefined ? path.resolve(cwd, overrides.schemas) : path.resolve(base, file.schemas ?? "schemas"),
+    eventTypePrefix: file.eventTypePrefix ?? "",
+    legacyEventTypes: new Map(Object.entries(file.legacyEventTypes ?? {})),
+    ...(file.avro?.eventRecordName === undefined ? {} : { avroEventRecordName: file.avro.eventRecordName }),
+    outputs,
+  };
+}
+
+function readConfigFile(absolute: string, shown: string): ConfigFile {
+  let text: string;
+  try {
+    text = readFileSync(absolute, "utf8");
+  } catch (error) {
+    throw new CanonError(
+      [{ code: "config-unreadable", file: shown, pointer: "", message: `cannot read config: ${(error as Error).message}` }],
+      ExitCode.usage,
+    );
+  }
+  const { source, diagnostics } = parseJsonSource(shown, text);
+  if (diagnostics.length > 0) throw new CanonError(diagnostics, ExitCode.usage);
+  const validate = createAjv().compile(JSON.parse(readFileSync(CONFIG_SCHEMA_URL, "utf8")) as object);
+  if (!validate(source.value)) {
+    const problems = (validate.errors ?? []).map((error) => {
+      const extra = (error.params as { additionalProperty?: string }).additionalProperty;
+      const pointer = extra === undefined ? error.instancePath : `${error.instancePath}/${extra}`;
+      const message = extra === undefined ? `${pointer || "config"} ${error.message ?? "is invalid"}` : `unknown config key "${extra}"`;
+      return diagnosticAt(source, pointer, "config-invalid", message, "see packages/toolkit/meta-schema/config.schema.json");
+    });
+    throw new CanonError(problems, ExitCode.usage);
+  }
+  return source.value as ConfigFile;
+}

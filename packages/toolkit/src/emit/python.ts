@@ -1,0 +1,333 @@
+import { readFileSync } from "node:fs";
+import { FetchingJSONSchemaStore, InputData, JSONSchemaInput, quicktype } from "quicktype-core";
+import {
+  type EnumType,
+  type Field,
+  type Model,
+  type NamedType,
+  type RecordType,
+  SHARED_MODULE,
+  type TypeNode,
+  directDependencies,
+  namedType,
+} from "../model.js";
+import { pythonFieldName } from "../naming.js";
+import { type Emitter, type OutputFiles, generatedNotice } from "./emitter.js";
+import { recordSchema, schemaOfType } from "./schema-view.js";
+
+const RUNTIME_URL = new URL("../../templates/python/_runtime.py", import.meta.url);
+
+/** What quicktype's python renderer gave for each class, under placeholder names. */
+interface QuicktypeClasses {
+  /** Placeholder field name -> Python annotation, per placeholder class name. */
+  readonly annotations: Map<string, Map<string, string>>;
+  /** Enum value -> member name, per placeholder class name. */
+  readonly members: Map<string, Map<string, string>>;
+}
+
+/**
+ * quicktype renders the dataclass fields' annotations and the enum members. Its output is wrong for
+ * us in four ways, each fixed here: it sorts fields (we need schema order: Avro encodes in that
+ * order), renames fields and classes (`class` -> `user_data_class`; `$defs` keys ignored), emits
+ * `assert`-based converters that need `dateutil`, and is not `mypy --strict` clean. So it is given
+ * placeholder names whose sorted order is the schema order, and everything but its annotations and
+ * enum member names is rendered from the model.
+ */
+async function runQuicktype(model: Model, placeholder: Map<string, string>): Promise<QuicktypeClasses> {
+  const ref = (named: NamedType): Record<string, unknown> =>
+    named.kind === "alias" ? schemaOfType(model, named.target, ref) : { $ref: `#/$defs/${placeholder.get(named.name)}` };
+  const defs: Record<string, unknown> = {};
+  const roots: Record<string, unknown> = {};
+  for (const type of model.types.values()) {
+    const id = placeholder.get(type.name);
+    if (id === undefined) continue;
+    defs[id] =
+      type.kind === "enum"
+        ? { title: id, type: "string", enum: [...type.symbols] }
+        : {
+            title: id,
+            ...recordSchema(model, type as RecordType, ref, (_f, i) => fieldPlaceholder(i), false),
+            // All required: the annotation must say only whether null is allowed; defaults come from the model.
+            required: (type as RecordType).fields.map((_f, i) => fieldPlaceholder(i)),
+          };
+    roots[`ec_root_${id.toLowerCase()}`] = { $ref: `#/$defs/${id}` };
+  }
+  const schema = { title: "EcRoot", type: "object", properties: roots, required: Object.keys(roots), additionalProperties: false, $defs: defs };
+  const input = new JSONSchemaInput(new FetchingJSONSchemaStore());
+  await input.addSource({ name: "EcRoot", schema: JSON.stringify(schema) });
+  const inputData = new InputData();
+  inputData.addInput(input);
+  const result = await quicktype({
+    inputData,
+    lang: "python",
+    combineClasses: false,
+    inferEnums: false,
+    inferMaps: false,
+    rendererOptions: { "python-version": "3.7", "just-types": "true" },
+  });
+  return parseQuicktypeOutput(result.lines);
+}
+
+function fieldPlaceholder(index: number): string {
+  return `ec_f${String(index).padStart(4, "0")}`;
+}
+
+function parseQuicktypeOutput(lines: readonly string[]): QuicktypeClasses {
+  const annotations = new Map<string, Map<string, string>>();
+  const members = new Map<string, Map<string, string>>();
+  let current: { name: string; enum: boolean } | undefined;
+  for (const line of lines) {
+    const header = /^class (\w+)(\(Enum\))?:$/.exec(line);
+    if (header?.[1] !== undefined) {
+      current = { name: header[1], enum: header[2] !== undefined };
+      (current.enum ? members : annotations).set(current.name, new Map());
+      continue;
+    }
+    if (current === undefined || !line.startsWith("    ")) continue;
+    if (current.enum) {
+      const member = /^ {4}(\w+) = (".*")$/.exec(line);
+      if (member?.[1] !== undefined && member[2] !== undefined) members.get(current.name)?.set(JSON.parse(member[2]) as string, member[1]);
+    } else {
+      const field = /^ {4}(ec_f\d+): (.+?)(?: = .*)?$/.exec(line);
+      if (field?.[1] !== undefined && field[2] !== undefined) annotations.get(current.name)?.set(field[1], field[2]);
+    }
+  }
+  return { annotations, members };
+}
+
+/** Emits one module per domain plus `shared`, a runtime module, `__init__.py` and `py.typed`. */
+export const pythonEmitter: Emitter = {
+  target: "python",
+  async emit(model) {
+    const classes = [...model.types.values()].filter((t): t is RecordType | EnumType => t.kind !== "alias");
+    const placeholder = new Map(classes.map((t, i) => [t.name, `EcT${String(i).padStart(4, "0")}`]));
+    const quicktypeOut = await runQuicktype(model, placeholder);
+    const realName = new Map([...placeholder].map(([name, id]) => [id, name]));
+    const rename = (annotation: string) => annotation.replace(/\bEcT\d{4}\b/g, (id) => realName.get(id) ?? id);
+
+    const renderer = new ModuleRenderer(model, (type, field, index) => {
+      const id = placeholder.get(type.name) ?? "";
+      const annotation = quicktypeOut.annotations.get(id)?.get(fieldPlaceholder(index));
+      if (annotation === undefined) throw new Error(`quicktype gave no annotation for ${type.name}.${field.name}`);
+      return rename(annotation);
+    }, (type, symbol) => quicktypeOut.members.get(placeholder.get(type.name) ?? "")?.get(symbol) ?? symbol.toUpperCase());
+
+    const files: OutputFiles = new Map();
+    const modules = [...new Set(classes.map((t) => t.module))].sort();
+    for (const module of modules) files.set(`${module}.py`, renderer.module(module, classes.filter((t) => t.module === module)));
+    files.set("_runtime.py", `${generatedNotice("#")}\n${readFileSync(RUNTIME_URL, "utf8")}`);
+    files.set("__init__.py", initModule(model));
+    files.set("py.typed", "");
+    return files;
+  },
+};
+
+class ModuleRenderer {
+  private readonly used = new Set<string>();
+
+  constructor(
+    private readonly model: Model,
+    private readonly annotationOf: (type: RecordType, field: Field, index: number) => string,
+    private readonly memberOf: (type: EnumType, symbol: string) => string,
+  ) {}
+
+  module(module: string, types: (RecordType | EnumType)[]): string {
+    this.used.clear();
+    const body = definitionOrder(this.model, types)
+      .map((t) => (t.kind === "enum" ? this.enumClass(t) : this.dataclass(t)))
+      .join("\n\n");
+    const title = module === SHARED_MODULE ? "Data types shared by several events." : `Events of the ${module} domain and the data types only they use.`;
+    return [
+      generatedNotice("#"),
+      `"""${title}"""`,
+      "",
+      "from __future__ import annotations",
+      "",
+      ...this.imports(module, body),
+      "",
+      body,
+    ].join("\n");
+  }
+
+  private imports(module: string, body: string): string[] {
+    const uses = (token: string) => new RegExp(`\\b${token}\\b`).test(body);
+    const lines: string[] = [];
+    const dataclasses = ["dataclass", "field"].filter((n) => new RegExp(`\\b${n}\\(`).test(body) || (n === "dataclass" && body.includes("@dataclass")));
+    if (dataclasses.length > 0) lines.push(`from dataclasses import ${dataclasses.join(", ")}`);
+    if (uses("Enum")) lines.push("from enum import Enum");
+    const typing = ["Any", "Dict", "List", "Optional"].filter(uses);
+    if (typing.length > 0) lines.push(`from typing import ${typing.join(", ")}`);
+    const runtime = ["dump", "read_bool", "read_enum", "read_float", "read_int", "read_list", "read_map", "read_nullable", "read_record", "read_str"].filter(uses);
+    const local = [`from ._runtime import ${runtime.join(", ")}`];
+    const foreign = new Map<string, Set<string>>();
+    for (const name of this.used) {
+      const type = namedType(this.model, name);
+      if (type.module !== module) foreign.set(type.module, (foreign.get(type.module) ?? new Set()).add(name));
+    }
+    for (const [from, names] of [...foreign].sort(([a], [b]) => (a < b ? -1 : 1))) local.push(`from .${from} import ${[...names].sort().join(", ")}`);
+    return [...lines, "", ...local, ""];
+  }
+
+  private enumClass(type: EnumType): string {
+    const lines = [`class ${type.name}(Enum):`, ...docstring(type.description ?? type.name, "    "), ""];
+    for (const symbol of type.symbols) lines.push(`    ${this.memberOf(type, symbol)} = ${JSON.stringify(symbol)}`);
+    return `${lines.join("\n")}\n`;
+  }
+
+  private dataclass(type: RecordType): string {
+    const lines = ["@dataclass(frozen=True)", `class ${type.name}:`, ...docstring(type.description ?? type.name, "    ")];
+    type.fields.forEach((field, index) => {
+      lines.push("");
+      if (field.description !== undefined) lines.push(...comment(field.description, "    #: "));
+      const annotation = this.annotationOf(type, field, index);
+      const fallback = field.default === undefined ? "" : ` = ${this.defaultDeclaration(field.type, field.default.value)}`;
+      lines.push(`    ${pythonFieldName(field.name)}: ${annotation}${fallback}`);
+    });
+    const fieldsSpec = type.fields.map((f) => `${JSON.stringify(f.name)}: ${f.required || f.default === undefined ? "True" : "False"}`).join(", ");
+    lines.push(
+      "",
+      "    @staticmethod",
+      `    def from_dict(data: Any, path: str = ${JSON.stringify(type.name)}) -> ${type.name}:`,
+      '        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""',
+      `        record = read_record(data, path, {${fieldsSpec}})`,
+      `        return ${type.name}(`,
+    );
+    for (const field of type.fields) {
+      const read = `${this.reader(field.type)}(record[${JSON.stringify(field.name)}], f"{path}.${field.name}")`;
+      const value =
+        field.default === undefined ? read : `${read} if ${JSON.stringify(field.name)} in record else ${this.literal(field.type, field.default.value)}`;
+      lines.push(`            ${pythonFieldName(field.name)}=${value},`);
+    }
+    lines.push(
+      "        )",
+      "",
+      "    def to_dict(self) -> Dict[str, Any]:",
+      '        """The JSON form: every field, defaults included, under its schema name."""',
+      "        return {",
+      ...type.fields.map((f) => `            ${JSON.stringify(f.name)}: dump(self.${pythonFieldName(f.name)}),`),
+      "        }",
+    );
+    return `${lines.join("\n")}\n`;
+  }
+
+  /** A reader: a callable (value, path) -> typed value, built from the runtime's combinators. */
+  private reader(type: TypeNode): string {
+    switch (type.kind) {
+      case "string":
+        return "read_str";
+      case "integer":
+        return "read_int";
+      case "number":
+        return "read_float";
+      case "boolean":
+        return "read_bool";
+      case "array":
+        return `read_list(${this.reader(type.items)})`;
+      case "map":
+        return `read_map(${this.reader(type.values)})`;
+      case "nullable":
+        return `read_nullable(${this.reader(type.inner)})`;
+      case "ref": {
+        const named = namedType(this.model, type.name);
+        if (named.kind === "alias") return this.reader(named.target);
+        this.used.add(named.name);
+        return named.kind === "enum" ? `read_enum(${named.name})` : `${named.name}.from_dict`;
+      }
+    }
+  }
+
+  /** A field default: mutable values need a factory, or every instance would share one. */
+  private defaultDeclaration(type: TypeNode, value: unknown): string {
+    const literal = this.literal(type, value);
+    if (value === null || typeof value !== "object") return literal;
+    if (Array.isArray(value) && value.length === 0) return "field(default_factory=list)";
+    if (!Array.isArray(value) && Object.keys(value).length === 0 && literal === "{}") return "field(default_factory=dict)";
+    return `field(default_factory=lambda: ${literal})`;
+  }
+
+  /** The Python expression for a JSON value of the given type. */
+  private literal(type: TypeNode, value: unknown): string {
+    if (value === null) return "None";
+    switch (type.kind) {
+      case "nullable":
+        return this.literal(type.inner, value);
+      case "boolean":
+        return value ? "True" : "False";
+      case "number":
+        return Number.isInteger(value) ? `${String(value)}.0` : String(value);
+      case "array":
+        return `[${(value as unknown[]).map((v) => this.literal(type.items, v)).join(", ")}]`;
+      case "map":
+        return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${this.literal(type.values, v)}`).join(", ")}}`;
+      case "ref": {
+        const named = namedType(this.model, type.name);
+        if (named.kind === "alias") return this.literal(named.target, value);
+        this.used.add(named.name);
+        if (named.kind === "enum") return `${named.name}.${this.memberOf(named, String(value))}`;
+        return `${named.name}.from_dict(${JSON.stringify(value)})`;
+      }
+      default:
+        return JSON.stringify(value);
+    }
+  }
+}
+
+/** Enums first, then records after the records they use, so class-level defaults can name them. */
+function definitionOrder(model: Model, types: (RecordType | EnumType)[]): (RecordType | EnumType)[] {
+  const inModule = new Set(types.map((t) => t.name));
+  const done = new Set<string>();
+  const out: (RecordType | EnumType)[] = types.filter((t) => t.kind === "enum");
+  for (const t of out) done.add(t.name);
+  const visit = (type: RecordType | EnumType) => {
+    if (done.has(type.name)) return;
+    done.add(type.name);
+    for (const dep of directDependencies(type)) {
+      const other = namedType(model, dep);
+      if (inModule.has(dep) && other.kind !== "alias") visit(other);
+    }
+    out.push(type);
+  };
+  for (const type of types) visit(type);
+  return out;
+}
+
+function docstring(text: string, indent: string): string[] {
+  const escaped = text.replace(/\\/g, "\\\\").replace(/"""/g, '\\"\\"\\"');
+  const lines = wrap(escaped, 96 - indent.length);
+  if (lines.length === 1) return [`${indent}"""${lines[0]}"""`];
+  return [`${indent}"""${lines[0]}`, ...lines.slice(1).map((l) => `${indent}${l}`), `${indent}"""`];
+}
+
+function comment(text: string, prefix: string): string[] {
+  return wrap(text, 100 - prefix.length).map((line) => `${prefix}${line}`.trimEnd());
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split("\n")) {
+    let line = "";
+    for (const word of paragraph.split(/\s+/).filter((w) => w !== "")) {
+      if (line !== "" && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line === "" ? word : `${line} ${word}`;
+      }
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+function initModule(model: Model): string {
+  const byModule = new Map<string, string[]>();
+  for (const event of model.events) byModule.set(event.record.module, [...(byModule.get(event.record.module) ?? []), event.record.name]);
+  const lines = [generatedNotice("#"), '"""Generated event data classes, and every event type mapped to its data class."""', "", "from __future__ import annotations", "", "from typing import Any, Dict, Type", ""];
+  for (const [module, names] of [...byModule].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`from .${module} import ${names.sort().join(", ")}`);
+  lines.push("", "#: The data class of every event, keyed by event type string.", "EVENT_DATA_CLASSES: Dict[str, Type[Any]] = {");
+  for (const event of model.events) lines.push(`    ${JSON.stringify(event.eventType)}: ${event.record.name},`);
+  lines.push("}", "", "__all__ = [", '    "EVENT_DATA_CLASSES",');
+  for (const name of model.events.map((e) => e.record.name).sort()) lines.push(`    ${JSON.stringify(name)},`);
+  lines.push("]", "");
+  return lines.join("\n");
+}

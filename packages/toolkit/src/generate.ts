@@ -1,0 +1,37 @@
+import type { Catalog } from "./catalog.js";
+import { type CanonConfig, TARGETS, type Target } from "./config.js";
+import { avroEmitter } from "./emit/avro.js";
+import type { Emitter, OutputFiles } from "./emit/emitter.js";
+import { pythonEmitter } from "./emit/python.js";
+import { typescriptEmitter } from "./emit/typescript.js";
+import { writeOutputFolder } from "./write-outputs.js";
+
+export const EMITTERS: Readonly<Record<Target, Emitter>> = {
+  typescript: typescriptEmitter,
+  avro: avroEmitter,
+  python: pythonEmitter,
+};
+
+/** Renders every target in memory; nothing touches the disk until all of them succeeded. */
+export async function renderAll(catalog: Catalog, config: CanonConfig): Promise<Map<Target, OutputFiles>> {
+  const rendered = new Map<Target, OutputFiles>();
+  for (const target of TARGETS) rendered.set(target, await EMITTERS[target].emit(catalog.model, config));
+  return rendered;
+}
+
+export interface GenerateResult {
+  readonly target: Target;
+  readonly folder: string;
+  readonly files: number;
+  readonly changed: boolean;
+}
+
+export async function generate(catalog: Catalog, config: CanonConfig): Promise<GenerateResult[]> {
+  const rendered = await renderAll(catalog, config);
+  return [...rendered].map(([target, files]) => ({
+    target,
+    folder: config.outputs[target],
+    files: files.size,
+    changed: writeOutputFolder(config.outputs[target], files),
+  }));
+}

@@ -1,0 +1,203 @@
+import * as jsonc from "jsonc-parser";
+import type { Diagnostic } from "./diagnostics.js";
+
+/** A parsed JSON file that remembers where every value came from. */
+export interface JsonSource {
+  /** Path as shown to users (relative to the working directory, forward slashes). */
+  readonly file: string;
+  readonly text: string;
+  readonly value: unknown;
+  readonly tree: jsonc.Node | undefined;
+  readonly lineStarts: readonly number[];
+}
+
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+const PARSE_OPTIONS: jsonc.ParseOptions = { disallowComments: true, allowTrailingComma: false };
+
+/** Parses strict JSON; syntax errors, a BOM and duplicate keys become diagnostics. */
+export function parseJsonSource(
+  file: string,
+  text: string,
+): { source: JsonSource; diagnostics: Diagnostic[] } {
+  const lineStarts = computeLineStarts(text);
+  const diagnostics: Diagnostic[] = [];
+  const partial = { file, text, lineStarts };
+  if (text.charCodeAt(0) === 0xfeff) {
+    diagnostics.push({
+      code: "json-bom",
+      file,
+      pointer: "",
+      line: 1,
+      column: 1,
+      message: "file starts with a byte order mark (BOM)",
+      hint: "save the file as UTF-8 without BOM",
+    });
+    return { source: { ...partial, value: undefined, tree: undefined }, diagnostics };
+  }
+  const errors: jsonc.ParseError[] = [];
+  const tree = jsonc.parseTree(text, errors, PARSE_OPTIONS);
+  for (const error of errors) {
+    const at = positionAt(lineStarts, error.offset);
+    diagnostics.push({
+      code: "json-syntax",
+      file,
+      pointer: "",
+      ...at,
+      message: `invalid JSON: ${describeParseError(error.error)}`,
+      hint: "fix the JSON syntax (no comments, no trailing commas)",
+    });
+  }
+  if (tree === undefined && errors.length === 0) {
+    diagnostics.push({ code: "json-syntax", file, pointer: "", message: "file is empty" });
+  }
+  if (tree !== undefined) findDuplicateKeys(tree, "", partial, diagnostics);
+  const ok = diagnostics.length === 0 && tree !== undefined;
+  return {
+    source: { ...partial, value: ok ? jsonc.getNodeValue(tree) : undefined, tree: ok ? tree : undefined },
+    diagnostics,
+  };
+}
+
+function describeParseError(code: jsonc.ParseErrorCode): string {
+  const name = jsonc.printParseErrorCode(code);
+  const words: Record<string, string> = {
+    InvalidSymbol: "unexpected character",
+    InvalidNumberFormat: "invalid number",
+    PropertyNameExpected: "expected a property name (trailing comma?)",
+    ValueExpected: "expected a value (trailing comma or truncated file?)",
+    ColonExpected: "expected ':'",
+    CommaExpected: "expected ','",
+    CloseBraceExpected: "expected '}' (truncated file?)",
+    CloseBracketExpected: "expected ']' (truncated file?)",
+    EndOfFileExpected: "unexpected content after the end of the document",
+    InvalidCommentToken: "comments are not allowed in JSON",
+    UnexpectedEndOfComment: "unterminated comment",
+    UnexpectedEndOfString: "unterminated string",
+    UnexpectedEndOfNumber: "unterminated number",
+    InvalidUnicode: "invalid unicode escape",
+    InvalidEscapeCharacter: "invalid escape character",
+    InvalidCharacter: "invalid character in string",
+  };
+  return words[name] ?? name;
+}
+
+function findDuplicateKeys(
+  node: jsonc.Node,
+  pointer: string,
+  source: Pick<JsonSource, "file" | "lineStarts">,
+  out: Diagnostic[],
+): void {
+  if (node.type === "object") {
+    const seen = new Set<string>();
+    for (const property of node.children ?? []) {
+      const [keyNode, valueNode] = property.children ?? [];
+      if (keyNode === undefined) continue;
+      const key = String(keyNode.value);
+      const childPointer = `${pointer}/${escapePointerSegment(key)}`;
+      if (seen.has(key)) {
+        out.push({
+          code: "json-duplicate-key",
+          file: source.file,
+          pointer: childPointer,
+          ...positionAt(source.lineStarts, keyNode.offset),
+          message: `duplicate key "${key}"`,
+          hint: "JSON parsers disagree on which value wins; keep exactly one",
+        });
+      }
+      seen.add(key);
+      if (valueNode !== undefined) findDuplicateKeys(valueNode, childPointer, source, out);
+    }
+  } else if (node.type === "array") {
+    (node.children ?? []).forEach((child, index) => {
+      findDuplicateKeys(child, `${pointer}/${index}`, source, out);
+    });
+  }
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  }
+  return starts;
+}
+
+export function positionAt(lineStarts: readonly number[], offset: number): Position {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((lineStarts[mid] ?? 0) <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low + 1, column: offset - (lineStarts[low] ?? 0) + 1 };
+}
+
+export function escapePointerSegment(segment: string | number): string {
+  return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+export function joinPointer(pointer: string, ...segments: (string | number)[]): string {
+  return pointer + segments.map((s) => `/${escapePointerSegment(s)}`).join("");
+}
+
+/**
+ * Where a pointer's target starts. For an object member the key is reported, because that is the
+ * keyword the author has to look at; a pointer that only partly resolves gives its deepest part.
+ */
+export function locate(source: JsonSource, pointer: string): Position | undefined {
+  let node = source.tree;
+  if (node === undefined) return undefined;
+  let offset = node.offset;
+  for (const segment of pointerSegments(pointer)) {
+    if (node.type === "object") {
+      const property: jsonc.Node | undefined = node.children?.find((p) => p.children?.[0]?.value === segment);
+      const key = property?.children?.[0];
+      const value: jsonc.Node | undefined = property?.children?.[1];
+      if (key === undefined || value === undefined) break;
+      offset = key.offset;
+      node = value;
+    } else if (node.type === "array") {
+      const child: jsonc.Node | undefined = node.children?.[Number(segment)];
+      if (child === undefined) break;
+      offset = child.offset;
+      node = child;
+    } else {
+      break;
+    }
+  }
+  return positionAt(source.lineStarts, offset);
+}
+
+/** A diagnostic about a place in a source, with its line:column filled in. */
+export function diagnosticAt(
+  source: JsonSource,
+  pointer: string,
+  code: string,
+  message: string,
+  hint?: string,
+): Diagnostic {
+  const at = locate(source, pointer);
+  return { code, file: source.file, pointer, ...at, message, ...(hint === undefined ? {} : { hint }) };
+}
+
+export function valueAt(value: unknown, pointer: string): unknown {
+  let current = value;
+  for (const segment of pointerSegments(pointer)) {
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}

@@ -1,0 +1,147 @@
+import path from "node:path";
+import { createAjv } from "./ajv.js";
+import type { CanonConfig } from "./config.js";
+import type { Diagnostic } from "./diagnostics.js";
+import { diagnosticAt, joinPointer } from "./json-source.js";
+import { type EventDefinition, type Model, type TypeNode, namedType } from "./model.js";
+import { isAvroName, pythonFieldName } from "./naming.js";
+import type { SchemaFile } from "./schema-files.js";
+import { shapeError } from "./values.js";
+
+/** The project's naming and consistency rules, over the files and the model built from them. */
+export function lintCatalog(files: readonly SchemaFile[], model: Model, config: CanonConfig): Diagnostic[] {
+  const out = [...lintFiles(files, config), ...lintModel(files, model)];
+  // Examples are checked against a consistent catalog only: ajv resolves $refs through $id.
+  return out.length > 0 ? out : validateExamples(files, model);
+}
+
+/** Rules over the model; run only once the model was built without errors. */
+function lintModel(files: readonly SchemaFile[], model: Model): Diagnostic[] {
+  const byRel = new Map(files.map((f) => [f.rel, f]));
+  const out: Diagnostic[] = [];
+  const at = (rel: string, pointer: string, code: string, message: string, hint?: string) => {
+    const file = byRel.get(rel);
+    if (file !== undefined) out.push(diagnosticAt(file.source, pointer, code, message, hint));
+  };
+  for (const type of model.types.values()) {
+    const { file, pointer } = type.origin;
+    if (type.kind === "enum") {
+      type.symbols.forEach((symbol, index) => {
+        if (!isAvroName(symbol)) {
+          at(file, joinPointer(pointer, "enum", index), "enum-symbol-invalid", `enum symbol "${symbol}" is not a valid Avro name`, "use letters, digits and underscores, not starting with a digit (e.g. in_progress)");
+        }
+      });
+    }
+    if (type.kind !== "record") continue;
+    let firstDefaulted: string | undefined;
+    const pythonNames = new Map<string, string>();
+    for (const field of type.fields) {
+      const fp = field.origin.pointer;
+      if (!field.required && field.default === undefined) {
+        at(file, fp, "optional-without-default", `optional field "${field.name}" has no default`, 'Avro and Python need a value when it is absent: add "default" (null for a nullable field) or list it in required');
+      }
+      if (field.default !== undefined) {
+        const error = shapeError(model, field.type, field.default.value);
+        if (error !== undefined) at(file, joinPointer(fp, "default"), "default-invalid", `default does not fit the field's type: ${error}`, 'for "default": null the type must be nullable');
+        firstDefaulted ??= field.name;
+      } else if (firstDefaulted !== undefined) {
+        at(file, fp, "python-field-order", `field "${field.name}" has no default but follows "${firstDefaulted}", which has one`, "Python dataclasses need fields with defaults last: move this field before it, or give it a default");
+      }
+      const pythonName = pythonFieldName(field.name);
+      const clash = pythonNames.get(pythonName);
+      if (clash !== undefined) at(file, fp, "python-name-collision", `field "${field.name}" and "${clash}" both become "${pythonName}" in Python`, "rename one of them");
+      pythonNames.set(pythonName, field.name);
+    }
+  }
+  for (const event of model.events) lintEvent(event, model, byRel.get(event.origin.file), out);
+  return out;
+}
+
+/** Rules over each file on its own: names, `$id`, the event type. */
+export function lintFiles(files: readonly SchemaFile[], config: CanonConfig): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const bases = new Map<string, string>();
+  for (const file of files) {
+    const root = file.source.value as Record<string, unknown>;
+    const base = path.posix.basename(file.rel, ".json");
+    if (file.role === "event") {
+      const eventType = String(root["x-event-type"]);
+      if (base !== eventType) {
+        out.push(diagnosticAt(file.source, "/x-event-type", "event-file-name", `file is named ${base}.json but declares event type ${eventType}`, `rename the file to ${eventType}.json`));
+      }
+      const naming = eventTypeProblem(eventType, config);
+      if (naming !== undefined) out.push(diagnosticAt(file.source, "/x-event-type", "event-type-name", naming, "see the naming rule in docs/schema-format.md; legacy names need an entry in legacyEventTypes"));
+    } else if (base !== root.title) {
+      out.push(diagnosticAt(file.source, "/title", "type-file-name", `file is named ${base}.json but defines type ${String(root.title)}`, `rename the file to ${String(root.title)}.json`));
+    }
+    const id = String(root.$id);
+    if (!id.endsWith(`/${file.rel}`)) {
+      out.push(diagnosticAt(file.source, "/$id", "id-mismatch", `$id must end with /${file.rel}`, "relative $refs resolve against $id, so it must mirror the file's place in the schemas folder"));
+    } else {
+      bases.set(id.slice(0, -file.rel.length), file.rel);
+    }
+  }
+  if (bases.size > 1) {
+    for (const [base, rel] of [...bases].slice(1)) {
+      const file = files.find((f) => f.rel === rel);
+      if (file) out.push(diagnosticAt(file.source, "/$id", "id-mismatch", `$id base ${base} differs from ${[...bases.keys()][0]}`, "all files of a catalog share one $id base"));
+    }
+  }
+  return out;
+}
+
+/** The naming rule: `<prefix>.<domain>.<subject...>.<action>.v<N>`, lowercase, or an allow-listed legacy name. */
+export function eventTypeProblem(eventType: string, config: CanonConfig): string | undefined {
+  if (config.legacyEventTypes.has(eventType)) return undefined;
+  const prefix = config.eventTypePrefix;
+  if (prefix !== "" && !eventType.startsWith(`${prefix}.`)) return `event type ${eventType} does not start with ${prefix}.`;
+  const rest = prefix === "" ? eventType : eventType.slice(prefix.length + 1);
+  const minSegments = prefix === "" ? 5 : 3;
+  const segments = rest.split(".");
+  if (!/^v[1-9][0-9]*$/.test(segments.at(-1) ?? "")) return `event type ${eventType} does not end with a major version (.v1, .v2, ...)`;
+  if (segments.length < minSegments + 1 || !segments.slice(0, -1).every((s) => /^[a-z][a-z0-9_]*$/.test(s))) {
+    return `event type ${eventType} must read ${prefix || "<org>.<name>"}.<domain>.<subject>.<action>.v<N> in lowercase snake_case segments`;
+  }
+  return undefined;
+}
+
+function lintEvent(event: EventDefinition, model: Model, file: SchemaFile | undefined, out: Diagnostic[]): void {
+  if (file === undefined || event.keyField === undefined) return;
+  let fields = event.record.fields;
+  let type: TypeNode | undefined;
+  for (const segment of event.keyField.split(".")) {
+    const field = fields.find((f) => f.name === segment);
+    if (field === undefined) {
+      out.push(diagnosticAt(file.source, "/x-event-key-field", "key-field-unknown", `event key field ${event.keyField}: no field "${segment}"`, "give a dotted path through the event's fields, e.g. exam_attempt.course_key"));
+      return;
+    }
+    type = field.type;
+    const named = type.kind === "ref" ? namedType(model, type.name) : undefined;
+    fields = named?.kind === "record" ? named.fields : [];
+  }
+  if (type !== undefined && (type.kind === "nullable" || (type.kind === "ref" && namedType(model, type.name).kind === "record"))) {
+    out.push(diagnosticAt(file.source, "/x-event-key-field", "key-field-unknown", `event key field ${event.keyField} must be a non-null scalar`, "point at a string or number field that every event carries"));
+  }
+}
+
+/** Every example must validate against its event schema, with `$ref`s resolved through `$id`. */
+function validateExamples(files: readonly SchemaFile[], model: Model): Diagnostic[] {
+  const ajv = createAjv();
+  for (const file of files) ajv.addSchema(file.source.value as object);
+  const out: Diagnostic[] = [];
+  for (const event of model.events) {
+    const file = files.find((f) => f.rel === event.origin.file);
+    if (file === undefined) continue;
+    const validate = ajv.getSchema(String((file.source.value as Record<string, unknown>).$id));
+    if (validate === undefined) continue;
+    event.examples.forEach((example, index) => {
+      if (validate(example)) return;
+      for (const error of validate.errors ?? []) {
+        const pointer = `/examples/${index}${error.instancePath}`;
+        const detail = error.keyword === "additionalProperties" ? `unknown field "${String(error.params.additionalProperty)}"` : (error.message ?? "is invalid");
+        out.push(diagnosticAt(file.source, pointer, "example-invalid", `example ${index}${error.instancePath ? ` at ${error.instancePath}` : ""}: ${detail}`, "fix the example or the schema; examples are part of the contract"));
+      }
+    });
+  }
+  return out;
+}

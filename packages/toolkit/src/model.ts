@@ -1,0 +1,135 @@
+/**
+ * The one in-memory model every emitter reads. The loader builds it from the JSON Schema files;
+ * no emitter looks at JSON Schema again.
+ */
+
+/** Validation-only keywords kept verbatim: they constrain values but do not change the shape. */
+export interface Constraints {
+  readonly format?: string;
+  readonly pattern?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly exclusiveMaximum?: number;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+}
+
+export type TypeNode =
+  | { readonly kind: "string"; readonly constraints: Constraints }
+  | { readonly kind: "integer"; readonly constraints: Constraints }
+  | { readonly kind: "number"; readonly constraints: Constraints }
+  | { readonly kind: "boolean" }
+  | { readonly kind: "array"; readonly items: TypeNode; readonly constraints: Constraints }
+  | { readonly kind: "map"; readonly values: TypeNode }
+  | { readonly kind: "nullable"; readonly inner: TypeNode }
+  /** A reference to a named type, by its model name (unique across the catalog). */
+  | { readonly kind: "ref"; readonly name: string };
+
+/** Where a definition came from, for messages and for the catalog. */
+export interface Origin {
+  /** Path relative to the schemas folder, forward slashes, e.g. `types/UserData.json`. */
+  readonly file: string;
+  readonly pointer: string;
+}
+
+export interface Field {
+  /** The name on the wire and in JSON, exactly as in the schema. */
+  readonly name: string;
+  readonly type: TypeNode;
+  /** Listed in `required`: a producer must always send it. */
+  readonly required: boolean;
+  /** Present when the schema gives a `default` (which may be `null`). */
+  readonly default?: { readonly value: unknown };
+  readonly description?: string;
+  readonly origin: Origin;
+}
+
+interface NamedBase {
+  /** The type name every generator uses (the schema's `title`), unique in the catalog. */
+  readonly name: string;
+  /** The Avro name on the wire (`x-avro-name`), when it differs from `name`. */
+  readonly avroName?: string;
+  readonly description?: string;
+  /** Shared types live in `schemas/types/`; the rest belong to the event that defines them. */
+  readonly module: string;
+  readonly origin: Origin;
+}
+
+export interface RecordType extends NamedBase {
+  readonly kind: "record";
+  readonly fields: readonly Field[];
+}
+
+export interface EnumType extends NamedBase {
+  readonly kind: "enum";
+  readonly symbols: readonly string[];
+}
+
+/** A named scalar such as `CourseKey`: a string with a meaning of its own. */
+export interface AliasType extends NamedBase {
+  readonly kind: "alias";
+  readonly target: TypeNode;
+}
+
+export type NamedType = RecordType | EnumType | AliasType;
+
+export interface EventDefinition {
+  /** The event type string, e.g. `org.openedx.learning.exam.attempt.submitted.v1`. */
+  readonly eventType: string;
+  /** The record that holds the event's data fields; its name is the event's type name. */
+  readonly record: RecordType;
+  readonly domain: string;
+  readonly topic?: string;
+  readonly keyField?: string;
+  readonly examples: readonly unknown[];
+  /** The source document as written, for validation of examples and for bundling. */
+  readonly origin: Origin;
+}
+
+export interface Model {
+  /** Every named type (including each event's record), sorted by name. */
+  readonly types: ReadonlyMap<string, NamedType>;
+  /** Sorted by event type. */
+  readonly events: readonly EventDefinition[];
+}
+
+/** The module that holds shared types (those under `schemas/types/`). */
+export const SHARED_MODULE = "shared";
+
+export function namedType(model: Model, name: string): NamedType {
+  const type = model.types.get(name);
+  if (type === undefined) throw new Error(`model has no type named ${name}`);
+  return type;
+}
+
+/** Named types referenced from `type`, in first-use order. */
+export function referencedNames(type: TypeNode, out: string[] = []): string[] {
+  switch (type.kind) {
+    case "ref":
+      if (!out.includes(type.name)) out.push(type.name);
+      break;
+    case "array":
+      referencedNames(type.items, out);
+      break;
+    case "map":
+      referencedNames(type.values, out);
+      break;
+    case "nullable":
+      referencedNames(type.inner, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** Named types that `type` refers to directly (not transitively). */
+export function directDependencies(type: NamedType): string[] {
+  const out: string[] = [];
+  if (type.kind === "record") for (const f of type.fields) referencedNames(f.type, out);
+  if (type.kind === "alias") referencedNames(type.target, out);
+  return out;
+}

@@ -1,0 +1,36 @@
+/** `exam_attempt` -> `ExamAttempt`; `in-progress` -> `InProgress`. */
+export function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part !== "")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
+}
+
+/** Python's hard keywords plus the soft keywords and builtins a dataclass field must not shadow. */
+const PYTHON_RESERVED = new Set([
+  "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+  "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+  "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+]);
+
+/** Attribute names the generated dataclasses themselves define. */
+const PYTHON_TAKEN = new Set(["to_dict", "from_dict"]);
+
+/** A field name that Python accepts as an attribute: keywords get a trailing underscore (PEP 8). */
+export function pythonFieldName(name: string): string {
+  return PYTHON_RESERVED.has(name) || PYTHON_TAKEN.has(name) ? `${name}_` : name;
+}
+
+const AVRO_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function isAvroName(name: string): boolean {
+  return AVRO_NAME.test(name);
+}
+
+const TS_IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A property key as TypeScript must write it. */
+export function tsPropertyKey(name: string): string {
+  return TS_IDENTIFIER.test(name) ? name : JSON.stringify(name);
+}

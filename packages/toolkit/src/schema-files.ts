@@ -1,0 +1,99 @@
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import path from "node:path";
+import type { Diagnostic } from "./diagnostics.js";
+import { type JsonSource, parseJsonSource } from "./json-source.js";
+
+export type FileRole = "event" | "type";
+
+/** One file of the schemas folder, parsed with positions. */
+export interface SchemaFile {
+  /** Path relative to the schemas folder, forward slashes: how `$ref`s and the model name it. */
+  readonly rel: string;
+  readonly role: FileRole;
+  readonly source: JsonSource;
+}
+
+const ROLE_FOLDERS: Record<string, FileRole> = { events: "event", types: "type" };
+
+/** Files larger than this are refused before parsing, so one bad file cannot exhaust memory. */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads every `*.json` under `events/` and `types/` of the schemas folder, in sorted order so that
+ * output never depends on the file system's listing order.
+ */
+export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile[]; diagnostics: Diagnostic[] } {
+  const files: SchemaFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const shown = (absolute: string) => toPosix(path.relative(cwd, absolute)) || ".";
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+    if (!statSync(realRoot).isDirectory()) throw new Error("not a directory");
+  } catch {
+    diagnostics.push({
+      code: "schemas-folder-missing",
+      file: shown(root),
+      pointer: "",
+      message: "schemas folder not found",
+      hint: "run from the repository root or pass --schemas DIR",
+    });
+    return { files, diagnostics };
+  }
+  for (const absolute of listJsonFiles(root)) {
+    const rel = toPosix(path.relative(root, absolute));
+    const file = shown(absolute);
+    const role = ROLE_FOLDERS[rel.split("/")[0] ?? ""];
+    if (role === undefined) {
+      diagnostics.push({
+        code: "file-misplaced",
+        file,
+        pointer: "",
+        message: "schema file is neither under events/ nor under types/",
+        hint: "put one file per event in events/ and shared types in types/",
+      });
+      continue;
+    }
+    const real = realpathSync(absolute);
+    if (path.relative(realRoot, real).startsWith("..")) {
+      diagnostics.push({
+        code: "file-outside-schemas",
+        file,
+        pointer: "",
+        message: `symbolic link points outside the schemas folder (to ${real})`,
+        hint: "copy the file into the schemas folder instead of linking to it",
+      });
+      continue;
+    }
+    const size = statSync(real).size;
+    if (size > MAX_FILE_BYTES) {
+      diagnostics.push({
+        code: "file-too-large",
+        file,
+        pointer: "",
+        message: `file is ${size} bytes; the limit is ${MAX_FILE_BYTES}`,
+        hint: "split the schema into shared types under types/",
+      });
+      continue;
+    }
+    const parsed = parseJsonSource(file, readFileSync(real, "utf8"));
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.diagnostics.length === 0) files.push({ rel, role, source: parsed.source });
+  }
+  return { files, diagnostics };
+}
+
+function listJsonFiles(folder: string): string[] {
+  const out: string[] = [];
+  const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const absolute = path.join(folder, entry.name);
+    if (entry.isDirectory()) out.push(...listJsonFiles(absolute));
+    else if (entry.name.endsWith(".json") && (entry.isFile() || entry.isSymbolicLink())) out.push(absolute);
+  }
+  return out;
+}
+
+export function toPosix(p: string): string {
+  return p.split(path.sep).join("/");
+}

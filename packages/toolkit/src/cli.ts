@@ -1,9 +1,10 @@
 #!/usr/bin/env node
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadCatalog } from "./catalog.js";
-import { loadConfig } from "./config.js";
+import { loadConfig, TARGETS, type Target } from "./config.js";
 import { CanonError, type Diagnostic, ExitCode, formatReport } from "./diagnostics.js";
-import { generate } from "./generate.js";
+import { generate, staleFiles } from "./generate.js";
 
 const USAGE = `canon: eventcanon's command line
 
@@ -30,6 +31,8 @@ Nothing is written when any schema has an error. A second run with the same inpu
 options:
   --out DIR        write all targets under DIR/typescript, DIR/avro, DIR/python
                    (default: the folders named in eventcanon.config.json)
+  --target NAME    only this target: typescript, avro or python (repeatable; default: all)
+  --check          write nothing; exit 1 and list the files that are stale
 ${COMMON_OPTIONS}`,
   lint: `usage: canon lint [options]
 
@@ -51,7 +54,15 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`canon: unknown command "${command}"\n\n${USAGE}\n`);
     return ExitCode.usage;
   }
-  let values: { schemas?: string | undefined; config?: string | undefined; out?: string | undefined; format?: string | undefined; help?: boolean | undefined };
+  let values: {
+    schemas?: string | undefined;
+    config?: string | undefined;
+    out?: string | undefined;
+    format?: string | undefined;
+    help?: boolean | undefined;
+    target?: string[] | undefined;
+    check?: boolean | undefined;
+  };
   try {
     ({ values } = parseArgs({
       args: rest,
@@ -61,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
         format: { type: "string" },
         help: { type: "boolean", short: "h" },
         out: { type: "string" },
+        target: { type: "string", multiple: true },
+        check: { type: "boolean" },
       },
       strict: true,
       allowPositionals: false,
@@ -69,8 +82,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`canon ${command}: ${(error as Error).message}\n\n${HELP[command]}\n`);
     return ExitCode.usage;
   }
-  if (values.out !== undefined && command !== "generate") {
-    process.stderr.write(`canon ${command}: --out is an option of generate only\n`);
+  if (command !== "generate" && (values.out !== undefined || values.target !== undefined || values.check !== undefined)) {
+    process.stderr.write(`canon ${command}: --out, --target and --check are options of generate only\n`);
+    return ExitCode.usage;
+  }
+  const targets = (values.target ?? [...TARGETS]) as Target[];
+  const unknownTarget = targets.find((t) => !TARGETS.includes(t));
+  if (unknownTarget !== undefined) {
+    process.stderr.write(`canon ${command}: unknown target "${unknownTarget}"; use ${TARGETS.join(", ")}\n`);
     return ExitCode.usage;
   }
   if (values.help) {
@@ -96,7 +115,17 @@ async function main(argv: string[]): Promise<number> {
     else process.stdout.write(`canon lint: no problems (${summary})\n`);
     return ExitCode.ok;
   }
-  const results = await generate(catalog, config);
+  if (values.check) {
+    const stale = await staleFiles(catalog, config, targets);
+    if (format === "json") process.stdout.write(`${JSON.stringify({ ok: stale.length === 0, stale }, null, 2)}\n`);
+    else if (stale.length === 0) process.stdout.write("canon generate --check: all generated files are up to date\n");
+    else
+      process.stderr.write(
+        `${stale.map((f) => `stale: ${path.relative(cwd, f)}`).join("\n")}\n${stale.length} generated file(s) are stale: run npm run generate and commit the result\n`,
+      );
+    return stale.length === 0 ? ExitCode.ok : ExitCode.invalidSchemas;
+  }
+  const results = await generate(catalog, config, targets);
   if (format === "json") {
     process.stdout.write(`${JSON.stringify({ ok: true, errors: [], summary, targets: results }, null, 2)}\n`);
   } else {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { CanonError, ExitCode } from "./diagnostics.js";
 import { createAjv } from "./ajv.js";
+import { CanonError, ExitCode } from "./diagnostics.js";
 import { diagnosticAt, parseJsonSource } from "./json-source.js";
 
 const CONFIG_SCHEMA_URL = new URL("../meta-schema/config.schema.json", import.meta.url);

@@ -54,9 +54,7 @@ export function formatReport(diagnostics: readonly Diagnostic[]): string {
   const sorted = sortDiagnostics(diagnostics);
   const files = new Set(sorted.map((d) => d.file)).size;
   const lines = sorted.map(formatDiagnostic);
-  lines.push(
-    `${sorted.length} error${sorted.length === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}`,
-  );
+  lines.push(`${sorted.length} error${sorted.length === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}`);
   return lines.join("\n");
 }
 

@@ -4,7 +4,7 @@ import { avroEmitter } from "./emit/avro.js";
 import type { Emitter, OutputFiles } from "./emit/emitter.js";
 import { pythonEmitter } from "./emit/python.js";
 import { typescriptEmitter } from "./emit/typescript.js";
-import { writeOutputFolder } from "./write-outputs.js";
+import { differences, writeOutputFolder } from "./write-outputs.js";
 
 export const EMITTERS: Readonly<Record<Target, Emitter>> = {
   typescript: typescriptEmitter,
@@ -12,10 +12,14 @@ export const EMITTERS: Readonly<Record<Target, Emitter>> = {
   python: pythonEmitter,
 };
 
-/** Renders every target in memory; nothing touches the disk until all of them succeeded. */
-export async function renderAll(catalog: Catalog, config: CanonConfig): Promise<Map<Target, OutputFiles>> {
+/** Renders the targets in memory; nothing touches the disk until all of them succeeded. */
+export async function renderAll(
+  catalog: Catalog,
+  config: CanonConfig,
+  targets: readonly Target[] = TARGETS,
+): Promise<Map<Target, OutputFiles>> {
   const rendered = new Map<Target, OutputFiles>();
-  for (const target of TARGETS) rendered.set(target, await EMITTERS[target].emit(catalog.model, config));
+  for (const target of targets) rendered.set(target, await EMITTERS[target].emit(catalog.model, config));
   return rendered;
 }
 
@@ -26,12 +30,18 @@ export interface GenerateResult {
   readonly changed: boolean;
 }
 
-export async function generate(catalog: Catalog, config: CanonConfig): Promise<GenerateResult[]> {
-  const rendered = await renderAll(catalog, config);
+export async function generate(catalog: Catalog, config: CanonConfig, targets?: readonly Target[]): Promise<GenerateResult[]> {
+  const rendered = await renderAll(catalog, config, targets);
   return [...rendered].map(([target, files]) => ({
     target,
     folder: config.outputs[target],
     files: files.size,
     changed: writeOutputFolder(config.outputs[target], files),
   }));
+}
+
+/** Files on disk that differ from what generate would write now (changed, missing or extra). */
+export async function staleFiles(catalog: Catalog, config: CanonConfig, targets?: readonly Target[]): Promise<string[]> {
+  const rendered = await renderAll(catalog, config, targets);
+  return [...rendered].flatMap(([target, files]) => differences(config.outputs[target], files));
 }

@@ -5,4 +5,4 @@ export { avroSchemaOf } from "./emit/avro.js";
 export type { Emitter, OutputFiles } from "./emit/emitter.js";
 export { EMITTERS, generate, renderAll } from "./generate.js";
 export type * from "./model.js";
-export { withDefaults, shapeError } from "./values.js";
+export { shapeError, withDefaults } from "./values.js";

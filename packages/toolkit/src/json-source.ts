@@ -19,10 +19,7 @@ export interface Position {
 const PARSE_OPTIONS: jsonc.ParseOptions = { disallowComments: true, allowTrailingComma: false };
 
 /** Parses strict JSON; syntax errors, a BOM and duplicate keys become diagnostics. */
-export function parseJsonSource(
-  file: string,
-  text: string,
-): { source: JsonSource; diagnostics: Diagnostic[] } {
+export function parseJsonSource(file: string, text: string): { source: JsonSource; diagnostics: Diagnostic[] } {
   const lineStarts = computeLineStarts(text);
   const diagnostics: Diagnostic[] = [];
   const partial = { file, text, lineStarts };
@@ -85,12 +82,7 @@ function describeParseError(code: jsonc.ParseErrorCode): string {
   return words[name] ?? name;
 }
 
-function findDuplicateKeys(
-  node: jsonc.Node,
-  pointer: string,
-  source: Pick<JsonSource, "file" | "lineStarts">,
-  out: Diagnostic[],
-): void {
+function findDuplicateKeys(node: jsonc.Node, pointer: string, source: Pick<JsonSource, "file" | "lineStarts">, out: Diagnostic[]): void {
   if (node.type === "object") {
     const seen = new Set<string>();
     for (const property of node.children ?? []) {
@@ -182,13 +174,7 @@ export function locate(source: JsonSource, pointer: string): Position | undefine
 }
 
 /** A diagnostic about a place in a source, with its line:column filled in. */
-export function diagnosticAt(
-  source: JsonSource,
-  pointer: string,
-  code: string,
-  message: string,
-  hint?: string,
-): Diagnostic {
+export function diagnosticAt(source: JsonSource, pointer: string, code: string, message: string, hint?: string): Diagnostic {
   const at = locate(source, pointer);
   return { code, file: source.file, pointer, ...at, message, ...(hint === undefined ? {} : { hint }) };
 }

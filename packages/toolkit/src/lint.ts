@@ -3,7 +3,7 @@ import { createAjv } from "./ajv.js";
 import type { CanonConfig } from "./config.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { diagnosticAt, joinPointer } from "./json-source.js";
-import { type EventDefinition, type Model, type TypeNode, namedType } from "./model.js";
+import { type EventDefinition, type Model, namedType, type TypeNode } from "./model.js";
 import { isAvroName, pythonFieldName } from "./naming.js";
 import type { SchemaFile } from "./schema-files.js";
 import { shapeError } from "./values.js";
@@ -28,7 +28,13 @@ function lintModel(files: readonly SchemaFile[], model: Model): Diagnostic[] {
     if (type.kind === "enum") {
       type.symbols.forEach((symbol, index) => {
         if (!isAvroName(symbol)) {
-          at(file, joinPointer(pointer, "enum", index), "enum-symbol-invalid", `enum symbol "${symbol}" is not a valid Avro name`, "use letters, digits and underscores, not starting with a digit (e.g. in_progress)");
+          at(
+            file,
+            joinPointer(pointer, "enum", index),
+            "enum-symbol-invalid",
+            `enum symbol "${symbol}" is not a valid Avro name`,
+            "use letters, digits and underscores, not starting with a digit (e.g. in_progress)",
+          );
         }
       });
     }
@@ -38,18 +44,44 @@ function lintModel(files: readonly SchemaFile[], model: Model): Diagnostic[] {
     for (const field of type.fields) {
       const fp = field.origin.pointer;
       if (!field.required && field.default === undefined) {
-        at(file, fp, "optional-without-default", `optional field "${field.name}" has no default`, 'Avro and Python need a value when it is absent: add "default" (null for a nullable field) or list it in required');
+        at(
+          file,
+          fp,
+          "optional-without-default",
+          `optional field "${field.name}" has no default`,
+          'Avro and Python need a value when it is absent: add "default" (null for a nullable field) or list it in required',
+        );
       }
       if (field.default !== undefined) {
         const error = shapeError(model, field.type, field.default.value);
-        if (error !== undefined) at(file, joinPointer(fp, "default"), "default-invalid", `default does not fit the field's type: ${error}`, 'for "default": null the type must be nullable');
+        if (error !== undefined)
+          at(
+            file,
+            joinPointer(fp, "default"),
+            "default-invalid",
+            `default does not fit the field's type: ${error}`,
+            'for "default": null the type must be nullable',
+          );
         firstDefaulted ??= field.name;
       } else if (firstDefaulted !== undefined) {
-        at(file, fp, "python-field-order", `field "${field.name}" has no default but follows "${firstDefaulted}", which has one`, "Python dataclasses need fields with defaults last: move this field before it, or give it a default");
+        at(
+          file,
+          fp,
+          "python-field-order",
+          `field "${field.name}" has no default but follows "${firstDefaulted}", which has one`,
+          "Python dataclasses need fields with defaults last: move this field before it, or give it a default",
+        );
       }
       const pythonName = pythonFieldName(field.name);
       const clash = pythonNames.get(pythonName);
-      if (clash !== undefined) at(file, fp, "python-name-collision", `field "${field.name}" and "${clash}" both become "${pythonName}" in Python`, "rename one of them");
+      if (clash !== undefined)
+        at(
+          file,
+          fp,
+          "python-name-collision",
+          `field "${field.name}" and "${clash}" both become "${pythonName}" in Python`,
+          "rename one of them",
+        );
       pythonNames.set(pythonName, field.name);
     }
   }
@@ -67,16 +99,49 @@ export function lintFiles(files: readonly SchemaFile[], config: CanonConfig): Di
     if (file.role === "event") {
       const eventType = String(root["x-event-type"]);
       if (base !== eventType) {
-        out.push(diagnosticAt(file.source, "/x-event-type", "event-file-name", `file is named ${base}.json but declares event type ${eventType}`, `rename the file to ${eventType}.json`));
+        out.push(
+          diagnosticAt(
+            file.source,
+            "/x-event-type",
+            "event-file-name",
+            `file is named ${base}.json but declares event type ${eventType}`,
+            `rename the file to ${eventType}.json`,
+          ),
+        );
       }
       const naming = eventTypeProblem(eventType, config);
-      if (naming !== undefined) out.push(diagnosticAt(file.source, "/x-event-type", "event-type-name", naming, "see the naming rule in docs/schema-format.md; legacy names need an entry in legacyEventTypes"));
+      if (naming !== undefined)
+        out.push(
+          diagnosticAt(
+            file.source,
+            "/x-event-type",
+            "event-type-name",
+            naming,
+            "see the naming rule in docs/schema-format.md; legacy names need an entry in legacyEventTypes",
+          ),
+        );
     } else if (base !== root.title) {
-      out.push(diagnosticAt(file.source, "/title", "type-file-name", `file is named ${base}.json but defines type ${String(root.title)}`, `rename the file to ${String(root.title)}.json`));
+      out.push(
+        diagnosticAt(
+          file.source,
+          "/title",
+          "type-file-name",
+          `file is named ${base}.json but defines type ${String(root.title)}`,
+          `rename the file to ${String(root.title)}.json`,
+        ),
+      );
     }
     const id = String(root.$id);
     if (!id.endsWith(`/${file.rel}`)) {
-      out.push(diagnosticAt(file.source, "/$id", "id-mismatch", `$id must end with /${file.rel}`, "relative $refs resolve against $id, so it must mirror the file's place in the schemas folder"));
+      out.push(
+        diagnosticAt(
+          file.source,
+          "/$id",
+          "id-mismatch",
+          `$id must end with /${file.rel}`,
+          "relative $refs resolve against $id, so it must mirror the file's place in the schemas folder",
+        ),
+      );
     } else {
       bases.set(id.slice(0, -file.rel.length), file.rel);
     }
@@ -84,7 +149,16 @@ export function lintFiles(files: readonly SchemaFile[], config: CanonConfig): Di
   if (bases.size > 1) {
     for (const [base, rel] of [...bases].slice(1)) {
       const file = files.find((f) => f.rel === rel);
-      if (file) out.push(diagnosticAt(file.source, "/$id", "id-mismatch", `$id base ${base} differs from ${[...bases.keys()][0]}`, "all files of a catalog share one $id base"));
+      if (file)
+        out.push(
+          diagnosticAt(
+            file.source,
+            "/$id",
+            "id-mismatch",
+            `$id base ${base} differs from ${[...bases.keys()][0]}`,
+            "all files of a catalog share one $id base",
+          ),
+        );
     }
   }
   return out;
@@ -112,7 +186,15 @@ function lintEvent(event: EventDefinition, model: Model, file: SchemaFile | unde
   for (const segment of event.keyField.split(".")) {
     const field = fields.find((f) => f.name === segment);
     if (field === undefined) {
-      out.push(diagnosticAt(file.source, "/x-event-key-field", "key-field-unknown", `event key field ${event.keyField}: no field "${segment}"`, "give a dotted path through the event's fields, e.g. exam_attempt.course_key"));
+      out.push(
+        diagnosticAt(
+          file.source,
+          "/x-event-key-field",
+          "key-field-unknown",
+          `event key field ${event.keyField}: no field "${segment}"`,
+          "give a dotted path through the event's fields, e.g. exam_attempt.course_key",
+        ),
+      );
       return;
     }
     type = field.type;
@@ -120,7 +202,15 @@ function lintEvent(event: EventDefinition, model: Model, file: SchemaFile | unde
     fields = named?.kind === "record" ? named.fields : [];
   }
   if (type !== undefined && (type.kind === "nullable" || (type.kind === "ref" && namedType(model, type.name).kind === "record"))) {
-    out.push(diagnosticAt(file.source, "/x-event-key-field", "key-field-unknown", `event key field ${event.keyField} must be a non-null scalar`, "point at a string or number field that every event carries"));
+    out.push(
+      diagnosticAt(
+        file.source,
+        "/x-event-key-field",
+        "key-field-unknown",
+        `event key field ${event.keyField} must be a non-null scalar`,
+        "point at a string or number field that every event carries",
+      ),
+    );
   }
 }
 
@@ -138,8 +228,19 @@ function validateExamples(files: readonly SchemaFile[], model: Model): Diagnosti
       if (validate(example)) return;
       for (const error of validate.errors ?? []) {
         const pointer = `/examples/${index}${error.instancePath}`;
-        const detail = error.keyword === "additionalProperties" ? `unknown field "${String(error.params.additionalProperty)}"` : (error.message ?? "is invalid");
-        out.push(diagnosticAt(file.source, pointer, "example-invalid", `example ${index}${error.instancePath ? ` at ${error.instancePath}` : ""}: ${detail}`, "fix the example or the schema; examples are part of the contract"));
+        const detail =
+          error.keyword === "additionalProperties"
+            ? `unknown field "${String(error.params.additionalProperty)}"`
+            : (error.message ?? "is invalid");
+        out.push(
+          diagnosticAt(
+            file.source,
+            pointer,
+            "example-invalid",
+            `example ${index}${error.instancePath ? ` at ${error.instancePath}` : ""}: ${detail}`,
+            "fix the example or the schema; examples are part of the contract",
+          ),
+        );
       }
     });
   }

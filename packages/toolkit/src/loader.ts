@@ -301,16 +301,34 @@ class ModelBuilder {
       }
       const found = this.byRel.get(resolved);
       if (found === undefined) {
-        return this.error(file, pointer, "ref-missing-file", `$ref "${ref}" points to ${resolved}, which does not exist or failed to load`, "check the relative path");
+        return this.error(
+          file,
+          pointer,
+          "ref-missing-file",
+          `$ref "${ref}" points to ${resolved}, which does not exist or failed to load`,
+          "check the relative path",
+        );
       }
       target = found;
     }
     const targetPointer = decodeURIComponent(fragment);
     if (targetPointer !== "" && !targetPointer.startsWith("/")) {
-      return this.error(file, pointer, "ref-anchor", `$ref "${ref}" uses an anchor; only JSON pointers are supported`, 'write "#/$defs/Name"');
+      return this.error(
+        file,
+        pointer,
+        "ref-anchor",
+        `$ref "${ref}" uses an anchor; only JSON pointers are supported`,
+        'write "#/$defs/Name"',
+      );
     }
     if (valueAt(target.source.value, targetPointer) === undefined) {
-      return this.error(file, pointer, "ref-missing-pointer", `$ref "${ref}": ${target.rel} has nothing at ${targetPointer}`, "check the pointer after #");
+      return this.error(
+        file,
+        pointer,
+        "ref-missing-pointer",
+        `$ref "${ref}": ${target.rel} has nothing at ${targetPointer}`,
+        "check the pointer after #",
+      );
     }
     const segments = pointerSegments(targetPointer);
     const hint = segments.length === 2 && segments[0] === "$defs" ? segments[1] : undefined;

@@ -36,8 +36,7 @@ export function checkShape(file: SchemaFile): Diagnostic[] {
 }
 
 function describe(file: SchemaFile, error: ErrorObject): Diagnostic[] {
-  const at = (pointer: string, code: string, message: string, hint?: string) =>
-    diagnosticAt(file.source, pointer, code, message, hint);
+  const at = (pointer: string, code: string, message: string, hint?: string) => diagnosticAt(file.source, pointer, code, message, hint);
   const params = error.params as Record<string, unknown>;
   const where = error.instancePath;
   switch (error.keyword) {
@@ -58,7 +57,9 @@ function describe(file: SchemaFile, error: ErrorObject): Diagnostic[] {
           where,
           "missing-keyword",
           `missing required keyword "${String(params.missingProperty)}"`,
-          file.role === "event" ? "see the event file layout in docs/schema-format.md" : "shared types need $schema, $id, title and description",
+          file.role === "event"
+            ? "see the event file layout in docs/schema-format.md"
+            : "shared types need $schema, $id, title and description",
         ),
       ];
     case "propertyNames":
@@ -90,10 +91,20 @@ function patternError(
   const value = JSON.stringify(valueAt(file.source.value, where));
   const keyword = lastSegment(where);
   if (keyword === "title") {
-    return at(where, "type-name-not-pascal-case", `type name ${value} is not PascalCase`, "start with an uppercase letter; use letters and digits only");
+    return at(
+      where,
+      "type-name-not-pascal-case",
+      `type name ${value} is not PascalCase`,
+      "start with an uppercase letter; use letters and digits only",
+    );
   }
   if (keyword === "x-avro-name") {
-    return at(where, "avro-name-invalid", `Avro name ${value} is not a valid Avro name`, "use letters, digits and underscores, not starting with a digit");
+    return at(
+      where,
+      "avro-name-invalid",
+      `Avro name ${value} is not a valid Avro name`,
+      "use letters, digits and underscores, not starting with a digit",
+    );
   }
   return at(where, "invalid-keyword-value", `${keyword} ${value} does not match ${String((error.params as { pattern: string }).pattern)}`);
 }

@@ -1,4 +1,4 @@
-import { type Model, type RecordType, type TypeNode, namedType } from "./model.js";
+import { type Model, namedType, type RecordType, type TypeNode } from "./model.js";
 
 /**
  * Whether `value` has the shape of `type` in the model (formats and patterns aside: those are
@@ -67,9 +67,7 @@ function fillType(model: Model, type: TypeNode, value: unknown): unknown {
     case "array":
       return Array.isArray(value) ? value.map((item) => fillType(model, type.items, item)) : value;
     case "map":
-      return isPlainObject(value)
-        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillType(model, type.values, v)]))
-        : value;
+      return isPlainObject(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillType(model, type.values, v)])) : value;
     case "ref": {
       const named = namedType(model, type.name);
       return named.kind === "record" && isPlainObject(value) ? withDefaults(model, named, value) : value;

@@ -40,10 +40,15 @@ export function recoverInterruptedWrite(dir: string): void {
 }
 
 function sameContent(dir: string, files: OutputFiles): boolean {
-  if (!existsSync(dir)) return false;
-  const existing = listFiles(dir);
-  if (existing.length !== files.size) return false;
-  return existing.every((rel) => files.get(rel) === readFileSync(path.join(dir, rel), "utf8"));
+  return existsSync(dir) && differences(dir, files).length === 0;
+}
+
+/** Paths under `dir` whose content is not `files`: changed, missing, or not generated at all. */
+export function differences(dir: string, files: OutputFiles): string[] {
+  const existing = existsSync(dir) ? listFiles(dir) : [];
+  const out = existing.filter((rel) => files.get(rel) !== readFileSync(path.join(dir, rel), "utf8"));
+  for (const rel of files.keys()) if (!existing.includes(rel)) out.push(rel);
+  return out.sort().map((rel) => path.join(dir, rel));
 }
 
 export function listFiles(dir: string, prefix = ""): string[] {

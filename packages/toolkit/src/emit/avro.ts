@@ -1,6 +1,6 @@
 import avro from "avsc";
 import type { CanonConfig } from "../config.js";
-import { type EventDefinition, type Field, type Model, type TypeNode, namedType } from "../model.js";
+import { type EventDefinition, type Field, type Model, namedType, type TypeNode } from "../model.js";
 import type { Emitter, OutputFiles } from "./emitter.js";
 
 export type AvroSchema = string | AvroSchema[] | { [key: string]: unknown };

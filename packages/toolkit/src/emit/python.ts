@@ -1,18 +1,18 @@
 import { readFileSync } from "node:fs";
 import { FetchingJSONSchemaStore, InputData, JSONSchemaInput, quicktype } from "quicktype-core";
 import {
+  directDependencies,
   type EnumType,
   type Field,
   type Model,
   type NamedType,
+  namedType,
   type RecordType,
   SHARED_MODULE,
   type TypeNode,
-  directDependencies,
-  namedType,
 } from "../model.js";
 import { pythonFieldName } from "../naming.js";
-import { type Emitter, type OutputFiles, generatedNotice } from "./emitter.js";
+import { type Emitter, generatedNotice, type OutputFiles } from "./emitter.js";
 import { recordSchema, schemaOfType } from "./schema-view.js";
 
 const RUNTIME_URL = new URL("../../templates/python/_runtime.py", import.meta.url);
@@ -52,7 +52,14 @@ async function runQuicktype(model: Model, placeholder: Map<string, string>): Pro
           };
     roots[`ec_root_${id.toLowerCase()}`] = { $ref: `#/$defs/${id}` };
   }
-  const schema = { title: "EcRoot", type: "object", properties: roots, required: Object.keys(roots), additionalProperties: false, $defs: defs };
+  const schema = {
+    title: "EcRoot",
+    type: "object",
+    properties: roots,
+    required: Object.keys(roots),
+    additionalProperties: false,
+    $defs: defs,
+  };
   const input = new JSONSchemaInput(new FetchingJSONSchemaStore());
   await input.addSource({ name: "EcRoot", schema: JSON.stringify(schema) });
   const inputData = new InputData();
@@ -105,16 +112,27 @@ export const pythonEmitter: Emitter = {
     const realName = new Map([...placeholder].map(([name, id]) => [id, name]));
     const rename = (annotation: string) => annotation.replace(/\bEcT\d{4}\b/g, (id) => realName.get(id) ?? id);
 
-    const renderer = new ModuleRenderer(model, (type, field, index) => {
-      const id = placeholder.get(type.name) ?? "";
-      const annotation = quicktypeOut.annotations.get(id)?.get(fieldPlaceholder(index));
-      if (annotation === undefined) throw new Error(`quicktype gave no annotation for ${type.name}.${field.name}`);
-      return rename(annotation);
-    }, (type, symbol) => quicktypeOut.members.get(placeholder.get(type.name) ?? "")?.get(symbol) ?? symbol.toUpperCase());
+    const renderer = new ModuleRenderer(
+      model,
+      (type, field, index) => {
+        const id = placeholder.get(type.name) ?? "";
+        const annotation = quicktypeOut.annotations.get(id)?.get(fieldPlaceholder(index));
+        if (annotation === undefined) throw new Error(`quicktype gave no annotation for ${type.name}.${field.name}`);
+        return rename(annotation);
+      },
+      (type, symbol) => quicktypeOut.members.get(placeholder.get(type.name) ?? "")?.get(symbol) ?? symbol.toUpperCase(),
+    );
 
     const files: OutputFiles = new Map();
     const modules = [...new Set(classes.map((t) => t.module))].sort();
-    for (const module of modules) files.set(`${module}.py`, renderer.module(module, classes.filter((t) => t.module === module)));
+    for (const module of modules)
+      files.set(
+        `${module}.py`,
+        renderer.module(
+          module,
+          classes.filter((t) => t.module === module),
+        ),
+      );
     files.set("_runtime.py", `${generatedNotice("#")}\n${readFileSync(RUNTIME_URL, "utf8")}`);
     files.set("__init__.py", initModule(model));
     files.set("py.typed", "");
@@ -136,7 +154,10 @@ class ModuleRenderer {
     const body = definitionOrder(this.model, types)
       .map((t) => (t.kind === "enum" ? this.enumClass(t) : this.dataclass(t)))
       .join("\n\n");
-    const title = module === SHARED_MODULE ? "Data types shared by several events." : `Events of the ${module} domain and the data types only they use.`;
+    const title =
+      module === SHARED_MODULE
+        ? "Data types shared by several events."
+        : `Events of the ${module} domain and the data types only they use.`;
     return [
       generatedNotice("#"),
       `"""${title}"""`,
@@ -152,19 +173,33 @@ class ModuleRenderer {
   private imports(module: string, body: string): string[] {
     const uses = (token: string) => new RegExp(`\\b${token}\\b`).test(body);
     const lines: string[] = [];
-    const dataclasses = ["dataclass", "field"].filter((n) => new RegExp(`\\b${n}\\(`).test(body) || (n === "dataclass" && body.includes("@dataclass")));
+    const dataclasses = ["dataclass", "field"].filter(
+      (n) => new RegExp(`\\b${n}\\(`).test(body) || (n === "dataclass" && body.includes("@dataclass")),
+    );
     if (dataclasses.length > 0) lines.push(`from dataclasses import ${dataclasses.join(", ")}`);
     if (uses("Enum")) lines.push("from enum import Enum");
     const typing = ["Any", "Dict", "List", "Optional"].filter(uses);
     if (typing.length > 0) lines.push(`from typing import ${typing.join(", ")}`);
-    const runtime = ["dump", "read_bool", "read_enum", "read_float", "read_int", "read_list", "read_map", "read_nullable", "read_record", "read_str"].filter(uses);
+    const runtime = [
+      "dump",
+      "read_bool",
+      "read_enum",
+      "read_float",
+      "read_int",
+      "read_list",
+      "read_map",
+      "read_nullable",
+      "read_record",
+      "read_str",
+    ].filter(uses);
     const local = [`from ._runtime import ${runtime.join(", ")}`];
     const foreign = new Map<string, Set<string>>();
     for (const name of this.used) {
       const type = namedType(this.model, name);
       if (type.module !== module) foreign.set(type.module, (foreign.get(type.module) ?? new Set()).add(name));
     }
-    for (const [from, names] of [...foreign].sort(([a], [b]) => (a < b ? -1 : 1))) local.push(`from .${from} import ${[...names].sort().join(", ")}`);
+    for (const [from, names] of [...foreign].sort(([a], [b]) => (a < b ? -1 : 1)))
+      local.push(`from .${from} import ${[...names].sort().join(", ")}`);
     return [...lines, "", ...local, ""];
   }
 
@@ -183,7 +218,9 @@ class ModuleRenderer {
       const fallback = field.default === undefined ? "" : ` = ${this.defaultDeclaration(field.type, field.default.value)}`;
       lines.push(`    ${pythonFieldName(field.name)}: ${annotation}${fallback}`);
     });
-    const fieldsSpec = type.fields.map((f) => `${JSON.stringify(f.name)}: ${f.required || f.default === undefined ? "True" : "False"}`).join(", ");
+    const fieldsSpec = type.fields
+      .map((f) => `${JSON.stringify(f.name)}: ${f.required || f.default === undefined ? "True" : "False"}`)
+      .join(", ");
     lines.push(
       "",
       "    @staticmethod",
@@ -195,7 +232,9 @@ class ModuleRenderer {
     for (const field of type.fields) {
       const read = `${this.reader(field.type)}(record[${JSON.stringify(field.name)}], f"{path}.${field.name}")`;
       const value =
-        field.default === undefined ? read : `${read} if ${JSON.stringify(field.name)} in record else ${this.literal(field.type, field.default.value)}`;
+        field.default === undefined
+          ? read
+          : `${read} if ${JSON.stringify(field.name)} in record else ${this.literal(field.type, field.default.value)}`;
       lines.push(`            ${pythonFieldName(field.name)}=${value},`);
     }
     lines.push(
@@ -258,7 +297,9 @@ class ModuleRenderer {
       case "array":
         return `[${(value as unknown[]).map((v) => this.literal(type.items, v)).join(", ")}]`;
       case "map":
-        return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${this.literal(type.values, v)}`).join(", ")}}`;
+        return `{${Object.entries(value as Record<string, unknown>)
+          .map(([k, v]) => `${JSON.stringify(k)}: ${this.literal(type.values, v)}`)
+          .join(", ")}}`;
       case "ref": {
         const named = namedType(this.model, type.name);
         if (named.kind === "alias") return this.literal(named.target, value);
@@ -322,8 +363,17 @@ function wrap(text: string, width: number): string[] {
 function initModule(model: Model): string {
   const byModule = new Map<string, string[]>();
   for (const event of model.events) byModule.set(event.record.module, [...(byModule.get(event.record.module) ?? []), event.record.name]);
-  const lines = [generatedNotice("#"), '"""Generated event data classes, and every event type mapped to its data class."""', "", "from __future__ import annotations", "", "from typing import Any, Dict, Type", ""];
-  for (const [module, names] of [...byModule].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`from .${module} import ${names.sort().join(", ")}`);
+  const lines = [
+    generatedNotice("#"),
+    '"""Generated event data classes, and every event type mapped to its data class."""',
+    "",
+    "from __future__ import annotations",
+    "",
+    "from typing import Any, Dict, Type",
+    "",
+  ];
+  for (const [module, names] of [...byModule].sort(([a], [b]) => (a < b ? -1 : 1)))
+    lines.push(`from .${module} import ${names.sort().join(", ")}`);
   lines.push("", "#: The data class of every event, keyed by event type string.", "EVENT_DATA_CLASSES: Dict[str, Type[Any]] = {");
   for (const event of model.events) lines.push(`    ${JSON.stringify(event.eventType)}: ${event.record.name},`);
   lines.push("}", "", "__all__ = [", '    "EVENT_DATA_CLASSES",');

@@ -1,4 +1,4 @@
-import { type Model, type NamedType, type RecordType, type TypeNode, namedType } from "../model.js";
+import { type Model, type NamedType, namedType, type RecordType, type TypeNode } from "../model.js";
 
 type Json = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import { compile, type Options } from "json-schema-to-typescript";
-import { type Model, type NamedType, directDependencies, namedType } from "../model.js";
-import { type Emitter, type OutputFiles, generatedNotice } from "./emitter.js";
+import { directDependencies, type Model, type NamedType, namedType } from "../model.js";
+import { type Emitter, generatedNotice, type OutputFiles } from "./emitter.js";
 import { recordSchema, schemaOfType } from "./schema-view.js";
 
 type Json = Record<string, unknown>;

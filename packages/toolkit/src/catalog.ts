@@ -22,8 +22,9 @@ export function loadCatalog(config: CanonConfig, cwd: string): Catalog {
     const problems = checkShape(file);
     diagnostics.push(...problems);
     if (problems.length === 0) wellFormed.push(file);
+    else read.broken.add(file.rel);
   }
-  const built = buildModel(wellFormed, config);
+  const built = buildModel(wellFormed, config, read.broken);
   diagnostics.push(...built.diagnostics);
   // Model rules assume every reference resolved; with load errors only the per-file rules run.
   diagnostics.push(...(built.diagnostics.length === 0 ? lintCatalog(wellFormed, built.model, config) : lintFiles(wellFormed, config)));

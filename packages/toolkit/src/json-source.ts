@@ -37,7 +37,11 @@ export function parseJsonSource(file: string, text: string): { source: JsonSourc
   }
   const errors: jsonc.ParseError[] = [];
   const tree = jsonc.parseTree(text, errors, PARSE_OPTIONS);
+  const reported = new Set<number>();
   for (const error of errors) {
+    // One syntax slip often yields several parser errors at the same offset; the first explains it.
+    if (reported.has(error.offset)) continue;
+    reported.add(error.offset);
     const at = positionAt(lineStarts, error.offset);
     diagnostics.push({
       code: "json-syntax",

@@ -63,7 +63,7 @@ function lintModel(files: readonly SchemaFile[], model: Model): Diagnostic[] {
             'for "default": null the type must be nullable',
           );
         firstDefaulted ??= field.name;
-      } else if (firstDefaulted !== undefined) {
+      } else if (firstDefaulted !== undefined && field.required) {
         at(
           file,
           fp,

@@ -35,8 +35,12 @@ const CONSTRAINT_KEYWORDS = [
  * Builds the model from files whose shape already passed the meta-schema. Every `$ref` is resolved
  * offline against the files read from the schemas folder; nothing else is ever opened.
  */
-export function buildModel(files: readonly SchemaFile[], config: CanonConfig): { model: Model; diagnostics: Diagnostic[] } {
-  return new ModelBuilder(files, config).build();
+export function buildModel(
+  files: readonly SchemaFile[],
+  config: CanonConfig,
+  broken: ReadonlySet<string> = new Set(),
+): { model: Model; diagnostics: Diagnostic[] } {
+  return new ModelBuilder(files, config, broken).build();
 }
 
 /** The domain of an event type: the first segment after the configured prefix. */
@@ -56,6 +60,7 @@ class ModelBuilder {
   constructor(
     private readonly files: readonly SchemaFile[],
     private readonly config: CanonConfig,
+    private readonly broken: ReadonlySet<string>,
   ) {
     for (const file of files) this.byRel.set(file.rel, file);
   }
@@ -300,12 +305,21 @@ class ModelBuilder {
         );
       }
       const found = this.byRel.get(resolved);
+      if (found === undefined && this.broken.has(resolved)) {
+        return this.error(
+          file,
+          pointer,
+          "ref-to-invalid-file",
+          `$ref "${ref}" points to ${resolved}, which has errors of its own`,
+          `fix ${resolved} first`,
+        );
+      }
       if (found === undefined) {
         return this.error(
           file,
           pointer,
           "ref-missing-file",
-          `$ref "${ref}" points to ${resolved}, which does not exist or failed to load`,
+          `$ref "${ref}" points to ${resolved}, which does not exist`,
           "check the relative path",
         );
       }

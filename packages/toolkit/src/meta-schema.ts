@@ -32,7 +32,10 @@ const SUPPORTED =
 export function checkShape(file: SchemaFile): Diagnostic[] {
   const validate = getValidators()[file.role];
   if (validate(file.source.value)) return [];
-  return (validate.errors ?? []).flatMap((error) => describe(file, error));
+  const errors = validate.errors ?? [];
+  // An anyOf error explains its branches' errors at the same place; report it alone.
+  const explained = new Set(errors.filter((e) => e.keyword === "anyOf").map((e) => e.instancePath));
+  return errors.filter((e) => e.keyword === "anyOf" || !explained.has(e.instancePath)).flatMap((error) => describe(file, error));
 }
 
 function describe(file: SchemaFile, error: ErrorObject): Diagnostic[] {
@@ -69,7 +72,6 @@ function describe(file: SchemaFile, error: ErrorObject): Diagnostic[] {
     case "anyOf":
       return [at(where, "invalid-keyword-value", anyOfMessage(error.schemaPath))];
     default:
-      if (error.schemaPath.includes("/anyOf/")) return []; // explained by the anyOf error itself
       return [at(where, "invalid-keyword-value", `${lastSegment(where)} ${error.message ?? "is invalid"}`)];
   }
 }

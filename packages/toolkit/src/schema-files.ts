@@ -22,8 +22,10 @@ export const MAX_FILE_BYTES = 4 * 1024 * 1024;
  * Reads every `*.json` under `events/` and `types/` of the schemas folder, in sorted order so that
  * output never depends on the file system's listing order.
  */
-export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile[]; diagnostics: Diagnostic[] } {
+export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile[]; broken: Set<string>; diagnostics: Diagnostic[] } {
   const files: SchemaFile[] = [];
+  /** Files that exist but could not be used; references to them are reported as such. */
+  const broken = new Set<string>();
   const diagnostics: Diagnostic[] = [];
   const shown = (absolute: string) => toPosix(path.relative(cwd, absolute)) || ".";
   let realRoot: string;
@@ -38,7 +40,7 @@ export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile
       message: "schemas folder not found",
       hint: "run from the repository root or pass --schemas DIR",
     });
-    return { files, diagnostics };
+    return { files, broken, diagnostics };
   }
   for (const absolute of listJsonFiles(root)) {
     const rel = toPosix(path.relative(root, absolute));
@@ -49,17 +51,22 @@ export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile
         code: "file-misplaced",
         file,
         pointer: "",
+        line: 1,
+        column: 1,
         message: "schema file is neither under events/ nor under types/",
         hint: "put one file per event in events/ and shared types in types/",
       });
       continue;
     }
+    broken.add(rel);
     const real = realpathSync(absolute);
     if (path.relative(realRoot, real).startsWith("..")) {
       diagnostics.push({
         code: "file-outside-schemas",
         file,
         pointer: "",
+        line: 1,
+        column: 1,
         message: `symbolic link points outside the schemas folder (to ${real})`,
         hint: "copy the file into the schemas folder instead of linking to it",
       });
@@ -71,6 +78,8 @@ export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile
         code: "file-too-large",
         file,
         pointer: "",
+        line: 1,
+        column: 1,
         message: `file is ${size} bytes; the limit is ${MAX_FILE_BYTES}`,
         hint: "split the schema into shared types under types/",
       });
@@ -78,9 +87,12 @@ export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile
     }
     const parsed = parseJsonSource(file, readFileSync(real, "utf8"));
     diagnostics.push(...parsed.diagnostics);
-    if (parsed.diagnostics.length === 0) files.push({ rel, role, source: parsed.source });
+    if (parsed.diagnostics.length === 0) {
+      files.push({ rel, role, source: parsed.source });
+      broken.delete(rel);
+    }
   }
-  return { files, diagnostics };
+  return { files, broken, diagnostics };
 }
 
 function listJsonFiles(folder: string): string[] {

@@ -1,0 +1,72 @@
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadCatalog } from "../src/catalog.js";
+import { loadConfig } from "../src/config.js";
+import { formatReport } from "../src/diagnostics.js";
+import { canon, FIXTURES, tempDir } from "./helpers.js";
+
+const LINT = path.join(FIXTURES, "lint");
+const CASES = readdirSync(path.join(LINT, "cases")).sort();
+
+/** The valid base catalog with one case's files laid over it (and its deleted files removed). */
+function caseFolder(name: string): string {
+  const dir = tempDir(`lint-${name}`);
+  cpSync(path.join(LINT, "base"), dir, { recursive: true });
+  cpSync(path.join(LINT, "cases", name, "schemas"), path.join(dir, "schemas"), { recursive: true });
+  const deleted = path.join(LINT, "cases", name, "deleted.txt");
+  if (existsSync(deleted)) {
+    for (const rel of readFileSync(deleted, "utf8").split("\n").filter(Boolean)) rmSync(path.join(dir, "schemas", rel));
+  }
+  return dir;
+}
+
+describe("lint", () => {
+  it("accepts the valid base catalog", () => {
+    const catalog = loadCatalog(loadConfig(path.join(LINT, "base")), path.join(LINT, "base"));
+    expect(catalog.diagnostics).toEqual([]);
+  });
+
+  it.each(CASES)("rejects %s with the exact report in its expected.txt", async (name) => {
+    const dir = caseFolder(name);
+    const catalog = loadCatalog(loadConfig(dir), dir);
+    expect(catalog.diagnostics.length).toBeGreaterThan(0);
+    for (const d of catalog.diagnostics) {
+      expect(d.file).toMatch(/^schemas\//);
+      expect(d.message).not.toBe("");
+      expect(d.line, `${d.code} should have a position`).toBeGreaterThan(0);
+    }
+    await expect(`${formatReport(catalog.diagnostics)}\n`).toMatchFileSnapshot(path.join(LINT, "cases", name, "expected.txt"));
+  });
+
+  it("canon lint exits 1 and prints every error with a summary; --format json gives the same as data", () => {
+    const dir = caseFolder("many-errors-at-once");
+    const text = canon(["lint"], dir);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toBe("");
+    expect(text.stderr).toBe(readFileSync(path.join(LINT, "cases", "many-errors-at-once", "expected.txt"), "utf8"));
+    const json = canon(["lint", "--format", "json"], dir);
+    expect(json.code).toBe(1);
+    const parsed = JSON.parse(json.stdout) as { ok: boolean; errors: { code: string; file: string; pointer: string; line: number }[] };
+    expect(parsed.ok).toBe(false);
+    expect(parsed.errors.map((e) => e.code)).toEqual(loadCatalog(loadConfig(dir), dir).diagnostics.map((d) => d.code));
+  });
+
+  it("canon generate writes nothing when the schemas have errors", () => {
+    const dir = caseFolder("ref-missing-file");
+    const out = tempDir("no-output");
+    const result = canon(["generate", "--out", out], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("error[ref-missing-file]");
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("reports a missing schemas folder", () => {
+    const dir = tempDir("empty");
+    const result = canon(["lint", "--schemas", "nowhere"], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "nowhere (document) error[schemas-folder-missing]: schemas folder not found\n    hint: run from the repository root or pass --schemas DIR\n1 error in 1 file\n",
+    );
+  });
+});

@@ -1,10 +1,58 @@
+/** Every code a diagnostic can carry; each is documented with its meaning and fix in docs/errors.md. */
+export const ERROR_CODES = [
+  "array-items-missing",
+  "avro-name-invalid",
+  "config-invalid",
+  "config-unreadable",
+  "default-invalid",
+  "enum-symbol-invalid",
+  "event-file-name",
+  "event-type-name",
+  "example-invalid",
+  "field-name-not-snake-case",
+  "file-misplaced",
+  "file-outside-schemas",
+  "file-too-large",
+  "id-mismatch",
+  "invalid-keyword-value",
+  "json-bom",
+  "json-duplicate-key",
+  "json-syntax",
+  "key-field-unknown",
+  "missing-keyword",
+  "object-without-shape",
+  "optional-without-default",
+  "python-field-order",
+  "python-name-collision",
+  "record-not-closed",
+  "ref-anchor",
+  "ref-missing-file",
+  "ref-missing-pointer",
+  "ref-outside-schemas",
+  "ref-remote",
+  "ref-to-invalid-file",
+  "required-unknown-field",
+  "schemas-folder-missing",
+  "type-file-name",
+  "type-missing",
+  "type-name-collision",
+  "type-name-missing",
+  "type-name-not-pascal-case",
+  "unsupported-anyof",
+  "unsupported-keyword",
+  "unsupported-named-type",
+  "unsupported-type",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 /**
  * Every problem the toolkit reports to a user is a Diagnostic: it names the file, the JSON pointer
  * inside it, the line:column where known, a stable code, what is wrong and what to do.
  */
 export interface Diagnostic {
   /** Stable, documented identifier (see docs/errors.md), e.g. `ref-missing-file`. */
-  readonly code: string;
+  readonly code: ErrorCode;
   /** Path relative to the working directory, with forward slashes. */
   readonly file: string;
   /** RFC 6901 JSON pointer into the file; "" is the whole document. */

@@ -1,5 +1,5 @@
 import * as jsonc from "jsonc-parser";
-import type { Diagnostic } from "./diagnostics.js";
+import type { Diagnostic, ErrorCode } from "./diagnostics.js";
 
 /** A parsed JSON file that remembers where every value came from. */
 export interface JsonSource {
@@ -178,7 +178,7 @@ export function locate(source: JsonSource, pointer: string): Position | undefine
 }
 
 /** A diagnostic about a place in a source, with its line:column filled in. */
-export function diagnosticAt(source: JsonSource, pointer: string, code: string, message: string, hint?: string): Diagnostic {
+export function diagnosticAt(source: JsonSource, pointer: string, code: ErrorCode, message: string, hint?: string): Diagnostic {
   const at = locate(source, pointer);
   return { code, file: source.file, pointer, ...at, message, ...(hint === undefined ? {} : { hint }) };
 }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { createAjv } from "./ajv.js";
 import type { CanonConfig } from "./config.js";
-import type { Diagnostic } from "./diagnostics.js";
+import type { Diagnostic, ErrorCode } from "./diagnostics.js";
 import { diagnosticAt, joinPointer } from "./json-source.js";
 import { type EventDefinition, type Model, namedType, type TypeNode } from "./model.js";
 import { isAvroName, pythonFieldName } from "./naming.js";
@@ -19,7 +19,7 @@ export function lintCatalog(files: readonly SchemaFile[], model: Model, config: 
 function lintModel(files: readonly SchemaFile[], model: Model): Diagnostic[] {
   const byRel = new Map(files.map((f) => [f.rel, f]));
   const out: Diagnostic[] = [];
-  const at = (rel: string, pointer: string, code: string, message: string, hint?: string) => {
+  const at = (rel: string, pointer: string, code: ErrorCode, message: string, hint?: string) => {
     const file = byRel.get(rel);
     if (file !== undefined) out.push(diagnosticAt(file.source, pointer, code, message, hint));
   };

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { CanonConfig } from "./config.js";
-import type { Diagnostic } from "./diagnostics.js";
+import type { Diagnostic, ErrorCode } from "./diagnostics.js";
 import { diagnosticAt, joinPointer, pointerSegments, valueAt } from "./json-source.js";
 import {
   type Constraints,
@@ -101,7 +101,7 @@ class ModelBuilder {
     return typeof eventType === "string" ? domainOf(eventType, this.config.eventTypePrefix) : SHARED_MODULE;
   }
 
-  private error(file: SchemaFile, pointer: string, code: string, message: string, hint?: string): undefined {
+  private error(file: SchemaFile, pointer: string, code: ErrorCode, message: string, hint?: string): undefined {
     this.diagnostics.push(diagnosticAt(file.source, pointer, code, message, hint));
     return undefined;
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { createAjv } from "./ajv.js";
-import type { Diagnostic } from "./diagnostics.js";
+import type { Diagnostic, ErrorCode } from "./diagnostics.js";
 import { diagnosticAt, joinPointer, valueAt } from "./json-source.js";
 import type { FileRole, SchemaFile } from "./schema-files.js";
 
@@ -39,7 +39,7 @@ export function checkShape(file: SchemaFile): Diagnostic[] {
 }
 
 function describe(file: SchemaFile, error: ErrorObject): Diagnostic[] {
-  const at = (pointer: string, code: string, message: string, hint?: string) => diagnosticAt(file.source, pointer, code, message, hint);
+  const at = (pointer: string, code: ErrorCode, message: string, hint?: string) => diagnosticAt(file.source, pointer, code, message, hint);
   const params = error.params as Record<string, unknown>;
   const where = error.instancePath;
   switch (error.keyword) {
@@ -79,7 +79,7 @@ function describe(file: SchemaFile, error: ErrorObject): Diagnostic[] {
 function patternError(
   file: SchemaFile,
   error: ErrorObject,
-  at: (pointer: string, code: string, message: string, hint?: string) => Diagnostic,
+  at: (pointer: string, code: ErrorCode, message: string, hint?: string) => Diagnostic,
 ): Diagnostic {
   const where = error.instancePath;
   if (error.propertyName !== undefined) {

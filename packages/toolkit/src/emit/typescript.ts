@@ -75,7 +75,6 @@ export const typescriptEmitter: Emitter = {
 /** Re-exports every module and maps each event type string to its data type. */
 function indexModule(model: Model, modules: string[]): string {
   const lines = [generatedNotice("//"), ""];
-  for (const module of [...modules].sort()) lines.push(`export type * from "./${module}.js";`);
   const eventImports = new Map<string, string[]>();
   for (const event of model.events) {
     eventImports.set(event.record.module, [...(eventImports.get(event.record.module) ?? []), event.record.name]);
@@ -83,6 +82,8 @@ function indexModule(model: Model, modules: string[]): string {
   for (const [module, names] of [...eventImports].sort(([a], [b]) => (a < b ? -1 : 1))) {
     lines.push(`import type { ${names.sort().join(", ")} } from "./${module}.js";`);
   }
+  lines.push("");
+  for (const module of [...modules].sort()) lines.push(`export type * from "./${module}.js";`);
   lines.push("", "/** The data type of every event, keyed by event type string. */", "export interface EventDataByType {");
   for (const event of model.events) lines.push(`  ${JSON.stringify(event.eventType)}: ${event.record.name};`);
   lines.push("}", "", "export type EventType = keyof EventDataByType;", "");

@@ -79,6 +79,7 @@ describe("json-schema-to-typescript", () => {
     }
     expect(all).not.toContain("[k: string]: unknown");
     expect(read("typescript", "shop.ts")).toContain('import type { Geometry, Money, Node, Status, TagName } from "./shared.js";');
-    expect(read("typescript", "shop.ts")).toMatch(/channel\?: "web" \| "mobile";/);
+    expect(read("typescript", "shop.ts")).toContain("channel?: OrderPlacedV1Channel;");
+    expect(read("typescript", "shop.ts")).toContain('export type OrderPlacedV1Channel = "web" | "mobile";');
   });
 });

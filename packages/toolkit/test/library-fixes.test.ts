@@ -31,7 +31,7 @@ describe("quicktype-core (Python)", () => {
     await input.addSource({ name: "Sample", schema: JSON.stringify(schema) });
     const data = new InputData();
     data.addInput(input);
-    const result = await quicktype({ inputData: data, lang: "python", rendererOptions: { "just-types": String(justTypes) } });
+    const result = await quicktype({ inputData: data, lang: "python", rendererOptions: { "just-types": justTypes ? "true" : "false" } });
     return result.lines.join("\n");
   }
 

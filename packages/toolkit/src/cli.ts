@@ -10,7 +10,7 @@ const USAGE = `canon: eventcanon's command line
 usage: canon <command> [options]
 
 commands:
-  generate   lint the schemas, then write TypeScript, Avro and Python for every event
+  generate   lint the schemas, then write TypeScript, Avro, Python and bundled JSON Schema for every event
   lint       check the schemas against the meta-schema and the project's rules
 
 Run 'canon <command> --help' for a command's options.
@@ -28,9 +28,9 @@ Lints every schema, then renders all targets in memory and replaces each output 
 Nothing is written when any schema has an error. A second run with the same input changes nothing.
 
 options:
-  --out DIR        write all targets under DIR/typescript, DIR/avro, DIR/python
+  --out DIR        write all targets under DIR/typescript, DIR/avro, DIR/python, DIR/jsonschema
                    (default: the folders named in eventcanon.config.json)
-  --target NAME    only this target: typescript, avro or python (repeatable; default: all)
+  --target NAME    only this target: typescript, avro, python or jsonschema (repeatable; default: all)
   --check          write nothing; exit 1 and list the files that are stale
 ${COMMON_OPTIONS}`,
   lint: `usage: canon lint [options]

@@ -2,6 +2,7 @@ import type { Catalog } from "./catalog.js";
 import { type CanonConfig, TARGETS, type Target } from "./config.js";
 import { avroEmitter } from "./emit/avro.js";
 import type { Emitter, OutputFiles } from "./emit/emitter.js";
+import { jsonSchemaEmitter } from "./emit/json-schema.js";
 import { pythonEmitter } from "./emit/python.js";
 import { typescriptEmitter } from "./emit/typescript.js";
 import { differences, writeOutputFolder } from "./write-outputs.js";
@@ -10,6 +11,7 @@ export const EMITTERS: Readonly<Record<Target, Emitter>> = {
   typescript: typescriptEmitter,
   avro: avroEmitter,
   python: pythonEmitter,
+  jsonschema: jsonSchemaEmitter,
 };
 
 /** Renders the targets in memory; nothing touches the disk until all of them succeeded. */

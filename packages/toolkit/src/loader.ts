@@ -86,6 +86,7 @@ class ModelBuilder {
     if (record?.kind !== "record") return undefined;
     return {
       eventType,
+      id: String(root.$id),
       record,
       domain: this.moduleOf(file),
       ...(typeof root["x-topic"] === "string" ? { topic: root["x-topic"] } : {}),

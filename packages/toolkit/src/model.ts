@@ -79,6 +79,8 @@ export type NamedType = RecordType | EnumType | AliasType;
 export interface EventDefinition {
   /** The event type string, e.g. `org.openedx.learning.exam.attempt.submitted.v1`. */
   readonly eventType: string;
+  /** The schema's `$id`. */
+  readonly id: string;
   /** The record that holds the event's data fields; its name is the event's type name. */
   readonly record: RecordType;
   readonly domain: string;
@@ -103,6 +105,23 @@ export function namedType(model: Model, name: string): NamedType {
   const type = model.types.get(name);
   if (type === undefined) throw new Error(`model has no type named ${name}`);
   return type;
+}
+
+/** Every named type an event uses, directly or through other types, in first-use order. */
+export function reachableTypes(model: Model, event: EventDefinition): NamedType[] {
+  const seen = new Set<string>([event.record.name]);
+  const out: NamedType[] = [];
+  const visit = (type: NamedType) => {
+    for (const name of directDependencies(type)) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const used = namedType(model, name);
+      out.push(used);
+      visit(used);
+    }
+  };
+  visit(event.record);
+  return out;
 }
 
 /** Named types referenced from `type`, in first-use order. */

@@ -2,6 +2,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "no
 import path from "node:path";
 import avro from "avsc";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createAjv } from "../src/ajv.js";
 import { type Catalog, loadCatalog } from "../src/catalog.js";
 import { type CanonConfig, loadConfig } from "../src/config.js";
 import { withDefaults } from "../src/values.js";
@@ -42,6 +43,7 @@ describe.each(CATALOGS)("generated targets for $label", ({ dir }) => {
     expect(again.stdout).toMatch(/typescript .* \(unchanged\)/);
     expect(again.stdout).toMatch(/avro .* \(unchanged\)/);
     expect(again.stdout).toMatch(/python .* \(unchanged\)/);
+    expect(again.stdout).toMatch(/jsonschema .* \(unchanged\)/);
     expect(canon(["generate", "--out", out, "--check"], dir).code).toBe(0);
   });
 
@@ -80,6 +82,17 @@ describe.each(CATALOGS)("generated targets for $label", ({ dir }) => {
         const decoded = type.fromBuffer(type.toBuffer(canonical));
         expect(JSON.parse(JSON.stringify(decoded))).toEqual(canonical);
       }
+    }
+  });
+
+  it("each bundled JSON Schema stands alone: accepts every example, rejects what the source rejects", () => {
+    for (const event of catalog.model.events) {
+      const bundle = JSON.parse(readFileSync(path.join(out, "jsonschema", `${event.eventType}.json`), "utf8")) as { $id: string };
+      // A fresh validator that knows no other file: any unresolved $ref would throw here.
+      const validate = createAjv().compile(bundle);
+      for (const example of event.examples) expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
+      expect(validate({})).toBe(false);
+      expect(validate({ ...(event.examples[0] as object), not_a_field: 1 })).toBe(false);
     }
   });
 
@@ -124,11 +137,25 @@ describe("kitchen-sink golden files", () => {
     const dir = path.join(FIXTURES, "kitchen-sink");
     const out = tempDir("golden");
     expect(canon(["generate", "--out", out], dir).code).toBe(0);
-    for (const target of ["typescript", "avro", "python"]) {
+    for (const target of ["typescript", "avro", "python", "jsonschema"]) {
       for (const file of readdirSync(path.join(out, target)).sort()) {
         const golden = path.join(TOOLKIT, "test/golden/kitchen-sink", target, file);
         await expect(readFileSync(path.join(out, target, file), "utf8")).toMatchFileSnapshot(golden);
       }
     }
+  });
+});
+
+describe("bundled JSON Schema keeps validation keywords", () => {
+  it("rejects a currency that breaks the shared type's pattern, as the source schema does", () => {
+    const dir = path.join(FIXTURES, "kitchen-sink");
+    const out = tempDir("bundle");
+    expect(canon(["generate", "--out", out, "--target", "jsonschema"], dir).code).toBe(0);
+    const bundle = JSON.parse(readFileSync(path.join(out, "jsonschema", "com.example.billing.invoice.issued.v1.json"), "utf8")) as object;
+    const validate = createAjv().compile(bundle);
+    const good = { amount: { amount: 1, currency: "EUR" }, status: "closed", lines: {} };
+    expect(validate(good)).toBe(true);
+    expect(validate({ ...good, amount: { amount: 1, currency: "eur" } })).toBe(false);
+    expect(validate.errors?.[0]?.instancePath).toBe("/amount/currency");
   });
 });

@@ -13,7 +13,7 @@ import {
 } from "../model.js";
 import { pythonFieldName } from "../naming.js";
 import { type Emitter, generatedNotice, type OutputFiles } from "./emitter.js";
-import { recordSchema, schemaOfType } from "./schema-view.js";
+import { recordSchema, type SchemaView, schemaOfType } from "./schema-view.js";
 
 const RUNTIME_URL = new URL("../../templates/python/_runtime.py", import.meta.url);
 
@@ -34,8 +34,10 @@ interface QuicktypeClasses {
  * enum member names is rendered from the model.
  */
 async function runQuicktype(model: Model, placeholder: Map<string, string>): Promise<QuicktypeClasses> {
-  const ref = (named: NamedType): Record<string, unknown> =>
-    named.kind === "alias" ? schemaOfType(model, named.target, ref) : { $ref: `#/$defs/${placeholder.get(named.name)}` };
+  const view: SchemaView = {
+    ref: (named) => (named.kind === "alias" ? schemaOfType(model, named.target, view) : { $ref: `#/$defs/${placeholder.get(named.name)}` }),
+    fieldName: (_f, i) => fieldPlaceholder(i),
+  };
   const defs: Record<string, unknown> = {};
   const roots: Record<string, unknown> = {};
   for (const type of model.types.values()) {
@@ -46,7 +48,7 @@ async function runQuicktype(model: Model, placeholder: Map<string, string>): Pro
         ? { title: id, type: "string", enum: [...type.symbols] }
         : {
             title: id,
-            ...recordSchema(model, type as RecordType, ref, (_f, i) => fieldPlaceholder(i), false),
+            ...recordSchema(model, type as RecordType, view),
             // All required: the annotation must say only whether null is allowed; defaults come from the model.
             required: (type as RecordType).fields.map((_f, i) => fieldPlaceholder(i)),
           };

@@ -1,7 +1,7 @@
 import { compile, type Options } from "json-schema-to-typescript";
 import { directDependencies, type Model, type NamedType, namedType } from "../model.js";
 import { type Emitter, generatedNotice, type OutputFiles } from "./emitter.js";
-import { recordSchema, schemaOfType } from "./schema-view.js";
+import { namedSchema } from "./schema-view.js";
 
 type Json = Record<string, unknown>;
 
@@ -25,16 +25,7 @@ const COMPILE_OPTIONS: Partial<Options> = {
  * shared type in every file that uses it.
  */
 function schemaFor(model: Model, type: NamedType): Json {
-  const ref = (named: NamedType) => ({ tsType: named.name });
-  const doc = type.description === undefined ? {} : { description: type.description };
-  switch (type.kind) {
-    case "enum":
-      return { title: type.name, ...doc, type: "string", enum: [...type.symbols] };
-    case "alias":
-      return { title: type.name, ...doc, ...schemaOfType(model, type.target, ref) };
-    case "record":
-      return { title: type.name, ...doc, ...recordSchema(model, type, ref) };
-  }
+  return namedSchema(model, type, { ref: (named) => ({ tsType: named.name }), docs: true });
 }
 
 async function declaration(model: Model, type: NamedType): Promise<string> {

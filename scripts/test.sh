@@ -14,7 +14,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # --force: a test run always runs the tests; the cache is for generate and build.
 npx turbo run test lint --force 2>&1 | tee "$log"
-npx biome check .
+npx biome check --error-on-warnings .
 
 # Sum vitest's "Tests  N passed (M)" and pytest's "N passed" lines into one closing line.
 node -e '

@@ -5,7 +5,6 @@ import {
   type EnumType,
   type Field,
   type Model,
-  type NamedType,
   namedType,
   type RecordType,
   SHARED_MODULE,

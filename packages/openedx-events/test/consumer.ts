@@ -1,5 +1,11 @@
 // Type-checked by `npm run lint` (tsconfig.test.json): each @ts-expect-error must be a real compile error.
-import type { EventDataByType, ExamAttemptData, ExamAttemptSubmittedV1, UserData } from "../src/index.js";
+import {
+  type EventDataByType,
+  type ExamAttemptData,
+  type ExamAttemptSubmittedV1,
+  examAttemptSubmittedV1,
+  type UserData,
+} from "../src/index.js";
 
 const student: UserData = { id: 42, is_active: true, pii: { username: "ada", email: "ada@example.com" } };
 export const attempt: ExamAttemptData = {
@@ -21,3 +27,10 @@ export const undef: ExamAttemptData = { ...attempt, requesting_user: undefined }
 export const wrongId: UserData = { ...student, id: "42" };
 // @ts-expect-error unknown event types are not in the map
 export type Unknown = EventDataByType["org.openedx.learning.exam.attempt.unknown.v1"];
+
+export const bytes: Buffer = examAttemptSubmittedV1.encode(submitted);
+export const decoded: ExamAttemptSubmittedV1 = examAttemptSubmittedV1.decode(bytes);
+// @ts-expect-error encode of one event accepts only that event's data type
+examAttemptSubmittedV1.encode(attempt);
+// @ts-expect-error decode returns the event's data type, not another
+export const wrongDecode: UserData = examAttemptSubmittedV1.decode(bytes);

@@ -1,13 +1,32 @@
 import { createRequire } from "node:module";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import type { FormatsPlugin } from "ajv-formats";
+import { Ajv2020, type Options } from "ajv/dist/2020.js";
 
-// ajv-formats is CommonJS whose types only describe its `default` export; require gives the function.
-const addFormats = createRequire(import.meta.url)("ajv-formats") as FormatsPlugin;
+type Format = RegExp | { validate: RegExp | ((value: string) => boolean) };
 
-/** The one ajv set-up used for meta-schema checks and example validation: draft 2020-12 with formats. */
-export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormats(ajv);
+// ajv-formats is CommonJS; its "fast" formats are plain regular expressions (date-time, uuid, email,
+// uri, ...), which ajv can inline into standalone validators. Lint and the published validators use
+// the same ones, so both accept exactly the same values.
+const { fastFormats } = createRequire(import.meta.url)("ajv-formats/dist/formats") as { fastFormats: Record<string, Format> };
+
+/** The formats of the schema subset (see docs/schema-format.md). */
+export const SUPPORTED_FORMATS = ["date-time", "date", "uuid", "email", "uri"] as const;
+
+/** The one ajv set-up: draft 2020-12 and the subset's formats, as regular expressions. */
+export function createAjv(options: Options = {}): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: false, ...options });
+  for (const name of SUPPORTED_FORMATS) {
+    const format = fastFormats[name];
+    if (format === undefined) throw new Error(`ajv-formats has no format ${name}`);
+    ajv.addFormat(name, format instanceof RegExp ? format : (format.validate as RegExp));
+  }
+  // Only the meta-schema uses it (for `pattern`); schemas of the subset cannot.
+  ajv.addFormat("regex", (value: string) => {
+    try {
+      new RegExp(value, "u");
+      return true;
+    } catch {
+      return false;
+    }
+  });
   return ajv;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,4 +35,11 @@ export function venvPython(): string {
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `eventcanon-${prefix}-`));
+}
+
+/** A temporary folder inside the toolkit, so generated TypeScript resolves avsc and @types/node. */
+export function tempDirInRepo(prefix: string): string {
+  const root = path.join(TOOLKIT, ".tmp");
+  mkdirSync(root, { recursive: true });
+  return mkdtempSync(path.join(root, `${prefix}-`));
 }

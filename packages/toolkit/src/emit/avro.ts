@@ -6,16 +6,20 @@ import type { Emitter, OutputFiles } from "./emitter.js";
 export type AvroSchema = string | AvroSchema[] | { [key: string]: unknown };
 
 /**
- * The Open edX event bus wire form: a top-level record per event (named by config, namespaced by the
- * event type), a nested record per named type defined on first use and referenced by name after,
- * `["null", T]` for nullable fields, and the schema's defaults carried over as Avro defaults.
+ * Writes model types as Avro: a nested record or enum per named type, defined on first use within
+ * one schema and referenced by name after (Avro forbids defining a name twice).
  */
-export function avroSchemaOf(model: Model, event: EventDefinition, config: CanonConfig): AvroSchema {
-  const defined = new Set<string>();
-  const recordName = config.avroEventRecordName ?? event.record.name;
-  defined.add(event.record.name);
+class AvroWriter {
+  private readonly defined = new Set<string>();
 
-  const typeOf = (type: TypeNode): AvroSchema => {
+  constructor(
+    private readonly model: Model,
+    alreadyDefined: readonly string[] = [],
+  ) {
+    for (const name of alreadyDefined) this.defined.add(name);
+  }
+
+  typeOf(type: TypeNode): AvroSchema {
     switch (type.kind) {
       case "string":
         return "string";
@@ -26,41 +30,69 @@ export function avroSchemaOf(model: Model, event: EventDefinition, config: Canon
       case "boolean":
         return "boolean";
       case "array":
-        return { type: "array", items: typeOf(type.items) };
+        return { type: "array", items: this.typeOf(type.items) };
       case "map":
-        return { type: "map", values: typeOf(type.values) };
+        return { type: "map", values: this.typeOf(type.values) };
       case "nullable":
-        return ["null", typeOf(type.inner)];
+        return ["null", this.typeOf(type.inner)];
       case "ref": {
-        const named = namedType(model, type.name);
-        if (named.kind === "alias") return typeOf(named.target);
+        const named = namedType(this.model, type.name);
+        if (named.kind === "alias") return this.typeOf(named.target);
         const name = named.avroName ?? named.name;
-        if (defined.has(named.name)) return name;
-        defined.add(named.name);
+        if (this.defined.has(named.name)) return name;
+        this.defined.add(named.name);
         const doc = named.description === undefined ? {} : { doc: named.description };
         if (named.kind === "enum") return { type: "enum", name, ...doc, symbols: [...named.symbols] };
-        return { type: "record", name, ...doc, fields: named.fields.map(fieldOf) };
+        return { type: "record", name, ...doc, fields: named.fields.map((f) => this.fieldOf(f)) };
       }
     }
-  };
-  // Avro checks a union's default against its first branch, so a non-null default puts null last.
-  const fieldTypeOf = (field: Field): AvroSchema =>
-    field.type.kind === "nullable" && field.default !== undefined && field.default.value !== null
-      ? [typeOf(field.type.inner), "null"]
-      : typeOf(field.type);
-  const fieldOf = (field: Field) => ({
-    name: field.name,
-    type: fieldTypeOf(field),
-    ...(field.description === undefined ? {} : { doc: field.description }),
-    ...(field.default === undefined ? {} : { default: field.default.value }),
-  });
+  }
+
+  fieldOf(field: Field): Record<string, unknown> {
+    // Avro checks a union's default against its first branch, so a non-null default puts null last.
+    const type =
+      field.type.kind === "nullable" && field.default !== undefined && field.default.value !== null
+        ? [this.typeOf(field.type.inner), "null"]
+        : this.typeOf(field.type);
+    return {
+      name: field.name,
+      type,
+      ...(field.description === undefined ? {} : { doc: field.description }),
+      ...(field.default === undefined ? {} : { default: field.default.value }),
+    };
+  }
+}
+
+/**
+ * The Open edX event bus wire form: a top-level record per event (named by config, namespaced by the
+ * event type) whose fields are the event's data fields, `["null", T]` for nullable fields, and the
+ * schema's defaults carried over as Avro defaults.
+ */
+export function avroSchemaOf(model: Model, event: EventDefinition, config: CanonConfig): AvroSchema {
+  const writer = new AvroWriter(model, [event.record.name]);
   return {
     type: "record",
-    name: recordName,
+    name: config.avroEventRecordName ?? event.record.name,
     namespace: event.eventType,
     ...(event.record.description === undefined ? {} : { doc: event.record.description }),
-    fields: event.record.fields.map(fieldOf),
+    fields: event.record.fields.map((f) => writer.fieldOf(f)),
   };
+}
+
+/** The Avro schema of the message key: the type of the value at the event's key field. */
+export function avroKeySchemaOf(model: Model, event: EventDefinition): AvroSchema | undefined {
+  if (event.keyField === undefined) return undefined;
+  let fields = event.record.fields;
+  let type: TypeNode | undefined;
+  for (const segment of event.keyField.split(".")) {
+    type = fields.find((f) => f.name === segment)?.type;
+    const named = type?.kind === "ref" ? namedType(model, type.name) : undefined;
+    fields = named?.kind === "record" ? named.fields : [];
+  }
+  if (type === undefined) return undefined;
+  const schema = new AvroWriter(model).typeOf(type);
+  // A named key type (an enum) gets the event's namespace, as it would inside the event's schema.
+  return typeof schema === "object" && !Array.isArray(schema) ? { ...schema, namespace: event.eventType } : schema;
 }
 
 export const avroEmitter: Emitter = {

@@ -1,7 +1,11 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { compile, type Options } from "json-schema-to-typescript";
-import { directDependencies, type Model, type NamedType, namedType } from "../model.js";
+import type { CanonConfig } from "../config.js";
+import { directDependencies, type EventDefinition, type Model, type NamedType, namedType } from "../model.js";
+import { avroKeySchemaOf, avroSchemaOf } from "./avro.js";
 import { type Emitter, generatedNotice, type OutputFiles } from "./emitter.js";
 import { namedSchema } from "./schema-view.js";
+import { validatorModule } from "./typescript-validators.js";
 
 type Json = Record<string, unknown>;
 
@@ -33,53 +37,122 @@ async function declaration(model: Model, type: NamedType): Promise<string> {
   return code.trim();
 }
 
+const RUNTIME_TEMPLATES = new URL("../../templates/typescript/", import.meta.url);
+
+/**
+ * Writes, under the output folder: `types/<module>.ts` (declarations), `validators/<domain>.ts`
+ * (precompiled ajv), `<domain>.ts` (one typed codec per event, plus the domain's types, so
+ * `.../learning` is a deep import), `runtime/` (codec, framing, envelope) and `index.ts`.
+ */
 export const typescriptEmitter: Emitter = {
   target: "typescript",
-  async emit(model) {
+  async emit(model, config) {
     const byModule = new Map<string, NamedType[]>();
     for (const type of model.types.values()) {
       byModule.set(type.module, [...(byModule.get(type.module) ?? []), type]);
     }
+    const modules = [...byModule.keys()].sort();
     const files: OutputFiles = new Map();
-    const header = generatedNotice("//");
-    for (const [module, types] of [...byModule].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const imports = new Map<string, Set<string>>();
-      for (const type of types) {
-        for (const used of directDependencies(type)) {
-          const other = namedType(model, used);
-          if (other.module === module) continue;
-          imports.set(other.module, (imports.get(other.module) ?? new Set()).add(other.name));
-        }
-      }
-      const importLines = [...imports]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([from, names]) => `import type { ${[...names].sort().join(", ")} } from "./${from}.js";`);
-      const declarations = await Promise.all(types.map((t) => declaration(model, t)));
-      const parts = [header, ...(importLines.length > 0 ? [importLines.join("\n")] : []), ...declarations];
-      files.set(`${module}.ts`, `${parts.join("\n\n")}\n`);
+    for (const module of modules) files.set(`types/${module}.ts`, await typesModule(model, module, byModule.get(module) ?? []));
+    for (const domain of eventDomains(model)) {
+      if (RESERVED_MODULES.has(domain)) throw new Error(`event domain "${domain}" clashes with a generated folder or file name`);
+      const events = model.events.filter((e) => e.domain === domain);
+      files.set(`validators/${domain}.ts`, validatorModule(model, events));
+      files.set(`${domain}.ts`, codecModule(model, config, domain, events));
     }
-    files.set("index.ts", indexModule(model, [...byModule.keys()]));
+    for (const template of readdirSync(RUNTIME_TEMPLATES)
+      .filter((f) => f.endsWith(".ts"))
+      .sort()) {
+      files.set(`runtime/${template}`, `${generatedNotice("//")}\n${readFileSync(new URL(template, RUNTIME_TEMPLATES), "utf8")}`);
+    }
+    files.set("index.ts", indexModule(model, modules));
     return files;
   },
 };
 
-/** Re-exports every module and maps each event type string to its data type. */
-function indexModule(model: Model, modules: string[]): string {
-  const lines = [generatedNotice("//"), ""];
-  const eventImports = new Map<string, string[]>();
-  for (const event of model.events) {
-    eventImports.set(event.record.module, [...(eventImports.get(event.record.module) ?? []), event.record.name]);
+const RESERVED_MODULES = new Set(["index", "types", "validators", "runtime"]);
+
+function eventDomains(model: Model): string[] {
+  return [...new Set(model.events.map((e) => e.domain))].sort();
+}
+
+async function typesModule(model: Model, module: string, types: readonly NamedType[]): Promise<string> {
+  const imports = new Map<string, Set<string>>();
+  for (const type of types) {
+    for (const used of directDependencies(type)) {
+      const other = namedType(model, used);
+      if (other.module === module) continue;
+      imports.set(other.module, (imports.get(other.module) ?? new Set()).add(other.name));
+    }
   }
-  for (const [module, names] of [...eventImports].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    lines.push(`import type { ${names.sort().join(", ")} } from "./${module}.js";`);
+  const importLines = [...imports]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([from, names]) => `import type { ${[...names].sort().join(", ")} } from "./${from}.js";`);
+  const declarations = await Promise.all(types.map((t) => declaration(model, t)));
+  const parts = [generatedNotice("//"), ...(importLines.length > 0 ? [importLines.join("\n")] : []), ...declarations];
+  return `${parts.join("\n\n")}\n`;
+}
+
+/** `ExamAttemptSubmittedV1` -> `examAttemptSubmittedV1`: the codec's export name. */
+export function codecName(typeName: string): string {
+  return typeName.charAt(0).toLowerCase() + typeName.slice(1);
+}
+
+function codecModule(model: Model, config: CanonConfig, domain: string, events: readonly EventDefinition[]): string {
+  const names = events.map((e) => e.record.name).sort();
+  const lines = [
+    generatedNotice("//"),
+    "",
+    'import { EventCodec } from "./runtime/codec.js";',
+    `import type { ${names.join(", ")} } from "./types/${domain}.js";`,
+    `import * as validators from "./validators/${domain}.js";`,
+    "",
+    `export type * from "./types/${domain}.js";`,
+  ];
+  for (const event of events) {
+    const keySchema = avroKeySchemaOf(model, event);
+    const spec = {
+      eventType: event.eventType,
+      ...(event.topic === undefined ? {} : { topic: event.topic }),
+      ...(event.keyField === undefined ? {} : { keyField: event.keyField }),
+      avroSchema: avroSchemaOf(model, event, config),
+      ...(keySchema === undefined ? {} : { keyAvroSchema: keySchema }),
+    };
+    const body = JSON.stringify(spec, null, 2).replace(/\n}$/, `,\n  "validator": validators.${event.record.name},\n}`);
+    lines.push(
+      "",
+      `/** Codec for \`${event.eventType}\`. */`,
+      `export const ${codecName(event.record.name)} = new EventCodec<${event.record.name}>(${body});`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Re-exports every module, maps each event type to its data type and to its codec. */
+function indexModule(model: Model, modules: readonly string[]): string {
+  const lines = [generatedNotice("//"), "", 'import type { EventCodec } from "./runtime/codec.js";'];
+  for (const domain of eventDomains(model)) {
+    const events = model.events.filter((e) => e.domain === domain);
+    const names = events.map((e) => e.record.name).sort();
+    const codecs = events.map((e) => codecName(e.record.name)).sort();
+    lines.push(`import { ${codecs.join(", ")} } from "./${domain}.js";`, `import type { ${names.join(", ")} } from "./${domain}.js";`);
   }
   lines.push("");
-  for (const module of [...modules].sort()) lines.push(`export type * from "./${module}.js";`);
+  for (const domain of eventDomains(model)) lines.push(`export * from "./${domain}.js";`);
+  for (const module of modules.filter((m) => !model.events.some((e) => e.domain === m)))
+    lines.push(`export type * from "./types/${module}.js";`);
+  lines.push('export * from "./runtime/index.js";');
   lines.push("", "/** The data type of every event, keyed by event type string. */", "export interface EventDataByType {");
   for (const event of model.events) lines.push(`  ${JSON.stringify(event.eventType)}: ${event.record.name};`);
   lines.push("}", "", "export type EventType = keyof EventDataByType;", "");
   lines.push("/** Every event type in the catalog, sorted. */", "export const eventTypes = [");
   for (const event of model.events) lines.push(`  ${JSON.stringify(event.eventType)},`);
   lines.push("] as const satisfies readonly EventType[];", "");
+  lines.push(
+    "/** The codec of every event, keyed by event type string. */",
+    "export const events: { readonly [K in EventType]: EventCodec<EventDataByType[K]> } = {",
+  );
+  for (const event of model.events) lines.push(`  ${JSON.stringify(event.eventType)}: ${codecName(event.record.name)},`);
+  lines.push("};", "");
   return lines.join("\n");
 }

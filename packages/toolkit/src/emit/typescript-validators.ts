@@ -1,0 +1,46 @@
+import standaloneCode from "ajv/dist/standalone/index.js";
+import { createAjv } from "../ajv.js";
+import type { EventDefinition, Model } from "../model.js";
+import { generatedNotice } from "./emitter.js";
+import { bundledSchemaOf } from "./json-schema.js";
+
+// ajv/dist/standalone is CommonJS; under NodeNext its default import is `module.exports`, whose `default` is the function.
+const toStandalone = standaloneCode.default;
+
+/**
+ * ajv's runtime helpers that standalone code still `require`s even in ESM mode; each is replaced by
+ * an inline equivalent so the module works as ESM and as CommonJS without reaching into ajv's files.
+ */
+const INLINE_REQUIRES: Record<string, string> = {
+  // Length in Unicode code points, as JSON Schema counts it.
+  'require("ajv/dist/runtime/ucs2length").default': "((text) => { let n = 0; for (const _ of text) n++; return n; })",
+};
+
+/**
+ * Precompiled validators for one domain's events, as a TypeScript module: one `CompiledValidator`
+ * export per event, named after its data type. Nothing is compiled when a consumer imports it.
+ */
+export function validatorModule(model: Model, events: readonly EventDefinition[]): string {
+  const ajv = createAjv({ code: { source: true, esm: true }, allErrors: true });
+  const exports: Record<string, string> = {};
+  for (const event of events) {
+    const bundle = bundledSchemaOf(model, event);
+    ajv.addSchema(bundle);
+    exports[`__${event.record.name}`] = event.id;
+  }
+  let code = toStandalone(ajv, exports).replace(/^"use strict";/, "");
+  for (const [call, inline] of Object.entries(INLINE_REQUIRES)) code = code.split(call).join(inline);
+  const leftover = /require\("[^"]+"\)/.exec(code);
+  if (leftover) throw new Error(`standalone validator needs ${leftover[0]}, which has no inline replacement`);
+  const typed = events.map((e) => `export const ${e.record.name}: CompiledValidator = __${e.record.name} as unknown as CompiledValidator;`);
+  return [
+    generatedNotice("//"),
+    "// @ts-nocheck: ajv's standalone output is plain JavaScript; its exports are typed at the end.",
+    'import type { CompiledValidator } from "../runtime/codec.js";',
+    "",
+    code.replace(/export const (__\w+) = /g, "const $1 = "),
+    "",
+    ...typed,
+    "",
+  ].join("\n");
+}

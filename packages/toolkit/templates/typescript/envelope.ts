@@ -1,0 +1,124 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+
+/** The Open edX event bus envelope: what travels beside the Avro body of every event. */
+export interface EventMetadata {
+  readonly event_type: string;
+  /** A UUID identifying this one event. */
+  readonly id: string;
+  /** Minor version of the event type: compatible changes within a major version. */
+  readonly minorversion: number;
+  /** Who sent it, e.g. `openedx/lms/web`. */
+  readonly source: string;
+  readonly sourcehost: string;
+  /** UTC time the event happened, ISO 8601. */
+  readonly time: string;
+  /** Version of the library that sent it, e.g. `11.2.0`. */
+  readonly sourcelib: string;
+}
+
+const SPEC_VERSION = "1.0";
+const CONTENT_TYPE = "application/avro";
+
+/** Metadata for a new event: a fresh UUID, now as UTC, this host; the rest from `fields`. */
+export function createMetadata(
+  eventType: string,
+  fields: Partial<Omit<EventMetadata, "event_type">> & Pick<EventMetadata, "source" | "sourcelib">,
+): EventMetadata {
+  return {
+    event_type: eventType,
+    id: fields.id ?? randomUUID(),
+    minorversion: fields.minorversion ?? 0,
+    source: fields.source,
+    sourcehost: fields.sourcehost ?? hostname(),
+    time: fields.time ?? new Date().toISOString(),
+    sourcelib: fields.sourcelib,
+  };
+}
+
+/** Kafka headers as the Open edX event bus writes them (CloudEvents binary mode). */
+export function toKafkaHeaders(metadata: EventMetadata): Record<string, string> {
+  return {
+    ce_type: metadata.event_type,
+    ce_id: metadata.id,
+    ce_source: metadata.source,
+    ce_specversion: SPEC_VERSION,
+    ce_time: metadata.time,
+    ce_minorversion: String(metadata.minorversion),
+    ce_datacontenttype: CONTENT_TYPE,
+    "content-type": CONTENT_TYPE,
+    sourcehost: metadata.sourcehost,
+    sourcelib: metadata.sourcelib,
+  };
+}
+
+type HeaderValue = string | Uint8Array;
+/** Headers as Kafka clients give them: a list of pairs, or an object whose array values are repeats. */
+export type KafkaHeaders =
+  | ReadonlyArray<readonly [string, HeaderValue]>
+  | Readonly<Record<string, HeaderValue | readonly HeaderValue[] | undefined>>;
+
+/**
+ * Reads the envelope back. A missing `ce_id` or any repeated header is an error (the event would be
+ * ambiguous); other missing headers get defaults: `fallbackType` for the type, 0 for the minor version,
+ * empty strings otherwise.
+ */
+export function fromKafkaHeaders(headers: KafkaHeaders, fallbackType = ""): EventMetadata {
+  const values = new Map<string, string>();
+  const pairs: (readonly [string, HeaderValue | readonly HeaderValue[] | undefined])[] = Array.isArray(headers)
+    ? headers
+    : Object.entries(headers as Record<string, HeaderValue | readonly HeaderValue[] | undefined>);
+  for (const [rawName, value] of pairs) {
+    if (value === undefined) continue;
+    const name = rawName.toLowerCase();
+    if (values.has(name) || (Array.isArray(value) && value.length > 1)) throw new Error(`duplicated Kafka header "${name}"`);
+    const single = Array.isArray(value) ? value[0] : value;
+    values.set(name, typeof single === "string" ? single : Buffer.from(single as Uint8Array).toString("utf8"));
+  }
+  return fromFields((name) => values.get(name), "ce_", fallbackType, "Kafka header");
+}
+
+/** Redis stream fields as the Open edX Redis event bus writes them, beside `event_data`. */
+export function toRedisFields(metadata: EventMetadata, eventData: Uint8Array): Record<string, string | Buffer> {
+  return {
+    type: metadata.event_type,
+    id: metadata.id,
+    source: metadata.source,
+    time: metadata.time,
+    minorversion: String(metadata.minorversion),
+    sourcehost: metadata.sourcehost,
+    sourcelib: metadata.sourcelib,
+    event_data: Buffer.from(eventData),
+  };
+}
+
+export function fromRedisFields(
+  fields: Readonly<Record<string, string | Uint8Array>>,
+  fallbackType = "",
+): { metadata: EventMetadata; eventData: Buffer } {
+  const text = (name: string) => {
+    const value = fields[name];
+    return value === undefined ? undefined : typeof value === "string" ? value : Buffer.from(value).toString("utf8");
+  };
+  const data = fields.event_data;
+  if (data === undefined) throw new Error('Redis message has no "event_data" field');
+  return { metadata: fromFields(text, "", fallbackType, "Redis field"), eventData: Buffer.from(data) };
+}
+
+function fromFields(get: (name: string) => string | undefined, prefix: string, fallbackType: string, what: string): EventMetadata {
+  const id = get(`${prefix}id`);
+  if (id === undefined || id === "") throw new Error(`missing ${what} "${prefix}id": every event needs its id`);
+  const minor = get(`${prefix}minorversion`);
+  const minorversion = minor === undefined ? 0 : Number(minor);
+  if (!Number.isInteger(minorversion) || minorversion < 0)
+    throw new Error(`${what} "${prefix}minorversion" is not a whole number: ${minor}`);
+  return {
+    event_type: get(`${prefix}type`) ?? fallbackType,
+    id,
+    minorversion,
+    source: get(`${prefix}source`) ?? "",
+    sourcehost: get("sourcehost") ?? "",
+    time: get(`${prefix}time`) ?? "",
+    sourcelib: get("sourcelib") ?? "",
+  };
+}

@@ -48,8 +48,8 @@ describe("quicktype-core (Python)", () => {
   it("fixed: schema field order, keyword-safe names mapped back to wire names, no assert, no dateutil", () => {
     const shop = read("python", "shop.py");
     const body = shop.slice(shop.indexOf("class OrderPlacedV1:"));
-    const fields = [...body.matchAll(/^ {4}(\w+): /gm)].map((m) => m[1]).slice(0, 6);
-    expect(fields).toEqual(["order_id", "placed_at", "status", "total", "items", "attributes"]);
+    const fields = [...body.matchAll(/^ {4}(\w+): /gm)].map((m) => m[1]).slice(0, 7);
+    expect(fields).toEqual(["EVENT_TYPE", "order_id", "placed_at", "status", "total", "items", "attributes"]);
     expect(body).toContain('class_=read_str(record["class"], f"{path}.class")');
     expect(body).toContain('"class": dump(self.class_)');
     for (const file of readdirSync(path.join(out, "python")).filter((f) => f.endsWith(".py"))) {

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict
+from typing import Any, ClassVar, Dict
 
 from ._runtime import dump, read_record
 from .shared import ExamAttemptData
@@ -16,6 +16,9 @@ class ExamAttemptErroredV1:
     proctoring software lost contact). The learner may need a reset; consumers should not grade
     the attempt.
     """
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.exam.attempt.errored.v1"
 
     #: The exam attempt this event is about.
     exam_attempt: ExamAttemptData
@@ -42,6 +45,9 @@ class ExamAttemptRejectedV1:
     depended on it.
     """
 
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.exam.attempt.rejected.v1"
+
     #: The exam attempt this event is about.
     exam_attempt: ExamAttemptData
 
@@ -65,6 +71,9 @@ class ExamAttemptResetV1:
     """Sent when a special-exam attempt is deleted so the learner can try again, usually by course
     staff. Consumers should undo grades, credit and certificate effects of the old attempt.
     """
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.exam.attempt.reset.v1"
 
     #: The exam attempt this event is about.
     exam_attempt: ExamAttemptData
@@ -91,6 +100,9 @@ class ExamAttemptSubmittedV1:
     rejected or verified after review.
     """
 
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.exam.attempt.submitted.v1"
+
     #: The exam attempt this event is about.
     exam_attempt: ExamAttemptData
 
@@ -115,6 +127,9 @@ class ExamAttemptVerifiedV1:
     review, or after a reviewer approves a proctored attempt. Consumers may now count the
     attempt toward grades, credit and certificates.
     """
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.exam.attempt.verified.v1"
 
     #: The exam attempt this event is about.
     exam_attempt: ExamAttemptData

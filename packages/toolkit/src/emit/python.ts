@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { FetchingJSONSchemaStore, InputData, JSONSchemaInput, quicktype } from "quicktype-core";
 import {
   directDependencies,
@@ -11,10 +11,12 @@ import {
   type TypeNode,
 } from "../model.js";
 import { pythonFieldName } from "../naming.js";
+import { avroKeySchemaOf, avroSchemaOf } from "./avro.js";
 import { type Emitter, generatedNotice, type OutputFiles } from "./emitter.js";
+import { bundledSchemaOf } from "./json-schema.js";
 import { recordSchema, type SchemaView, schemaOfType } from "./schema-view.js";
 
-const RUNTIME_URL = new URL("../../templates/python/_runtime.py", import.meta.url);
+const TEMPLATES = new URL("../../templates/python/", import.meta.url);
 
 /** What quicktype's python renderer gave for each class, under placeholder names. */
 interface QuicktypeClasses {
@@ -103,10 +105,14 @@ function parseQuicktypeOutput(lines: readonly string[]): QuicktypeClasses {
   return { annotations, members };
 }
 
-/** Emits one module per domain plus `shared`, a runtime module, `__init__.py` and `py.typed`. */
+/**
+ * Emits one module per domain plus `shared`, `_registry.py`, the Avro and bundled JSON schemas as
+ * package data, `py.typed`, and the fixed modules from templates/python (`__init__`, `_runtime`,
+ * `_avro`, `_envelope`).
+ */
 export const pythonEmitter: Emitter = {
   target: "python",
-  async emit(model) {
+  async emit(model, config) {
     const classes = [...model.types.values()].filter((t): t is RecordType | EnumType => t.kind !== "alias");
     const placeholder = new Map(classes.map((t, i) => [t.name, `EcT${String(i).padStart(4, "0")}`]));
     const quicktypeOut = await runQuicktype(model, placeholder);
@@ -115,6 +121,7 @@ export const pythonEmitter: Emitter = {
 
     const renderer = new ModuleRenderer(
       model,
+      new Map(model.events.map((e) => [e.record.name, e.eventType])),
       (type, field, index) => {
         const id = placeholder.get(type.name) ?? "";
         const annotation = quicktypeOut.annotations.get(id)?.get(fieldPlaceholder(index));
@@ -134,8 +141,16 @@ export const pythonEmitter: Emitter = {
           classes.filter((t) => t.module === module),
         ),
       );
-    files.set("_runtime.py", `${generatedNotice("#")}\n${readFileSync(RUNTIME_URL, "utf8")}`);
-    files.set("__init__.py", initModule(model));
+    for (const template of readdirSync(TEMPLATES)
+      .filter((f) => f.endsWith(".py"))
+      .sort()) {
+      files.set(template, `${generatedNotice("#")}\n${readFileSync(new URL(template, TEMPLATES), "utf8")}`);
+    }
+    for (const event of model.events) {
+      files.set(`schemas/avro/${event.eventType}.avsc`, `${JSON.stringify(avroSchemaOf(model, event, config), null, 2)}\n`);
+      files.set(`schemas/json/${event.eventType}.json`, `${JSON.stringify(bundledSchemaOf(model, event), null, 2)}\n`);
+    }
+    files.set("_registry.py", registryModule(model));
     files.set("py.typed", "");
     return files;
   },
@@ -146,6 +161,8 @@ class ModuleRenderer {
 
   constructor(
     private readonly model: Model,
+    /** Event type of each event's data class, which gets it as `EVENT_TYPE`. */
+    private readonly eventTypes: ReadonlyMap<string, string>,
     private readonly annotationOf: (type: RecordType, field: Field, index: number) => string,
     private readonly memberOf: (type: EnumType, symbol: string) => string,
   ) {}
@@ -179,7 +196,7 @@ class ModuleRenderer {
     );
     if (dataclasses.length > 0) lines.push(`from dataclasses import ${dataclasses.join(", ")}`);
     if (uses("Enum")) lines.push("from enum import Enum");
-    const typing = ["Any", "Dict", "List", "Optional"].filter(uses);
+    const typing = ["Any", "ClassVar", "Dict", "List", "Optional"].filter(uses);
     if (typing.length > 0) lines.push(`from typing import ${typing.join(", ")}`);
     const runtime = [
       "dump",
@@ -212,6 +229,13 @@ class ModuleRenderer {
 
   private dataclass(type: RecordType): string {
     const lines = ["@dataclass(frozen=True)", `class ${type.name}:`, ...docstring(type.description ?? type.name, "    ")];
+    const eventType = this.eventTypes.get(type.name);
+    if (eventType !== undefined)
+      lines.push(
+        "",
+        "    #: The event type string this class is the data of.",
+        `    EVENT_TYPE: ClassVar[str] = ${JSON.stringify(eventType)}`,
+      );
     type.fields.forEach((field, index) => {
       lines.push("");
       if (field.description !== undefined) lines.push(...comment(field.description, "    #: "));
@@ -361,24 +385,81 @@ function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-function initModule(model: Model): string {
-  const byModule = new Map<string, string[]>();
-  for (const event of model.events) byModule.set(event.record.module, [...(byModule.get(event.record.module) ?? []), event.record.name]);
+function registryModule(model: Model): string {
   const lines = [
     generatedNotice("#"),
-    '"""Generated event data classes, and every event type mapped to its data class."""',
+    '"""Every event type with its data class, routing facts and schemas."""',
     "",
     "from __future__ import annotations",
     "",
-    "from typing import Any, Dict, Type",
+    "import json",
+    "from dataclasses import dataclass",
+    "from importlib import resources",
+    "from typing import Any, Dict, Optional, Type",
     "",
   ];
+  const byModule = new Map<string, string[]>();
+  for (const event of model.events) byModule.set(event.record.module, [...(byModule.get(event.record.module) ?? []), event.record.name]);
   for (const [module, names] of [...byModule].sort(([a], [b]) => (a < b ? -1 : 1)))
     lines.push(`from .${module} import ${names.sort().join(", ")}`);
-  lines.push("", "#: The data class of every event, keyed by event type string.", "EVENT_DATA_CLASSES: Dict[str, Type[Any]] = {");
-  for (const event of model.events) lines.push(`    ${JSON.stringify(event.eventType)}: ${event.record.name},`);
-  lines.push("}", "", "__all__ = [", '    "EVENT_DATA_CLASSES",');
-  for (const name of model.events.map((e) => e.record.name).sort()) lines.push(`    ${JSON.stringify(name)},`);
-  lines.push("]", "");
+  lines.push(
+    "",
+    "",
+    "@dataclass(frozen=True)",
+    "class EventSpec:",
+    '    """One event type: its data class, where it is sent, its key, and its schemas."""',
+    "",
+    "    event_type: str",
+    "    data_class: Type[Any]",
+    "    topic: Optional[str]",
+    "    #: Dotted path of the field whose value is the message key.",
+    "    key_field: Optional[str]",
+    "    #: Avro schema of the key field's value.",
+    "    key_schema: Any",
+    "",
+    "    def avro_schema(self) -> Dict[str, Any]:",
+    '        """The Avro schema (the Open edX event bus wire form), as shipped in the package."""',
+    '        return _load("avro", f"{self.event_type}.avsc")',
+    "",
+    "    def json_schema(self) -> Dict[str, Any]:",
+    '        """The self-contained JSON Schema (draft 2020-12)."""',
+    '        return _load("json", f"{self.event_type}.json")',
+    "",
+    "",
+    "def _load(kind: str, name: str) -> Dict[str, Any]:",
+    '    text = resources.files(__package__).joinpath("schemas").joinpath(kind).joinpath(name).read_text(encoding="utf-8")',
+    "    value: Dict[str, Any] = json.loads(text)",
+    "    return value",
+    "",
+    "",
+    "#: Every event type of the catalog.",
+    "EVENTS: Dict[str, EventSpec] = {",
+  );
+  for (const event of model.events) {
+    const key = avroKeySchemaOf(model, event);
+    lines.push(
+      `    ${JSON.stringify(event.eventType)}: EventSpec(`,
+      `        event_type=${JSON.stringify(event.eventType)},`,
+      `        data_class=${event.record.name},`,
+      `        topic=${event.topic === undefined ? "None" : JSON.stringify(event.topic)},`,
+      `        key_field=${event.keyField === undefined ? "None" : JSON.stringify(event.keyField)},`,
+      `        key_schema=${key === undefined ? "None" : pythonJson(key)},`,
+      "    ),",
+    );
+  }
+  lines.push("}", "");
   return lines.join("\n");
+}
+
+/** A JSON value as a Python literal (null/true/false spelt the Python way). */
+function pythonJson(value: unknown): string {
+  if (value === null) return "None";
+  if (value === true) return "True";
+  if (value === false) return "False";
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(", ")}]`;
+  if (typeof value === "object")
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`)
+      .join(", ")}}`;
+  return JSON.stringify(value);
 }

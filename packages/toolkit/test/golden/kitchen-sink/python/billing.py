@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict
+from typing import Any, ClassVar, Dict
 
 from ._runtime import dump, read_enum, read_map, read_record
 from .shared import Money, Status
@@ -13,6 +13,9 @@ from .shared import Money, Status
 @dataclass(frozen=True)
 class InvoiceIssuedV1:
     """An invoice was issued; uses shared types from another domain module."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "com.example.billing.invoice.issued.v1"
 
     #: Invoiced amount.
     amount: Money

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Dict, List, Optional
+from typing import Any, ClassVar, Dict, List, Optional
 
 from ._runtime import dump, read_bool, read_enum, read_float, read_int, read_list, read_map, read_nullable, read_record, read_str
 from .shared import Geometry, Money, Node, Status
@@ -54,6 +54,9 @@ class LineItem:
 class OrderCancelledV1:
     """An order was cancelled."""
 
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "com.example.shop.order.cancelled.v1"
+
     #: Order id.
     order_id: str
 
@@ -85,6 +88,9 @@ class OrderCancelledV1:
 @dataclass(frozen=True)
 class OrderPlacedV1:
     """A customer placed an order. Exercises every construct of the supported subset."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "com.example.shop.order.placed.v1"
 
     #: Order id.
     order_id: str

@@ -1,0 +1,30 @@
+"""The event catalog: data classes per domain, the registry of event types, Avro and envelope helpers."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Type
+
+from ._avro import avro_schema, decode, decode_framed, encode, encode_framed, encode_key, unframe
+from ._envelope import EventMetadata, from_kafka_headers, from_redis_fields, to_kafka_headers, to_redis_fields
+from ._registry import EVENTS, EventSpec
+
+#: The data class of every event, keyed by event type string.
+EVENT_DATA_CLASSES: Dict[str, Type[Any]] = {event_type: spec.data_class for event_type, spec in EVENTS.items()}
+
+__all__ = [
+    "EVENTS",
+    "EVENT_DATA_CLASSES",
+    "EventMetadata",
+    "EventSpec",
+    "avro_schema",
+    "decode",
+    "decode_framed",
+    "encode",
+    "encode_framed",
+    "encode_key",
+    "from_kafka_headers",
+    "from_redis_fields",
+    "to_kafka_headers",
+    "to_redis_fields",
+    "unframe",
+]

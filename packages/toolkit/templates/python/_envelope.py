@@ -1,0 +1,113 @@
+"""The Open edX event bus envelope: metadata beside every event, as Kafka headers or Redis fields."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Dict, Iterable, Mapping, Optional, Tuple, Union
+
+_SPEC_VERSION = "1.0"
+_CONTENT_TYPE = "application/avro"
+
+HeaderValue = Union[str, bytes]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class EventMetadata:
+    """What travels with an event besides its data; defaults make a fresh event."""
+
+    event_type: str
+    source: str = ""
+    sourcelib: str = ""
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    minorversion: int = 0
+    sourcehost: str = field(default_factory=socket.gethostname)
+    time: str = field(default_factory=_now)
+
+
+def to_kafka_headers(metadata: EventMetadata) -> Dict[str, str]:
+    """Headers as the Open edX event bus writes them (CloudEvents binary mode)."""
+    return {
+        "ce_type": metadata.event_type,
+        "ce_id": metadata.id,
+        "ce_source": metadata.source,
+        "ce_specversion": _SPEC_VERSION,
+        "ce_time": metadata.time,
+        "ce_minorversion": str(metadata.minorversion),
+        "ce_datacontenttype": _CONTENT_TYPE,
+        "content-type": _CONTENT_TYPE,
+        "sourcehost": metadata.sourcehost,
+        "sourcelib": metadata.sourcelib,
+    }
+
+
+def _text(value: HeaderValue) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def from_kafka_headers(
+    headers: Union[Iterable[Tuple[str, HeaderValue]], Mapping[str, HeaderValue]], fallback_type: str = ""
+) -> EventMetadata:
+    """Reads the envelope back; a missing ce_id or a repeated header is an error, the rest default."""
+    pairs = headers.items() if isinstance(headers, Mapping) else headers
+    values: Dict[str, str] = {}
+    for raw_name, value in pairs:
+        name = raw_name.lower()
+        if name in values:
+            raise ValueError(f'duplicated Kafka header "{name}"')
+        values[name] = _text(value)
+    return _from_fields(values.get, "ce_", fallback_type, "Kafka header")
+
+
+def to_redis_fields(metadata: EventMetadata, event_data: bytes) -> Dict[str, Union[str, bytes]]:
+    """Fields as the Open edX Redis event bus writes them to a stream."""
+    return {
+        "type": metadata.event_type,
+        "id": metadata.id,
+        "source": metadata.source,
+        "time": metadata.time,
+        "minorversion": str(metadata.minorversion),
+        "sourcehost": metadata.sourcehost,
+        "sourcelib": metadata.sourcelib,
+        "event_data": event_data,
+    }
+
+
+def from_redis_fields(
+    fields: Union[Mapping[str, HeaderValue], Mapping[bytes, HeaderValue]], fallback_type: str = ""
+) -> Tuple[EventMetadata, bytes]:
+    """(metadata, Avro bytes) from a Redis stream entry; field names may be bytes, as redis-py gives them."""
+    values = {_text(k): v for k, v in fields.items()}
+    data = values.get("event_data")
+    if data is None:
+        raise ValueError('Redis message has no "event_data" field')
+    text = {k: _text(v) for k, v in values.items() if k != "event_data"}
+    return _from_fields(text.get, "", fallback_type, "Redis field"), data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def _from_fields(get: Callable[[str], Optional[str]], prefix: str, fallback_type: str, what: str) -> EventMetadata:
+    event_id = get(f"{prefix}id")
+    if not event_id:
+        raise ValueError(f'missing {what} "{prefix}id": every event needs its id')
+    minor = get(f"{prefix}minorversion")
+    try:
+        minorversion = 0 if minor is None else int(minor)
+    except ValueError:
+        raise ValueError(f'{what} "{prefix}minorversion" is not a whole number: {minor}') from None
+    if minorversion < 0:
+        raise ValueError(f'{what} "{prefix}minorversion" is not a whole number: {minor}')
+    return EventMetadata(
+        event_type=get(f"{prefix}type") or fallback_type,
+        id=event_id,
+        minorversion=minorversion,
+        source=get(f"{prefix}source") or "",
+        sourcehost=get("sourcehost") or "",
+        time=get(f"{prefix}time") or "",
+        sourcelib=get("sourcelib") or "",
+    )

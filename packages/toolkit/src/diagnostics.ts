@@ -22,7 +22,6 @@ export const ERROR_CODES = [
   "missing-keyword",
   "object-without-shape",
   "optional-without-default",
-  "python-field-order",
   "python-name-collision",
   "record-not-closed",
   "ref-anchor",

@@ -39,7 +39,6 @@ function lintModel(files: readonly SchemaFile[], model: Model): Diagnostic[] {
       });
     }
     if (type.kind !== "record") continue;
-    let firstDefaulted: string | undefined;
     const pythonNames = new Map<string, string>();
     for (const field of type.fields) {
       const fp = field.origin.pointer;
@@ -62,15 +61,6 @@ function lintModel(files: readonly SchemaFile[], model: Model): Diagnostic[] {
             `default does not fit the field's type: ${error}`,
             'for "default": null the type must be nullable',
           );
-        firstDefaulted ??= field.name;
-      } else if (firstDefaulted !== undefined && field.required) {
-        at(
-          file,
-          fp,
-          "python-field-order",
-          `field "${field.name}" has no default but follows "${firstDefaulted}", which has one`,
-          "Python dataclasses need fields with defaults last: move this field before it, or give it a default",
-        );
       }
       const pythonName = pythonFieldName(field.name);
       const clash = pythonNames.get(pythonName);

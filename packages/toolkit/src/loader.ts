@@ -20,6 +20,7 @@ type Json = Record<string, unknown>;
 
 const CONSTRAINT_KEYWORDS = [
   "format",
+  "contentEncoding",
   "pattern",
   "minLength",
   "maxLength",

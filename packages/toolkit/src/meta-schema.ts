@@ -25,7 +25,7 @@ function getValidators(): Record<FileRole, ValidateFunction> {
 }
 
 const SUPPORTED =
-  "type, properties, required, additionalProperties, items, enum, anyOf (T or null only), $ref, format, pattern, " +
+  "type, properties, required, additionalProperties, items, enum, anyOf (T or null only), $ref, format, contentEncoding, pattern, " +
   "min/max keywords, default, title, description, examples, $defs, and x- extensions";
 
 /** Checks a file against the project's meta-schema and turns ajv's errors into plain diagnostics. */

@@ -6,6 +6,8 @@
 /** Validation-only keywords kept verbatim: they constrain values but do not change the shape. */
 export interface Constraints {
   readonly format?: string;
+  /** `base64`: binary content carried as text (Avro still sees a string). */
+  readonly contentEncoding?: string;
   readonly pattern?: string;
   readonly minLength?: number;
   readonly maxLength?: number;

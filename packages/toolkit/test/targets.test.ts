@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createAjv } from "../src/ajv.js";
 import { type Catalog, loadCatalog } from "../src/catalog.js";
 import { type CanonConfig, loadConfig } from "../src/config.js";
+import { type AvroSchema, avscCompatible } from "../src/emit/avro.js";
 import { withDefaults } from "../src/values.js";
 import { listFiles } from "../src/write-outputs.js";
 import { canon, FIXTURES, REPO, run, TOOLKIT, tempDir, tempDirInRepo, venvPython } from "./helpers.js";
@@ -136,8 +137,9 @@ function copiedVerbatim(target: string, file: string): boolean {
   return false;
 }
 
+/** The generated schema, with namespaces avsc accepts (see avscCompatible). */
 function readAvsc(out: string, eventType: string): avro.Schema {
-  return JSON.parse(readFileSync(path.join(out, "avro", `${eventType}.avsc`), "utf8")) as avro.Schema;
+  return avscCompatible(JSON.parse(readFileSync(path.join(out, "avro", `${eventType}.avsc`), "utf8")) as AvroSchema) as avro.Schema;
 }
 
 describe("kitchen-sink golden files", () => {

@@ -95,6 +95,23 @@ export function avroKeySchemaOf(model: Model, event: EventDefinition): AvroSchem
   return typeof schema === "object" && !Array.isArray(schema) ? { ...schema, namespace: event.eventType } : schema;
 }
 
+/**
+ * The schema as avsc will accept it. Avro names are `[A-Za-z_][A-Za-z0-9_]*` per dotted segment, but
+ * some Open edX event types (hence namespaces) have a hyphen, which fastavro accepts and avsc refuses.
+ * Binary encoding does not depend on names, so avsc gets the namespaces with `_` for each invalid
+ * character, and writes and reads the same bytes; the .avsc files keep the wire names.
+ */
+export function avscCompatible(schema: AvroSchema): AvroSchema {
+  if (Array.isArray(schema)) return schema.map(avscCompatible);
+  if (typeof schema !== "object" || schema === null) return schema;
+  return Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => [
+      key,
+      key === "namespace" && typeof value === "string" ? value.replace(/[^A-Za-z0-9_.]/g, "_") : avscCompatible(value as AvroSchema),
+    ]),
+  );
+}
+
 export const avroEmitter: Emitter = {
   target: "avro",
   async emit(model, config) {
@@ -102,7 +119,7 @@ export const avroEmitter: Emitter = {
     for (const event of model.events) {
       const schema = avroSchemaOf(model, event, config);
       // avsc rejects what Avro rejects (bad names, defaults that do not fit): fail here, not in a consumer.
-      avro.Type.forSchema(schema as avro.Schema);
+      avro.Type.forSchema(avscCompatible(schema) as avro.Schema);
       files.set(`${event.eventType}.avsc`, `${JSON.stringify(schema, null, 2)}\n`);
     }
     return files;

@@ -236,11 +236,16 @@ class ModuleRenderer {
         "    #: The event type string this class is the data of.",
         `    EVENT_TYPE: ClassVar[str] = ${JSON.stringify(eventType)}`,
       );
+    // Python dataclasses need every field after a defaulted one to have a default too (keyword-only
+    // fields would lift that, but need Python 3.10). A default followed by a required field is
+    // therefore applied by from_dict only, and the constructor asks for the value.
+    const lastRequired = type.fields.map((f) => f.default === undefined).lastIndexOf(true);
     type.fields.forEach((field, index) => {
       lines.push("");
       if (field.description !== undefined) lines.push(...comment(field.description, "    #: "));
       const annotation = this.annotationOf(type, field, index);
-      const fallback = field.default === undefined ? "" : ` = ${this.defaultDeclaration(field.type, field.default.value)}`;
+      const fallback =
+        field.default === undefined || index < lastRequired ? "" : ` = ${this.defaultDeclaration(field.type, field.default.value)}`;
       lines.push(`    ${pythonFieldName(field.name)}: ${annotation}${fallback}`);
     });
     const fieldsSpec = type.fields

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { compile, type Options } from "json-schema-to-typescript";
 import type { CanonConfig } from "../config.js";
 import { directDependencies, type EventDefinition, type Model, type NamedType, namedType } from "../model.js";
-import { avroKeySchemaOf, avroSchemaOf } from "./avro.js";
+import { avroKeySchemaOf, avroSchemaOf, avscCompatible } from "./avro.js";
 import { type Emitter, generatedNotice, type OutputFiles } from "./emitter.js";
 import { namedSchema } from "./schema-view.js";
 import { validatorModule } from "./typescript-validators.js";
@@ -111,12 +111,15 @@ function codecModule(model: Model, config: CanonConfig, domain: string, events: 
   ];
   for (const event of events) {
     const keySchema = avroKeySchemaOf(model, event);
+    const avroSchema = avroSchemaOf(model, event, config);
+    const forAvsc = avscCompatible(avroSchema);
     const spec = {
       eventType: event.eventType,
       ...(event.topic === undefined ? {} : { topic: event.topic }),
       ...(event.keyField === undefined ? {} : { keyField: event.keyField }),
-      avroSchema: avroSchemaOf(model, event, config),
-      ...(keySchema === undefined ? {} : { keyAvroSchema: keySchema }),
+      avroSchema,
+      ...(JSON.stringify(forAvsc) === JSON.stringify(avroSchema) ? {} : { avscSchema: forAvsc }),
+      ...(keySchema === undefined ? {} : { keyAvroSchema: avscCompatible(keySchema) }),
     };
     const body = JSON.stringify(spec, null, 2).replace(/\n}$/, `,\n  "validator": validators.${event.record.name},\n}`);
     lines.push(

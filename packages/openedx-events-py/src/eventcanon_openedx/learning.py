@@ -7,7 +7,388 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Dict
 
 from ._runtime import dump, read_record
-from .shared import ExamAttemptData
+from .shared import BadgeData, CcxCoursePassingStatusData, CertificateData, CohortData, CourseAccessRoleData, CourseDiscussionConfigurationData, CourseEnrollmentData, CourseNotificationData, CoursePassingStatusData, DiscussionThreadData, ExamAttemptData, ExternalGraderScoreData, LtiProviderLaunchData, ORASubmissionData, PersistentCourseGradeData, ProgramCertificateData, UserData, UserNotificationData, VerificationAttemptData, XBlockSkillVerificationData
+
+
+@dataclass(frozen=True)
+class AuthSessionLoginCompletedV1:
+    """Sent when a user logs in to the platform."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.auth.session.login.completed.v1"
+
+    #: The user concerned.
+    user: UserData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "AuthSessionLoginCompletedV1") -> AuthSessionLoginCompletedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"user": True})
+        return AuthSessionLoginCompletedV1(
+            user=UserData.from_dict(record["user"], f"{path}.user"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "user": dump(self.user),
+        }
+
+
+@dataclass(frozen=True)
+class BadgeAwardedV1:
+    """Sent by the credentials service when a learner earns a badge."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.badge.awarded.v1"
+
+    #: The badge concerned.
+    badge: BadgeData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "BadgeAwardedV1") -> BadgeAwardedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"badge": True})
+        return BadgeAwardedV1(
+            badge=BadgeData.from_dict(record["badge"], f"{path}.badge"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "badge": dump(self.badge),
+        }
+
+
+@dataclass(frozen=True)
+class BadgeRevokedV1:
+    """Sent by the credentials service when a learner's badge is taken away."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.badge.revoked.v1"
+
+    #: The badge concerned.
+    badge: BadgeData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "BadgeRevokedV1") -> BadgeRevokedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"badge": True})
+        return BadgeRevokedV1(
+            badge=BadgeData.from_dict(record["badge"], f"{path}.badge"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "badge": dump(self.badge),
+        }
+
+
+@dataclass(frozen=True)
+class CcxCoursePassingStatusUpdatedV1:
+    """Sent when a learner's grade in a custom course (CCX) is recomputed, saying whether the
+    learner now passes.
+    """
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.ccx.course.passing.status.updated.v1"
+
+    #: The learner's passing status after the grade change.
+    course_passing_status: CcxCoursePassingStatusData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CcxCoursePassingStatusUpdatedV1") -> CcxCoursePassingStatusUpdatedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"course_passing_status": True})
+        return CcxCoursePassingStatusUpdatedV1(
+            course_passing_status=CcxCoursePassingStatusData.from_dict(record["course_passing_status"], f"{path}.course_passing_status"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "course_passing_status": dump(self.course_passing_status),
+        }
+
+
+@dataclass(frozen=True)
+class CertificateChangedV1:
+    """Sent when a learner's course certificate changes (for example its status or grade)."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.certificate.changed.v1"
+
+    #: The certificate concerned.
+    certificate: CertificateData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CertificateChangedV1") -> CertificateChangedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"certificate": True})
+        return CertificateChangedV1(
+            certificate=CertificateData.from_dict(record["certificate"], f"{path}.certificate"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "certificate": dump(self.certificate),
+        }
+
+
+@dataclass(frozen=True)
+class CertificateCreatedV1:
+    """Sent when a course certificate is issued to a learner; credential services record it."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.certificate.created.v1"
+
+    #: The certificate concerned.
+    certificate: CertificateData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CertificateCreatedV1") -> CertificateCreatedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"certificate": True})
+        return CertificateCreatedV1(
+            certificate=CertificateData.from_dict(record["certificate"], f"{path}.certificate"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "certificate": dump(self.certificate),
+        }
+
+
+@dataclass(frozen=True)
+class CertificateRevokedV1:
+    """Sent when a learner's course certificate is revoked; credential services withdraw it."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.certificate.revoked.v1"
+
+    #: The certificate concerned.
+    certificate: CertificateData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CertificateRevokedV1") -> CertificateRevokedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"certificate": True})
+        return CertificateRevokedV1(
+            certificate=CertificateData.from_dict(record["certificate"], f"{path}.certificate"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "certificate": dump(self.certificate),
+        }
+
+
+@dataclass(frozen=True)
+class CohortMembershipChangedV1:
+    """Sent when a learner is added to or moved between cohorts of a course."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.cohort_membership.changed.v1"
+
+    #: The learner's cohort membership, as it is now.
+    cohort: CohortData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CohortMembershipChangedV1") -> CohortMembershipChangedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"cohort": True})
+        return CohortMembershipChangedV1(
+            cohort=CohortData.from_dict(record["cohort"], f"{path}.cohort"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "cohort": dump(self.cohort),
+        }
+
+
+@dataclass(frozen=True)
+class CourseEnrollmentChangedV1:
+    """Sent when a learner's enrollment changes, such as a new mode or deactivation."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.course.enrollment.changed.v1"
+
+    #: The enrollment concerned.
+    enrollment: CourseEnrollmentData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CourseEnrollmentChangedV1") -> CourseEnrollmentChangedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"enrollment": True})
+        return CourseEnrollmentChangedV1(
+            enrollment=CourseEnrollmentData.from_dict(record["enrollment"], f"{path}.enrollment"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "enrollment": dump(self.enrollment),
+        }
+
+
+@dataclass(frozen=True)
+class CourseEnrollmentCreatedV1:
+    """Sent when a learner enrolls in a course run."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.course.enrollment.created.v1"
+
+    #: The enrollment concerned.
+    enrollment: CourseEnrollmentData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CourseEnrollmentCreatedV1") -> CourseEnrollmentCreatedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"enrollment": True})
+        return CourseEnrollmentCreatedV1(
+            enrollment=CourseEnrollmentData.from_dict(record["enrollment"], f"{path}.enrollment"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "enrollment": dump(self.enrollment),
+        }
+
+
+@dataclass(frozen=True)
+class CourseNotificationRequestedV1:
+    """Sent by an app that wants the audience of a course notified; the notifications service picks
+    the recipients from the filters.
+    """
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.course.notification.requested.v1"
+
+    #: What to notify and whom.
+    course_notification_data: CourseNotificationData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CourseNotificationRequestedV1") -> CourseNotificationRequestedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"course_notification_data": True})
+        return CourseNotificationRequestedV1(
+            course_notification_data=CourseNotificationData.from_dict(record["course_notification_data"], f"{path}.course_notification_data"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "course_notification_data": dump(self.course_notification_data),
+        }
+
+
+@dataclass(frozen=True)
+class CoursePassingStatusUpdatedV1:
+    """Sent when a learner's course grade is recomputed, saying whether the learner now passes."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.course.passing.status.updated.v1"
+
+    #: The learner's passing status after the grade change.
+    course_passing_status: CoursePassingStatusData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CoursePassingStatusUpdatedV1") -> CoursePassingStatusUpdatedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"course_passing_status": True})
+        return CoursePassingStatusUpdatedV1(
+            course_passing_status=CoursePassingStatusData.from_dict(record["course_passing_status"], f"{path}.course_passing_status"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "course_passing_status": dump(self.course_passing_status),
+        }
+
+
+@dataclass(frozen=True)
+class CoursePersistentGradeSummaryChangedV1:
+    """Sent when a learner's stored overall grade for a course changes."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.course.persistent_grade_summary.changed.v1"
+
+    #: The learner's grade, as it is now.
+    grade: PersistentCourseGradeData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CoursePersistentGradeSummaryChangedV1") -> CoursePersistentGradeSummaryChangedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"grade": True})
+        return CoursePersistentGradeSummaryChangedV1(
+            grade=PersistentCourseGradeData.from_dict(record["grade"], f"{path}.grade"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "grade": dump(self.grade),
+        }
+
+
+@dataclass(frozen=True)
+class CourseUnenrollmentCompletedV1:
+    """Sent when a learner unenrolls from a course run."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.course.unenrollment.completed.v1"
+
+    #: The enrollment concerned.
+    enrollment: CourseEnrollmentData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CourseUnenrollmentCompletedV1") -> CourseUnenrollmentCompletedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"enrollment": True})
+        return CourseUnenrollmentCompletedV1(
+            enrollment=CourseEnrollmentData.from_dict(record["enrollment"], f"{path}.enrollment"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "enrollment": dump(self.enrollment),
+        }
+
+
+@dataclass(frozen=True)
+class DiscussionsConfigurationChangedV1:
+    """Sent when a course's discussion settings change; the discussion service updates the course's
+    topics and provider.
+    """
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.discussions.configuration.changed.v1"
+
+    #: The course's discussion settings, as they are now.
+    configuration: CourseDiscussionConfigurationData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "DiscussionsConfigurationChangedV1") -> DiscussionsConfigurationChangedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"configuration": True})
+        return DiscussionsConfigurationChangedV1(
+            configuration=CourseDiscussionConfigurationData.from_dict(record["configuration"], f"{path}.configuration"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "configuration": dump(self.configuration),
+        }
 
 
 @dataclass(frozen=True)
@@ -146,4 +527,434 @@ class ExamAttemptVerifiedV1:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
             "exam_attempt": dump(self.exam_attempt),
+        }
+
+
+@dataclass(frozen=True)
+class ExternalGraderScoreSubmittedV1:
+    """Sent when an external grader returns a score for a learner's submission; the platform
+    records the score on the problem. The Open edX event bus lists it as not serializable; the
+    schema here makes it sendable.
+    """
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.external_grader.score.submitted.v1"
+
+    #: The score the grader returned.
+    score: ExternalGraderScoreData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "ExternalGraderScoreSubmittedV1") -> ExternalGraderScoreSubmittedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"score": True})
+        return ExternalGraderScoreSubmittedV1(
+            score=ExternalGraderScoreData.from_dict(record["score"], f"{path}.score"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "score": dump(self.score),
+        }
+
+
+@dataclass(frozen=True)
+class ForumThreadCreatedV1:
+    """Sent when a learner or staff member starts a discussion thread."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.forum.thread.created.v1"
+
+    #: The post that was created.
+    thread: DiscussionThreadData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "ForumThreadCreatedV1") -> ForumThreadCreatedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"thread": True})
+        return ForumThreadCreatedV1(
+            thread=DiscussionThreadData.from_dict(record["thread"], f"{path}.thread"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "thread": dump(self.thread),
+        }
+
+
+@dataclass(frozen=True)
+class ForumThreadResponseCommentCreatedV1:
+    """Sent when someone comments on a response in a discussion thread."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.forum.thread.response.comment.created.v1"
+
+    #: The post that was created.
+    thread: DiscussionThreadData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "ForumThreadResponseCommentCreatedV1") -> ForumThreadResponseCommentCreatedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"thread": True})
+        return ForumThreadResponseCommentCreatedV1(
+            thread=DiscussionThreadData.from_dict(record["thread"], f"{path}.thread"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "thread": dump(self.thread),
+        }
+
+
+@dataclass(frozen=True)
+class ForumThreadResponseCreatedV1:
+    """Sent when someone responds to a discussion thread."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.forum.thread.response.created.v1"
+
+    #: The post that was created.
+    thread: DiscussionThreadData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "ForumThreadResponseCreatedV1") -> ForumThreadResponseCreatedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"thread": True})
+        return ForumThreadResponseCreatedV1(
+            thread=DiscussionThreadData.from_dict(record["thread"], f"{path}.thread"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "thread": dump(self.thread),
+        }
+
+
+@dataclass(frozen=True)
+class IdvAttemptApprovedV1:
+    """Sent when a learner's identity verification is approved; verified-track features unlock."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.idv_attempt.approved.v1"
+
+    #: The verification attempt concerned.
+    idv_attempt: VerificationAttemptData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "IdvAttemptApprovedV1") -> IdvAttemptApprovedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"idv_attempt": True})
+        return IdvAttemptApprovedV1(
+            idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], f"{path}.idv_attempt"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "idv_attempt": dump(self.idv_attempt),
+        }
+
+
+@dataclass(frozen=True)
+class IdvAttemptCreatedV1:
+    """Sent when a learner starts an identity verification attempt."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.idv_attempt.created.v1"
+
+    #: The verification attempt concerned.
+    idv_attempt: VerificationAttemptData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "IdvAttemptCreatedV1") -> IdvAttemptCreatedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"idv_attempt": True})
+        return IdvAttemptCreatedV1(
+            idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], f"{path}.idv_attempt"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "idv_attempt": dump(self.idv_attempt),
+        }
+
+
+@dataclass(frozen=True)
+class IdvAttemptDeniedV1:
+    """Sent when a learner's identity verification is denied; the learner may try again."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.idv_attempt.denied.v1"
+
+    #: The verification attempt concerned.
+    idv_attempt: VerificationAttemptData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "IdvAttemptDeniedV1") -> IdvAttemptDeniedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"idv_attempt": True})
+        return IdvAttemptDeniedV1(
+            idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], f"{path}.idv_attempt"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "idv_attempt": dump(self.idv_attempt),
+        }
+
+
+@dataclass(frozen=True)
+class IdvAttemptPendingV1:
+    """Sent when a learner's identity verification is submitted and waits for review."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.idv_attempt.pending.v1"
+
+    #: The verification attempt concerned.
+    idv_attempt: VerificationAttemptData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "IdvAttemptPendingV1") -> IdvAttemptPendingV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"idv_attempt": True})
+        return IdvAttemptPendingV1(
+            idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], f"{path}.idv_attempt"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "idv_attempt": dump(self.idv_attempt),
+        }
+
+
+@dataclass(frozen=True)
+class LtiProviderLaunchSuccessV1:
+    """Sent when a learner reaches course content through an LTI launch from another platform."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.lti_provider.launch.success.v1"
+
+    #: The launch concerned.
+    launch_data: LtiProviderLaunchData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "LtiProviderLaunchSuccessV1") -> LtiProviderLaunchSuccessV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"launch_data": True})
+        return LtiProviderLaunchSuccessV1(
+            launch_data=LtiProviderLaunchData.from_dict(record["launch_data"], f"{path}.launch_data"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "launch_data": dump(self.launch_data),
+        }
+
+
+@dataclass(frozen=True)
+class OraSubmissionCreatedV1:
+    """Sent when a learner submits an answer to an open response assessment."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.ora.submission.created.v1"
+
+    #: The submission that was made.
+    submission: ORASubmissionData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "OraSubmissionCreatedV1") -> OraSubmissionCreatedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"submission": True})
+        return OraSubmissionCreatedV1(
+            submission=ORASubmissionData.from_dict(record["submission"], f"{path}.submission"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "submission": dump(self.submission),
+        }
+
+
+@dataclass(frozen=True)
+class ProgramCertificateAwardedV1:
+    """Sent by the credentials service when a learner earns a program certificate."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.program.certificate.awarded.v1"
+
+    #: The program certificate concerned.
+    program_certificate: ProgramCertificateData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "ProgramCertificateAwardedV1") -> ProgramCertificateAwardedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"program_certificate": True})
+        return ProgramCertificateAwardedV1(
+            program_certificate=ProgramCertificateData.from_dict(record["program_certificate"], f"{path}.program_certificate"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "program_certificate": dump(self.program_certificate),
+        }
+
+
+@dataclass(frozen=True)
+class ProgramCertificateRevokedV1:
+    """Sent by the credentials service when a learner's program certificate is revoked."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.program.certificate.revoked.v1"
+
+    #: The program certificate concerned.
+    program_certificate: ProgramCertificateData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "ProgramCertificateRevokedV1") -> ProgramCertificateRevokedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"program_certificate": True})
+        return ProgramCertificateRevokedV1(
+            program_certificate=ProgramCertificateData.from_dict(record["program_certificate"], f"{path}.program_certificate"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "program_certificate": dump(self.program_certificate),
+        }
+
+
+@dataclass(frozen=True)
+class StudentRegistrationCompletedV1:
+    """Sent when a new user finishes registering an account."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.student.registration.completed.v1"
+
+    #: The user concerned.
+    user: UserData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "StudentRegistrationCompletedV1") -> StudentRegistrationCompletedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"user": True})
+        return StudentRegistrationCompletedV1(
+            user=UserData.from_dict(record["user"], f"{path}.user"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "user": dump(self.user),
+        }
+
+
+@dataclass(frozen=True)
+class UserCourseAccessRoleAddedV1:
+    """Sent when a user is given a staff role in a course (for example instructor or beta tester)."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.user.course_access_role.added.v1"
+
+    #: The role that was added or removed.
+    course_access_role_data: CourseAccessRoleData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "UserCourseAccessRoleAddedV1") -> UserCourseAccessRoleAddedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"course_access_role_data": True})
+        return UserCourseAccessRoleAddedV1(
+            course_access_role_data=CourseAccessRoleData.from_dict(record["course_access_role_data"], f"{path}.course_access_role_data"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "course_access_role_data": dump(self.course_access_role_data),
+        }
+
+
+@dataclass(frozen=True)
+class UserCourseAccessRoleRemovedV1:
+    """Sent when a user's staff role in a course is removed."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.user.course_access_role.removed.v1"
+
+    #: The role that was added or removed.
+    course_access_role_data: CourseAccessRoleData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "UserCourseAccessRoleRemovedV1") -> UserCourseAccessRoleRemovedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"course_access_role_data": True})
+        return UserCourseAccessRoleRemovedV1(
+            course_access_role_data=CourseAccessRoleData.from_dict(record["course_access_role_data"], f"{path}.course_access_role_data"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "course_access_role_data": dump(self.course_access_role_data),
+        }
+
+
+@dataclass(frozen=True)
+class UserNotificationRequestedV1:
+    """Sent by an app that wants specific users notified; the notifications service delivers it
+    according to each user's preferences.
+    """
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.user.notification.requested.v1"
+
+    #: What to notify and whom.
+    notification_data: UserNotificationData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "UserNotificationRequestedV1") -> UserNotificationRequestedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"notification_data": True})
+        return UserNotificationRequestedV1(
+            notification_data=UserNotificationData.from_dict(record["notification_data"], f"{path}.notification_data"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "notification_data": dump(self.notification_data),
+        }
+
+
+@dataclass(frozen=True)
+class XblockSkillVerifiedV1:
+    """Sent when learners' votes confirm or reject the skills tagged on a piece of course content."""
+
+    #: The event type string this class is the data of.
+    EVENT_TYPE: ClassVar[str] = "org.openedx.learning.xblock.skill.verified.v1"
+
+    #: The content block concerned.
+    xblock_info: XBlockSkillVerificationData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "XblockSkillVerifiedV1") -> XblockSkillVerifiedV1:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"xblock_info": True})
+        return XblockSkillVerifiedV1(
+            xblock_info=XBlockSkillVerificationData.from_dict(record["xblock_info"], f"{path}.xblock_info"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "xblock_info": dump(self.xblock_info),
         }

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Dict, Optional
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
 
-from ._runtime import dump, read_bool, read_int, read_nullable, read_record, read_str
+from ._runtime import dump, read_bool, read_float, read_int, read_list, read_map, read_nullable, read_record, read_str
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,1130 @@ class UserData:
 
 
 @dataclass(frozen=True)
+class BadgeTemplateData:
+    """The definition a badge is made from."""
+
+    #: The template's id.
+    uuid: str
+
+    #: Which service defines the badge, e.g. credly or openedx.
+    origin: str
+
+    #: The badge's name; null if not given.
+    name: Optional[str] = None
+
+    #: What the badge stands for; null if not given.
+    description: Optional[str] = None
+
+    #: Link to the badge image; null if none.
+    image_url: Optional[str] = None
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "BadgeTemplateData") -> BadgeTemplateData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"uuid": True, "origin": True, "name": False, "description": False, "image_url": False})
+        return BadgeTemplateData(
+            uuid=read_str(record["uuid"], f"{path}.uuid"),
+            origin=read_str(record["origin"], f"{path}.origin"),
+            name=read_nullable(read_str)(record["name"], f"{path}.name") if "name" in record else None,
+            description=read_nullable(read_str)(record["description"], f"{path}.description") if "description" in record else None,
+            image_url=read_nullable(read_str)(record["image_url"], f"{path}.image_url") if "image_url" in record else None,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "uuid": dump(self.uuid),
+            "origin": dump(self.origin),
+            "name": dump(self.name),
+            "description": dump(self.description),
+            "image_url": dump(self.image_url),
+        }
+
+
+@dataclass(frozen=True)
+class BadgeData:
+    """A badge awarded to (or revoked from) a learner."""
+
+    #: The badge's id.
+    uuid: str
+
+    #: The learner.
+    user: UserData
+
+    #: What the badge is for.
+    template: BadgeTemplateData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "BadgeData") -> BadgeData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"uuid": True, "user": True, "template": True})
+        return BadgeData(
+            uuid=read_str(record["uuid"], f"{path}.uuid"),
+            user=UserData.from_dict(record["user"], f"{path}.user"),
+            template=BadgeTemplateData.from_dict(record["template"], f"{path}.template"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "uuid": dump(self.uuid),
+            "user": dump(self.user),
+            "template": dump(self.template),
+        }
+
+
+@dataclass(frozen=True)
+class CcxCourseData:
+    """A custom course (CCX): a coach-led copy of a master course with its own schedule and roster."""
+
+    #: The custom course's key.
+    ccx_course_key: str
+
+    #: The course it was made from.
+    master_course_key: str
+
+    #: The custom course's title; empty if unknown.
+    display_name: str = ""
+
+    #: The coach's email address; empty if unknown.
+    coach_email: str = ""
+
+    #: When the custom course starts, as text; null if not set.
+    start: Optional[str] = None
+
+    #: When it ends, as text; null if not set.
+    end: Optional[str] = None
+
+    #: The enrollment cap; null for no cap.
+    max_students_allowed: Optional[int] = None
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CcxCourseData") -> CcxCourseData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"ccx_course_key": True, "master_course_key": True, "display_name": False, "coach_email": False, "start": False, "end": False, "max_students_allowed": False})
+        return CcxCourseData(
+            ccx_course_key=read_str(record["ccx_course_key"], f"{path}.ccx_course_key"),
+            master_course_key=read_str(record["master_course_key"], f"{path}.master_course_key"),
+            display_name=read_str(record["display_name"], f"{path}.display_name") if "display_name" in record else "",
+            coach_email=read_str(record["coach_email"], f"{path}.coach_email") if "coach_email" in record else "",
+            start=read_nullable(read_str)(record["start"], f"{path}.start") if "start" in record else None,
+            end=read_nullable(read_str)(record["end"], f"{path}.end") if "end" in record else None,
+            max_students_allowed=read_nullable(read_int)(record["max_students_allowed"], f"{path}.max_students_allowed") if "max_students_allowed" in record else None,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "ccx_course_key": dump(self.ccx_course_key),
+            "master_course_key": dump(self.master_course_key),
+            "display_name": dump(self.display_name),
+            "coach_email": dump(self.coach_email),
+            "start": dump(self.start),
+            "end": dump(self.end),
+            "max_students_allowed": dump(self.max_students_allowed),
+        }
+
+
+@dataclass(frozen=True)
+class CcxCoursePassingStatusData:
+    """Whether a learner currently passes a custom course (CCX)."""
+
+    #: True when the learner's grade is at or above the passing threshold.
+    is_passing: bool
+
+    #: The learner.
+    user: UserData
+
+    #: The custom course.
+    course: CcxCourseData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CcxCoursePassingStatusData") -> CcxCoursePassingStatusData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"is_passing": True, "user": True, "course": True})
+        return CcxCoursePassingStatusData(
+            is_passing=read_bool(record["is_passing"], f"{path}.is_passing"),
+            user=UserData.from_dict(record["user"], f"{path}.user"),
+            course=CcxCourseData.from_dict(record["course"], f"{path}.course"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "is_passing": dump(self.is_passing),
+            "user": dump(self.user),
+            "course": dump(self.course),
+        }
+
+
+@dataclass(frozen=True)
+class CertificateSignatoryData:
+    """A person who signs a course certificate."""
+
+    #: The signature image file, base64-encoded (the Open edX data class holds an open file, which
+    #: its event bus cannot send).
+    image: str
+
+    #: The signatory's name.
+    name: str
+
+    #: The signatory's organization.
+    organization: str
+
+    #: The signatory's title.
+    title: str
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CertificateSignatoryData") -> CertificateSignatoryData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"image": True, "name": True, "organization": True, "title": True})
+        return CertificateSignatoryData(
+            image=read_str(record["image"], f"{path}.image"),
+            name=read_str(record["name"], f"{path}.name"),
+            organization=read_str(record["organization"], f"{path}.organization"),
+            title=read_str(record["title"], f"{path}.title"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "image": dump(self.image),
+            "name": dump(self.name),
+            "organization": dump(self.organization),
+            "title": dump(self.title),
+        }
+
+
+@dataclass(frozen=True)
+class CertificateConfigData:
+    """A course's certificate configuration as set in Studio."""
+
+    #: The enrollment track the certificate is for, e.g. verified.
+    certificate_type: str
+
+    #: The course run.
+    course_key: str
+
+    #: The certificate's title.
+    title: str
+
+    #: The people whose signatures appear on the certificate.
+    signatories: List[CertificateSignatoryData] = field(default_factory=list)
+
+    #: True when the configuration is in use.
+    is_active: bool = False
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CertificateConfigData") -> CertificateConfigData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"certificate_type": True, "course_key": True, "title": True, "signatories": False, "is_active": False})
+        return CertificateConfigData(
+            certificate_type=read_str(record["certificate_type"], f"{path}.certificate_type"),
+            course_key=read_str(record["course_key"], f"{path}.course_key"),
+            title=read_str(record["title"], f"{path}.title"),
+            signatories=read_list(CertificateSignatoryData.from_dict)(record["signatories"], f"{path}.signatories") if "signatories" in record else [],
+            is_active=read_bool(record["is_active"], f"{path}.is_active") if "is_active" in record else False,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "certificate_type": dump(self.certificate_type),
+            "course_key": dump(self.course_key),
+            "title": dump(self.title),
+            "signatories": dump(self.signatories),
+            "is_active": dump(self.is_active),
+        }
+
+
+@dataclass(frozen=True)
+class CourseData:
+    """A course run as learners see it: its key, display name and dates."""
+
+    #: The course run's identifier.
+    course_key: str
+
+    #: The course title shown to learners; empty if unknown to the sender.
+    display_name: str = ""
+
+    #: When the course run starts (UTC); null if not scheduled.
+    start: Optional[str] = None
+
+    #: When the course run ends (UTC); null for a run without an end date.
+    end: Optional[str] = None
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CourseData") -> CourseData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"course_key": True, "display_name": False, "start": False, "end": False})
+        return CourseData(
+            course_key=read_str(record["course_key"], f"{path}.course_key"),
+            display_name=read_str(record["display_name"], f"{path}.display_name") if "display_name" in record else "",
+            start=read_nullable(read_str)(record["start"], f"{path}.start") if "start" in record else None,
+            end=read_nullable(read_str)(record["end"], f"{path}.end") if "end" in record else None,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "course_key": dump(self.course_key),
+            "display_name": dump(self.display_name),
+            "start": dump(self.start),
+            "end": dump(self.end),
+        }
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    """A course certificate issued (or withdrawn) for one learner."""
+
+    #: The learner the certificate belongs to.
+    user: UserData
+
+    #: The course run the certificate is for.
+    course: CourseData
+
+    #: The enrollment track the certificate was earned in, e.g. verified.
+    mode: str
+
+    #: The final grade recorded on the certificate, as text (e.g. 0.87).
+    grade: str
+
+    #: Where the learner can view or download the certificate; may be empty for web certificates not
+    #: yet rendered.
+    download_url: str
+
+    #: The learner's name as printed on the certificate.
+    name: str
+
+    #: The certificate's status now, e.g. downloadable, notpassing, unavailable.
+    current_status: str
+
+    #: The status before this change; empty when the certificate is new.
+    previous_status: str = ""
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CertificateData") -> CertificateData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"user": True, "course": True, "mode": True, "grade": True, "download_url": True, "name": True, "current_status": True, "previous_status": False})
+        return CertificateData(
+            user=UserData.from_dict(record["user"], f"{path}.user"),
+            course=CourseData.from_dict(record["course"], f"{path}.course"),
+            mode=read_str(record["mode"], f"{path}.mode"),
+            grade=read_str(record["grade"], f"{path}.grade"),
+            download_url=read_str(record["download_url"], f"{path}.download_url"),
+            name=read_str(record["name"], f"{path}.name"),
+            current_status=read_str(record["current_status"], f"{path}.current_status"),
+            previous_status=read_str(record["previous_status"], f"{path}.previous_status") if "previous_status" in record else "",
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "user": dump(self.user),
+            "course": dump(self.course),
+            "mode": dump(self.mode),
+            "grade": dump(self.grade),
+            "download_url": dump(self.download_url),
+            "name": dump(self.name),
+            "current_status": dump(self.current_status),
+            "previous_status": dump(self.previous_status),
+        }
+
+
+@dataclass(frozen=True)
+class CohortData:
+    """A learner's membership in a course cohort."""
+
+    #: The learner whose cohort changed.
+    user: UserData
+
+    #: The course run the cohort belongs to.
+    course: CourseData
+
+    #: The name of the cohort the learner is now in.
+    name: str
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CohortData") -> CohortData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"user": True, "course": True, "name": True})
+        return CohortData(
+            user=UserData.from_dict(record["user"], f"{path}.user"),
+            course=CourseData.from_dict(record["course"], f"{path}.course"),
+            name=read_str(record["name"], f"{path}.name"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "user": dump(self.user),
+            "course": dump(self.course),
+            "name": dump(self.name),
+        }
+
+
+@dataclass(frozen=True)
+class ContentAuthoringCourseData:
+    """A course run as Studio knows it: only its key. On the Avro wire this record is named
+    CourseData, like its learning-domain namesake.
+    """
+
+    #: The course run's identifier.
+    course_key: str
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "ContentAuthoringCourseData") -> ContentAuthoringCourseData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"course_key": True})
+        return ContentAuthoringCourseData(
+            course_key=read_str(record["course_key"], f"{path}.course_key"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "course_key": dump(self.course_key),
+        }
+
+
+@dataclass(frozen=True)
+class ContentLibraryData:
+    """A content library in Studio."""
+
+    #: The library's key.
+    library_key: str
+
+    #: True when the change also affects the library's blocks, so indexes must update them too.
+    update_blocks: bool = False
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "ContentLibraryData") -> ContentLibraryData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"library_key": True, "update_blocks": False})
+        return ContentLibraryData(
+            library_key=read_str(record["library_key"], f"{path}.library_key"),
+            update_blocks=read_bool(record["update_blocks"], f"{path}.update_blocks") if "update_blocks" in record else False,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "library_key": dump(self.library_key),
+            "update_blocks": dump(self.update_blocks),
+        }
+
+
+@dataclass(frozen=True)
+class ContentObjectChangedData:
+    """An object whose associations (tags, collections) changed, and which ones."""
+
+    #: The object's id (a course key, usage key or library key, as text).
+    object_id: str
+
+    #: Which associations changed, e.g. tags or collections; empty means all may have changed.
+    changes: List[str] = field(default_factory=list)
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "ContentObjectChangedData") -> ContentObjectChangedData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"object_id": True, "changes": False})
+        return ContentObjectChangedData(
+            object_id=read_str(record["object_id"], f"{path}.object_id"),
+            changes=read_list(read_str)(record["changes"], f"{path}.changes") if "changes" in record else [],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "object_id": dump(self.object_id),
+            "changes": dump(self.changes),
+        }
+
+
+@dataclass(frozen=True)
+class ContentObjectData:
+    """Any object that can be tagged or collected (a course, a block, a library item), by id."""
+
+    #: The object's id (a course key, usage key or library key, as text).
+    object_id: str
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "ContentObjectData") -> ContentObjectData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"object_id": True})
+        return ContentObjectData(
+            object_id=read_str(record["object_id"], f"{path}.object_id"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "object_id": dump(self.object_id),
+        }
+
+
+@dataclass(frozen=True)
+class CourseAccessRoleData:
+    """A staff role a user holds in a course or across an organization."""
+
+    #: The user who gained or lost the role.
+    user: UserData
+
+    #: The organization the role applies to.
+    org_key: str
+
+    #: The course run the role applies to.
+    course_key: str
+
+    #: The role's name, e.g. instructor, staff, beta_testers.
+    role: str
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CourseAccessRoleData") -> CourseAccessRoleData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"user": True, "org_key": True, "course_key": True, "role": True})
+        return CourseAccessRoleData(
+            user=UserData.from_dict(record["user"], f"{path}.user"),
+            org_key=read_str(record["org_key"], f"{path}.org_key"),
+            course_key=read_str(record["course_key"], f"{path}.course_key"),
+            role=read_str(record["role"], f"{path}.role"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "user": dump(self.user),
+            "org_key": dump(self.org_key),
+            "course_key": dump(self.course_key),
+            "role": dump(self.role),
+        }
+
+
+@dataclass(frozen=True)
+class CourseScheduleData:
+    """When a course run happens and how it is paced."""
+
+    #: When the run starts (UTC).
+    start: str
+
+    #: instructor or self: whether the run follows fixed dates.
+    pacing: str
+
+    #: When the run ends (UTC); null for no end.
+    end: Optional[str] = None
+
+    #: When enrollment opens (UTC); null if always open.
+    enrollment_start: Optional[str] = None
+
+    #: When enrollment closes (UTC); null if it never closes.
+    enrollment_end: Optional[str] = None
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CourseScheduleData") -> CourseScheduleData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"start": True, "pacing": True, "end": False, "enrollment_start": False, "enrollment_end": False})
+        return CourseScheduleData(
+            start=read_str(record["start"], f"{path}.start"),
+            pacing=read_str(record["pacing"], f"{path}.pacing"),
+            end=read_nullable(read_str)(record["end"], f"{path}.end") if "end" in record else None,
+            enrollment_start=read_nullable(read_str)(record["enrollment_start"], f"{path}.enrollment_start") if "enrollment_start" in record else None,
+            enrollment_end=read_nullable(read_str)(record["enrollment_end"], f"{path}.enrollment_end") if "enrollment_end" in record else None,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "start": dump(self.start),
+            "pacing": dump(self.pacing),
+            "end": dump(self.end),
+            "enrollment_start": dump(self.enrollment_start),
+            "enrollment_end": dump(self.enrollment_end),
+        }
+
+
+@dataclass(frozen=True)
+class CourseCatalogData:
+    """The facts about a course run that catalog services keep in sync."""
+
+    #: The course run's identifier.
+    course_key: str
+
+    #: The course title.
+    name: str
+
+    #: The course run's dates and pacing.
+    schedule_data: CourseScheduleData
+
+    #: True when the run should not be listed in catalogs.
+    hidden: bool = False
+
+    #: True when learners can only enroll by invitation.
+    invitation_only: bool = False
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CourseCatalogData") -> CourseCatalogData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"course_key": True, "name": True, "schedule_data": True, "hidden": False, "invitation_only": False})
+        return CourseCatalogData(
+            course_key=read_str(record["course_key"], f"{path}.course_key"),
+            name=read_str(record["name"], f"{path}.name"),
+            schedule_data=CourseScheduleData.from_dict(record["schedule_data"], f"{path}.schedule_data"),
+            hidden=read_bool(record["hidden"], f"{path}.hidden") if "hidden" in record else False,
+            invitation_only=read_bool(record["invitation_only"], f"{path}.invitation_only") if "invitation_only" in record else False,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "course_key": dump(self.course_key),
+            "name": dump(self.name),
+            "schedule_data": dump(self.schedule_data),
+            "hidden": dump(self.hidden),
+            "invitation_only": dump(self.invitation_only),
+        }
+
+
+@dataclass(frozen=True)
+class DiscussionTopicContext:
+    """One discussion topic of a course, tied to a unit or defined by the provider."""
+
+    #: The topic's title shown to learners.
+    title: str
+
+    #: The course unit the topic belongs to; null for course-wide topics.
+    usage_key: Optional[str] = None
+
+    #: The cohort (group) the topic is limited to; null when open to everyone.
+    group_id: Optional[int] = None
+
+    #: The provider's own id for the topic; null for built-in discussions.
+    external_id: Optional[str] = None
+
+    #: Position of the topic among its siblings; null when unordered.
+    ordering: Optional[int] = None
+
+    #: Extra facts about the topic, e.g. the section and subsection names.
+    context: Dict[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "DiscussionTopicContext") -> DiscussionTopicContext:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"title": True, "usage_key": False, "group_id": False, "external_id": False, "ordering": False, "context": False})
+        return DiscussionTopicContext(
+            title=read_str(record["title"], f"{path}.title"),
+            usage_key=read_nullable(read_str)(record["usage_key"], f"{path}.usage_key") if "usage_key" in record else None,
+            group_id=read_nullable(read_int)(record["group_id"], f"{path}.group_id") if "group_id" in record else None,
+            external_id=read_nullable(read_str)(record["external_id"], f"{path}.external_id") if "external_id" in record else None,
+            ordering=read_nullable(read_int)(record["ordering"], f"{path}.ordering") if "ordering" in record else None,
+            context=read_map(read_str)(record["context"], f"{path}.context") if "context" in record else {},
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "title": dump(self.title),
+            "usage_key": dump(self.usage_key),
+            "group_id": dump(self.group_id),
+            "external_id": dump(self.external_id),
+            "ordering": dump(self.ordering),
+            "context": dump(self.context),
+        }
+
+
+@dataclass(frozen=True)
+class CourseDiscussionConfigurationData:
+    """How discussions are set up for a course: the provider and the topics shown to learners."""
+
+    #: The course run whose discussion settings changed.
+    course_key: str
+
+    #: Which discussion service the course uses, e.g. openedx or a third-party provider.
+    provider_type: str
+
+    #: False when discussions are turned off for the course.
+    enabled: bool = True
+
+    #: Whether discussions appear next to course content (units) rather than only on the discussion
+    #: tab.
+    enable_in_context: bool = True
+
+    #: Whether in-context discussions also appear in graded units.
+    enable_graded_units: bool = False
+
+    #: Whether each unit can turn its own discussion on or off.
+    unit_level_visibility: bool = False
+
+    #: Provider-specific switches, by name.
+    plugin_configuration: Dict[str, bool] = field(default_factory=dict)
+
+    #: The discussion topics of the course, in display order.
+    contexts: List[DiscussionTopicContext] = field(default_factory=list)
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CourseDiscussionConfigurationData") -> CourseDiscussionConfigurationData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"course_key": True, "provider_type": True, "enabled": False, "enable_in_context": False, "enable_graded_units": False, "unit_level_visibility": False, "plugin_configuration": False, "contexts": False})
+        return CourseDiscussionConfigurationData(
+            course_key=read_str(record["course_key"], f"{path}.course_key"),
+            provider_type=read_str(record["provider_type"], f"{path}.provider_type"),
+            enabled=read_bool(record["enabled"], f"{path}.enabled") if "enabled" in record else True,
+            enable_in_context=read_bool(record["enable_in_context"], f"{path}.enable_in_context") if "enable_in_context" in record else True,
+            enable_graded_units=read_bool(record["enable_graded_units"], f"{path}.enable_graded_units") if "enable_graded_units" in record else False,
+            unit_level_visibility=read_bool(record["unit_level_visibility"], f"{path}.unit_level_visibility") if "unit_level_visibility" in record else False,
+            plugin_configuration=read_map(read_bool)(record["plugin_configuration"], f"{path}.plugin_configuration") if "plugin_configuration" in record else {},
+            contexts=read_list(DiscussionTopicContext.from_dict)(record["contexts"], f"{path}.contexts") if "contexts" in record else [],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "course_key": dump(self.course_key),
+            "provider_type": dump(self.provider_type),
+            "enabled": dump(self.enabled),
+            "enable_in_context": dump(self.enable_in_context),
+            "enable_graded_units": dump(self.enable_graded_units),
+            "unit_level_visibility": dump(self.unit_level_visibility),
+            "plugin_configuration": dump(self.plugin_configuration),
+            "contexts": dump(self.contexts),
+        }
+
+
+@dataclass(frozen=True)
+class CourseEnrollmentData:
+    """A learner's enrollment in a course run."""
+
+    #: The enrolled learner.
+    user: UserData
+
+    #: The course run enrolled in.
+    course: CourseData
+
+    #: The enrollment track, e.g. audit, verified, professional or honor; it decides which
+    #: certificates and features the learner gets.
+    mode: str
+
+    #: False once the learner has unenrolled or the enrollment was deactivated.
+    is_active: bool
+
+    #: When the enrollment was first created (UTC).
+    creation_date: str
+
+    #: The staff member or service user who created the enrollment on the learner's behalf; null
+    #: when learners enrolled themselves.
+    created_by: Optional[UserData] = None
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CourseEnrollmentData") -> CourseEnrollmentData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"user": True, "course": True, "mode": True, "is_active": True, "creation_date": True, "created_by": False})
+        return CourseEnrollmentData(
+            user=UserData.from_dict(record["user"], f"{path}.user"),
+            course=CourseData.from_dict(record["course"], f"{path}.course"),
+            mode=read_str(record["mode"], f"{path}.mode"),
+            is_active=read_bool(record["is_active"], f"{path}.is_active"),
+            creation_date=read_str(record["creation_date"], f"{path}.creation_date"),
+            created_by=read_nullable(UserData.from_dict)(record["created_by"], f"{path}.created_by") if "created_by" in record else None,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "user": dump(self.user),
+            "course": dump(self.course),
+            "mode": dump(self.mode),
+            "is_active": dump(self.is_active),
+            "creation_date": dump(self.creation_date),
+            "created_by": dump(self.created_by),
+        }
+
+
+@dataclass(frozen=True)
+class CourseNotificationData:
+    """A request to notify the audience of a course."""
+
+    #: The course run whose audience is notified.
+    course_key: str
+
+    #: The notification app the type belongs to.
+    app_name: str
+
+    #: The kind of notification.
+    notification_type: str
+
+    #: Where the notification should take the user.
+    content_url: str
+
+    #: Values the notification template fills in, by name.
+    content_context: Dict[str, str] = field(default_factory=dict)
+
+    #: Who should receive it: filter name to allowed values, e.g. enrollment modes or roles.
+    audience_filters: Dict[str, List[str]] = field(default_factory=dict)
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CourseNotificationData") -> CourseNotificationData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"course_key": True, "app_name": True, "notification_type": True, "content_url": True, "content_context": False, "audience_filters": False})
+        return CourseNotificationData(
+            course_key=read_str(record["course_key"], f"{path}.course_key"),
+            app_name=read_str(record["app_name"], f"{path}.app_name"),
+            notification_type=read_str(record["notification_type"], f"{path}.notification_type"),
+            content_url=read_str(record["content_url"], f"{path}.content_url"),
+            content_context=read_map(read_str)(record["content_context"], f"{path}.content_context") if "content_context" in record else {},
+            audience_filters=read_map(read_list(read_str))(record["audience_filters"], f"{path}.audience_filters") if "audience_filters" in record else {},
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "course_key": dump(self.course_key),
+            "app_name": dump(self.app_name),
+            "notification_type": dump(self.notification_type),
+            "content_url": dump(self.content_url),
+            "content_context": dump(self.content_context),
+            "audience_filters": dump(self.audience_filters),
+        }
+
+
+@dataclass(frozen=True)
+class CoursePassingStatusData:
+    """Whether a learner currently passes a course run."""
+
+    #: True when the learner's grade is at or above the passing threshold.
+    is_passing: bool
+
+    #: The course run.
+    course: CourseData
+
+    #: The learner.
+    user: UserData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "CoursePassingStatusData") -> CoursePassingStatusData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"is_passing": True, "course": True, "user": True})
+        return CoursePassingStatusData(
+            is_passing=read_bool(record["is_passing"], f"{path}.is_passing"),
+            course=CourseData.from_dict(record["course"], f"{path}.course"),
+            user=UserData.from_dict(record["user"], f"{path}.user"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "is_passing": dump(self.is_passing),
+            "course": dump(self.course),
+            "user": dump(self.user),
+        }
+
+
+@dataclass(frozen=True)
+class DiscussionThreadData:
+    """A discussion post (a thread, a response or a comment) as it was created."""
+
+    #: The text of the post, possibly truncated.
+    body: str
+
+    #: The discussion topic the post was made in.
+    commentable_id: str
+
+    #: The forum's id for the post.
+    id: str
+
+    #: True when body was shortened for the event.
+    truncated: bool
+
+    #: Link to the post.
+    url: str
+
+    #: The author.
+    user: UserData
+
+    #: The course run the discussion belongs to.
+    course_id: str
+
+    #: discussion or question; null for responses and comments.
+    thread_type: Optional[str] = None
+
+    #: Whether the author posted anonymously to everyone.
+    anonymous: Optional[bool] = None
+
+    #: Whether the author is hidden from other learners but visible to staff.
+    anonymous_to_peers: Optional[bool] = None
+
+    #: The thread's title; null for responses and comments.
+    title: Optional[str] = None
+
+    #: True when title was shortened for the event.
+    title_truncated: Optional[bool] = None
+
+    #: The cohort the post is limited to; null when visible to all.
+    group_id: Optional[int] = None
+
+    #: The team the post belongs to; null outside team discussions.
+    team_id: Optional[int] = None
+
+    #: The numeric id of the topic category, when the forum has one.
+    category_id: Optional[int] = None
+
+    #: The name of the topic category.
+    category_name: Optional[str] = None
+
+    #: Facts about the discussion the post belongs to (e.g. its id), by name; null when not given.
+    discussion: Optional[Dict[str, str]] = None
+
+    #: The author's course roles, e.g. staff.
+    user_course_roles: List[str] = field(default_factory=list)
+
+    #: The author's forum roles, e.g. Moderator.
+    user_forums_roles: List[str] = field(default_factory=list)
+
+    #: Flags about the post, e.g. followed.
+    options: Dict[str, bool] = field(default_factory=dict)
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "DiscussionThreadData") -> DiscussionThreadData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"body": True, "commentable_id": True, "id": True, "truncated": True, "url": True, "user": True, "course_id": True, "thread_type": False, "anonymous": False, "anonymous_to_peers": False, "title": False, "title_truncated": False, "group_id": False, "team_id": False, "category_id": False, "category_name": False, "discussion": False, "user_course_roles": False, "user_forums_roles": False, "options": False})
+        return DiscussionThreadData(
+            body=read_str(record["body"], f"{path}.body"),
+            commentable_id=read_str(record["commentable_id"], f"{path}.commentable_id"),
+            id=read_str(record["id"], f"{path}.id"),
+            truncated=read_bool(record["truncated"], f"{path}.truncated"),
+            url=read_str(record["url"], f"{path}.url"),
+            user=UserData.from_dict(record["user"], f"{path}.user"),
+            course_id=read_str(record["course_id"], f"{path}.course_id"),
+            thread_type=read_nullable(read_str)(record["thread_type"], f"{path}.thread_type") if "thread_type" in record else None,
+            anonymous=read_nullable(read_bool)(record["anonymous"], f"{path}.anonymous") if "anonymous" in record else None,
+            anonymous_to_peers=read_nullable(read_bool)(record["anonymous_to_peers"], f"{path}.anonymous_to_peers") if "anonymous_to_peers" in record else None,
+            title=read_nullable(read_str)(record["title"], f"{path}.title") if "title" in record else None,
+            title_truncated=read_nullable(read_bool)(record["title_truncated"], f"{path}.title_truncated") if "title_truncated" in record else None,
+            group_id=read_nullable(read_int)(record["group_id"], f"{path}.group_id") if "group_id" in record else None,
+            team_id=read_nullable(read_int)(record["team_id"], f"{path}.team_id") if "team_id" in record else None,
+            category_id=read_nullable(read_int)(record["category_id"], f"{path}.category_id") if "category_id" in record else None,
+            category_name=read_nullable(read_str)(record["category_name"], f"{path}.category_name") if "category_name" in record else None,
+            discussion=read_nullable(read_map(read_str))(record["discussion"], f"{path}.discussion") if "discussion" in record else None,
+            user_course_roles=read_list(read_str)(record["user_course_roles"], f"{path}.user_course_roles") if "user_course_roles" in record else [],
+            user_forums_roles=read_list(read_str)(record["user_forums_roles"], f"{path}.user_forums_roles") if "user_forums_roles" in record else [],
+            options=read_map(read_bool)(record["options"], f"{path}.options") if "options" in record else {},
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "body": dump(self.body),
+            "commentable_id": dump(self.commentable_id),
+            "id": dump(self.id),
+            "truncated": dump(self.truncated),
+            "url": dump(self.url),
+            "user": dump(self.user),
+            "course_id": dump(self.course_id),
+            "thread_type": dump(self.thread_type),
+            "anonymous": dump(self.anonymous),
+            "anonymous_to_peers": dump(self.anonymous_to_peers),
+            "title": dump(self.title),
+            "title_truncated": dump(self.title_truncated),
+            "group_id": dump(self.group_id),
+            "team_id": dump(self.team_id),
+            "category_id": dump(self.category_id),
+            "category_name": dump(self.category_name),
+            "discussion": dump(self.discussion),
+            "user_course_roles": dump(self.user_course_roles),
+            "user_forums_roles": dump(self.user_forums_roles),
+            "options": dump(self.options),
+        }
+
+
+@dataclass(frozen=True)
+class DuplicatedXBlockData:
+    """A copy of a piece of course content made in Studio, with where it was copied from."""
+
+    #: The new block's key.
+    usage_key: str
+
+    #: The kind of block.
+    block_type: str
+
+    #: The new block's version key; null when not tracked.
+    version: Optional[str]
+
+    #: The key of the block that was copied.
+    source_usage_key: str
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "DuplicatedXBlockData") -> DuplicatedXBlockData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"usage_key": True, "block_type": True, "version": False, "source_usage_key": True})
+        return DuplicatedXBlockData(
+            usage_key=read_str(record["usage_key"], f"{path}.usage_key"),
+            block_type=read_str(record["block_type"], f"{path}.block_type"),
+            version=read_nullable(read_str)(record["version"], f"{path}.version") if "version" in record else None,
+            source_usage_key=read_str(record["source_usage_key"], f"{path}.source_usage_key"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "usage_key": dump(self.usage_key),
+            "block_type": dump(self.block_type),
+            "version": dump(self.version),
+            "source_usage_key": dump(self.source_usage_key),
+        }
+
+
+@dataclass(frozen=True)
+class EnterpriseCustomerUser:
+    """A learner's membership in an enterprise customer."""
+
+    #: The membership's numeric id.
+    id: int
+
+    #: When it was created (UTC).
+    created: str
+
+    #: When it last changed (UTC).
+    modified: str
+
+    #: The enterprise customer.
+    enterprise_customer_uuid: str
+
+    #: The learner's numeric user id.
+    user_id: int
+
+    #: True when this is the learner's active enterprise.
+    active: bool
+
+    #: True while the learner is linked to the enterprise.
+    linked: bool
+
+    #: True when the learner may be linked again after unlinking.
+    is_relinkable: bool
+
+    #: True when linking here deactivates the learner's other enterprises.
+    should_inactivate_other_customers: bool
+
+    #: The invitation used to join; null if none.
+    invite_key: Optional[str] = None
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "EnterpriseCustomerUser") -> EnterpriseCustomerUser:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"id": True, "created": True, "modified": True, "enterprise_customer_uuid": True, "user_id": True, "active": True, "linked": True, "is_relinkable": True, "should_inactivate_other_customers": True, "invite_key": False})
+        return EnterpriseCustomerUser(
+            id=read_int(record["id"], f"{path}.id"),
+            created=read_str(record["created"], f"{path}.created"),
+            modified=read_str(record["modified"], f"{path}.modified"),
+            enterprise_customer_uuid=read_str(record["enterprise_customer_uuid"], f"{path}.enterprise_customer_uuid"),
+            user_id=read_int(record["user_id"], f"{path}.user_id"),
+            active=read_bool(record["active"], f"{path}.active"),
+            linked=read_bool(record["linked"], f"{path}.linked"),
+            is_relinkable=read_bool(record["is_relinkable"], f"{path}.is_relinkable"),
+            should_inactivate_other_customers=read_bool(record["should_inactivate_other_customers"], f"{path}.should_inactivate_other_customers"),
+            invite_key=read_nullable(read_str)(record["invite_key"], f"{path}.invite_key") if "invite_key" in record else None,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "id": dump(self.id),
+            "created": dump(self.created),
+            "modified": dump(self.modified),
+            "enterprise_customer_uuid": dump(self.enterprise_customer_uuid),
+            "user_id": dump(self.user_id),
+            "active": dump(self.active),
+            "linked": dump(self.linked),
+            "is_relinkable": dump(self.is_relinkable),
+            "should_inactivate_other_customers": dump(self.should_inactivate_other_customers),
+            "invite_key": dump(self.invite_key),
+        }
+
+
+@dataclass(frozen=True)
+class EnterpriseCourseEnrollment:
+    """A learner's enrollment in a course made through an enterprise customer."""
+
+    #: The enrollment's numeric id.
+    id: int
+
+    #: When it was created (UTC).
+    created: str
+
+    #: When it last changed (UTC).
+    modified: str
+
+    #: The learner, as a member of the enterprise.
+    enterprise_customer_user: EnterpriseCustomerUser
+
+    #: The course run.
+    course_id: str
+
+    #: True when the learner saved the course for later.
+    saved_for_later: bool
+
+    #: How the enrollment was made; null if unknown.
+    source_slug: Optional[str] = None
+
+    #: True when the learner has unenrolled; null if unknown.
+    unenrolled: Optional[bool] = None
+
+    #: When the learner unenrolled (UTC); null if enrolled.
+    unenrolled_at: Optional[str] = None
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "EnterpriseCourseEnrollment") -> EnterpriseCourseEnrollment:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"id": True, "created": True, "modified": True, "enterprise_customer_user": True, "course_id": True, "saved_for_later": True, "source_slug": False, "unenrolled": False, "unenrolled_at": False})
+        return EnterpriseCourseEnrollment(
+            id=read_int(record["id"], f"{path}.id"),
+            created=read_str(record["created"], f"{path}.created"),
+            modified=read_str(record["modified"], f"{path}.modified"),
+            enterprise_customer_user=EnterpriseCustomerUser.from_dict(record["enterprise_customer_user"], f"{path}.enterprise_customer_user"),
+            course_id=read_str(record["course_id"], f"{path}.course_id"),
+            saved_for_later=read_bool(record["saved_for_later"], f"{path}.saved_for_later"),
+            source_slug=read_nullable(read_str)(record["source_slug"], f"{path}.source_slug") if "source_slug" in record else None,
+            unenrolled=read_nullable(read_bool)(record["unenrolled"], f"{path}.unenrolled") if "unenrolled" in record else None,
+            unenrolled_at=read_nullable(read_str)(record["unenrolled_at"], f"{path}.unenrolled_at") if "unenrolled_at" in record else None,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "id": dump(self.id),
+            "created": dump(self.created),
+            "modified": dump(self.modified),
+            "enterprise_customer_user": dump(self.enterprise_customer_user),
+            "course_id": dump(self.course_id),
+            "saved_for_later": dump(self.saved_for_later),
+            "source_slug": dump(self.source_slug),
+            "unenrolled": dump(self.unenrolled),
+            "unenrolled_at": dump(self.unenrolled_at),
+        }
+
+
+@dataclass(frozen=True)
+class EnterpriseGroup:
+    """A group of learners within an enterprise customer."""
+
+    #: The group's id.
+    uuid: str
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "EnterpriseGroup") -> EnterpriseGroup:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"uuid": True})
+        return EnterpriseGroup(
+            uuid=read_str(record["uuid"], f"{path}.uuid"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "uuid": dump(self.uuid),
+        }
+
+
+@dataclass(frozen=True)
 class ExamAttemptData:
     """One learner's attempt at a special exam (a timed, proctored, practice or onboarding exam)
     run by the exams service.
@@ -122,4 +1246,909 @@ class ExamAttemptData:
             "usage_key": dump(self.usage_key),
             "exam_type": dump(self.exam_type),
             "requesting_user": dump(self.requesting_user),
+        }
+
+
+@dataclass(frozen=True)
+class ExternalGraderScoreData:
+    """A score returned by an external grader (XQueue) for a learner's submission."""
+
+    #: The maximum score for the problem.
+    points_possible: int
+
+    #: The score given.
+    points_earned: int
+
+    #: The course run, as text.
+    course_id: str
+
+    #: The grader's feedback (may contain HTML).
+    score_msg: str
+
+    #: The grader's id for the submission.
+    submission_id: int
+
+    #: The learner's id, as text.
+    user_id: str
+
+    #: The problem block's usage key, as text.
+    module_id: str
+
+    #: The secret key that matches the reply to its request.
+    queue_key: str
+
+    #: The grading queue that handled the submission.
+    queue_name: str
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "ExternalGraderScoreData") -> ExternalGraderScoreData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"points_possible": True, "points_earned": True, "course_id": True, "score_msg": True, "submission_id": True, "user_id": True, "module_id": True, "queue_key": True, "queue_name": True})
+        return ExternalGraderScoreData(
+            points_possible=read_int(record["points_possible"], f"{path}.points_possible"),
+            points_earned=read_int(record["points_earned"], f"{path}.points_earned"),
+            course_id=read_str(record["course_id"], f"{path}.course_id"),
+            score_msg=read_str(record["score_msg"], f"{path}.score_msg"),
+            submission_id=read_int(record["submission_id"], f"{path}.submission_id"),
+            user_id=read_str(record["user_id"], f"{path}.user_id"),
+            module_id=read_str(record["module_id"], f"{path}.module_id"),
+            queue_key=read_str(record["queue_key"], f"{path}.queue_key"),
+            queue_name=read_str(record["queue_name"], f"{path}.queue_name"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "points_possible": dump(self.points_possible),
+            "points_earned": dump(self.points_earned),
+            "course_id": dump(self.course_id),
+            "score_msg": dump(self.score_msg),
+            "submission_id": dump(self.submission_id),
+            "user_id": dump(self.user_id),
+            "module_id": dump(self.module_id),
+            "queue_key": dump(self.queue_key),
+            "queue_name": dump(self.queue_name),
+        }
+
+
+@dataclass(frozen=True)
+class LearnerCreditEnterpriseCourseEnrollment:
+    """An enterprise course enrollment paid for with learner credit."""
+
+    #: The fulfillment's id.
+    uuid: str
+
+    #: When it was created (UTC).
+    created: str
+
+    #: When it last changed (UTC).
+    modified: str
+
+    #: How the enrollment was paid for, e.g. learner_credit.
+    fulfillment_type: str
+
+    #: True once the enrollment has been revoked.
+    is_revoked: bool
+
+    #: The entitlement it came from; null if none.
+    enterprise_course_entitlement_uuid: Optional[str] = None
+
+    #: The enterprise enrollment; null if not yet created.
+    enterprise_course_enrollment: Optional[EnterpriseCourseEnrollment] = None
+
+    #: The ledger transaction that paid for it; null if not known.
+    transaction_id: Optional[str] = None
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "LearnerCreditEnterpriseCourseEnrollment") -> LearnerCreditEnterpriseCourseEnrollment:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"uuid": True, "created": True, "modified": True, "fulfillment_type": True, "is_revoked": True, "enterprise_course_entitlement_uuid": False, "enterprise_course_enrollment": False, "transaction_id": False})
+        return LearnerCreditEnterpriseCourseEnrollment(
+            uuid=read_str(record["uuid"], f"{path}.uuid"),
+            created=read_str(record["created"], f"{path}.created"),
+            modified=read_str(record["modified"], f"{path}.modified"),
+            fulfillment_type=read_str(record["fulfillment_type"], f"{path}.fulfillment_type"),
+            is_revoked=read_bool(record["is_revoked"], f"{path}.is_revoked"),
+            enterprise_course_entitlement_uuid=read_nullable(read_str)(record["enterprise_course_entitlement_uuid"], f"{path}.enterprise_course_entitlement_uuid") if "enterprise_course_entitlement_uuid" in record else None,
+            enterprise_course_enrollment=read_nullable(EnterpriseCourseEnrollment.from_dict)(record["enterprise_course_enrollment"], f"{path}.enterprise_course_enrollment") if "enterprise_course_enrollment" in record else None,
+            transaction_id=read_nullable(read_str)(record["transaction_id"], f"{path}.transaction_id") if "transaction_id" in record else None,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "uuid": dump(self.uuid),
+            "created": dump(self.created),
+            "modified": dump(self.modified),
+            "fulfillment_type": dump(self.fulfillment_type),
+            "is_revoked": dump(self.is_revoked),
+            "enterprise_course_entitlement_uuid": dump(self.enterprise_course_entitlement_uuid),
+            "enterprise_course_enrollment": dump(self.enterprise_course_enrollment),
+            "transaction_id": dump(self.transaction_id),
+        }
+
+
+@dataclass(frozen=True)
+class LedgerTransactionReversal:
+    """A reversal that gives back a ledger transaction's amount."""
+
+    #: The reversal's id.
+    uuid: str
+
+    #: When it was created (UTC).
+    created: str
+
+    #: When it last changed (UTC).
+    modified: str
+
+    #: The key that makes retries safe.
+    idempotency_key: str
+
+    #: The amount given back.
+    quantity: int
+
+    #: created, pending, committed or failed.
+    state: str
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "LedgerTransactionReversal") -> LedgerTransactionReversal:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"uuid": True, "created": True, "modified": True, "idempotency_key": True, "quantity": True, "state": True})
+        return LedgerTransactionReversal(
+            uuid=read_str(record["uuid"], f"{path}.uuid"),
+            created=read_str(record["created"], f"{path}.created"),
+            modified=read_str(record["modified"], f"{path}.modified"),
+            idempotency_key=read_str(record["idempotency_key"], f"{path}.idempotency_key"),
+            quantity=read_int(record["quantity"], f"{path}.quantity"),
+            state=read_str(record["state"], f"{path}.state"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "uuid": dump(self.uuid),
+            "created": dump(self.created),
+            "modified": dump(self.modified),
+            "idempotency_key": dump(self.idempotency_key),
+            "quantity": dump(self.quantity),
+            "state": dump(self.state),
+        }
+
+
+@dataclass(frozen=True)
+class LedgerTransaction:
+    """A transaction on an enterprise subsidy ledger."""
+
+    #: The transaction's id.
+    uuid: str
+
+    #: When it was created (UTC).
+    created: str
+
+    #: When it last changed (UTC).
+    modified: str
+
+    #: The key that makes retries of the same transaction safe.
+    idempotency_key: str
+
+    #: The amount, in the ledger's unit (e.g. cents); negative for spending.
+    quantity: int
+
+    #: created, pending, committed or failed.
+    state: str
+
+    #: The ledger it is on.
+    ledger_uuid: str
+
+    #: The access policy that allowed it.
+    subsidy_access_policy_uuid: str
+
+    #: The learner's numeric user id.
+    lms_user_id: int
+
+    #: The course the transaction pays for.
+    content_key: str
+
+    #: The course the content belongs to, when the content key is a run; null otherwise.
+    parent_content_key: Optional[str] = None
+
+    #: The id of the enrollment it paid for; null until fulfilled.
+    fulfillment_identifier: Optional[str] = None
+
+    #: The reversal of this transaction; null if not reversed.
+    reversal: Optional[LedgerTransactionReversal] = None
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "LedgerTransaction") -> LedgerTransaction:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"uuid": True, "created": True, "modified": True, "idempotency_key": True, "quantity": True, "state": True, "ledger_uuid": True, "subsidy_access_policy_uuid": True, "lms_user_id": True, "content_key": True, "parent_content_key": False, "fulfillment_identifier": False, "reversal": False})
+        return LedgerTransaction(
+            uuid=read_str(record["uuid"], f"{path}.uuid"),
+            created=read_str(record["created"], f"{path}.created"),
+            modified=read_str(record["modified"], f"{path}.modified"),
+            idempotency_key=read_str(record["idempotency_key"], f"{path}.idempotency_key"),
+            quantity=read_int(record["quantity"], f"{path}.quantity"),
+            state=read_str(record["state"], f"{path}.state"),
+            ledger_uuid=read_str(record["ledger_uuid"], f"{path}.ledger_uuid"),
+            subsidy_access_policy_uuid=read_str(record["subsidy_access_policy_uuid"], f"{path}.subsidy_access_policy_uuid"),
+            lms_user_id=read_int(record["lms_user_id"], f"{path}.lms_user_id"),
+            content_key=read_str(record["content_key"], f"{path}.content_key"),
+            parent_content_key=read_nullable(read_str)(record["parent_content_key"], f"{path}.parent_content_key") if "parent_content_key" in record else None,
+            fulfillment_identifier=read_nullable(read_str)(record["fulfillment_identifier"], f"{path}.fulfillment_identifier") if "fulfillment_identifier" in record else None,
+            reversal=read_nullable(LedgerTransactionReversal.from_dict)(record["reversal"], f"{path}.reversal") if "reversal" in record else None,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "uuid": dump(self.uuid),
+            "created": dump(self.created),
+            "modified": dump(self.modified),
+            "idempotency_key": dump(self.idempotency_key),
+            "quantity": dump(self.quantity),
+            "state": dump(self.state),
+            "ledger_uuid": dump(self.ledger_uuid),
+            "subsidy_access_policy_uuid": dump(self.subsidy_access_policy_uuid),
+            "lms_user_id": dump(self.lms_user_id),
+            "content_key": dump(self.content_key),
+            "parent_content_key": dump(self.parent_content_key),
+            "fulfillment_identifier": dump(self.fulfillment_identifier),
+            "reversal": dump(self.reversal),
+        }
+
+
+@dataclass(frozen=True)
+class LibraryBlockData:
+    """A block inside a content library."""
+
+    #: The library the block is in.
+    library_key: str
+
+    #: The block's key.
+    usage_key: str
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "LibraryBlockData") -> LibraryBlockData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"library_key": True, "usage_key": True})
+        return LibraryBlockData(
+            library_key=read_str(record["library_key"], f"{path}.library_key"),
+            usage_key=read_str(record["usage_key"], f"{path}.usage_key"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "library_key": dump(self.library_key),
+            "usage_key": dump(self.usage_key),
+        }
+
+
+@dataclass(frozen=True)
+class LibraryCollectionData:
+    """A collection of items in a content library."""
+
+    #: The collection's key.
+    collection_key: str
+
+    #: True when the change came from a background task and need not be shown to users immediately.
+    background: bool = False
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "LibraryCollectionData") -> LibraryCollectionData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"collection_key": True, "background": False})
+        return LibraryCollectionData(
+            collection_key=read_str(record["collection_key"], f"{path}.collection_key"),
+            background=read_bool(record["background"], f"{path}.background") if "background" in record else False,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "collection_key": dump(self.collection_key),
+            "background": dump(self.background),
+        }
+
+
+@dataclass(frozen=True)
+class LibraryContainerData:
+    """A container (a unit, subsection or section) in a content library."""
+
+    #: The container's key.
+    container_key: str
+
+    #: True when the change came from a background task.
+    background: bool = False
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "LibraryContainerData") -> LibraryContainerData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"container_key": True, "background": False})
+        return LibraryContainerData(
+            container_key=read_str(record["container_key"], f"{path}.container_key"),
+            background=read_bool(record["background"], f"{path}.background") if "background" in record else False,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "container_key": dump(self.container_key),
+            "background": dump(self.background),
+        }
+
+
+@dataclass(frozen=True)
+class LtiProviderLaunchParamsData:
+    """The LTI launch parameters the consumer platform sent."""
+
+    #: The user's LTI roles, comma-separated.
+    roles: str
+
+    #: The consumer's id for the course or context.
+    context_id: str
+
+    #: The consumer's id for the user.
+    user_id: str
+
+    #: Other launch parameters, by name.
+    extra_params: Dict[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "LtiProviderLaunchParamsData") -> LtiProviderLaunchParamsData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"roles": True, "context_id": True, "user_id": True, "extra_params": False})
+        return LtiProviderLaunchParamsData(
+            roles=read_str(record["roles"], f"{path}.roles"),
+            context_id=read_str(record["context_id"], f"{path}.context_id"),
+            user_id=read_str(record["user_id"], f"{path}.user_id"),
+            extra_params=read_map(read_str)(record["extra_params"], f"{path}.extra_params") if "extra_params" in record else {},
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "roles": dump(self.roles),
+            "context_id": dump(self.context_id),
+            "user_id": dump(self.user_id),
+            "extra_params": dump(self.extra_params),
+        }
+
+
+@dataclass(frozen=True)
+class LtiProviderLaunchData:
+    """A learner reaching course content through an LTI launch from another platform."""
+
+    #: The learner.
+    user: UserData
+
+    #: The course run of the launched content.
+    course_key: str
+
+    #: The launched content block.
+    usage_key: str
+
+    #: The LTI parameters of the launch.
+    launch_params: LtiProviderLaunchParamsData
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "LtiProviderLaunchData") -> LtiProviderLaunchData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"user": True, "course_key": True, "usage_key": True, "launch_params": True})
+        return LtiProviderLaunchData(
+            user=UserData.from_dict(record["user"], f"{path}.user"),
+            course_key=read_str(record["course_key"], f"{path}.course_key"),
+            usage_key=read_str(record["usage_key"], f"{path}.usage_key"),
+            launch_params=LtiProviderLaunchParamsData.from_dict(record["launch_params"], f"{path}.launch_params"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "user": dump(self.user),
+            "course_key": dump(self.course_key),
+            "usage_key": dump(self.usage_key),
+            "launch_params": dump(self.launch_params),
+        }
+
+
+@dataclass(frozen=True)
+class ORASubmissionAnswer:
+    """The content of an ORA submission: text parts and uploaded files (the file lists are
+    parallel, one entry per file).
+    """
+
+    #: The text answers, one object per prompt (usually with a text key).
+    parts: List[Dict[str, str]] = field(default_factory=list)
+
+    #: Storage keys of the uploaded files.
+    file_keys: List[str] = field(default_factory=list)
+
+    #: The learner's description of each file.
+    file_descriptions: List[str] = field(default_factory=list)
+
+    #: Original names of the uploaded files.
+    file_names: List[str] = field(default_factory=list)
+
+    #: Size of each file in bytes.
+    file_sizes: List[int] = field(default_factory=list)
+
+    #: Where each file can be downloaded.
+    file_urls: List[str] = field(default_factory=list)
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "ORASubmissionAnswer") -> ORASubmissionAnswer:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"parts": False, "file_keys": False, "file_descriptions": False, "file_names": False, "file_sizes": False, "file_urls": False})
+        return ORASubmissionAnswer(
+            parts=read_list(read_map(read_str))(record["parts"], f"{path}.parts") if "parts" in record else [],
+            file_keys=read_list(read_str)(record["file_keys"], f"{path}.file_keys") if "file_keys" in record else [],
+            file_descriptions=read_list(read_str)(record["file_descriptions"], f"{path}.file_descriptions") if "file_descriptions" in record else [],
+            file_names=read_list(read_str)(record["file_names"], f"{path}.file_names") if "file_names" in record else [],
+            file_sizes=read_list(read_int)(record["file_sizes"], f"{path}.file_sizes") if "file_sizes" in record else [],
+            file_urls=read_list(read_str)(record["file_urls"], f"{path}.file_urls") if "file_urls" in record else [],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "parts": dump(self.parts),
+            "file_keys": dump(self.file_keys),
+            "file_descriptions": dump(self.file_descriptions),
+            "file_names": dump(self.file_names),
+            "file_sizes": dump(self.file_sizes),
+            "file_urls": dump(self.file_urls),
+        }
+
+
+@dataclass(frozen=True)
+class ORASubmissionData:
+    """A learner's submission to an open response assessment (ORA)."""
+
+    #: The submission's id.
+    uuid: str
+
+    #: The learner's course-specific anonymous id.
+    anonymous_user_id: str
+
+    #: The ORA block's usage key, as text.
+    location: str
+
+    #: Which attempt this is, starting at 1.
+    attempt_number: int
+
+    #: When the submission was created (UTC).
+    created_at: str
+
+    #: When the learner submitted it (UTC).
+    submitted_at: str
+
+    #: What the learner submitted.
+    answer: ORASubmissionAnswer
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "ORASubmissionData") -> ORASubmissionData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"uuid": True, "anonymous_user_id": True, "location": True, "attempt_number": True, "created_at": True, "submitted_at": True, "answer": True})
+        return ORASubmissionData(
+            uuid=read_str(record["uuid"], f"{path}.uuid"),
+            anonymous_user_id=read_str(record["anonymous_user_id"], f"{path}.anonymous_user_id"),
+            location=read_str(record["location"], f"{path}.location"),
+            attempt_number=read_int(record["attempt_number"], f"{path}.attempt_number"),
+            created_at=read_str(record["created_at"], f"{path}.created_at"),
+            submitted_at=read_str(record["submitted_at"], f"{path}.submitted_at"),
+            answer=ORASubmissionAnswer.from_dict(record["answer"], f"{path}.answer"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "uuid": dump(self.uuid),
+            "anonymous_user_id": dump(self.anonymous_user_id),
+            "location": dump(self.location),
+            "attempt_number": dump(self.attempt_number),
+            "created_at": dump(self.created_at),
+            "submitted_at": dump(self.submitted_at),
+            "answer": dump(self.answer),
+        }
+
+
+@dataclass(frozen=True)
+class PersistentCourseGradeData:
+    """A learner's stored overall grade for a course run."""
+
+    #: The learner's numeric user id.
+    user_id: int
+
+    #: The course run the grade is for.
+    course: CourseData
+
+    #: When the course content was last edited before this grade was computed (UTC).
+    course_edited_timestamp: str
+
+    #: The version of the course content the grade was computed against.
+    course_version: str
+
+    #: A fingerprint of the grading policy used; a change means grades were recomputed under new
+    #: rules.
+    grading_policy_hash: str
+
+    #: The overall grade as a fraction from 0 to 1.
+    percent_grade: float
+
+    #: The letter or label for the grade (e.g. Pass); empty when the learner has not passed.
+    letter_grade: str
+
+    #: When the learner first reached a passing grade (UTC).
+    passed_timestamp: str
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "PersistentCourseGradeData") -> PersistentCourseGradeData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"user_id": True, "course": True, "course_edited_timestamp": True, "course_version": True, "grading_policy_hash": True, "percent_grade": True, "letter_grade": True, "passed_timestamp": True})
+        return PersistentCourseGradeData(
+            user_id=read_int(record["user_id"], f"{path}.user_id"),
+            course=CourseData.from_dict(record["course"], f"{path}.course"),
+            course_edited_timestamp=read_str(record["course_edited_timestamp"], f"{path}.course_edited_timestamp"),
+            course_version=read_str(record["course_version"], f"{path}.course_version"),
+            grading_policy_hash=read_str(record["grading_policy_hash"], f"{path}.grading_policy_hash"),
+            percent_grade=read_float(record["percent_grade"], f"{path}.percent_grade"),
+            letter_grade=read_str(record["letter_grade"], f"{path}.letter_grade"),
+            passed_timestamp=read_str(record["passed_timestamp"], f"{path}.passed_timestamp"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "user_id": dump(self.user_id),
+            "course": dump(self.course),
+            "course_edited_timestamp": dump(self.course_edited_timestamp),
+            "course_version": dump(self.course_version),
+            "grading_policy_hash": dump(self.grading_policy_hash),
+            "percent_grade": dump(self.percent_grade),
+            "letter_grade": dump(self.letter_grade),
+            "passed_timestamp": dump(self.passed_timestamp),
+        }
+
+
+@dataclass(frozen=True)
+class ProgramData:
+    """A program: a sequence of courses that together earn a credential."""
+
+    #: The program's id.
+    uuid: str
+
+    #: The program's title.
+    title: str
+
+    #: The kind of program, e.g. MicroMasters.
+    program_type: str
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "ProgramData") -> ProgramData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"uuid": True, "title": True, "program_type": True})
+        return ProgramData(
+            uuid=read_str(record["uuid"], f"{path}.uuid"),
+            title=read_str(record["title"], f"{path}.title"),
+            program_type=read_str(record["program_type"], f"{path}.program_type"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "uuid": dump(self.uuid),
+            "title": dump(self.title),
+            "program_type": dump(self.program_type),
+        }
+
+
+@dataclass(frozen=True)
+class ProgramCertificateData:
+    """A program certificate awarded to (or revoked from) a learner."""
+
+    #: The learner.
+    user: UserData
+
+    #: The program.
+    program: ProgramData
+
+    #: The certificate's id.
+    uuid: str
+
+    #: The certificate's state, e.g. awarded or revoked.
+    status: str
+
+    #: Link to the certificate.
+    url: str
+
+    #: When the certificate becomes visible to the learner (UTC); null if immediately.
+    certificate_available_date: Optional[str] = None
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "ProgramCertificateData") -> ProgramCertificateData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"user": True, "program": True, "uuid": True, "status": True, "url": True, "certificate_available_date": False})
+        return ProgramCertificateData(
+            user=UserData.from_dict(record["user"], f"{path}.user"),
+            program=ProgramData.from_dict(record["program"], f"{path}.program"),
+            uuid=read_str(record["uuid"], f"{path}.uuid"),
+            status=read_str(record["status"], f"{path}.status"),
+            url=read_str(record["url"], f"{path}.url"),
+            certificate_available_date=read_nullable(read_str)(record["certificate_available_date"], f"{path}.certificate_available_date") if "certificate_available_date" in record else None,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "user": dump(self.user),
+            "program": dump(self.program),
+            "uuid": dump(self.uuid),
+            "status": dump(self.status),
+            "url": dump(self.url),
+            "certificate_available_date": dump(self.certificate_available_date),
+        }
+
+
+@dataclass(frozen=True)
+class RoleAssignmentData:
+    """A role given to (or taken from) a subject within a scope, by the authorization service."""
+
+    #: What happened, e.g. assign or unassign.
+    operation: str
+
+    #: Who the role is for, e.g. user:alice.
+    subject: str
+
+    #: The role, e.g. library_admin.
+    role: str
+
+    #: Where the role applies, e.g. a library key.
+    scope: str
+
+    #: The numeric id of the user who made the change; null for system changes.
+    actor_id: Optional[int] = None
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "RoleAssignmentData") -> RoleAssignmentData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"operation": True, "subject": True, "role": True, "scope": True, "actor_id": False})
+        return RoleAssignmentData(
+            operation=read_str(record["operation"], f"{path}.operation"),
+            subject=read_str(record["subject"], f"{path}.subject"),
+            role=read_str(record["role"], f"{path}.role"),
+            scope=read_str(record["scope"], f"{path}.scope"),
+            actor_id=read_nullable(read_int)(record["actor_id"], f"{path}.actor_id") if "actor_id" in record else None,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "operation": dump(self.operation),
+            "subject": dump(self.subject),
+            "role": dump(self.role),
+            "scope": dump(self.scope),
+            "actor_id": dump(self.actor_id),
+        }
+
+
+@dataclass(frozen=True)
+class SubsidyRedemption:
+    """One use of an enterprise subsidy to pay for content."""
+
+    #: The subsidy used.
+    subsidy_identifier: str
+
+    #: The content paid for.
+    content_key: str
+
+    #: The learner's numeric user id.
+    lms_user_id: int
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "SubsidyRedemption") -> SubsidyRedemption:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"subsidy_identifier": True, "content_key": True, "lms_user_id": True})
+        return SubsidyRedemption(
+            subsidy_identifier=read_str(record["subsidy_identifier"], f"{path}.subsidy_identifier"),
+            content_key=read_str(record["content_key"], f"{path}.content_key"),
+            lms_user_id=read_int(record["lms_user_id"], f"{path}.lms_user_id"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "subsidy_identifier": dump(self.subsidy_identifier),
+            "content_key": dump(self.content_key),
+            "lms_user_id": dump(self.lms_user_id),
+        }
+
+
+@dataclass(frozen=True)
+class TrackingLogData:
+    """One tracking log event, as the event-tracking library emitted it."""
+
+    #: The tracking event's name, e.g. edx.course.enrollment.activated.
+    name: str
+
+    #: When it happened (UTC).
+    timestamp: str
+
+    #: The event's data, as a JSON text.
+    data: str
+
+    #: The event's context, as a JSON text.
+    context: str
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "TrackingLogData") -> TrackingLogData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"name": True, "timestamp": True, "data": True, "context": True})
+        return TrackingLogData(
+            name=read_str(record["name"], f"{path}.name"),
+            timestamp=read_str(record["timestamp"], f"{path}.timestamp"),
+            data=read_str(record["data"], f"{path}.data"),
+            context=read_str(record["context"], f"{path}.context"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "name": dump(self.name),
+            "timestamp": dump(self.timestamp),
+            "data": dump(self.data),
+            "context": dump(self.context),
+        }
+
+
+@dataclass(frozen=True)
+class UserNotificationData:
+    """A request to notify a set of users about something in a course."""
+
+    #: The numeric ids of the users to notify.
+    user_ids: List[int]
+
+    #: The kind of notification, which decides its template and the users' preference that applies.
+    notification_type: str
+
+    #: Where the notification should take the user.
+    content_url: str
+
+    #: The notification app the type belongs to, e.g. discussion or grading.
+    app_name: str
+
+    #: The course run the notification is about.
+    course_key: str
+
+    #: Values the notification template fills in, by name.
+    context: Dict[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "UserNotificationData") -> UserNotificationData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"user_ids": True, "notification_type": True, "content_url": True, "app_name": True, "course_key": True, "context": False})
+        return UserNotificationData(
+            user_ids=read_list(read_int)(record["user_ids"], f"{path}.user_ids"),
+            notification_type=read_str(record["notification_type"], f"{path}.notification_type"),
+            content_url=read_str(record["content_url"], f"{path}.content_url"),
+            app_name=read_str(record["app_name"], f"{path}.app_name"),
+            course_key=read_str(record["course_key"], f"{path}.course_key"),
+            context=read_map(read_str)(record["context"], f"{path}.context") if "context" in record else {},
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "user_ids": dump(self.user_ids),
+            "notification_type": dump(self.notification_type),
+            "content_url": dump(self.content_url),
+            "app_name": dump(self.app_name),
+            "course_key": dump(self.course_key),
+            "context": dump(self.context),
+        }
+
+
+@dataclass(frozen=True)
+class VerificationAttemptData:
+    """An identity verification (IDV) attempt by a learner."""
+
+    #: The attempt's numeric id.
+    attempt_id: int
+
+    #: The learner being verified.
+    user: UserData
+
+    #: The attempt's state, e.g. created, pending, approved, denied.
+    status: str
+
+    #: The name the learner verified under; null if not captured yet.
+    name: Optional[str] = None
+
+    #: When an approved verification stops being valid (UTC); null if it does not apply.
+    expiration_date: Optional[str] = None
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "VerificationAttemptData") -> VerificationAttemptData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"attempt_id": True, "user": True, "status": True, "name": False, "expiration_date": False})
+        return VerificationAttemptData(
+            attempt_id=read_int(record["attempt_id"], f"{path}.attempt_id"),
+            user=UserData.from_dict(record["user"], f"{path}.user"),
+            status=read_str(record["status"], f"{path}.status"),
+            name=read_nullable(read_str)(record["name"], f"{path}.name") if "name" in record else None,
+            expiration_date=read_nullable(read_str)(record["expiration_date"], f"{path}.expiration_date") if "expiration_date" in record else None,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "attempt_id": dump(self.attempt_id),
+            "user": dump(self.user),
+            "status": dump(self.status),
+            "name": dump(self.name),
+            "expiration_date": dump(self.expiration_date),
+        }
+
+
+@dataclass(frozen=True)
+class XBlockData:
+    """A piece of course content (an XBlock) in Studio."""
+
+    #: The block's key.
+    usage_key: str
+
+    #: The kind of block, e.g. problem, html, video, vertical.
+    block_type: str
+
+    #: The block's version key; null when the sender does not track versions.
+    version: Optional[str] = None
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "XBlockData") -> XBlockData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"usage_key": True, "block_type": True, "version": False})
+        return XBlockData(
+            usage_key=read_str(record["usage_key"], f"{path}.usage_key"),
+            block_type=read_str(record["block_type"], f"{path}.block_type"),
+            version=read_nullable(read_str)(record["version"], f"{path}.version") if "version" in record else None,
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "usage_key": dump(self.usage_key),
+            "block_type": dump(self.block_type),
+            "version": dump(self.version),
+        }
+
+
+@dataclass(frozen=True)
+class XBlockSkillVerificationData:
+    """Skills confirmed or rejected for one piece of course content by learners' votes."""
+
+    #: The content block whose skills were reviewed.
+    usage_key: str
+
+    #: Ids of the skills confirmed for the block.
+    verified_skills: List[int] = field(default_factory=list)
+
+    #: Ids of the skills judged not to apply to the block.
+    ignored_skills: List[int] = field(default_factory=list)
+
+    @staticmethod
+    def from_dict(data: Any, path: str = "XBlockSkillVerificationData") -> XBlockSkillVerificationData:
+        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
+        record = read_record(data, path, {"usage_key": True, "verified_skills": False, "ignored_skills": False})
+        return XBlockSkillVerificationData(
+            usage_key=read_str(record["usage_key"], f"{path}.usage_key"),
+            verified_skills=read_list(read_int)(record["verified_skills"], f"{path}.verified_skills") if "verified_skills" in record else [],
+            ignored_skills=read_list(read_int)(record["ignored_skills"], f"{path}.ignored_skills") if "ignored_skills" in record else [],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: every field, defaults included, under its schema name."""
+        return {
+            "usage_key": dump(self.usage_key),
+            "verified_skills": dump(self.verified_skills),
+            "ignored_skills": dump(self.ignored_skills),
         }

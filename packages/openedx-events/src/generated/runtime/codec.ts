@@ -20,6 +20,8 @@ export interface EventSpec {
   /** Dotted path of the field whose value is the message key. */
   readonly keyField?: string;
   readonly avroSchema: avro.Schema;
+  /** The same schema with names avsc accepts, when the wire names are not valid Avro names. */
+  readonly avscSchema?: avro.Schema;
   /** Avro schema of the key field's value. */
   readonly keyAvroSchema?: avro.Schema;
   readonly validator: CompiledValidator;
@@ -104,7 +106,7 @@ export class EventCodec<T> {
   }
 
   private type(): avro.Type {
-    this.avroType ??= avro.Type.forSchema(this.spec.avroSchema);
+    this.avroType ??= avro.Type.forSchema(this.spec.avscSchema ?? this.spec.avroSchema);
     return this.avroType;
   }
 }

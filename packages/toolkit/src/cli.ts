@@ -4,6 +4,7 @@ import { loadCatalog } from "./catalog.js";
 import { loadConfig, TARGETS, type Target } from "./config.js";
 import { CanonError, type Diagnostic, ExitCode, formatReport } from "./diagnostics.js";
 import { generate, staleFiles } from "./generate.js";
+import { catalogStats, formatStats } from "./stats.js";
 
 const USAGE = `canon: eventcanon's command line
 
@@ -12,6 +13,7 @@ usage: canon <command> [options]
 commands:
   generate   lint the schemas, then write TypeScript, Avro, Python and bundled JSON Schema for every event
   lint       check the schemas against the meta-schema and the project's rules
+  stats      count the catalog's event types, versions, domains and shared types
 
 Run 'canon <command> --help' for a command's options.
 Exit codes: 0 ok, 1 the schemas have errors, 2 usage error, 3 file system error.`;
@@ -32,6 +34,12 @@ options:
                    (default: the folders named in eventcanon.config.json)
   --target NAME    only this target: typescript, avro, python or jsonschema (repeatable; default: all)
   --check          write nothing; exit 1 and list the files that are stale
+${COMMON_OPTIONS}`,
+  stats: `usage: canon stats [options]
+
+Lints the schemas, then prints how many event types, versions, domains and shared types the catalog holds.
+
+options:
 ${COMMON_OPTIONS}`,
   lint: `usage: canon lint [options]
 
@@ -109,6 +117,11 @@ async function main(argv: string[]): Promise<number> {
   const catalog = loadCatalog(config, cwd);
   if (catalog.diagnostics.length > 0) return report(format, catalog.diagnostics, ExitCode.invalidSchemas);
   const summary = `${catalog.model.events.length} events, ${catalog.model.types.size - catalog.model.events.length} other named types`;
+  if (command === "stats") {
+    const stats = catalogStats(catalog.model);
+    process.stdout.write(format === "json" ? `${JSON.stringify(stats, null, 2)}\n` : `${formatStats(stats)}\n`);
+    return ExitCode.ok;
+  }
   if (command === "lint") {
     if (format === "json") process.stdout.write(`${JSON.stringify({ ok: true, errors: [], summary }, null, 2)}\n`);
     else process.stdout.write(`canon lint: no problems (${summary})\n`);

@@ -1,0 +1,62 @@
+"""The built wheel and sdist, installed into a fresh venv, run the README's Python snippets."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1]
+README = PACKAGE.parents[1] / "README.md"
+
+
+def snippet(name: str) -> str:
+    match = re.search(rf"<!-- snippet: {name} -->\n```\w+\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    assert match, f"README has no snippet {name}"
+    return match.group(1)
+
+
+def run(*args: str, cwd: Path = PACKAGE) -> str:
+    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
+    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    # No isolation: hatchling comes from the project's venv, so the build needs no network.
+    run(sys.executable, "-m", "build", "--wheel", "--sdist", "--no-isolation", "--outdir", str(out))
+    return out
+
+
+def test_wheel_and_sdist_hold_the_package_its_data_and_py_typed(dist: Path) -> None:
+    (wheel,) = dist.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "eventcanon_openedx/py.typed" in names
+    assert "eventcanon_openedx/learning.py" in names
+    assert sum(n.startswith("eventcanon_openedx/schemas/avro/") for n in names) == 75
+    assert sum(n.startswith("eventcanon_openedx/schemas/json/") for n in names) == 75
+    assert not any("tests/" in n for n in names)
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
+    assert "Requires-Python: >=3.9" in metadata
+    assert "Provides-Extra: avro" in metadata
+    assert "Requires-Dist: fastavro>=1.9; extra == 'avro'" in metadata
+    (sdist,) = dist.glob("*.tar.gz")
+    assert any(n.endswith("src/eventcanon_openedx/py.typed") for n in tarfile.open(sdist).getnames())
+
+
+def test_readme_snippets_run_in_a_fresh_venv(dist: Path, tmp_path: Path) -> None:
+    (wheel,) = dist.glob("*.whl")
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", str(venv))
+    python = str(venv / "bin" / "python")
+    run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f"{wheel}[avro]")
+    script = tmp_path / "snippets.py"
+    script.write_text(snippet("python-producer") + "\n" + snippet("python-consumer"), encoding="utf-8")
+    assert run(python, str(script), cwd=tmp_path) == "org.openedx.learning.exam.attempt.submitted.v1 course-v1:edX+DemoX+Demo_Course 42\n"

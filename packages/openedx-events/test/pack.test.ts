@@ -1,0 +1,79 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const PACKAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const REPO = path.resolve(PACKAGE, "../..");
+
+function sh(command: string, args: string[], cwd: string): string {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+/** The fenced code block that follows `<!-- snippet: NAME -->` in the README. */
+function snippet(name: string): string {
+  const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
+  const code = new RegExp(`<!-- snippet: ${name} -->\\n\`\`\`\\w+\\n([\\s\\S]*?)\`\`\``).exec(readme)?.[1];
+  if (code === undefined) throw new Error(`README has no snippet ${name}`);
+  return code;
+}
+
+/** The packed tarball installed into a fresh project, as a consumer would get it. */
+describe("npm pack smoke test", () => {
+  let project: string;
+
+  beforeAll(() => {
+    project = mkdtempSync(path.join(os.tmpdir(), "eventcanon-consumer-"));
+    sh("npm", ["pack", "--pack-destination", project, "--silent"], PACKAGE);
+    const tarball = readdirSync(project).find((f) => f.endsWith(".tgz"));
+    if (tarball === undefined) throw new Error("npm pack wrote no tarball");
+    writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+    sh("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", `./${tarball}`, "@types/node@20", "typescript@~5.9.3"], project);
+  });
+
+  it("ships dist (ESM and CJS), the Avro and JSON schemas, and no sources or tests", () => {
+    const installed = path.join(project, "node_modules/@eventcanon/openedx-events");
+    const top = readdirSync(installed).sort();
+    expect(top).toEqual(["avro", "dist", "package.json", "schemas"]);
+    expect(readdirSync(path.join(installed, "avro"))).toHaveLength(75);
+    expect(readdirSync(path.join(installed, "schemas"))).toHaveLength(75);
+  });
+
+  it("the README's TypeScript producer and consumer type-check and run against the installed package", () => {
+    writeFileSync(path.join(project, "producer.ts"), snippet("typescript-producer"));
+    writeFileSync(path.join(project, "consumer.ts"), snippet("typescript-consumer"));
+    writeFileSync(
+      path.join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          target: "ES2022",
+          outDir: "out",
+        },
+        include: ["*.ts"],
+      }),
+    );
+    sh(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], project);
+    const output = sh(process.execPath, ["out/consumer.js"], project);
+    expect(output).toBe("org.openedx.learning.exam.attempt.submitted.v1 course-v1:edX+DemoX+Demo_Course 42\n");
+  });
+
+  it("works from CommonJS and through a deep import per domain", () => {
+    const script = [
+      'const { events } = require("@eventcanon/openedx-events");',
+      'const learning = require("@eventcanon/openedx-events/learning");',
+      'const file = require.resolve("@eventcanon/openedx-events/avro/org.openedx.learning.exam.attempt.submitted.v1.avsc");',
+      'const schema = JSON.parse(require("node:fs").readFileSync(file, "utf8"));',
+      "console.log(Object.keys(events).length, typeof learning.examAttemptSubmittedV1.encode, schema.name);",
+    ].join("\n");
+    writeFileSync(path.join(project, "cjs.cjs"), script);
+    expect(sh(process.execPath, ["cjs.cjs"], project)).toBe("75 function CloudEvent\n");
+  });
+});

@@ -1,0 +1,33 @@
+import type { Model } from "./model.js";
+
+export interface CatalogStats {
+  /** Event types counted once across their major versions (`...submitted` for `.v1`, `.v2`). */
+  readonly eventTypes: number;
+  /** Event files: one per event type and major version. */
+  readonly versions: number;
+  readonly domains: number;
+  /** Named types defined under schemas/types/ (records, enums, aliases). */
+  readonly sharedTypes: number;
+  readonly byDomain: Readonly<Record<string, number>>;
+}
+
+export function catalogStats(model: Model): CatalogStats {
+  const unversioned = new Set(model.events.map((e) => e.eventType.replace(/\.v[0-9]+$/, "")));
+  const byDomain: Record<string, number> = {};
+  for (const event of model.events) byDomain[event.domain] = (byDomain[event.domain] ?? 0) + 1;
+  return {
+    eventTypes: unversioned.size,
+    versions: model.events.length,
+    domains: Object.keys(byDomain).length,
+    sharedTypes: [...model.types.values()].filter((t) => t.origin.file.startsWith("types/")).length,
+    byDomain: Object.fromEntries(Object.entries(byDomain).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
+}
+
+/** The sentence the README's catalog section quotes. */
+export function formatStats(stats: CatalogStats): string {
+  const domains = Object.entries(stats.byDomain)
+    .map(([domain, n]) => `${domain} ${n}`)
+    .join(", ");
+  return `${stats.eventTypes} event types in ${stats.versions} versions over ${stats.domains} domains (${domains}), ${stats.sharedTypes} shared types`;
+}

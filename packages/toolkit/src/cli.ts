@@ -1,6 +1,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadCatalog } from "./catalog.js";
+import { runCheck, runCompat } from "./compat/commands.js";
 import { loadConfig, TARGETS, type Target } from "./config.js";
 import { CanonError, type Diagnostic, ExitCode, formatReport } from "./diagnostics.js";
 import { generate, staleFiles } from "./generate.js";
@@ -14,9 +15,11 @@ commands:
   generate   lint the schemas, then write TypeScript, Avro, Python and bundled JSON Schema for every event
   lint       check the schemas against the meta-schema and the project's rules
   stats      count the catalog's event types, versions, domains and shared types
+  compat     compare two schema files (.json: JSON Schema and generated Avro; .avsc: Avro)
+  check      check every event changed since a git ref against that ref and the released versions
 
 Run 'canon <command> --help' for a command's options.
-Exit codes: 0 ok, 1 the schemas have errors, 2 usage error, 3 file system error.`;
+Exit codes: 0 ok, 1 the schemas have errors or a change is incompatible, 2 usage error, 3 file system error.`;
 
 const COMMON_OPTIONS = `  --schemas DIR    folder holding events/ and types/ (default: from eventcanon.config.json, else ./schemas)
   --config FILE    config file (default: ./eventcanon.config.json when present)
@@ -35,6 +38,31 @@ options:
   --target NAME    only this target: typescript, avro, python or jsonschema (repeatable; default: all)
   --check          write nothing; exit 1 and list the files that are stale
 ${COMMON_OPTIONS}`,
+  compat: `usage: canon compat OLD NEW [options]
+
+Compares two versions of a schema. .avsc files are compared by Avro schema resolution; .json files by
+Confluent's JSON Schema rules, and, when they are catalog event files, also by their generated Avro.
+Exit 0 compatible, 1 incompatible, 2 usage or input error.
+
+options:
+  --mode MODE      BACKWARD (default from config), BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE,
+                   FULL, FULL_TRANSITIVE or NONE (default: the new file's x-compatibility, else config)
+  --policy POLICY  strict (default) or lenient: Confluent's two JSON Schema policies
+  --format FORMAT  text (default), json or github (GitHub Actions annotations)
+  -h, --help       show this help`,
+  check: `usage: canon check --base REF [options]
+
+Checks every event file changed since REF (and every event using a changed shared type) against its
+version at REF and, in transitive modes, every released version, under the event's mode. Old versions
+are read with git show; nothing is checked out. Exit 0 when all are compatible, 1 otherwise, 2 on usage errors.
+
+options:
+  --base REF       the git ref to compare with, e.g. origin/main or HEAD~1
+  --mode MODE      override every event's mode
+  --policy POLICY  strict or lenient (default: from config)
+  --format FORMAT  text (default), json or github (GitHub Actions annotations)
+${COMMON_OPTIONS.split("\n").slice(0, 2).join("\n")}
+  -h, --help       show this help`,
   stats: `usage: canon stats [options]
 
 Lints the schemas, then prints how many event types, versions, domains and shared types the catalog holds.
@@ -49,7 +77,7 @@ options:
 ${COMMON_OPTIONS}`,
 };
 
-type Format = "text" | "json";
+type Format = "text" | "json" | "github";
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -69,9 +97,13 @@ async function main(argv: string[]): Promise<number> {
     help?: boolean | undefined;
     target?: string[] | undefined;
     check?: boolean | undefined;
+    mode?: string | undefined;
+    policy?: string | undefined;
+    base?: string | undefined;
   };
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: rest,
       options: {
         schemas: { type: "string" },
@@ -81,9 +113,12 @@ async function main(argv: string[]): Promise<number> {
         out: { type: "string" },
         target: { type: "string", multiple: true },
         check: { type: "boolean" },
+        mode: { type: "string" },
+        policy: { type: "string" },
+        base: { type: "string" },
       },
       strict: true,
-      allowPositionals: false,
+      allowPositionals: command === "compat" || command === "check",
     }));
   } catch (error) {
     process.stderr.write(`canon ${command}: ${(error as Error).message}\n\n${HELP[command]}\n`);
@@ -104,8 +139,9 @@ async function main(argv: string[]): Promise<number> {
     return ExitCode.ok;
   }
   const format = (values.format ?? "text") as Format;
-  if (format !== "text" && format !== "json") {
-    process.stderr.write(`canon ${command}: --format must be text or json\n`);
+  const formats: Format[] = command === "compat" || command === "check" ? ["text", "json", "github"] : ["text", "json"];
+  if (!formats.includes(format)) {
+    process.stderr.write(`canon ${command}: --format must be ${formats.join(" or ")}\n`);
     return ExitCode.usage;
   }
   const cwd = process.cwd();
@@ -114,8 +150,19 @@ async function main(argv: string[]): Promise<number> {
     ...(values.schemas === undefined ? {} : { schemas: values.schemas }),
     ...(values.out === undefined ? {} : { out: values.out }),
   });
+  if (command === "compat" || command === "check") {
+    const run = command === "compat" ? runCompat : runCheck;
+    const result = run({ positionals, mode: values.mode, policy: values.policy, base: values.base, format }, config, cwd);
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    return result.code;
+  }
+  if (values.mode !== undefined || values.policy !== undefined || values.base !== undefined) {
+    process.stderr.write(`canon ${command}: --mode, --policy and --base are options of compat and check\n`);
+    return ExitCode.usage;
+  }
   const catalog = loadCatalog(config, cwd);
-  if (catalog.diagnostics.length > 0) return report(format, catalog.diagnostics, ExitCode.invalidSchemas);
+  if (catalog.diagnostics.length > 0) return report(format as "text" | "json", catalog.diagnostics, ExitCode.invalidSchemas);
   const summary = `${catalog.model.events.length} events, ${catalog.model.types.size - catalog.model.events.length} other named types`;
   if (command === "stats") {
     const stats = catalogStats(catalog.model);

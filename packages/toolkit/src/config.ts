@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createAjv } from "./ajv.js";
+import type { Mode, Policy } from "./compat/change.js";
 import { CanonError, ExitCode } from "./diagnostics.js";
 import { diagnosticAt, parseJsonSource } from "./json-source.js";
 
@@ -22,6 +23,10 @@ export interface CanonConfig {
   readonly avroEventRecordName?: string;
   /** Absolute output folder per target; each is owned entirely by the generator. */
   readonly outputs: Readonly<Record<Target, string>>;
+  /** Compatibility mode for events without `x-compatibility`, and the JSON Schema policy. */
+  readonly compatibility: { readonly mode: Mode; readonly policy: Policy };
+  /** Absolute folder of released versions (`registry/` beside the schemas). */
+  readonly registry: string;
 }
 
 export interface ConfigOverrides {
@@ -36,6 +41,8 @@ interface ConfigFile {
   legacyEventTypes?: Record<string, string>;
   avro?: { eventRecordName?: string };
   outputs?: Partial<Record<Target, string>>;
+  compatibility?: { mode?: Mode; policy?: Policy };
+  registry?: string;
 }
 
 /**
@@ -63,6 +70,8 @@ export function loadConfig(cwd: string, overrides: ConfigOverrides = {}): CanonC
     legacyEventTypes: new Map(Object.entries(file.legacyEventTypes ?? {})),
     ...(file.avro?.eventRecordName === undefined ? {} : { avroEventRecordName: file.avro.eventRecordName }),
     outputs,
+    compatibility: { mode: file.compatibility?.mode ?? "BACKWARD", policy: file.compatibility?.policy ?? "strict" },
+    registry: path.resolve(base, file.registry ?? "registry"),
   };
 }
 

@@ -1,5 +1,9 @@
 /** Every code a diagnostic can carry; each is documented with its meaning and fix in docs/errors.md. */
 export const ERROR_CODES = [
+  "check-git-failed",
+  "compat-input-invalid",
+  "compat-input-mismatch",
+  "compat-input-missing",
   "array-items-missing",
   "avro-name-invalid",
   "config-invalid",

@@ -1,0 +1,245 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type Catalog, loadCatalog } from "../catalog.js";
+import type { CanonConfig } from "../config.js";
+import { CanonError, ExitCode } from "../diagnostics.js";
+import { avroSchemaOf } from "../emit/avro.js";
+import { type EventDefinition, reachableTypes } from "../model.js";
+import { toPosix } from "../schema-files.js";
+import { isMode, type Mode } from "./change.js";
+import { avroComparison, jsonSchemaComparison, prefixed } from "./comparisons.js";
+import { SourceCache } from "./files.js";
+import { JsonSchemaDiff } from "./json-schema-diff.js";
+import { type Comparison, judge, type Verdict } from "./judge.js";
+import { releasedVersions } from "./released.js";
+import type { Locate, Subject } from "./report.js";
+
+function git(args: string[], cwd: string): string {
+  const result = spawnSync("git", args, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  if (result.status !== 0) {
+    throw new CanonError(
+      [
+        {
+          code: "check-git-failed",
+          file: ".",
+          pointer: "",
+          message: `git ${args.join(" ")} failed: ${result.stderr.trim()}`,
+          hint: "run inside a git repository and pass a ref that exists, e.g. --base origin/main",
+        },
+      ],
+      ExitCode.usage,
+    );
+  }
+  return result.stdout;
+}
+
+export interface CheckResult {
+  readonly subjects: Subject[];
+  readonly locate: Locate;
+}
+
+/**
+ * `canon check --base REF`: every event file changed since REF (or using a changed shared type) is
+ * checked against its version at REF and, in transitive modes, every released version, under its
+ * mode. Old versions are read with `git show`; nothing is checked out.
+ */
+export function checkAgainstBase(base: string, config: CanonConfig, cwd: string): CheckResult {
+  const top = git(["rev-parse", "--show-toplevel"], cwd).trim();
+  git(["rev-parse", "--verify", "--quiet", `${base}^{commit}`], cwd);
+  const schemasRel = toPosix(path.relative(top, config.schemas));
+  const shown = (rel: string) => toPosix(path.relative(cwd, path.join(top, rel)));
+
+  // The base version of the schemas folder, file by file, in a scratch folder the old catalog loads from.
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "eventcanon-base-"));
+  try {
+    const oldRoot = path.join(scratch, schemasRel);
+    for (const rel of git(["ls-tree", "-r", "--name-only", base, "--", schemasRel], top).split("\n").filter(Boolean)) {
+      const target = path.join(scratch, rel);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, git(["show", `${base}:${rel}`], top));
+    }
+    const oldCatalog = loadCatalog({ ...config, schemas: oldRoot }, scratch);
+    const newCatalog = loadCatalog(config, cwd);
+    if (newCatalog.diagnostics.length > 0) throw new CanonError(newCatalog.diagnostics, ExitCode.invalidSchemas);
+
+    const changed = new Set(
+      git(["diff", "--name-only", base, "--", schemasRel], top)
+        .split("\n")
+        .concat(git(["ls-files", "--others", "--exclude-standard", "--", schemasRel], top).split("\n"))
+        .filter(Boolean)
+        .map((rel) => toPosix(path.relative(schemasRel, rel))),
+    );
+    // Both versions are named by the path users see; the old one is read from the scratch copy.
+    const newCache = new SourceCache((file) => path.resolve(cwd, file));
+    const oldSources = new SourceCache((file) => path.join(scratch, path.relative(top, path.resolve(cwd, file))));
+
+    const subjects: Subject[] = [];
+    const oldEvents = new Map(oldCatalog.model.events.map((e) => [e.origin.file, e]));
+    for (const event of newCatalog.model.events) {
+      const uses = [event.origin.file, ...reachableTypes(newCatalog.model, event).map((t) => t.origin.file)];
+      if (!uses.some((rel) => changed.has(rel))) continue;
+      subjects.push(
+        checkEvent(
+          event,
+          oldEvents.get(event.origin.file),
+          oldCatalog,
+          newCatalog,
+          config,
+          shown(path.join(schemasRel, event.origin.file)),
+          oldSources.read,
+          newCache.read,
+          top,
+          cwd,
+          base,
+        ),
+      );
+    }
+    for (const [rel, old] of oldEvents) {
+      if (newCatalog.model.events.some((e) => e.origin.file === rel)) continue;
+      const file = shown(path.join(schemasRel, rel));
+      subjects.push({
+        name: old.eventType,
+        verdict: {
+          compatible: false,
+          mode: config.compatibility.mode,
+          changes: [
+            {
+              kind: "EVENT_REMOVED",
+              path: "",
+              compatible: false,
+              message: `the event file was deleted; consumers of ${old.eventType} lose their schema`,
+              rule: "versioning policy",
+              hint: "keep released event types; stop producing them instead of deleting their schema",
+              at: { file, pointer: "/x-event-type" },
+              direction: "BACKWARD",
+              against: base,
+            },
+          ],
+        },
+        notes: [],
+      });
+    }
+    const locate: Locate = (file, pointer) =>
+      file.endsWith("(Avro)") ? undefined : (newCache.locate(file, pointer) ?? oldSources.locate(file, pointer));
+    // Positions are looked up after the scratch copy is gone: parse every file a change points into now.
+    for (const change of subjects.flatMap((s) => s.verdict.changes)) if (change.at) locate(change.at.file, change.at.pointer);
+    return { subjects: subjects.sort((a, b) => (a.name < b.name ? -1 : 1)), locate };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function checkEvent(
+  event: EventDefinition,
+  old: EventDefinition | undefined,
+  oldCatalog: Catalog,
+  newCatalog: Catalog,
+  config: CanonConfig,
+  file: string,
+  readOld: (file: string) => unknown,
+  readNew: (file: string) => unknown,
+  top: string,
+  cwd: string,
+  base: string,
+): Subject {
+  const declared = (readNew(file) as Record<string, unknown>)["x-compatibility"];
+  const mode: Mode = typeof declared === "string" && isMode(declared) ? declared : config.compatibility.mode;
+  if (old === undefined) return newEventSubject(event, oldCatalog, mode, base);
+  const previous: Comparison[] = [
+    ...releasedVersions(config, event.eventType).map((r) =>
+      prefixed(
+        avroComparison(
+          `release ${r.version}`,
+          { file: r.file, schema: r.avro },
+          { file: `${file} (Avro)`, schema: avroSchemaOf(newCatalog.model, event, config) },
+        ),
+        "Avro",
+      ),
+    ),
+    prefixed(jsonSchemaComparison(base, { file, read: readOld }, { file, read: readNew }, config.compatibility.policy), "JSON Schema"),
+    prefixed(
+      avroComparison(
+        base,
+        { file: `${file} (Avro)`, schema: avroSchemaOf(oldCatalog.model, old, config) },
+        { file: `${file} (Avro)`, schema: avroSchemaOf(newCatalog.model, event, config) },
+      ),
+      "Avro",
+    ),
+  ];
+  // The base version and the latest release are both "the previous version"; transitive modes check all.
+  const verdict = withHints(judgeAll(mode, previous), event.eventType);
+  const notes = minorVersionNote(verdict, toPosix(path.relative(top, path.resolve(cwd, file))), top, base, config);
+  return { name: event.eventType, verdict, notes };
+}
+
+/** judge() checks only the last comparison in non-transitive modes; the base's JSON and Avro views are both "latest". */
+function judgeAll(mode: Mode, previous: readonly Comparison[]): Verdict {
+  const latest = previous.filter((c) => !c.against.startsWith("release "));
+  const verdicts = mode.endsWith("_TRANSITIVE") ? [judge(mode, previous)] : latest.map((c) => judge(mode, [c]));
+  const changes = verdicts.flatMap((v) => v.changes);
+  return { compatible: changes.every((c) => c.compatible), mode, changes };
+}
+
+function newEventSubject(event: EventDefinition, oldCatalog: Catalog, mode: Mode, base: string): Subject {
+  const major = /\.v([0-9]+)$/.exec(event.eventType);
+  const previousType = major ? event.eventType.replace(/\.v[0-9]+$/, `.v${Number(major[1]) - 1}`) : undefined;
+  const predecessor = oldCatalog.model.events.find((e) => e.eventType === previousType);
+  const note = predecessor
+    ? `new major version: consumers of ${predecessor.eventType} must subscribe to ${event.eventType} to get the new fields; producers should send both until they have`
+    : "new event type: nothing to be compatible with yet";
+  return { name: event.eventType, verdict: { compatible: true, mode, changes: [] }, notes: [note, `compared with ${base}`] };
+}
+
+function withHints(verdict: Verdict, eventType: string): Verdict {
+  const next = eventType.replace(/\.v([0-9]+)$/, (_, n: string) => `.v${Number(n) + 1}`);
+  const createNext = next === eventType ? "create a new event type" : `create ${next}.json (a new major version)`;
+  return {
+    ...verdict,
+    changes: verdict.changes.map((c) =>
+      c.compatible
+        ? c
+        : { ...c, hint: c.hint ? `${c.hint}; or ${createNext}` : `make it compatible (add a default, make it optional), or ${createNext}` },
+    ),
+  };
+}
+
+/**
+ * The minor version of an event within its major version: how many commits changed it beyond its
+ * docs (description, title, examples, extensions), counted from its git history; this change adds one.
+ */
+function minorVersionNote(verdict: Verdict, rel: string, top: string, base: string, config: CanonConfig): string[] {
+  if (!verdict.compatible) return [];
+  const history = minorVersionFromHistory(rel, top, base, config);
+  const structural = verdict.changes.some((c) => !DOC_KINDS.has(c.kind) && !c.kind.startsWith("AVRO_"));
+  if (structural) return [`minorversion ${history} -> ${history + 1}`];
+  return [verdict.changes.length > 0 ? `doc-only change: minorversion stays ${history}` : `no change: minorversion ${history}`];
+}
+
+const DOC_KINDS = new Set([
+  "TITLE_CHANGED",
+  "DESCRIPTION_CHANGED",
+  "EXAMPLES_CHANGED",
+  "DEFAULT_CHANGED",
+  "ID_CHANGED",
+  "EXTENSION_CHANGED",
+]);
+
+/** Counts the commits up to `ref` that changed an event file (top-relative) beyond its docs. */
+export function minorVersionFromHistory(rel: string, top: string, ref: string, config: CanonConfig): number {
+  const commits = git(["log", "--reverse", "--format=%H", ref, "--", rel], top).split("\n").filter(Boolean);
+  const readAt = (commit: string) => (file: string) => {
+    const result = spawnSync("git", ["show", `${commit}:${file}`], { cwd: top, encoding: "utf8" });
+    return result.status === 0 ? (JSON.parse(result.stdout) as unknown) : undefined;
+  };
+  let minor = 0;
+  for (let i = 1; i < commits.length; i++) {
+    const before = readAt(commits[i - 1] as string);
+    const after = readAt(commits[i] as string);
+    const node = (read: (f: string) => unknown) => ({ value: read(rel), place: { file: rel, pointer: "" } });
+    const changes = new JsonSchemaDiff(before, after, config.compatibility.policy).diff(node(before), node(after));
+    if (changes.some((c) => !DOC_KINDS.has(c.kind))) minor++;
+  }
+  return minor;
+}

@@ -1,0 +1,62 @@
+import type { CanonConfig } from "../config.js";
+import { ExitCode } from "../diagnostics.js";
+import { isMode, type Mode, type Policy } from "./change.js";
+import { checkAgainstBase } from "./check.js";
+import { compareFiles, SourceCache } from "./files.js";
+import { formatGithub, formatJson, formatText, type Locate, type ReportFormat, type Subject } from "./report.js";
+
+export interface CompatArgs {
+  readonly positionals: readonly string[];
+  readonly mode?: string | undefined;
+  readonly policy?: string | undefined;
+  readonly base?: string | undefined;
+  readonly format: ReportFormat;
+}
+
+export interface CommandOutput {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number;
+}
+
+function usage(message: string): CommandOutput {
+  return { stdout: "", stderr: `${message}\n`, code: ExitCode.usage };
+}
+
+function render(subjects: readonly Subject[], locate: Locate, format: ReportFormat): CommandOutput {
+  const text =
+    format === "json" ? formatJson(subjects, locate) : format === "github" ? formatGithub(subjects, locate) : formatText(subjects, locate);
+  return { stdout: text, stderr: "", code: subjects.every((s) => s.verdict.compatible) ? ExitCode.ok : ExitCode.invalidSchemas };
+}
+
+function options(args: CompatArgs, config: CanonConfig): { mode?: Mode; policy: Policy } | string {
+  if (args.mode !== undefined && !isMode(args.mode))
+    return `--mode must be one of BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE`;
+  if (args.policy !== undefined && args.policy !== "strict" && args.policy !== "lenient") return "--policy must be strict or lenient";
+  return {
+    ...(args.mode === undefined ? {} : { mode: args.mode as Mode }),
+    policy: (args.policy as Policy | undefined) ?? config.compatibility.policy,
+  };
+}
+
+/** `canon compat OLD NEW`. */
+export function runCompat(args: CompatArgs, config: CanonConfig, cwd: string): CommandOutput {
+  const [oldFile, newFile, ...extra] = args.positionals;
+  if (oldFile === undefined || newFile === undefined || extra.length > 0) return usage("canon compat: give exactly two files: OLD NEW");
+  const parsed = options(args, config);
+  if (typeof parsed === "string") return usage(`canon compat: ${parsed}`);
+  const subjects = compareFiles(oldFile, newFile, cwd, parsed, config);
+  const cache = new SourceCache((file) => `${cwd}/${file}`);
+  return render(subjects, (file, pointer) => (file.endsWith("(Avro)") ? undefined : cache.locate(file, pointer)), args.format);
+}
+
+/** `canon check --base REF`. */
+export function runCheck(args: CompatArgs, config: CanonConfig, cwd: string): CommandOutput {
+  if (args.base === undefined) return usage("canon check: --base REF is required (e.g. --base origin/main)");
+  if (args.positionals.length > 0) return usage("canon check: takes no file arguments; it finds the changed event files itself");
+  const parsed = options(args, config);
+  if (typeof parsed === "string") return usage(`canon check: ${parsed}`);
+  const effective = { ...config, compatibility: { mode: parsed.mode ?? config.compatibility.mode, policy: parsed.policy } };
+  const { subjects, locate } = checkAgainstBase(args.base, effective, cwd);
+  return render(subjects, locate, args.format);
+}

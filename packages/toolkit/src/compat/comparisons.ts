@@ -1,0 +1,39 @@
+import { AvroResolution } from "./avro-resolution.js";
+import type { Change, Policy } from "./change.js";
+import { JsonSchemaDiff, type ReadFile } from "./json-schema-diff.js";
+import type { Comparison } from "./judge.js";
+
+/** One version of a schema: its file name as shown to users, and how to read it and its neighbours. */
+export interface SchemaVersion {
+  readonly file: string;
+  readonly read: ReadFile;
+}
+
+/** JSON Schema comparison of two versions of one document (references followed in each version). */
+export function jsonSchemaComparison(against: string, before: SchemaVersion, after: SchemaVersion, policy: Policy): Comparison {
+  const node = (v: SchemaVersion) => ({ value: v.read(v.file), place: { file: v.file, pointer: "" } });
+  return {
+    against,
+    backward: () => new JsonSchemaDiff(before.read, after.read, policy).diff(node(before), node(after)),
+    forward: () => new JsonSchemaDiff(after.read, before.read, policy).diff(node(after), node(before)),
+  };
+}
+
+/** Avro schema-resolution comparison: BACKWARD reads old data with the new schema. */
+export function avroComparison(
+  against: string,
+  before: { file: string; schema: unknown },
+  after: { file: string; schema: unknown },
+): Comparison {
+  return {
+    against,
+    backward: () => new AvroResolution(before.schema, after.schema, before.file, after.file).check(),
+    forward: () => new AvroResolution(after.schema, before.schema, after.file, before.file).check(),
+  };
+}
+
+/** Tags each change of a comparison so reports can tell the JSON Schema and Avro views apart. */
+export function prefixed(comparison: Comparison, label: string): Comparison {
+  const tag = (changes: Change[]) => changes.map((c) => ({ ...c, rule: `${label}: ${c.rule}` }));
+  return { against: comparison.against, backward: () => tag(comparison.backward()), forward: () => tag(comparison.forward()) };
+}

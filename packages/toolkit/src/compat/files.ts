@@ -1,0 +1,136 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import avro from "avsc";
+import { loadCatalog } from "../catalog.js";
+import { type CanonConfig, loadConfig } from "../config.js";
+import { CanonError, type Diagnostic, ExitCode } from "../diagnostics.js";
+import { type AvroSchema, avroSchemaOf, avscCompatible } from "../emit/avro.js";
+import { type JsonSource, locate, type Position, parseJsonSource, valueAt } from "../json-source.js";
+import { isMode, type Mode, type Policy } from "./change.js";
+import { avroComparison, jsonSchemaComparison, prefixed } from "./comparisons.js";
+import { judge, type Verdict } from "./judge.js";
+import type { Subject } from "./report.js";
+
+/** Parsed files by the path shown to users, with positions for reports. */
+export class SourceCache {
+  private readonly sources = new Map<string, JsonSource | undefined>();
+
+  constructor(private readonly toDisk: (file: string) => string) {}
+
+  /** The parsed value, or undefined when the file does not exist; invalid JSON is a usage error. */
+  read = (file: string): unknown => this.source(file)?.value;
+
+  source(file: string): JsonSource | undefined {
+    if (!this.sources.has(file)) {
+      const disk = this.toDisk(file);
+      if (!existsSync(disk)) this.sources.set(file, undefined);
+      else {
+        const parsed = parseJsonSource(file, readFileSync(disk, "utf8"));
+        if (parsed.diagnostics.length > 0) throw new CanonError(parsed.diagnostics, ExitCode.usage);
+        this.sources.set(file, parsed.source);
+      }
+    }
+    return this.sources.get(file);
+  }
+
+  locate = (file: string, pointer: string): Position | undefined => {
+    const source = this.source(file);
+    return source === undefined ? undefined : locate(source, pointer);
+  };
+}
+
+export interface CompatOptions {
+  readonly mode?: Mode;
+  readonly policy: Policy;
+}
+
+/**
+ * `canon compat OLD NEW`: .avsc files by Avro schema resolution; .json files by JSON Schema rules,
+ * and also by their generated Avro when they are catalog event files.
+ */
+export function compareFiles(oldFile: string, newFile: string, cwd: string, options: CompatOptions, config: CanonConfig): Subject[] {
+  const cache = new SourceCache((file) => path.resolve(cwd, file));
+  for (const file of [oldFile, newFile]) {
+    if (cache.source(file) === undefined) {
+      throw usage({ code: "compat-input-missing", file, pointer: "", message: "file not found", hint: "pass two existing schema files" });
+    }
+  }
+  const isAvro = (f: string) => f.endsWith(".avsc");
+  if (isAvro(oldFile) !== isAvro(newFile)) {
+    throw usage({
+      code: "compat-input-mismatch",
+      file: newFile,
+      pointer: "",
+      message: `cannot compare ${oldFile} with ${newFile}`,
+      hint: "compare two .avsc files or two .json files",
+    });
+  }
+  if (isAvro(newFile)) {
+    for (const file of [oldFile, newFile]) checkAvro(file, cache.read(file));
+    const verdict = judge(options.mode ?? config.compatibility.mode, [
+      avroComparison(oldFile, { file: oldFile, schema: cache.read(oldFile) }, { file: newFile, schema: cache.read(newFile) }),
+    ]);
+    return [{ name: `${newFile} (Avro)`, verdict, notes: [] }];
+  }
+  const declared = (cache.read(newFile) as Record<string, unknown> | null)?.["x-compatibility"];
+  const mode = options.mode ?? (typeof declared === "string" && isMode(declared) ? declared : config.compatibility.mode);
+  const verdict = judge(mode, [
+    jsonSchemaComparison(oldFile, { file: oldFile, read: cache.read }, { file: newFile, read: cache.read }, options.policy),
+  ]);
+  const subjects: Subject[] = [{ name: `${newFile} (JSON Schema)`, verdict: pointAtNewFile(verdict, oldFile, newFile, cache), notes: [] }];
+  const oldAvro = catalogAvro(oldFile, cwd);
+  const newAvro = catalogAvro(newFile, cwd);
+  if (oldAvro !== undefined && newAvro !== undefined) {
+    const comparison = prefixed(
+      avroComparison(oldFile, { file: `${oldFile} (Avro)`, schema: oldAvro }, { file: `${newFile} (Avro)`, schema: newAvro }),
+      "Avro",
+    );
+    subjects.push({ name: `${newFile} (generated Avro)`, verdict: judge(mode, [comparison]), notes: [] });
+  }
+  return subjects;
+}
+
+/**
+ * FORWARD checks swap the files, so their changes point into the old file; where the same keyword
+ * exists in the new file, point there instead, as reviewers read the new version.
+ */
+function pointAtNewFile(verdict: Verdict, oldFile: string, newFile: string, cache: SourceCache): Verdict {
+  const changes = verdict.changes.map((c) =>
+    c.at?.file === oldFile && valueAt(cache.read(newFile), c.at.pointer) !== undefined
+      ? { ...c, at: { file: newFile, pointer: c.at.pointer } }
+      : c,
+  );
+  return { ...verdict, changes };
+}
+
+/** The generated Avro of a catalog event file (one in `<schemas>/events/`), else undefined. */
+export function catalogAvro(file: string, cwd: string): AvroSchema | undefined {
+  const absolute = path.resolve(cwd, file);
+  if (path.basename(path.dirname(absolute)) !== "events") return undefined;
+  const root = path.dirname(path.dirname(absolute));
+  const config = loadConfig(cwd, { schemas: root });
+  const catalog = loadCatalog(config, cwd);
+  const event = catalog.model.events.find((e) => path.resolve(root, e.origin.file) === absolute);
+  if (event === undefined || catalog.diagnostics.some((d) => path.resolve(cwd, d.file) === absolute)) return undefined;
+  return avroSchemaOf(catalog.model, event, loadConfig(cwd));
+}
+
+function checkAvro(file: string, schema: unknown): void {
+  try {
+    avro.Type.forSchema(avscCompatible(schema as AvroSchema) as avro.Schema);
+  } catch (error) {
+    throw usage({
+      code: "compat-input-invalid",
+      file,
+      pointer: "",
+      line: 1,
+      column: 1,
+      message: `not a valid Avro schema: ${(error as Error).message}`,
+      hint: "fix the schema; avsc must parse it",
+    });
+  }
+}
+
+function usage(diagnostic: Diagnostic): CanonError {
+  return new CanonError([diagnostic], ExitCode.usage);
+}

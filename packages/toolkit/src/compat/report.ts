@@ -1,0 +1,97 @@
+import type { Position } from "../json-source.js";
+import type { JudgedChange, Verdict } from "./judge.js";
+
+export type ReportFormat = "text" | "json" | "github";
+
+/** One compared subject (an event, or a file pair) with its verdict and notes such as the minor version. */
+export interface Subject {
+  readonly name: string;
+  readonly verdict: Verdict;
+  readonly notes: readonly string[];
+}
+
+/** Finds the line:column of a change's place; undefined when the file cannot be located. */
+export type Locate = (file: string, pointer: string) => Position | undefined;
+
+export function formatText(subjects: readonly Subject[], locate: Locate): string {
+  const lines: string[] = [];
+  for (const subject of subjects) {
+    const bad = subject.verdict.changes.filter((c) => !c.compatible);
+    lines.push(
+      `${subject.verdict.compatible ? "ok  " : "FAIL"} ${subject.name} (${subject.verdict.mode}): ${bad.length} incompatible, ${subject.verdict.changes.length - bad.length} compatible change(s)`,
+    );
+    for (const note of subject.notes) lines.push(`     ${note}`);
+    for (const change of subject.verdict.changes) {
+      const at = change.at === undefined ? "" : ` ${where(change, locate)}`;
+      lines.push(
+        `     ${change.compatible ? "compatible  " : "INCOMPATIBLE"} ${change.direction} ${change.kind} at ${change.path || "/"}${at}: ${change.message} [${change.rule}]`,
+      );
+      if (!change.compatible && change.hint) lines.push(`       fix: ${change.hint}`);
+    }
+  }
+  const failed = subjects.filter((s) => !s.verdict.compatible).length;
+  lines.push(`${subjects.length} checked, ${failed} incompatible`);
+  return `${lines.join("\n")}\n`;
+}
+
+function where(change: JudgedChange, locate: Locate): string {
+  if (change.at === undefined) return "";
+  const position = locate(change.at.file, change.at.pointer);
+  return position === undefined ? `(${change.at.file})` : `(${change.at.file}:${position.line}:${position.column})`;
+}
+
+export function formatJson(subjects: readonly Subject[], locate: Locate): string {
+  const shape = (s: Subject) => ({
+    name: s.name,
+    compatible: s.verdict.compatible,
+    mode: s.verdict.mode,
+    notes: s.notes,
+    changes: s.verdict.changes.map((c) => {
+      const position = c.at ? locate(c.at.file, c.at.pointer) : undefined;
+      return {
+        kind: c.kind,
+        path: c.path,
+        compatible: c.compatible,
+        message: c.message,
+        direction: c.direction,
+        against: c.against,
+        rule: c.rule,
+        ...(c.hint ? { hint: c.hint } : {}),
+        ...(c.at ? { file: c.at.file, pointer: c.at.pointer, ...(position ?? {}) } : {}),
+      };
+    }),
+  });
+  const only = subjects.length === 1 ? subjects[0] : undefined;
+  const body =
+    only !== undefined ? shape(only) : { compatible: subjects.every((s) => s.verdict.compatible), subjects: subjects.map(shape) };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+/** GitHub Actions workflow commands: an annotation on the line of each incompatible keyword. */
+export function formatGithub(subjects: readonly Subject[], locate: Locate): string {
+  const lines: string[] = [];
+  for (const subject of subjects) {
+    for (const change of subject.verdict.changes.filter((c) => !c.compatible)) {
+      const position = change.at ? locate(change.at.file, change.at.pointer) : undefined;
+      const props = [
+        ...(change.at ? [`file=${escapeProperty(change.at.file)}`] : []),
+        ...(position ? [`line=${position.line}`, `col=${position.column}`] : []),
+        `title=${escapeProperty(`${subject.name}: ${change.kind}`)}`,
+      ];
+      const text = `${change.direction} ${change.path || "/"}: ${change.message} [${change.rule}]${change.hint ? `. Fix: ${change.hint}` : ""}`;
+      lines.push(`::error ${props.join(",")}::${escapeData(text)}`);
+    }
+  }
+  const failed = subjects.filter((s) => !s.verdict.compatible).length;
+  lines.push(`${subjects.length} checked, ${failed} incompatible`);
+  return `${lines.join("\n")}\n`;
+}
+
+// The escapes GitHub's workflow command parser expects.
+function escapeData(value: string): string {
+  return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+function escapeProperty(value: string): string {
+  return escapeData(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}

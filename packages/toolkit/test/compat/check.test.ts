@@ -1,0 +1,158 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { canon, FIXTURES, tempDir } from "../helpers.js";
+
+const EVENT = "schemas/events/org.example.shop.order.placed.v1.json";
+const CUSTOMER = "schemas/types/Customer.json";
+
+function git(repo: string, ...args: string[]): string {
+  const result = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: repo, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** Edits a JSON file of the repo in place. */
+// biome-ignore lint/suspicious/noExplicitAny: the scenarios edit arbitrary JSON paths.
+function edit(repo: string, file: string, change: (value: Record<string, any>) => void): void {
+  const full = path.join(repo, file);
+  const value = JSON.parse(readFileSync(full, "utf8"));
+  change(value);
+  writeFileSync(full, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** 1-based line and column of the n-th occurrence of `needle` in a file. */
+function positionOf(repo: string, file: string, needle: string, occurrence = 1): string {
+  const lines = readFileSync(path.join(repo, file), "utf8").split("\n");
+  let seen = 0;
+  for (const [i, line] of lines.entries()) {
+    const col = line.indexOf(needle);
+    if (col >= 0 && ++seen === occurrence) return `line=${i + 1},col=${col + 1}`;
+  }
+  throw new Error(`${needle} not in ${file}`);
+}
+
+describe("canon check --base, end to end in a git repository", () => {
+  let repo: string;
+  let base: string;
+
+  beforeAll(() => {
+    repo = tempDir("check");
+    cpSync(path.join(FIXTURES, "lint/base"), repo, { recursive: true });
+    git(repo, "init", "-q", "-b", "main");
+    git(repo, "add", "-A");
+    git(repo, "commit", "-q", "-m", "base");
+    base = git(repo, "rev-parse", "HEAD").trim();
+  });
+
+  /** Starts from the base commit, applies a change, commits it, and checks against HEAD~1. */
+  function scenario(apply: () => void, ...args: string[]) {
+    git(repo, "reset", "-q", "--hard", base);
+    apply();
+    git(repo, "add", "-A");
+    git(repo, "commit", "-q", "-m", "change");
+    return canon(["check", "--base", "HEAD~1", ...args], repo);
+  }
+
+  it("a compatible change passes and bumps the minor version", () => {
+    const result = scenario(() =>
+      edit(repo, EVENT, (e) => {
+        e.properties.gift = { type: ["boolean", "null"], default: null, description: "Gift wrap." };
+      }),
+    );
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("ok   org.example.shop.order.placed.v1 (BACKWARD): 0 incompatible");
+    expect(result.stdout).toContain("minorversion 0 -> 1");
+    expect(result.stdout).toContain("OPTIONAL_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL at /properties/gift");
+  });
+
+  it("a doc-only change is allowed and reported as such", () => {
+    const result = scenario(() =>
+      edit(repo, EVENT, (e) => {
+        e.description = "Someone bought something.";
+      }),
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("doc-only change: minorversion stays 0");
+    expect(result.stdout).toContain("DESCRIPTION_CHANGED at /description");
+  });
+
+  it("an incompatible change in a shared type fails on the event that uses it, pointing at the keyword", () => {
+    const apply = () =>
+      edit(repo, CUSTOMER, (t) => {
+        t.properties.id.minimum = 1;
+      });
+    const text = scenario(apply);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain("FAIL org.example.shop.order.placed.v1 (BACKWARD)");
+    expect(text.stdout).toContain("MINIMUM_ADDED at /properties/customer/properties/id/minimum");
+    expect(text.stdout).toContain(
+      "fix: make it compatible (add a default, make it optional), or create org.example.shop.order.placed.v2.json (a new major version)",
+    );
+
+    const github = scenario(apply, "--format", "github");
+    expect(github.code).toBe(1);
+    const where = positionOf(repo, CUSTOMER, '"minimum": 1');
+    expect(github.stdout.split("\n")).toEqual([
+      `::error file=${CUSTOMER},${where},title=org.example.shop.order.placed.v1%3A MINIMUM_ADDED::BACKWARD /properties/customer/properties/id/minimum: minimum was added: 1 [JSON Schema: incompatible under both policies]. Fix: make it compatible (add a default, make it optional), or create org.example.shop.order.placed.v2.json (a new major version)`,
+      "1 checked, 1 incompatible",
+      "",
+    ]);
+
+    const json = scenario(apply, "--format", "json");
+    const report = JSON.parse(json.stdout) as {
+      compatible: boolean;
+      mode: string;
+      changes: { kind: string; path: string; compatible: boolean; message: string }[];
+    };
+    expect(report.compatible).toBe(false);
+    expect(report.mode).toBe("BACKWARD");
+    expect(report.changes.map((c) => [c.kind, c.path, c.compatible])).toEqual([
+      ["MINIMUM_ADDED", "/properties/customer/properties/id/minimum", false],
+    ]);
+  });
+
+  it("FULL mode (x-compatibility) also fails what old consumers cannot read", () => {
+    const result = scenario(() =>
+      edit(repo, EVENT, (e) => {
+        e["x-compatibility"] = "FULL";
+        e.properties.gift = { type: ["boolean", "null"], default: null, description: "Gift wrap." };
+      }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("FORWARD PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL at /properties/gift");
+    expect(result.stdout).toContain("[JSON Schema: incompatible under STRICT (LENIENT accepts it)]");
+    expect(canon(["check", "--base", "HEAD~1", "--policy", "lenient"], repo).code).toBe(0);
+  });
+
+  it("a new major version passes and says which consumers must move", () => {
+    const result = scenario(() => {
+      const v2 = EVENT.replace(".v1.json", ".v2.json");
+      cpSync(path.join(repo, EVENT), path.join(repo, v2));
+      edit(repo, v2, (e) => {
+        e.$id = e.$id.replace(".v1.json", ".v2.json");
+        e["x-event-type"] = "org.example.shop.order.placed.v2";
+        e.title = "OrderPlacedV2";
+        e.required = [...e.required, "note"];
+      });
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      "new major version: consumers of org.example.shop.order.placed.v1 must subscribe to org.example.shop.order.placed.v2 to get the new fields",
+    );
+  });
+
+  it("removing a released event file fails, pointing at the old file", () => {
+    const result = scenario(() => rmSync(path.join(repo, EVENT)), "--format", "github");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`::error file=${EVENT},line=6,col=3,title=org.example.shop.order.placed.v1%3A EVENT_REMOVED::`);
+  });
+
+  it("reports a ref that does not exist as a usage error", () => {
+    const result = canon(["check", "--base", "no-such-ref"], repo);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error[check-git-failed]: git rev-parse --verify --quiet no-such-ref^{commit} failed");
+  });
+});

@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
-# Installs everything from scratch (npm packages, a Python venv with the pinned tools) and then,
-# unless --install-only is given, runs the main job: generate every target from schemas/.
+# Installs everything from scratch (npm packages, Debian's chromium, a Python venv with the pinned
+# tools) and then, unless --install-only is given, runs the main job: generate every target from
+# schemas/ and build the catalog site.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
 
 npm ci --no-audit --no-fund
 
+# Debian's Chromium, for the catalog's browser tests (the tests never download a browser).
+if [[ ! -x /usr/bin/chromium ]]; then
+  if [[ "$(id -u)" == 0 ]]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+  else
+    echo "setup: /usr/bin/chromium is missing; install Debian's chromium package for the browser tests" >&2
+  fi
+fi
+
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r packages/openedx-events-py/requirements-dev.txt
 
 if [[ "${1:-}" != "--install-only" ]]; then
   npx turbo run generate
+  npx canon catalog
 fi

@@ -5,7 +5,9 @@ import { runCheck, runCompat } from "./compat/commands.js";
 import { loadConfig, TARGETS, type Target } from "./config.js";
 import { CanonError, type Diagnostic, ExitCode, formatReport } from "./diagnostics.js";
 import { generate, staleFiles } from "./generate.js";
+import { buildSite } from "./site/build.js";
 import { catalogStats, formatStats } from "./stats.js";
+import { writeOutputFolder } from "./write-outputs.js";
 
 const USAGE = `canon: eventcanon's command line
 
@@ -15,6 +17,7 @@ commands:
   generate   lint the schemas, then write TypeScript, Avro, Python and bundled JSON Schema for every event
   lint       check the schemas against the meta-schema and the project's rules
   stats      count the catalog's event types, versions, domains and shared types
+  catalog    build the static event catalog site (after generate: it shows the generated code)
   compat     compare two schema files (.json: JSON Schema and generated Avro; .avsc: Avro)
   check      check every event changed since a git ref against that ref and the released versions
 
@@ -37,6 +40,14 @@ options:
                    (default: the folders named in eventcanon.config.json)
   --target NAME    only this target: typescript, avro, python or jsonschema (repeatable; default: all)
   --check          write nothing; exit 1 and list the files that are stale
+${COMMON_OPTIONS}`,
+  catalog: `usage: canon catalog [options]
+
+Builds the static catalog site: an index with search, a page per event version and per shared type.
+It opens from file:// and any static host, and fetches nothing from elsewhere.
+
+options:
+  --out DIR        where to write the site (default: site in eventcanon.config.json, else build/catalog)
 ${COMMON_OPTIONS}`,
   compat: `usage: canon compat OLD NEW [options]
 
@@ -124,8 +135,11 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`canon ${command}: ${(error as Error).message}\n\n${HELP[command]}\n`);
     return ExitCode.usage;
   }
-  if (command !== "generate" && (values.out !== undefined || values.target !== undefined || values.check !== undefined)) {
-    process.stderr.write(`canon ${command}: --out, --target and --check are options of generate only\n`);
+  if (
+    command !== "generate" &&
+    (values.target !== undefined || values.check !== undefined || (values.out !== undefined && command !== "catalog"))
+  ) {
+    process.stderr.write(`canon ${command}: --out, --target and --check are options of generate only (and --out of catalog)\n`);
     return ExitCode.usage;
   }
   const targets = (values.target ?? [...TARGETS]) as Target[];
@@ -148,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig(cwd, {
     ...(values.config === undefined ? {} : { config: values.config }),
     ...(values.schemas === undefined ? {} : { schemas: values.schemas }),
-    ...(values.out === undefined ? {} : { out: values.out }),
+    ...(values.out === undefined ? {} : command === "catalog" ? { site: values.out } : { out: values.out }),
   });
   if (command === "compat" || command === "check") {
     const run = command === "compat" ? runCompat : runCheck;
@@ -164,6 +178,13 @@ async function main(argv: string[]): Promise<number> {
   const catalog = loadCatalog(config, cwd);
   if (catalog.diagnostics.length > 0) return report(format as "text" | "json", catalog.diagnostics, ExitCode.invalidSchemas);
   const summary = `${catalog.model.events.length} events, ${catalog.model.types.size - catalog.model.events.length} other named types`;
+  if (command === "catalog") {
+    const written = writeOutputFolder(config.site, buildSite(catalog, config));
+    process.stdout.write(
+      `catalog    ${catalog.model.events.length} events -> ${config.site} (${written ? "updated" : "unchanged"}); open ${path.join(config.site, "index.html")}\n`,
+    );
+    return ExitCode.ok;
+  }
   if (command === "stats") {
     const stats = catalogStats(catalog.model);
     process.stdout.write(format === "json" ? `${JSON.stringify(stats, null, 2)}\n` : `${formatStats(stats)}\n`);

@@ -27,12 +27,15 @@ export interface CanonConfig {
   readonly compatibility: { readonly mode: Mode; readonly policy: Policy };
   /** Absolute folder of released versions (`registry/` beside the schemas). */
   readonly registry: string;
+  /** Absolute folder the static catalog site is written to. */
+  readonly site: string;
 }
 
 export interface ConfigOverrides {
   readonly config?: string;
   readonly schemas?: string;
   readonly out?: string;
+  readonly site?: string;
 }
 
 interface ConfigFile {
@@ -43,6 +46,7 @@ interface ConfigFile {
   outputs?: Partial<Record<Target, string>>;
   compatibility?: { mode?: Mode; policy?: Policy };
   registry?: string;
+  site?: string;
 }
 
 /**
@@ -72,6 +76,7 @@ export function loadConfig(cwd: string, overrides: ConfigOverrides = {}): CanonC
     outputs,
     compatibility: { mode: file.compatibility?.mode ?? "BACKWARD", policy: file.compatibility?.policy ?? "strict" },
     registry: path.resolve(base, file.registry ?? "registry"),
+    site: overrides.site !== undefined ? path.resolve(cwd, overrides.site) : path.resolve(base, file.site ?? "build/catalog"),
   };
 }
 

@@ -1,5 +1,6 @@
 /** Every code a diagnostic can carry; each is documented with its meaning and fix in docs/errors.md. */
 export const ERROR_CODES = [
+  "catalog-needs-generate",
   "check-git-failed",
   "compat-input-invalid",
   "compat-input-mismatch",

@@ -22,7 +22,7 @@ describe("canon command line", () => {
   it.each([
     [["frobnicate"], 'canon: unknown command "frobnicate"'],
     [["lint", "--bogus"], "canon lint: Unknown option '--bogus'"],
-    [["lint", "--out", "x"], "canon lint: --out, --target and --check are options of generate only"],
+    [["lint", "--out", "x"], "canon lint: --out, --target and --check are options of generate only (and --out of catalog)"],
     [["generate", "--target", "rust"], 'canon generate: unknown target "rust"; use typescript, avro, python, jsonschema'],
     [["lint", "--format", "yaml"], "canon lint: --format must be text or json"],
   ])("rejects %j with exit 2 and a clear message", (args, message) => {

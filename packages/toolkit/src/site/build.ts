@@ -1,0 +1,243 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Catalog } from "../catalog.js";
+import type { CanonConfig } from "../config.js";
+import { CanonError, ExitCode } from "../diagnostics.js";
+import type { OutputFiles } from "../emit/emitter.js";
+import { codecName } from "../emit/typescript.js";
+import { type EventDefinition, type Field, type Model, type NamedType, namedType, reachableTypes, type TypeNode } from "../model.js";
+import { typeGraph } from "./graph.js";
+import { escapeHtml, page } from "./html.js";
+
+const TEMPLATES = new URL("../../templates/site/", import.meta.url);
+
+/** Where each event and shared type is described, relative to the site root. */
+const eventPage = (event: EventDefinition) => `events/${event.eventType}.html`;
+const typePage = (name: string) => `types/${name}.html`;
+
+/**
+ * The static catalog: an index with search, one page per event version and per shared type.
+ * It shows the generated code as written by `canon generate`, so it reads the output folders
+ * instead of rendering every target again.
+ */
+export function buildSite(catalog: Catalog, config: CanonConfig): OutputFiles {
+  const model = catalog.model;
+  const code = new GeneratedCode(config);
+  const files: OutputFiles = new Map();
+  files.set("style.css", readFileSync(new URL("style.css", TEMPLATES), "utf8"));
+  files.set("search.js", readFileSync(new URL("search.js", TEMPLATES), "utf8"));
+  files.set("index.html", indexPage(model));
+  for (const event of model.events) files.set(eventPage(event), eventPageHtml(model, event, code));
+  const usedBy = whereUsed(model);
+  for (const type of model.types.values()) {
+    if (model.events.some((e) => e.record.name === type.name) || !type.origin.file.startsWith("types/")) continue;
+    files.set(typePage(type.name), typePageHtml(model, type, usedBy.get(type.name) ?? []));
+  }
+  return files;
+}
+
+function indexPage(model: Model): string {
+  const domains = [...new Set(model.events.map((e) => e.domain))].sort();
+  const latest = latestVersions(model);
+  const sections = domains.map((domain) => {
+    const events = model.events.filter((e) => e.domain === domain && latest.has(e.eventType));
+    const items = events.map((e) => {
+      const search = `${e.eventType} ${e.record.name} ${e.record.description ?? ""}`.toLowerCase();
+      return `<li data-search="${escapeHtml(search)}"><a href="${eventPage(e)}"><code>${escapeHtml(e.eventType)}</code></a> <span class="muted">${escapeHtml(e.record.name)}</span><br>${escapeHtml(firstSentence(e.record.description))}</li>`;
+    });
+    return `<section data-domain="${escapeHtml(domain)}"><h2>${escapeHtml(domain)} <span class="muted">(${events.length})</span></h2><ul class="events">${items.join("")}</ul></section>`;
+  });
+  const shared = [...model.types.values()].filter(
+    (t) => t.origin.file.startsWith("types/") && !model.events.some((e) => e.record.name === t.name),
+  );
+  const body = [
+    "<h1>Event catalog</h1>",
+    `<p>${model.events.length} events over ${domains.length} domains, ${shared.length} shared types. <span class="muted">Showing <span id="shown">${latest.size}</span>.</span></p>`,
+    '<div id="filter" hidden><label for="search" class="muted">Filter events</label>',
+    '<input id="search" class="search" type="search" placeholder="Filter by event type, name or words" autocomplete="off"></div>',
+    ...sections,
+    `<h2>Shared types</h2><p>${shared.map((t) => `<a href="${typePage(t.name)}">${escapeHtml(t.name)}</a>`).join(", ")}</p>`,
+    '<script src="search.js"></script>',
+  ];
+  return page("Event catalog", "", body.join("\n"));
+}
+
+function eventPageHtml(model: Model, event: EventDefinition, code: GeneratedCode): string {
+  const root = "../";
+  const records = [event.record, ...reachableTypes(model, event)].filter((t) => t.kind === "record");
+  const imports = [
+    `import { ${codecName(event.record.name)}, type ${event.record.name} } from "@eventcanon/openedx-events";`,
+    `from eventcanon_openedx.${event.domain} import ${event.record.name}`,
+  ];
+  const body = [
+    `<p class="muted"><a href="${root}index.html">Catalog</a> / ${escapeHtml(event.domain)}</p>`,
+    `<h1>${escapeHtml(event.record.name)}</h1>`,
+    `<p><code>${escapeHtml(event.eventType)}</code></p>`,
+    `<p>${escapeHtml(event.record.description ?? "")}</p>`,
+    "<table><tbody>",
+    `<tr><th scope="row">Topic</th><td><code>${escapeHtml(event.topic ?? "-")}</code></td></tr>`,
+    `<tr><th scope="row">Message key</th><td><code>${escapeHtml(event.keyField ?? "-")}</code></td></tr>`,
+    `<tr><th scope="row">Avro subject</th><td><code>${escapeHtml(event.topic === undefined ? "-" : `${event.topic}-${event.eventType}.CloudEvent`)}</code> <span class="muted">(topic + record name; not released to a registry yet)</span></td></tr>`,
+    "</tbody></table>",
+    "<h2>Fields</h2>",
+    ...records.map((record) => fieldsTable(model, record, root)),
+    "<h2>Type graph</h2>",
+    typeGraph(model, event),
+    "<h2>Example</h2>",
+    ...event.examples.map((example) => `<pre><code>${escapeHtml(JSON.stringify(example, null, 2))}</code></pre>`),
+    "<h2>Generated code</h2>",
+    '<div class="tabs">',
+    '<input type="radio" name="lang" id="tab-ts" checked><label for="tab-ts">TypeScript</label>',
+    '<input type="radio" name="lang" id="tab-avro"><label for="tab-avro">Avro</label>',
+    '<input type="radio" name="lang" id="tab-py"><label for="tab-py">Python</label>',
+    `<div class="panel panel-ts" role="region" aria-label="TypeScript"><pre><code>${escapeHtml(code.typescript(event))}</code></pre></div>`,
+    `<div class="panel panel-avro" role="region" aria-label="Avro"><pre><code>${escapeHtml(code.avro(event))}</code></pre></div>`,
+    `<div class="panel panel-py" role="region" aria-label="Python"><pre><code>${escapeHtml(code.python(event))}</code></pre></div>`,
+    "</div>",
+    "<h2>Import it</h2>",
+    `<pre><code>${escapeHtml(imports.join("\n"))}</code></pre>`,
+    "<h2>Versions</h2>",
+    versionsList(model, event, root),
+  ];
+  return page(event.record.name, root, body.join("\n"));
+}
+
+function typePageHtml(model: Model, type: NamedType, users: readonly EventDefinition[]): string {
+  const root = "../";
+  const body = [
+    `<p class="muted"><a href="${root}index.html">Catalog</a> / shared types</p>`,
+    `<h1>${escapeHtml(type.name)}</h1>`,
+    `<p>${escapeHtml(type.description ?? "")}</p>`,
+    type.kind === "record"
+      ? fieldsTable(model, type, root)
+      : type.kind === "enum"
+        ? `<p>One of: ${type.symbols.map((s) => `<code>${escapeHtml(s)}</code>`).join(", ")}</p>`
+        : `<p>A ${escapeHtml(typeLabel(model, type.target, root))} on the wire.</p>`,
+    `<h2>Where used <span class="muted">(${users.length} events)</span></h2>`,
+    `<ul>${users.map((e) => `<li><a href="${root}${eventPage(e)}"><code>${escapeHtml(e.eventType)}</code></a></li>`).join("")}</ul>`,
+  ];
+  return page(type.name, root, body.join("\n"));
+}
+
+function fieldsTable(model: Model, record: NamedType & { kind: "record" }, root: string): string {
+  const rows = record.fields.map((field) => {
+    const nullable = field.type.kind === "nullable";
+    return `<tr><td><code>${escapeHtml(field.name)}</code></td><td>${typeLabel(model, field.type, root)}</td><td>${field.required ? "required" : "optional"}</td><td>${nullable ? "yes" : "no"}</td><td>${field.default === undefined ? "" : `<code>${escapeHtml(JSON.stringify(field.default.value))}</code>`}</td><td>${escapeHtml(field.description ?? "")}</td></tr>`;
+  });
+  return `<h3 id="${escapeHtml(record.name)}">${escapeHtml(record.name)}</h3><table><thead><tr><th scope="col">Field</th><th scope="col">Type</th><th scope="col">Presence</th><th scope="col">Nullable</th><th scope="col">Default</th><th scope="col">Description</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+/** A field's type in words, with links to shared types. */
+function typeLabel(model: Model, type: TypeNode, root: string): string {
+  switch (type.kind) {
+    case "string":
+      return type.constraints.format ? `string (${escapeHtml(type.constraints.format)})` : "string";
+    case "integer":
+    case "number":
+    case "boolean":
+      return type.kind;
+    case "array":
+      return `array of ${typeLabel(model, type.items, root)}`;
+    case "map":
+      return `map of ${typeLabel(model, type.values, root)}`;
+    case "nullable":
+      return `${typeLabel(model, type.inner, root)} or null`;
+    case "ref": {
+      const named = namedType(model, type.name);
+      return named.origin.file.startsWith("types/")
+        ? `<a href="${root}${typePage(named.name)}">${escapeHtml(named.name)}</a>`
+        : `<a href="#${escapeHtml(named.name)}">${escapeHtml(named.name)}</a>`;
+    }
+  }
+}
+
+/** Major versions of the same event side by side, with what changed between consecutive ones. */
+function versionsList(model: Model, event: EventDefinition, root: string): string {
+  const family = event.eventType.replace(/\.v[0-9]+$/, "");
+  const versions = model.events.filter((e) => e.eventType.replace(/\.v[0-9]+$/, "") === family);
+  const items = versions.map((v) => {
+    const current = v.eventType === event.eventType ? ' <span class="muted">(this page)</span>' : "";
+    const fieldsOf = (e: EventDefinition) => new Set(e.record.fields.map((f: Field) => f.name));
+    const index = versions.indexOf(v);
+    const previous = index > 0 ? versions[index - 1] : undefined;
+    const diff =
+      previous === undefined
+        ? "first version"
+        : `new major version (incompatible with ${escapeHtml(previous.eventType)}): fields added ${[...fieldsOf(v)].filter((n) => !fieldsOf(previous).has(n)).join(", ") || "none"}; removed ${[...fieldsOf(previous)].filter((n) => !fieldsOf(v).has(n)).join(", ") || "none"}`;
+    return `<li><a href="${root}${eventPage(v)}"><code>${escapeHtml(v.eventType)}</code></a>${current}: ${diff}</li>`;
+  });
+  return `<ul>${items.join("")}</ul>`;
+}
+
+function latestVersions(model: Model): Set<string> {
+  const latest = new Map<string, EventDefinition>();
+  for (const event of model.events) {
+    const family = event.eventType.replace(/\.v[0-9]+$/, "");
+    const known = latest.get(family);
+    const major = (e: EventDefinition) => Number(/\.v([0-9]+)$/.exec(e.eventType)?.[1] ?? 0);
+    if (known === undefined || major(event) > major(known)) latest.set(family, event);
+  }
+  return new Set([...latest.values()].map((e) => e.eventType));
+}
+
+function whereUsed(model: Model): Map<string, EventDefinition[]> {
+  const users = new Map<string, EventDefinition[]>();
+  for (const event of model.events) {
+    for (const type of reachableTypes(model, event)) users.set(type.name, [...(users.get(type.name) ?? []), event]);
+  }
+  return users;
+}
+
+function firstSentence(text: string | undefined): string {
+  if (text === undefined) return "";
+  const end = text.search(/\.\s/);
+  return end < 0 ? text : text.slice(0, end + 1);
+}
+
+/** Slices of the generated files that belong to one event. */
+class GeneratedCode {
+  private readonly cache = new Map<string, string>();
+
+  constructor(private readonly config: CanonConfig) {}
+
+  private read(target: "typescript" | "avro" | "python", file: string): string {
+    const full = path.join(this.config.outputs[target], file);
+    if (!this.cache.has(full)) {
+      if (!existsSync(full)) {
+        throw new CanonError(
+          [
+            {
+              code: "catalog-needs-generate",
+              file: path.relative(process.cwd(), full),
+              pointer: "",
+              message: "generated file not found",
+              hint: "run canon generate before canon catalog",
+            },
+          ],
+          ExitCode.invalidSchemas,
+        );
+      }
+      this.cache.set(full, readFileSync(full, "utf8"));
+    }
+    return this.cache.get(full) as string;
+  }
+
+  typescript(event: EventDefinition): string {
+    const text = this.read("typescript", `types/${event.domain}.ts`);
+    const start = text.indexOf(`export interface ${event.record.name} {`);
+    const doc = text.lastIndexOf("/**", start);
+    const from = doc >= 0 && text.slice(doc, start).trim().endsWith("*/") ? doc : start;
+    return text.slice(from, text.indexOf("\n}\n", start) + 2);
+  }
+
+  avro(event: EventDefinition): string {
+    return this.read("avro", `${event.eventType}.avsc`);
+  }
+
+  python(event: EventDefinition): string {
+    const text = this.read("python", `${event.domain}.py`);
+    const start = text.indexOf(`@dataclass(frozen=True)\nclass ${event.record.name}:`);
+    const end = text.indexOf("\n\n\n", start);
+    return text.slice(start, end < 0 ? undefined : end);
+  }
+}

@@ -1,0 +1,107 @@
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listFiles } from "../src/write-outputs.js";
+import { canon, REPO, tempDir } from "./helpers.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = path.join(REPO, "build/test-artifacts");
+const SUBMITTED = "org.openedx.learning.exam.attempt.submitted.v1";
+
+/** The catalog in a real headless Chromium from Debian's package, as a reader would use it. */
+describe("catalog site in a browser", () => {
+  let site: string;
+  let browser: Browser;
+  const external: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: scripts/setup.sh installs Debian's chromium package`);
+    site = tempDir("site");
+    const built = canon(["catalog", "--out", site], REPO);
+    expect(built.code).toBe(0);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(relative: string, javaScriptEnabled = true) {
+    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+    // Every request must stay on the page's own files: record and block anything else.
+    await context.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith("file://")) return route.continue();
+      external.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(path.join(site, relative)).href);
+    return page;
+  }
+
+  it("builds the same bytes twice", () => {
+    const again = tempDir("site-again");
+    expect(canon(["catalog", "--out", again], REPO).code).toBe(0);
+    const files = listFiles(site);
+    expect(listFiles(again)).toEqual(files);
+    for (const file of files) expect(readFileSync(path.join(again, file), "utf8"), file).toBe(readFileSync(path.join(site, file), "utf8"));
+  });
+
+  it("filters the index as you type, follows a link, and switches the code tabs", async () => {
+    const page = await open("index.html");
+    await expect(page.locator("h1").textContent()).resolves.toBe("Event catalog");
+    const all = await page.locator("[data-search]:visible").count();
+    expect(all).toBe(75);
+    await page.screenshot({ path: path.join(ARTIFACTS, "index.png") });
+
+    await page.fill("#search", "exam attempt");
+    await expect(page.locator("#shown").textContent()).resolves.toBe("5");
+    expect(await page.locator("[data-search]:visible").count()).toBe(5);
+    expect(await page.locator("section[data-domain=enterprise]").isVisible()).toBe(false);
+    await page.screenshot({ path: path.join(ARTIFACTS, "search.png") });
+
+    await page.click(`a[href="events/${SUBMITTED}.html"]`);
+    await expect(page.locator("h1").textContent()).resolves.toBe("ExamAttemptSubmittedV1");
+    expect(await page.locator(".panel-ts").isVisible()).toBe(true);
+    expect(await page.locator(".panel-ts").textContent()).toContain("export interface ExamAttemptSubmittedV1 {");
+    expect(await page.locator(".panel-py").isVisible()).toBe(false);
+
+    await page.click('label[for="tab-py"]');
+    expect(await page.locator(".panel-py").isVisible()).toBe(true);
+    expect(await page.locator(".panel-py").textContent()).toContain("class ExamAttemptSubmittedV1:");
+    expect(await page.locator(".panel-ts").isVisible()).toBe(false);
+
+    // Keyboard: arrow keys move between the tabs (they are radio buttons).
+    await page.focus("#tab-py");
+    await page.keyboard.press("ArrowLeft");
+    expect(await page.locator(".panel-avro").isVisible()).toBe(true);
+    expect(await page.locator(".panel-avro").textContent()).toContain('"name": "CloudEvent"');
+    await page.screenshot({ path: path.join(ARTIFACTS, "event.png"), fullPage: true });
+
+    await page.click('a[href="../types/UserData.html"] >> nth=0');
+    await expect(page.locator("h1").textContent()).resolves.toBe("UserData");
+    expect(await page.locator(`a[href="../events/${SUBMITTED}.html"]`).count()).toBe(1);
+    await page.context().close();
+  });
+
+  it("works without JavaScript except the search box", async () => {
+    const index = await open("index.html", false);
+    expect(await index.locator("#search").isVisible()).toBe(false);
+    expect(await index.locator("[data-search]:visible").count()).toBe(75);
+    const event = await open(`events/${SUBMITTED}.html`, false);
+    await event.click('label[for="tab-avro"]');
+    expect(await event.locator(".panel-avro").isVisible()).toBe(true);
+    expect(await event.locator("svg.graph").getAttribute("width")).toMatch(/^\d+$/);
+  });
+
+  it("made no request outside its own files", () => {
+    expect(external).toEqual([]);
+  });
+});

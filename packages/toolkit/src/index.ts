@@ -1,3 +1,4 @@
+export { createAjv } from "./ajv.js";
 export { type Catalog, loadCatalog } from "./catalog.js";
 export { type CanonConfig, loadConfig, TARGETS, type Target } from "./config.js";
 export { CanonError, type Diagnostic, ExitCode, formatDiagnostic, formatReport } from "./diagnostics.js";

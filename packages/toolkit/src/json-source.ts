@@ -7,6 +7,7 @@ export interface JsonSource {
   readonly file: string;
   readonly text: string;
   readonly value: unknown;
+  /** The syntax tree, built only when a position is asked for. */
   readonly tree: jsonc.Node | undefined;
   readonly lineStarts: readonly number[];
 }
@@ -18,49 +19,117 @@ export interface Position {
 
 const PARSE_OPTIONS: jsonc.ParseOptions = { disallowComments: true, allowTrailingComma: false };
 
+/**
+ * Values come from the native JSON.parse; the position tree is built on first use, since most files
+ * never need a position. A large catalog parses several times faster that way.
+ */
+class LazySource implements JsonSource {
+  private cachedTree: jsonc.Node | undefined | null = null;
+  private cachedLineStarts: number[] | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly value: unknown,
+  ) {}
+
+  get tree(): jsonc.Node | undefined {
+    if (this.cachedTree === null) this.cachedTree = this.value === undefined ? undefined : jsonc.parseTree(this.text, [], PARSE_OPTIONS);
+    return this.cachedTree;
+  }
+
+  get lineStarts(): readonly number[] {
+    this.cachedLineStarts ??= computeLineStarts(this.text);
+    return this.cachedLineStarts;
+  }
+}
+
 /** Parses strict JSON; syntax errors, a BOM and duplicate keys become diagnostics. */
 export function parseJsonSource(file: string, text: string): { source: JsonSource; diagnostics: Diagnostic[] } {
-  const lineStarts = computeLineStarts(text);
-  const diagnostics: Diagnostic[] = [];
-  const partial = { file, text, lineStarts };
+  const failed = (diagnostics: Diagnostic[]) => ({ source: new LazySource(file, text, undefined), diagnostics });
   if (text.charCodeAt(0) === 0xfeff) {
-    diagnostics.push({
-      code: "json-bom",
-      file,
-      pointer: "",
-      line: 1,
-      column: 1,
-      message: "file starts with a byte order mark (BOM)",
-      hint: "save the file as UTF-8 without BOM",
-    });
-    return { source: { ...partial, value: undefined, tree: undefined }, diagnostics };
+    return failed([
+      {
+        code: "json-bom",
+        file,
+        pointer: "",
+        line: 1,
+        column: 1,
+        message: "file starts with a byte order mark (BOM)",
+        hint: "save the file as UTF-8 without BOM",
+      },
+    ]);
   }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return failed(syntaxErrors(file, text));
+  }
+  const duplicates = duplicateKeys(file, text);
+  return duplicates.length > 0 ? failed(duplicates) : { source: new LazySource(file, text, value), diagnostics: [] };
+}
+
+/** What the tolerant parser says about text that JSON.parse refused, with positions. */
+function syntaxErrors(file: string, text: string): Diagnostic[] {
+  const lineStarts = computeLineStarts(text);
   const errors: jsonc.ParseError[] = [];
   const tree = jsonc.parseTree(text, errors, PARSE_OPTIONS);
+  const diagnostics: Diagnostic[] = [];
   const reported = new Set<number>();
   for (const error of errors) {
     // One syntax slip often yields several parser errors at the same offset; the first explains it.
     if (reported.has(error.offset)) continue;
     reported.add(error.offset);
-    const at = positionAt(lineStarts, error.offset);
     diagnostics.push({
       code: "json-syntax",
       file,
       pointer: "",
-      ...at,
+      ...positionAt(lineStarts, error.offset),
       message: `invalid JSON: ${describeParseError(error.error)}`,
       hint: "fix the JSON syntax (no comments, no trailing commas)",
     });
   }
-  if (tree === undefined && errors.length === 0) {
-    diagnostics.push({ code: "json-syntax", file, pointer: "", message: "file is empty" });
+  if (diagnostics.length === 0) {
+    diagnostics.push({ code: "json-syntax", file, pointer: "", message: tree === undefined ? "file is empty" : "invalid JSON" });
   }
-  if (tree !== undefined) findDuplicateKeys(tree, "", partial, diagnostics);
-  const ok = diagnostics.length === 0 && tree !== undefined;
-  return {
-    source: { ...partial, value: ok ? jsonc.getNodeValue(tree) : undefined, tree: ok ? tree : undefined },
-    diagnostics,
-  };
+  return diagnostics;
+}
+
+/** JSON.parse keeps the last of two equal keys silently; parsers disagree, so a duplicate is an error. */
+function duplicateKeys(file: string, text: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const stack: Set<string>[] = [];
+  let lineStarts: number[] | undefined;
+  jsonc.visit(
+    text,
+    {
+      onObjectBegin: () => {
+        stack.push(new Set());
+      },
+      onObjectEnd: () => {
+        stack.pop();
+      },
+      onObjectProperty: (property, offset, _length, _line, _character, pathSupplier) => {
+        const keys = stack[stack.length - 1];
+        if (keys === undefined) return;
+        if (keys.has(property)) {
+          lineStarts ??= computeLineStarts(text);
+          out.push({
+            code: "json-duplicate-key",
+            file,
+            pointer: joinPointer("", ...pathSupplier(), property),
+            ...positionAt(lineStarts, offset),
+            message: `duplicate key "${property}"`,
+            hint: "JSON parsers disagree on which value wins; keep exactly one",
+          });
+        }
+        keys.add(property);
+      },
+    },
+    PARSE_OPTIONS,
+  );
+  return out;
 }
 
 function describeParseError(code: jsonc.ParseErrorCode): string {
@@ -84,34 +153,6 @@ function describeParseError(code: jsonc.ParseErrorCode): string {
     InvalidCharacter: "invalid character in string",
   };
   return words[name] ?? name;
-}
-
-function findDuplicateKeys(node: jsonc.Node, pointer: string, source: Pick<JsonSource, "file" | "lineStarts">, out: Diagnostic[]): void {
-  if (node.type === "object") {
-    const seen = new Set<string>();
-    for (const property of node.children ?? []) {
-      const [keyNode, valueNode] = property.children ?? [];
-      if (keyNode === undefined) continue;
-      const key = String(keyNode.value);
-      const childPointer = `${pointer}/${escapePointerSegment(key)}`;
-      if (seen.has(key)) {
-        out.push({
-          code: "json-duplicate-key",
-          file: source.file,
-          pointer: childPointer,
-          ...positionAt(source.lineStarts, keyNode.offset),
-          message: `duplicate key "${key}"`,
-          hint: "JSON parsers disagree on which value wins; keep exactly one",
-        });
-      }
-      seen.add(key);
-      if (valueNode !== undefined) findDuplicateKeys(valueNode, childPointer, source, out);
-    }
-  } else if (node.type === "array") {
-    (node.children ?? []).forEach((child, index) => {
-      findDuplicateKeys(child, `${pointer}/${index}`, source, out);
-    });
-  }
 }
 
 function computeLineStarts(text: string): number[] {

@@ -204,19 +204,32 @@ function lintEvent(event: EventDefinition, model: Model, file: SchemaFile | unde
   }
 }
 
-/** Every example must validate against its event schema, with `$ref`s resolved through `$id`. */
+/**
+ * Every example must validate against its event schema, with `$ref`s resolved through `$id`.
+ * Shared types are compiled once and called, not inlined into every event (`inlineRefs: false`),
+ * and a first pass stops at the first error; only a failing example is validated again for all.
+ */
 function validateExamples(files: readonly SchemaFile[], model: Model): Diagnostic[] {
-  const ajv = createAjv();
-  for (const file of files) ajv.addSchema(file.source.value as object);
+  const fast = createAjv({ allErrors: false, inlineRefs: false });
+  for (const file of files) fast.addSchema(file.source.value as object);
+  const byRel = new Map(files.map((f) => [f.rel, f]));
+  let thorough: ReturnType<typeof createAjv> | undefined;
   const out: Diagnostic[] = [];
   for (const event of model.events) {
-    const file = files.find((f) => f.rel === event.origin.file);
+    const file = byRel.get(event.origin.file);
     if (file === undefined) continue;
-    const validate = ajv.getSchema(String((file.source.value as Record<string, unknown>).$id));
+    const id = String((file.source.value as Record<string, unknown>).$id);
+    const validate = fast.getSchema(id);
     if (validate === undefined) continue;
     event.examples.forEach((example, index) => {
       if (validate(example)) return;
-      for (const error of validate.errors ?? []) {
+      if (thorough === undefined) {
+        thorough = createAjv({ inlineRefs: false });
+        for (const f of files) thorough.addSchema(f.source.value as object);
+      }
+      const all = thorough.getSchema(id);
+      all?.(example);
+      for (const error of all?.errors ?? []) {
         const pointer = `/examples/${index}${error.instancePath}`;
         const detail =
           error.keyword === "additionalProperties"

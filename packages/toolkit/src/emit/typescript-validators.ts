@@ -1,8 +1,8 @@
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { createAjv } from "../ajv.js";
-import type { EventDefinition, Model } from "../model.js";
+import { type EventDefinition, type Model, reachableTypes } from "../model.js";
 import { generatedNotice } from "./emitter.js";
-import { bundledSchemaOf } from "./json-schema.js";
+import { namedSchema, recordSchema, type SchemaView } from "./schema-view.js";
 
 // ajv/dist/standalone is CommonJS; under NodeNext its default import is `module.exports`, whose `default` is the function.
 const toStandalone = standaloneCode.default;
@@ -21,11 +21,18 @@ const INLINE_REQUIRES: Record<string, string> = {
  * export per event, named after its data type. Nothing is compiled when a consumer imports it.
  */
 export function validatorModule(model: Model, events: readonly EventDefinition[]): string {
-  const ajv = createAjv({ code: { source: true, esm: true }, allErrors: true });
+  // Each named type is compiled once and called by reference (inlineRefs: false): compiling a
+  // self-contained bundle per event would compile a shared type again in every event that uses it.
+  const ajv = createAjv({ code: { source: true, esm: true, optimize: false }, allErrors: true, inlineRefs: false });
+  const typeId = (name: string) => `urn:eventcanon:type:${name}`;
+  const view: SchemaView = { ref: (named) => ({ $ref: typeId(named.name) }), constraints: true };
+  const needed = new Map(events.flatMap((e) => reachableTypes(model, e)).map((t) => [t.name, t]));
+  for (const type of [...needed.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    ajv.addSchema({ $id: typeId(type.name), ...namedSchema(model, type, view) });
+  }
   const exports: Record<string, string> = {};
   for (const event of events) {
-    const bundle = bundledSchemaOf(model, event);
-    ajv.addSchema(bundle);
+    ajv.addSchema({ $id: event.id, ...recordSchema(model, event.record, view) });
     exports[`__${event.record.name}`] = event.id;
   }
   let code = toStandalone(ajv, exports).replace(/^"use strict";/, "");

@@ -1,0 +1,185 @@
+// npm run bench [-- --sizes 500,1000,2000 --runs 3]: whole-process timings on synthetic catalogs,
+// and serialization throughput against the raw libraries. Figures go to build/bench/results.json.
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { examAttemptSubmittedV1 } from "@eventcanon/openedx-events";
+import { createAjvForBench } from "./ajv.js";
+import { writeSyntheticCatalog } from "./synthetic.js";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const CLI = path.join(REPO, "packages/toolkit/dist/cli.js");
+const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+
+const { values } = parseArgs({ options: { sizes: { type: "string", default: "500,1000,2000" }, runs: { type: "string", default: "3" } } });
+const sizes = (values.sizes ?? "").split(",").map(Number);
+const runs = Number(values.runs);
+
+interface Timing {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly peakMiB?: number;
+}
+
+/** Runs `canon ...` as a whole process; seconds and peak memory from /usr/bin/time when present. */
+function canon(args: string[], cwd: string): { seconds: number; peakMiB?: number } {
+  const command = TIME ? [TIME, "-f", "__TIME__ %e %M", process.execPath, CLI, ...args] : [process.execPath, CLI, ...args];
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command[0] as string, command.slice(1), { cwd, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0 && !(args[0] === "check" && result.status === 1))
+    throw new Error(`canon ${args.join(" ")} failed:\n${result.stderr.slice(-2000)}`);
+  const measured = /__TIME__ ([0-9.]+) ([0-9]+)/.exec(result.stderr);
+  return measured ? { seconds: Number(measured[1]), peakMiB: Math.round(Number(measured[2]) / 1024) } : { seconds: wall };
+}
+
+function repeat(times: number, run: () => { seconds: number; peakMiB?: number }): Timing {
+  const samples = Array.from({ length: times }, run);
+  const seconds = samples.map((s) => s.seconds).sort((a, b) => a - b);
+  const peaks = samples.map((s) => s.peakMiB ?? 0);
+  return {
+    median: seconds[Math.floor(seconds.length / 2)] as number,
+    min: seconds[0] as number,
+    max: seconds.at(-1) as number,
+    ...(TIME ? { peakMiB: Math.max(...peaks) } : {}),
+  };
+}
+
+function git(cwd: string, ...args: string[]): void {
+  const result = spawnSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.com", ...args], { cwd, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
+}
+
+/** Changes 5% of the events: half compatibly (a new nullable field), half not (a field removed from a closed record). */
+function changeFivePercent(root: string): { compatible: number; breaking: number } {
+  const folder = path.join(root, "schemas/events");
+  const files = readdirSync(folder).sort();
+  const chosen = files.filter((_, i) => i % 20 === 0);
+  let compatible = 0;
+  let breaking = 0;
+  chosen.forEach((file, i) => {
+    const full = path.join(folder, file);
+    const event = JSON.parse(readFileSync(full, "utf8"));
+    if (i % 2 === 0) {
+      event.properties.bench_added = { type: ["string", "null"], default: null, description: "Added by the benchmark." };
+      compatible++;
+    } else {
+      const victim = Object.keys(event.properties).at(-1) as string;
+      delete event.properties[victim];
+      event.required = event.required.filter((n: string) => n !== victim);
+      for (const example of event.examples) delete example[victim];
+      breaking++;
+    }
+    writeFileSync(full, `${JSON.stringify(event, null, 2)}\n`);
+  });
+  return { compatible, breaking };
+}
+
+function catalogFigures(size: number): Record<string, unknown> {
+  const root = mkdtempSync(path.join(os.tmpdir(), `eventcanon-bench-${size}-`));
+  process.stderr.write(`bench: writing a ${size}-event catalog in ${root}\n`);
+  writeSyntheticCatalog(root, { events: size, sharedTypes: Math.round((300 * size) / 2000), seed: 2026 });
+  const lint = repeat(runs, () => canon(["lint"], root));
+  const generateCold = repeat(runs, () => {
+    rmSync(path.join(root, "out"), { recursive: true, force: true });
+    return canon(["generate"], root);
+  });
+  const generateWarm = repeat(runs, () => canon(["generate"], root));
+  // One schema changed: how much does a second generate cost?
+  const one = path.join(root, "schemas/events", readdirSync(path.join(root, "schemas/events")).sort()[0] as string);
+  const event = JSON.parse(readFileSync(one, "utf8"));
+  const oneFileChange = repeat(runs, () => {
+    event.description = `${event.description} (edited)`;
+    writeFileSync(one, `${JSON.stringify(event, null, 2)}\n`);
+    return canon(["generate"], root);
+  });
+  git(root, "init", "-q", "-b", "main");
+  git(root, "add", "-A");
+  git(root, "commit", "-q", "-m", "base");
+  const changed = changeFivePercent(root);
+  const check = repeat(runs, () => canon(["check", "--base", "HEAD"], root));
+  rmSync(root, { recursive: true, force: true });
+  return { events: size, lint, generateCold, generateWarm, oneFileChange, check, changed };
+}
+
+/** Operations per second of `op`, over a fixed wall time after a warm-up. */
+function opsPerSecond(op: () => unknown, seconds = 1): number {
+  for (let i = 0; i < 2000; i++) op();
+  let count = 0;
+  const start = process.hrtime.bigint();
+  const budget = BigInt(Math.round(seconds * 1e9));
+  while (process.hrtime.bigint() - start < budget) {
+    for (let i = 0; i < 200; i++) op();
+    count += 200;
+  }
+  return count / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+
+function runtimeFigures(): Record<string, unknown> {
+  const example = JSON.parse(readFileSync(path.join(REPO, "schemas/events/org.openedx.learning.exam.attempt.submitted.v1.json"), "utf8"))
+    .examples[0];
+  const bytes = examAttemptSubmittedV1.encode(example);
+  const raw = createAjvForBench.avroType(examAttemptSubmittedV1.avroSchema);
+  const plainValidate = createAjvForBench.validator(
+    path.join(REPO, "packages/openedx-events/schemas/org.openedx.learning.exam.attempt.submitted.v1.json"),
+  );
+  const json = JSON.stringify(example);
+  const pairs = {
+    encode: { helper: opsPerSecond(() => examAttemptSubmittedV1.encode(example)), raw: opsPerSecond(() => raw.toBuffer(example)) },
+    decode: { helper: opsPerSecond(() => examAttemptSubmittedV1.decode(bytes)), raw: opsPerSecond(() => raw.fromBuffer(bytes)) },
+    validate: { helper: opsPerSecond(() => examAttemptSubmittedV1.validate(example)), raw: opsPerSecond(() => plainValidate(example)) },
+  };
+  const baseline = { stringify: opsPerSecond(() => JSON.stringify(example)), parse: opsPerSecond(() => JSON.parse(json)) };
+  return {
+    typescript: Object.fromEntries(
+      Object.entries(pairs).map(([name, p]) => [name, { ...p, ratio: Number((p.helper / p.raw).toFixed(3)) }]),
+    ),
+    jsonBaseline: baseline,
+  };
+}
+
+function pythonFigures(): unknown {
+  const python = path.join(REPO, ".venv/bin/python");
+  const env = { ...process.env, PYTHONPATH: path.join(REPO, "packages/openedx-events-py/src") };
+  const result = spawnSync(python, [path.join(REPO, "packages/bench/python/bench_runtime.py")], { cwd: REPO, encoding: "utf8", env });
+  if (result.status !== 0) return { error: result.stderr.slice(-500) };
+  return JSON.parse(result.stdout);
+}
+
+const results = {
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  runs,
+  catalogs: sizes.map(catalogFigures),
+  runtime: runtimeFigures(),
+  python: pythonFigures(),
+};
+const out = path.join(REPO, "build/bench");
+mkdirSync(out, { recursive: true });
+writeFileSync(path.join(out, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+
+const row = (label: string, t: Timing) =>
+  `${label.padEnd(22)} ${t.median.toFixed(2).padStart(7)} s  (min ${t.min.toFixed(2)}, max ${t.max.toFixed(2)}${t.peakMiB ? `, peak ${t.peakMiB} MiB` : ""})`;
+const lines = [
+  `machine: ${results.machine.cpus} cores, ${results.machine.memoryGiB} GiB, ${results.machine.model}, node ${results.machine.node}; ${runs} run(s) each`,
+];
+for (const c of results.catalogs) {
+  lines.push(`-- ${c.events} events`);
+  for (const key of ["lint", "generateCold", "generateWarm", "oneFileChange", "check"]) lines.push(row(key, c[key] as Timing));
+}
+const ts = results.runtime.typescript as Record<string, { helper: number; raw: number; ratio: number }>;
+lines.push("-- TypeScript runtime (ops/s, helper vs raw library)");
+for (const [name, p] of Object.entries(ts))
+  lines.push(
+    `${name.padEnd(10)} ${Math.round(p.helper).toString().padStart(9)} vs ${Math.round(p.raw).toString().padStart(9)}  ratio ${p.ratio}`,
+  );
+lines.push(
+  `JSON baseline: stringify ${Math.round((results.runtime.jsonBaseline as { stringify: number }).stringify)}, parse ${Math.round((results.runtime.jsonBaseline as { parse: number }).parse)}`,
+);
+lines.push(`-- Python runtime: ${JSON.stringify(results.python)}`);
+lines.push(`figures: ${path.relative(REPO, path.join(out, "results.json"))}`);
+process.stdout.write(`${lines.join("\n")}\n`);
+cpSync(path.join(out, "results.json"), path.join(out, `results-${Date.now()}.json`));

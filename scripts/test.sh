@@ -9,6 +9,8 @@ export TURBO_TELEMETRY_DISABLED=1
 npx turbo run build --filter=@eventcanon/toolkit
 # Before anything regenerates: what is on disk must be exactly what the schemas produce.
 npx canon generate --check
+# Released versions are append-only: every file in registry/ must be as canon release wrote it.
+npx canon registry verify
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -5,6 +5,7 @@ import { runCheck, runCompat } from "./compat/commands.js";
 import { loadConfig, TARGETS, type Target } from "./config.js";
 import { CanonError, type Diagnostic, ExitCode, formatReport } from "./diagnostics.js";
 import { generate, staleFiles } from "./generate.js";
+import { runRegistry, runRelease } from "./registry/commands.js";
 import { buildSite } from "./site/build.js";
 import { catalogStats, formatStats } from "./stats.js";
 import { writeOutputFolder } from "./write-outputs.js";
@@ -20,6 +21,8 @@ commands:
   catalog    build the static event catalog site (after generate: it shows the generated code)
   compat     compare two schema files (.json: JSON Schema and generated Avro; .avsc: Avro)
   check      check every event changed since a git ref against that ref and the released versions
+  release    append every changed event's schemas to registry/ as a new version, with ids and fingerprints
+  registry   serve registry/ as a Confluent-compatible schema registry, push it to one, or verify it
 
 Run 'canon <command> --help' for a command's options.
 Exit codes: 0 ok, 1 the schemas have errors or a change is incompatible, 2 usage error, 3 file system error.`;
@@ -96,6 +99,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? ExitCode.usage : ExitCode.ok;
   }
+  if (command === "release") return runRelease(rest, process.cwd());
+  if (command === "registry") return runRegistry(rest, process.cwd());
   if (!(command in HELP)) {
     process.stderr.write(`canon: unknown command "${command}"\n\n${USAGE}\n`);
     return ExitCode.usage;

@@ -29,7 +29,11 @@ export interface CanonConfig {
   readonly registry: string;
   /** Absolute folder the static catalog site is written to. */
   readonly site: string;
+  /** How registry subjects are named: Confluent's strategy, and the bus's topic prefix. */
+  readonly subjects: { readonly strategy: SubjectStrategy; readonly topicPrefix: string };
 }
+
+export type SubjectStrategy = "topic" | "record" | "topic-record";
 
 export interface ConfigOverrides {
   readonly config?: string;
@@ -47,6 +51,7 @@ interface ConfigFile {
   compatibility?: { mode?: Mode; policy?: Policy };
   registry?: string;
   site?: string;
+  subjects?: { strategy?: SubjectStrategy; topicPrefix?: string };
 }
 
 /**
@@ -77,6 +82,7 @@ export function loadConfig(cwd: string, overrides: ConfigOverrides = {}): CanonC
     compatibility: { mode: file.compatibility?.mode ?? "BACKWARD", policy: file.compatibility?.policy ?? "strict" },
     registry: path.resolve(base, file.registry ?? "registry"),
     site: overrides.site !== undefined ? path.resolve(cwd, overrides.site) : path.resolve(base, file.site ?? "build/catalog"),
+    subjects: { strategy: file.subjects?.strategy ?? "topic-record", topicPrefix: file.subjects?.topicPrefix ?? "" },
   };
 }
 

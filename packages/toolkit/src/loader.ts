@@ -1,4 +1,5 @@
 import path from "node:path";
+import { isMode } from "./compat/change.js";
 import type { CanonConfig } from "./config.js";
 import type { Diagnostic, ErrorCode } from "./diagnostics.js";
 import { diagnosticAt, joinPointer, pointerSegments, valueAt } from "./json-source.js";
@@ -92,6 +93,7 @@ class ModelBuilder {
       domain: this.moduleOf(file),
       ...(typeof root["x-topic"] === "string" ? { topic: root["x-topic"] } : {}),
       ...(typeof root["x-event-key-field"] === "string" ? { keyField: root["x-event-key-field"] } : {}),
+      ...(typeof root["x-compatibility"] === "string" && isMode(root["x-compatibility"]) ? { compatibility: root["x-compatibility"] } : {}),
       examples: (root.examples as unknown[] | undefined) ?? [],
       origin: { file: file.rel, pointer: "" },
     };

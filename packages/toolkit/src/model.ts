@@ -1,3 +1,4 @@
+import type { Mode } from "./compat/change.js";
 /**
  * The one in-memory model every emitter reads. The loader builds it from the JSON Schema files;
  * no emitter looks at JSON Schema again.
@@ -88,6 +89,8 @@ export interface EventDefinition {
   readonly domain: string;
   readonly topic?: string;
   readonly keyField?: string;
+  /** The event's own `x-compatibility`; without it the config's mode applies. */
+  readonly compatibility?: Mode;
   readonly examples: readonly unknown[];
   /** The source document as written, for validation of examples and for bundling. */
   readonly origin: Origin;

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,4 +42,20 @@ export function tempDirInRepo(prefix: string): string {
   const root = path.join(TOOLKIT, ".tmp");
   mkdirSync(root, { recursive: true });
   return mkdtempSync(path.join(root, `${prefix}-`));
+}
+
+/** git in a test repository, with an identity so commits work on a fresh machine. */
+export function git(repo: string, ...args: string[]): string {
+  const result = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: repo, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** Edits a JSON file of a test repository in place. */
+// biome-ignore lint/suspicious/noExplicitAny: the scenarios edit arbitrary JSON paths.
+export function edit(repo: string, file: string, change: (value: Record<string, any>) => void): void {
+  const full = path.join(repo, file);
+  const value = JSON.parse(readFileSync(full, "utf8"));
+  change(value);
+  writeFileSync(full, `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -8,7 +8,7 @@ import { CanonError, ExitCode } from "../diagnostics.js";
 import { avroSchemaOf } from "../emit/avro.js";
 import { type EventDefinition, reachableTypes } from "../model.js";
 import { toPosix } from "../schema-files.js";
-import { isMode, type Mode } from "./change.js";
+import type { Mode } from "./change.js";
 import { avroComparison, jsonSchemaComparison, prefixed } from "./comparisons.js";
 import { SourceCache } from "./files.js";
 import { JsonSchemaDiff } from "./json-schema-diff.js";
@@ -16,7 +16,7 @@ import { type Comparison, judge, type Verdict } from "./judge.js";
 import { releasedVersions } from "./released.js";
 import type { Locate, Subject } from "./report.js";
 
-function git(args: string[], cwd: string): string {
+export function git(args: string[], cwd: string): string {
   const result = spawnSync("git", args, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   if (result.status !== 0) {
     throw new CanonError(
@@ -144,8 +144,7 @@ function checkEvent(
   cwd: string,
   base: string,
 ): Subject {
-  const declared = (readNew(file) as Record<string, unknown>)["x-compatibility"];
-  const mode: Mode = typeof declared === "string" && isMode(declared) ? declared : config.compatibility.mode;
+  const mode: Mode = event.compatibility ?? config.compatibility.mode;
   if (old === undefined) return newEventSubject(event, oldCatalog, mode, base);
   const previous: Comparison[] = [
     ...releasedVersions(config, event.eventType).map((r) =>

@@ -1,7 +1,11 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import type { CanonConfig } from "../config.js";
-import { ExitCode } from "../diagnostics.js";
+import { ExitCode, formatReport } from "../diagnostics.js";
+import { appendOnlySince, verifyHistory } from "../registry/history.js";
+import { toPosix } from "../schema-files.js";
 import { isMode, type Mode, type Policy } from "./change.js";
-import { checkAgainstBase } from "./check.js";
+import { checkAgainstBase, git } from "./check.js";
 import { compareFiles, SourceCache } from "./files.js";
 import { formatGithub, formatJson, formatText, type Locate, type ReportFormat, type Subject } from "./report.js";
 
@@ -58,5 +62,28 @@ export function runCheck(args: CompatArgs, config: CanonConfig, cwd: string): Co
   if (typeof parsed === "string") return usage(`canon check: ${parsed}`);
   const effective = { ...config, compatibility: { mode: parsed.mode ?? config.compatibility.mode, policy: parsed.policy } };
   const { subjects, locate } = checkAgainstBase(args.base, effective, cwd);
-  return render(subjects, locate, args.format);
+  const output = render(subjects, locate, args.format);
+  const registry = [...verifyHistory(config, cwd), ...registryEditsSince(args.base, config, cwd)];
+  if (registry.length === 0) return output;
+  return { stdout: output.stdout, stderr: `${output.stderr}${formatReport(registry)}\n`, code: ExitCode.invalidSchemas };
+}
+
+/** What git says changed under registry/ since the base, for the append-only rule. */
+function registryEditsSince(base: string, config: CanonConfig, cwd: string) {
+  const top = git(["rev-parse", "--show-toplevel"], cwd).trim();
+  const rel = toPosix(path.relative(top, config.registry));
+  return appendOnlySince(config, cwd, {
+    show: (file) => {
+      const result = spawnSync("git", ["show", `${base}:${rel}/${file}`], { cwd: top, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+      return result.status === 0 ? result.stdout : undefined;
+    },
+    changedFiles: () =>
+      git(["diff", "--name-status", "--no-renames", base, "--", rel], top)
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => {
+          const [status, file] = line.split("\t");
+          return { status: status ?? "", file: path.posix.relative(rel, file ?? "") };
+        }),
+  });
 }

@@ -1,26 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { canon, FIXTURES, tempDir } from "../helpers.js";
+import { canon, edit, FIXTURES, git, tempDir } from "../helpers.js";
 
 const EVENT = "schemas/events/org.example.shop.order.placed.v1.json";
 const CUSTOMER = "schemas/types/Customer.json";
-
-function git(repo: string, ...args: string[]): string {
-  const result = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: repo, encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
-  return result.stdout;
-}
-
-/** Edits a JSON file of the repo in place. */
-// biome-ignore lint/suspicious/noExplicitAny: the scenarios edit arbitrary JSON paths.
-function edit(repo: string, file: string, change: (value: Record<string, any>) => void): void {
-  const full = path.join(repo, file);
-  const value = JSON.parse(readFileSync(full, "utf8"));
-  change(value);
-  writeFileSync(full, `${JSON.stringify(value, null, 2)}\n`);
-}
 
 /** 1-based line and column of the n-th occurrence of `needle` in a file. */
 function positionOf(repo: string, file: string, needle: string, occurrence = 1): string {

@@ -75,8 +75,8 @@ describe("canon registry serve: the Confluent API over registry/", () => {
     expect(await client.getId(subject, { schemaType: "AVRO", schema: V1 })).toBe(id);
     const info = await client.getBySubjectAndId(subject, id);
     expect(JSON.parse(info.schema)).toEqual(JSON.parse(V1));
-    expect(await client.testCompatibility(subject, "latest", { schemaType: "AVRO", schema: V2_COMPATIBLE })).toBe(true);
-    expect(await client.testCompatibility(subject, "latest", { schemaType: "AVRO", schema: V2_BREAKING })).toBe(false);
+    expect(await client.testCompatibility(subject, -1, { schemaType: "AVRO", schema: V2_COMPATIBLE })).toBe(true);
+    expect(await client.testCompatibility(subject, -1, { schemaType: "AVRO", schema: V2_BREAKING })).toBe(false);
     const latest = await client.getLatestSchemaMetadata(SUBMITTED_SUBJECT);
     expect(latest.id).toBe(submittedEntry?.value.id);
     // Registering never changes the subject's level (a request from the client's tracker).

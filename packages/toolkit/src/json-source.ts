@@ -20,6 +20,12 @@ export interface Position {
 const PARSE_OPTIONS: jsonc.ParseOptions = { disallowComments: true, allowTrailingComma: false };
 
 /**
+ * Deeper JSON is refused before any parser that recurses (jsonc's, ajv's, the loader) sees it: a few
+ * kilobytes of `[[[[...` would otherwise overflow the stack. Real schemas nest fewer than 10 levels.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
  * Values come from the native JSON.parse; the position tree is built on first use, since most files
  * never need a position. A large catalog parses several times faster that way.
  */
@@ -60,6 +66,8 @@ export function parseJsonSource(file: string, text: string): { source: JsonSourc
       },
     ]);
   }
+  const tooDeep = tooDeepAt(text);
+  if (tooDeep !== undefined) return failed([tooDeepError(file, text, tooDeep)]);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -68,6 +76,40 @@ export function parseJsonSource(file: string, text: string): { source: JsonSourc
   }
   const duplicates = duplicateKeys(file, text);
   return duplicates.length > 0 ? failed(duplicates) : { source: new LazySource(file, text, value), diagnostics: [] };
+}
+
+/** The offset of the first `{` or `[` that opens level MAX_JSON_DEPTH + 1, found in one pass without recursion. */
+function tooDeepAt(text: string): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) return i;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return undefined;
+}
+
+function tooDeepError(file: string, text: string, offset: number): Diagnostic {
+  // The text up to the offending bracket nests MAX_JSON_DEPTH + 1 levels only, so jsonc may walk it.
+  let pointer = "";
+  const at = (start: number, _length: number, _line: number, _column: number, path: () => jsonc.JSONPath) => {
+    if (start === offset) pointer = joinPointer("", ...path());
+  };
+  jsonc.visit(text.slice(0, offset + 1), { onObjectBegin: at, onArrayBegin: at }, PARSE_OPTIONS);
+  return {
+    code: "json-too-deep",
+    file,
+    pointer,
+    ...positionAt(computeLineStarts(text.slice(0, offset + 1)), offset),
+    message: `JSON nests deeper than ${MAX_JSON_DEPTH} levels`,
+    hint: "move nested records into shared types under types/ and $ref them: each file counts its own depth",
+  };
 }
 
 /** What the tolerant parser says about text that JSON.parse refused, with positions. */

@@ -129,6 +129,11 @@ export function reachableTypes(model: Model, event: EventDefinition): NamedType[
   return out;
 }
 
+/** Whether an event's record contains itself, directly or through other types. */
+export function isRecursiveEvent(model: Model, event: EventDefinition): boolean {
+  return [event.record, ...reachableTypes(model, event)].some((type) => directDependencies(type).includes(event.record.name));
+}
+
 /** Named types referenced from `type`, in first-use order. */
 export function referencedNames(type: TypeNode, out: string[] = []): string[] {
   switch (type.kind) {

@@ -42,7 +42,22 @@ export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile
     });
     return { files, broken, diagnostics };
   }
-  for (const absolute of listJsonFiles(root)) {
+  const { files: jsonFiles, linkedFolders } = listJsonFiles(root);
+  for (const absolute of linkedFolders) {
+    const real = realpathSync(absolute);
+    // A link to a folder inside is not followed: its files are read where they really are.
+    if (!path.relative(realRoot, real).startsWith("..")) continue;
+    diagnostics.push({
+      code: "file-outside-schemas",
+      file: shown(absolute),
+      pointer: "",
+      line: 1,
+      column: 1,
+      message: `symbolic link to a folder points outside the schemas folder (to ${real})`,
+      hint: "copy the files into the schemas folder instead of linking to them",
+    });
+  }
+  for (const absolute of jsonFiles) {
     const rel = toPosix(path.relative(root, absolute));
     const file = shown(absolute);
     const role = ROLE_FOLDERS[rel.split("/")[0] ?? ""];
@@ -95,15 +110,24 @@ export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile
   return { files, broken, diagnostics };
 }
 
-function listJsonFiles(folder: string): string[] {
-  const out: string[] = [];
+/** The `*.json` files (and links) under `folder`, sorted, and the symbolic links to folders found on the way. */
+function listJsonFiles(folder: string, out = { files: [] as string[], linkedFolders: [] as string[] }) {
   const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const absolute = path.join(folder, entry.name);
-    if (entry.isDirectory()) out.push(...listJsonFiles(absolute));
-    else if (entry.name.endsWith(".json") && (entry.isFile() || entry.isSymbolicLink())) out.push(absolute);
+    if (entry.isDirectory()) listJsonFiles(absolute, out);
+    else if (entry.name.endsWith(".json") && (entry.isFile() || entry.isSymbolicLink())) out.files.push(absolute);
+    else if (entry.isSymbolicLink() && isFolder(absolute)) out.linkedFolders.push(absolute);
   }
   return out;
+}
+
+function isFolder(absolute: string): boolean {
+  try {
+    return statSync(absolute).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export function toPosix(p: string): string {

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +24,34 @@ export function run(command: string, args: readonly string[], cwd: string, input
 /** Runs the built `canon` command, as a user would. */
 export function canon(args: readonly string[], cwd: string): Run {
   return run(process.execPath, [CLI, ...args], cwd);
+}
+
+/** Runs the built `canon` command without blocking this process, so a server in the test can answer meanwhile. */
+export function canonAsync(args: readonly string[], cwd: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Loaded before the CLI (`node --import`): prints the process's peak resident set size when it exits. */
+const PRINT_PEAK_RSS = `data:text/javascript,process.on("exit",()=>process.stderr.write("\\npeak-rss-kib="+process.resourceUsage().maxRSS+"\\n"))`;
+
+/** `canon` as a user runs it, and the peak memory (resident set, KiB) of its process. */
+export function canonMeasured(args: readonly string[], cwd: string): Run & { readonly peakRssKiB: number } {
+  const result = run(process.execPath, ["--import", PRINT_PEAK_RSS, CLI, ...args], cwd);
+  const match = /\npeak-rss-kib=(\d+)\n$/.exec(result.stderr);
+  if (match?.[1] === undefined) throw new Error(`no peak RSS in: ${result.stderr.slice(-500)}`);
+  return { ...result, stderr: result.stderr.slice(0, match.index), peakRssKiB: Number(match[1]) };
 }
 
 /** The repository's Python venv, made by scripts/setup.sh; the tests need real Python. */

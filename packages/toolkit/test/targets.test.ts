@@ -17,6 +17,8 @@ import { canon, FIXTURES, REPO, run, TOOLKIT, tempDir, tempDirInRepo, venvPython
  */
 const CATALOGS = [
   { label: "kitchen-sink fixture", dir: path.join(FIXTURES, "kitchen-sink") },
+  // Recursion through a nullable field, an array and a map, directly and through other types, and an event that contains itself.
+  { label: "recursive fixture", dir: path.join(FIXTURES, "recursive") },
   { label: "the repository's schemas/", dir: REPO },
 ];
 

@@ -10,13 +10,14 @@ export type AvroSchema = string | AvroSchema[] | { [key: string]: unknown };
  * one schema and referenced by name after (Avro forbids defining a name twice).
  */
 class AvroWriter {
-  private readonly defined = new Set<string>();
+  /** Model name -> the Avro name it was defined under. */
+  private readonly defined: Map<string, string>;
 
   constructor(
     private readonly model: Model,
-    alreadyDefined: readonly string[] = [],
+    alreadyDefined: ReadonlyMap<string, string> = new Map(),
   ) {
-    for (const name of alreadyDefined) this.defined.add(name);
+    this.defined = new Map(alreadyDefined);
   }
 
   typeOf(type: TypeNode): AvroSchema {
@@ -38,9 +39,10 @@ class AvroWriter {
       case "ref": {
         const named = namedType(this.model, type.name);
         if (named.kind === "alias") return this.typeOf(named.target);
+        const defined = this.defined.get(named.name);
+        if (defined !== undefined) return defined;
         const name = named.avroName ?? named.name;
-        if (this.defined.has(named.name)) return name;
-        this.defined.add(named.name);
+        this.defined.set(named.name, name);
         const doc = named.description === undefined ? {} : { doc: named.description };
         if (named.kind === "enum") return { type: "enum", name, ...doc, symbols: [...named.symbols] };
         return { type: "record", name, ...doc, fields: named.fields.map((f) => this.fieldOf(f)) };
@@ -69,10 +71,12 @@ class AvroWriter {
  * schema's defaults carried over as Avro defaults.
  */
 export function avroSchemaOf(model: Model, event: EventDefinition, config: CanonConfig): AvroSchema {
-  const writer = new AvroWriter(model, [event.record.name]);
+  const name = config.avroEventRecordName ?? event.record.name;
+  // A recursive event refers to its own record under the name of the top-level record.
+  const writer = new AvroWriter(model, new Map([[event.record.name, name]]));
   return {
     type: "record",
-    name: config.avroEventRecordName ?? event.record.name,
+    name,
     namespace: event.eventType,
     ...(event.record.description === undefined ? {} : { doc: event.record.description }),
     fields: event.record.fields.map((f) => writer.fieldOf(f)),

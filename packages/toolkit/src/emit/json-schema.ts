@@ -1,4 +1,4 @@
-import { type EventDefinition, type Model, reachableTypes } from "../model.js";
+import { type EventDefinition, isRecursiveEvent, type Model, reachableTypes } from "../model.js";
 import type { Emitter, OutputFiles } from "./emitter.js";
 import { namedSchema, recordSchema, type SchemaView } from "./schema-view.js";
 
@@ -11,8 +11,10 @@ const DIALECT = "https://json-schema.org/draft/2020-12/schema";
  */
 export function bundledSchemaOf(model: Model, event: EventDefinition): Record<string, unknown> {
   const view: SchemaView = { ref: (named) => ({ $ref: `#/$defs/${named.name}` }), constraints: true, docs: true };
+  // A recursive event refers to its own record by name, so the record is also one of the $defs.
+  const own = isRecursiveEvent(model, event) ? [event.record] : [];
   const defs = Object.fromEntries(
-    reachableTypes(model, event)
+    [...reachableTypes(model, event), ...own]
       .map((type) => [type.name, namedSchema(model, type, view)] as const)
       .sort(([a], [b]) => (a < b ? -1 : 1)),
   );

@@ -1,6 +1,6 @@
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { createAjv } from "../ajv.js";
-import { type EventDefinition, type Model, reachableTypes } from "../model.js";
+import { type EventDefinition, isRecursiveEvent, type Model, reachableTypes } from "../model.js";
 import { generatedNotice } from "./emitter.js";
 import { namedSchema, recordSchema, type SchemaView } from "./schema-view.js";
 
@@ -26,7 +26,9 @@ export function validatorModule(model: Model, events: readonly EventDefinition[]
   const ajv = createAjv({ code: { source: true, esm: true, optimize: false }, allErrors: true, inlineRefs: false });
   const typeId = (name: string) => `urn:eventcanon:type:${name}`;
   const view: SchemaView = { ref: (named) => ({ $ref: typeId(named.name) }), constraints: true };
-  const needed = new Map(events.flatMap((e) => reachableTypes(model, e)).map((t) => [t.name, t]));
+  const needed = new Map(
+    events.flatMap((e) => [...reachableTypes(model, e), ...(isRecursiveEvent(model, e) ? [e.record] : [])]).map((t) => [t.name, t]),
+  );
   for (const type of [...needed.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     ajv.addSchema({ $id: typeId(type.name), ...namedSchema(model, type, view) });
   }

@@ -5,7 +5,7 @@ import type { Emitter, OutputFiles } from "./emit/emitter.js";
 import { jsonSchemaEmitter } from "./emit/json-schema.js";
 import { pythonEmitter } from "./emit/python.js";
 import { typescriptEmitter } from "./emit/typescript.js";
-import { differences, writeOutputFolder } from "./write-outputs.js";
+import { differences, writeOutputFolders } from "./write-outputs.js";
 
 export const EMITTERS: Readonly<Record<Target, Emitter>> = {
   typescript: typescriptEmitter,
@@ -32,13 +32,15 @@ export interface GenerateResult {
   readonly changed: boolean;
 }
 
+/** Renders every target, then replaces their folders all at once: a killed run leaves all old or all new. */
 export async function generate(catalog: Catalog, config: CanonConfig, targets?: readonly Target[]): Promise<GenerateResult[]> {
   const rendered = await renderAll(catalog, config, targets);
+  const changed = writeOutputFolders(new Map([...rendered].map(([target, files]) => [config.outputs[target], files])));
   return [...rendered].map(([target, files]) => ({
     target,
     folder: config.outputs[target],
     files: files.size,
-    changed: writeOutputFolder(config.outputs[target], files),
+    changed: changed.get(config.outputs[target]) ?? false,
   }));
 }
 

@@ -1,42 +1,119 @@
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { OutputFiles } from "./emit/emitter.js";
 
 const PREVIOUS = ".previous";
 const STAGING = ".staging";
+const COMMIT = ".commit";
 const CACHE_FOLDERS = new Set(["__pycache__", ".mypy_cache"]);
 
-/**
- * Replaces the whole folder `dir` with `files`, or leaves it untouched when nothing changed.
- * The new content is written next to it and swapped in with renames, so an interrupted run leaves
- * either the old folder or the new one, never a mix; the next run finishes or undoes the swap.
- */
+/** Called after each step that changes the disk; a test throws from it to stop a write where a kill would. */
+export type StepHook = (step: string, dir: string) => void;
+
+/** One folder: see writeOutputFolders. */
 export function writeOutputFolder(dir: string, files: OutputFiles): boolean {
-  recoverInterruptedWrite(dir);
-  if (sameContent(dir, files)) return false;
-  const staging = `${dir}${STAGING}`;
-  rmSync(staging, { recursive: true, force: true });
-  for (const [rel, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const target = path.join(staging, rel);
-    mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, content);
-  }
-  mkdirSync(staging, { recursive: true });
-  const previous = `${dir}${PREVIOUS}`;
-  if (existsSync(dir)) renameSync(dir, previous);
-  renameSync(staging, dir);
-  rmSync(previous, { recursive: true, force: true });
-  return true;
+  return writeOutputFolders(new Map([[dir, files]])).get(dir) ?? false;
 }
 
-/** A run killed between the two renames leaves `dir` missing and `dir.previous` present. */
+/**
+ * Replaces each folder with its files, all of them or none: a run killed at any point leaves, once
+ * the next run has recovered (which every write does first), either every folder as it was or every
+ * folder new. Unchanged folders are left untouched.
+ *
+ * 1. Each changed folder is written in full next to itself (`dir.staging`).
+ * 2. Each gets a marker (`dir.commit`) naming the transaction and all its folders, written whole by
+ *    a rename. The transaction is committed when the last marker exists: recovery finishes a
+ *    committed one and undoes any other.
+ * 3. Each folder is swapped in with two renames (`dir -> dir.previous`, `dir.staging -> dir`).
+ * 4. The markers go.
+ *
+ * Between the first and the last swap of step 3 (a few renames) the folders on disk are a mix, and
+ * between a folder's two renames it is missing; the markers say so, and recovery completes them.
+ */
+export function writeOutputFolders(outputs: ReadonlyMap<string, OutputFiles>, step: StepHook = () => {}): Map<string, boolean> {
+  for (const dir of outputs.keys()) recoverInterruptedWrite(dir);
+  const changed = [...outputs].filter(([dir, files]) => !sameContent(dir, files));
+  for (const [dir, files] of changed) {
+    const staging = `${dir}${STAGING}`;
+    mkdirSync(staging, { recursive: true });
+    for (const [rel, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const target = path.join(staging, rel);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, content);
+    }
+    step("staged", dir);
+  }
+  const transaction: Transaction = { id: randomUUID(), folders: changed.map(([dir]) => path.resolve(dir)) };
+  for (const dir of transaction.folders) {
+    writeFileSync(`${dir}${COMMIT}.tmp`, JSON.stringify(transaction));
+    renameSync(`${dir}${COMMIT}.tmp`, `${dir}${COMMIT}`);
+    step("marked", dir);
+  }
+  for (const dir of transaction.folders) swapIn(dir, step);
+  for (const dir of transaction.folders) {
+    rmSync(`${dir}${COMMIT}`, { force: true });
+    step("unmarked", dir);
+  }
+  return new Map([...outputs.keys()].map((dir) => [dir, changed.some(([d]) => d === dir)]));
+}
+
+interface Transaction {
+  readonly id: string;
+  /** Absolute paths of every folder the transaction replaces. */
+  readonly folders: readonly string[];
+}
+
+/** Moves `dir.staging` into place; from any state a swap can be stopped in, it completes it. */
+function swapIn(dir: string, step: StepHook = () => {}): void {
+  const staging = `${dir}${STAGING}`;
+  const previous = `${dir}${PREVIOUS}`;
+  if (existsSync(staging)) {
+    if (existsSync(dir)) {
+      rmSync(previous, { recursive: true, force: true });
+      renameSync(dir, previous);
+      step("moved-away", dir);
+    }
+    renameSync(staging, dir);
+    step("moved-in", dir);
+  }
+  rmSync(previous, { recursive: true, force: true });
+  step("cleaned", dir);
+}
+
+/**
+ * Finishes or undoes a write that was stopped, for `dir` and every folder written with it: a
+ * transaction whose markers all exist is completed, any other is undone. Leftovers go.
+ */
 export function recoverInterruptedWrite(dir: string): void {
+  const transaction = readTransaction(`${dir}${COMMIT}`);
+  if (transaction !== undefined) {
+    const committed = transaction.folders.every((folder) => readTransaction(`${folder}${COMMIT}`)?.id === transaction.id);
+    for (const folder of transaction.folders) {
+      if (committed) swapIn(folder);
+      else rmSync(`${folder}${STAGING}`, { recursive: true, force: true });
+    }
+    for (const folder of transaction.folders) rmSync(`${folder}${COMMIT}`, { force: true });
+  }
+  rmSync(`${dir}${COMMIT}`, { force: true });
+  rmSync(`${dir}${COMMIT}.tmp`, { force: true });
+  // Without a marker no swap had started, except in a write by an older version, which swapped one
+  // folder at a time: a folder moved away and not replaced is put back.
   const previous = `${dir}${PREVIOUS}`;
   if (existsSync(previous)) {
     if (existsSync(dir)) rmSync(previous, { recursive: true, force: true });
     else renameSync(previous, dir);
   }
   rmSync(`${dir}${STAGING}`, { recursive: true, force: true });
+}
+
+function readTransaction(marker: string): Transaction | undefined {
+  try {
+    const value = JSON.parse(readFileSync(marker, "utf8")) as Transaction;
+    return typeof value.id === "string" && Array.isArray(value.folders) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function sameContent(dir: string, files: OutputFiles): boolean {

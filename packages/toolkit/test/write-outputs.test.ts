@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { differences, listFiles, recoverInterruptedWrite, writeOutputFolder } from "../src/write-outputs.js";
+import { differences, listFiles, recoverInterruptedWrite, writeOutputFolder, writeOutputFolders } from "../src/write-outputs.js";
 import { canon, FIXTURES, tempDir } from "./helpers.js";
 
 const files = (entries: Record<string, string>) => new Map(Object.entries(entries));
@@ -43,6 +43,54 @@ describe("writeOutputFolder", () => {
     writeOutputFolder(dir, files({ "a.ts": "A", "b.ts": "B" }));
     expect(differences(dir, files({ "a.ts": "A", "b.ts": "B" }))).toEqual([]);
     expect(differences(dir, files({ "a.ts": "changed", "c.ts": "C" })).map((f) => path.basename(f))).toEqual(["a.ts", "b.ts", "c.ts"]);
+  });
+});
+
+describe("writeOutputFolders", () => {
+  /** Every file of every folder with its content; a missing folder is null. */
+  const snapshot = (dirs: readonly string[]) =>
+    dirs.map((dir) => (existsSync(dir) ? listFiles(dir).map((rel) => [rel, readFileSync(path.join(dir, rel), "utf8")]) : null));
+
+  class Stop extends Error {}
+
+  it("stopped after any step, then recovered as the next run does, leaves every folder old or every folder new", () => {
+    const before = [files({ "a.ts": "A1", "sub/x.ts": "X" }), files({ "b.py": "B1" }), files({ "c.avsc": "C" }), undefined];
+    // a and b change, c does not, d is new.
+    const after = [files({ "a.ts": "A2" }), files({ "b.py": "B2", "more.py": "M" }), files({ "c.avsc": "C" }), files({ "d.json": "D" })];
+    let stopAt = 0;
+    for (let stopped = true; stopped; stopAt++) {
+      const root = tempDir("crash");
+      const dirs = ["a", "b", "c", "d"].map((name) => path.join(root, name));
+      writeOutputFolders(new Map(dirs.flatMap((dir, i) => (before[i] === undefined ? [] : [[dir, before[i]] as const]))));
+      const old = snapshot(dirs);
+      const changedFolders = 3;
+      let steps = 0;
+      let markers = 0;
+      stopped = false;
+      try {
+        writeOutputFolders(new Map(dirs.map((dir, i) => [dir, after[i] ?? files({})])), (step) => {
+          if (step === "marked") markers++;
+          if (steps++ === stopAt) throw new Stop();
+        });
+      } catch (error) {
+        if (!(error instanceof Stop)) throw error;
+        stopped = true;
+      }
+      for (const dir of dirs) recoverInterruptedWrite(dir);
+      const state = snapshot(dirs);
+      // Once every changed folder has its marker the write is committed: recovery completes it.
+      expect(state, `stopped after step ${stopAt}`).toEqual(markers === changedFolders ? snapshot(written(after)) : old);
+      expect(readdirSync(root).sort(), `leftovers after step ${stopAt}`).toEqual(["a", "b", "c", ...(state[3] === null ? [] : ["d"])]);
+    }
+    // 3 folders staged, 3 marked, 3 swaps of 2 or 3 steps, 3 markers removed.
+    expect(stopAt).toBeGreaterThan(15);
+
+    function written(outputs: typeof after): string[] {
+      const root = tempDir("expected");
+      const dirs = ["a", "b", "c", "d"].map((name) => path.join(root, name));
+      writeOutputFolders(new Map(dirs.map((dir, i) => [dir, outputs[i] ?? files({})])));
+      return dirs;
+    }
   });
 });
 

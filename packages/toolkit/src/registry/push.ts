@@ -23,6 +23,8 @@ export interface PushResult {
   readonly registered: number;
   readonly unchanged: number;
   readonly configured: number;
+  /** Subjects whose schema the target refused as invalid (42201), with its message. */
+  readonly invalid: readonly string[];
 }
 
 interface Answer {
@@ -91,6 +93,7 @@ export async function pushRegistry(options: PushOptions): Promise<PushResult> {
   let registered = 0;
   let unchanged = 0;
   let configured = 0;
+  const invalid: string[] = [];
   try {
     const subjects = releasedSubjects(readHistory(options.config), options.config);
     const plans: { subject: string; mode: string; level?: string; pending: { id: number; schema: string }[] }[] = [];
@@ -143,19 +146,29 @@ export async function pushRegistry(options: PushOptions): Promise<PushResult> {
           schema: version.schema,
           schemaType: "AVRO",
         });
+        // A schema the target cannot parse (Java's Avro refuses a hyphen in a namespace) is no reason to leave
+        // every other subject behind: it is reported, the subject's later versions are held back, and the push fails at the end.
+        if (answer.status === 422 && answer.body.error_code === 42201) {
+          invalid.push(`${plan.subject}: ${String(answer.body.message)}`);
+          options.log(`${plan.subject}: REFUSED as invalid by the registry: ${String(answer.body.message)}`);
+          break;
+        }
         if (answer.status !== 200) throw refuse(`registering in ${plan.subject}`, answer);
-        options.log(
-          `${plan.subject}: registered version ${String(answer.body.version ?? "?")} as id ${String(answer.body.id)} (ours ${version.id})`,
-        );
+        const number = answer.body.version === undefined ? "" : ` version ${String(answer.body.version)}`;
+        options.log(`${plan.subject}: registered${number} as id ${String(answer.body.id)} (ours ${version.id})`);
         registered++;
       }
+    }
+    if (invalid.length > 0) {
+      const error = `the registry refused ${invalid.length} schema(s) as invalid; everything else was pushed:\n  ${invalid.join("\n  ")}`;
+      return { ok: false, error, registered, unchanged, configured, invalid };
     }
     options.log(
       `${options.dryRun ? "dry run: " : ""}${subjects.length} subjects, ${registered} versions ${options.dryRun ? "to register" : "registered"}, ${unchanged} already there, ${configured} levels ${options.dryRun ? "to set" : "set"}`,
     );
-    return { ok: true, registered, unchanged, configured };
+    return { ok: true, registered, unchanged, configured, invalid };
   } catch (error) {
     if (!(error instanceof PushError)) throw error;
-    return { ok: false, error: error.message, registered, unchanged, configured };
+    return { ok: false, error: error.message, registered, unchanged, configured, invalid };
   }
 }

@@ -1,3 +1,4 @@
+import { Ajv } from "ajv";
 import avro from "avsc";
 import { createAjv } from "../ajv.js";
 import type { Mode, Policy } from "../compat/change.js";
@@ -7,6 +8,8 @@ import { type AvroSchema, avscCompatible } from "../emit/avro.js";
 import { schemaIdentity } from "./canonical.js";
 
 export type SchemaType = "AVRO" | "JSON";
+
+const draft07 = new Ajv({ strict: false, validateSchema: true });
 
 /** A schema as a registry holds it: the text as first registered, and what it parsed to. */
 export interface ParsedSchema {
@@ -32,7 +35,14 @@ export function parseSchema(text: unknown, schemaType: unknown): ParsedSchema | 
     if (type === "AVRO") avro.Type.forSchema(avscCompatible(value as AvroSchema) as avro.Schema);
     else if (typeof value !== "boolean" && (typeof value !== "object" || value === null || Array.isArray(value)))
       return "a JSON Schema is an object or a boolean";
-    else createAjv().compile(value as object);
+    else {
+      // Confluent accepts drafts 4 to 2020-12; the meta-schema of the draft the schema names decides.
+      const draft =
+        typeof value === "object" && /draft-0[4-7]\/schema/.test(String((value as Record<string, unknown>).$schema))
+          ? draft07
+          : createAjv();
+      if (!draft.validateSchema(value as object)) return `invalid JSON schema: ${draft.errorsText(draft.errors)}`;
+    }
   } catch (error) {
     return `invalid ${type} schema: ${(error as Error).message}`;
   }

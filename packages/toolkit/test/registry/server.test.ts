@@ -178,6 +178,14 @@ describe("canon registry serve: the Confluent API over registry/", () => {
       schemaType: "JSON",
     });
     expect(check.body.is_compatible).toBe(false);
+    const draft07 = JSON.stringify({ $schema: "http://json-schema.org/draft-07/schema#", type: "array", items: [{ type: "string" }] });
+    expect((await call(server.url, "POST", "/subjects/json-draft07-value/versions", { schema: draft07, schemaType: "JSON" })).status).toBe(
+      200,
+    );
+    const broken = JSON.stringify({ type: "object", properties: { a: { type: "strin" } } });
+    expect(
+      (await call(server.url, "POST", "/subjects/json-broken-value/versions", { schema: broken, schemaType: "JSON" })).body.error_code,
+    ).toBe(42201);
   });
 });
 

@@ -1,14 +1,13 @@
-import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import avro from "avsc";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createAjv } from "../src/ajv.js";
 import { type Catalog, loadCatalog } from "../src/catalog.js";
 import { type CanonConfig, loadConfig } from "../src/config.js";
-import { type AvroSchema, avscCompatible } from "../src/emit/avro.js";
-import { withDefaults } from "../src/values.js";
 import { listFiles } from "../src/write-outputs.js";
-import { canon, FIXTURES, REPO, run, TOOLKIT, tempDir, tempDirInRepo, venvPython } from "./helpers.js";
+import { canon, FIXTURES, REPO, TOOLKIT, tempDir, tempDirInRepo } from "./helpers.js";
+import { avroCase, mypyStrict, readAvsc, typecheckTypeScript, verifyPython } from "./toolchain.js";
 
 /**
  * The generated code of each catalog is checked with the real tools: tsc over the TypeScript,
@@ -56,36 +55,15 @@ describe.each(CATALOGS)("generated targets for $label", ({ dir }) => {
     // A catalog may bring a consumer file whose @ts-expect-error lines prove that misuse fails to compile.
     const consumer = path.join(dir, "consumer.ts");
     if (existsSync(consumer)) cpSync(consumer, path.join(ts, "consumer.ts"));
-    writeFileSync(
-      path.join(ts, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          noUncheckedIndexedAccess: true,
-          noEmit: true,
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          target: "ES2022",
-          types: ["node"],
-        },
-        include: ["**/*.ts"],
-      }),
-    );
-    const tsc = run(process.execPath, [path.join(REPO, "node_modules/typescript/bin/tsc"), "-p", ts], ts);
+    const tsc = typecheckTypeScript(ts);
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.code).toBe(0);
   });
 
   it("every example round-trips through avsc to its canonical form", () => {
     for (const event of catalog.model.events) {
-      const type = avro.Type.forSchema(readAvsc(out, event.eventType));
-      for (const example of event.examples) {
-        const canonical = withDefaults(catalog.model, event.record, example as Record<string, unknown>);
-        expect(type.isValid(canonical), `${event.eventType}: ${JSON.stringify(canonical)}`).toBe(true);
-        const decoded = type.fromBuffer(type.toBuffer(canonical));
-        expect(JSON.parse(JSON.stringify(decoded))).toEqual(canonical);
-      }
+      const type = avro.Type.forSchema(readAvsc(path.join(out, "avro"), event.eventType));
+      for (const example of event.examples) avroCase(catalog.model, event, type, example as Record<string, unknown>);
     }
   });
 
@@ -103,32 +81,26 @@ describe.each(CATALOGS)("generated targets for $label", ({ dir }) => {
   it("Python passes mypy --strict, imports, round-trips every example, and fastavro agrees with avsc byte for byte", () => {
     const parent = tempDir("py");
     cpSync(path.join(out, "python"), path.join(parent, "generated_events"), { recursive: true });
-    const python = venvPython();
-    const mypy = run(python, ["-m", "mypy", "--strict", "--no-incremental", "generated_events"], parent);
+    const mypy = mypyStrict(parent, ["generated_events"]);
     expect(mypy.stdout).toMatch(/^Success: no issues found in \d+ source files/);
     expect(mypy.code).toBe(0);
 
-    const job = {
-      events: catalog.model.events.map((event) => {
-        const type = avro.Type.forSchema(readAvsc(out, event.eventType));
+    const verify = verifyPython(
+      parent,
+      catalog.model.events.map((event) => {
+        const type = avro.Type.forSchema(readAvsc(path.join(out, "avro"), event.eventType));
         return {
+          package: "generated_events",
           eventType: event.eventType,
           avsc: path.join(out, "avro", `${event.eventType}.avsc`),
-          cases: event.examples.map((example) => {
-            const canonical = withDefaults(catalog.model, event.record, example as Record<string, unknown>);
-            return { example, canonical, avroHex: type.toBuffer(canonical).toString("hex") };
-          }),
+          cases: event.examples.map((example) => avroCase(catalog.model, event, type, example as Record<string, unknown>)),
         };
       }),
-    };
-    const jobFile = path.join(parent, "job.json");
-    writeFileSync(jobFile, JSON.stringify(job));
-    const verify = run(python, [path.join(TOOLKIT, "test/python/verify_generated.py"), parent, "generated_events", jobFile], parent);
-    expect(verify.stderr).toBe("");
-    const summary = JSON.parse(verify.stdout) as { checked: number; failures: string[] };
-    expect(summary.failures).toEqual([]);
-    expect(summary.checked).toBe(catalog.model.events.reduce((n, e) => n + e.examples.length, 0));
-    expect(verify.code).toBe(0);
+    );
+    expect(verify.run.stderr).toBe("");
+    expect(verify.failures).toEqual([]);
+    expect(verify.checked).toBe(catalog.model.events.reduce((n, e) => n + e.examples.length, 0));
+    expect(verify.run.code).toBe(0);
   });
 });
 
@@ -138,11 +110,6 @@ function copiedVerbatim(target: string, file: string): boolean {
   if (target === "typescript") return file.startsWith("runtime/") || file.startsWith("validators/");
   if (target === "python") return file.startsWith("schemas/") || existsSync(path.join(TOOLKIT, "templates/python", file));
   return false;
-}
-
-/** The generated schema, with namespaces avsc accepts (see avscCompatible). */
-function readAvsc(out: string, eventType: string): avro.Schema {
-  return avscCompatible(JSON.parse(readFileSync(path.join(out, "avro", `${eventType}.avsc`), "utf8")) as AvroSchema) as avro.Schema;
 }
 
 describe("kitchen-sink golden files", () => {

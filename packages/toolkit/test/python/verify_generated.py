@@ -1,8 +1,9 @@
 """Checks a generated Python package against test vectors made by the TypeScript side.
 
-usage: verify_generated.py PACKAGE_PARENT PACKAGE_NAME JOB_JSON
+usage: verify_generated.py PACKAGE_PARENT JOB_JSON
 
-For every case: the dataclass round-trips the example to its canonical form, fastavro writes the
+Each event of the job names the generated package (a folder of PACKAGE_PARENT) that holds it. For
+every case: the dataclass round-trips the example to its canonical form, fastavro writes the
 same bytes as avsc did, and each side's bytes decode to the canonical form. Prints a JSON summary
 and exits 1 on any failure.
 """
@@ -19,14 +20,14 @@ import fastavro
 
 
 def main() -> int:
-    parent, package_name, job_path = sys.argv[1:4]
+    parent, job_path = sys.argv[1:3]
     sys.path.insert(0, parent)
-    package = importlib.import_module(package_name)
     with open(job_path, encoding="utf-8") as handle:
         job = json.load(handle)
     failures: List[str] = []
     checked = 0
     for event in job["events"]:
+        package = importlib.import_module(event["package"])
         data_class = package.EVENT_DATA_CLASSES[event["eventType"]]
         with open(event["avsc"], encoding="utf-8") as handle:
             schema = fastavro.parse_schema(json.load(handle))

@@ -46,7 +46,9 @@ async function runQuicktype(model: Model, placeholder: Map<string, string>): Pro
     if (id === undefined) continue;
     defs[id] =
       type.kind === "enum"
-        ? { title: id, type: "string", enum: [...type.symbols] }
+        ? // quicktype merges enums with the same symbols into one type with a made-up name: a symbol of
+          // its own keeps each apart (its member is never looked up).
+          { title: id, type: "string", enum: [...type.symbols, `ec_own_${id}`] }
         : {
             title: id,
             ...recordSchema(model, type as RecordType, view),
@@ -210,7 +212,8 @@ class ModuleRenderer {
       "read_record",
       "read_str",
     ].filter(uses);
-    const local = [`from ._runtime import ${runtime.join(", ")}`];
+    // A module of enums only uses nothing from the runtime.
+    const local = runtime.length > 0 ? [`from ._runtime import ${runtime.join(", ")}`] : [];
     const foreign = new Map<string, Set<string>>();
     for (const name of this.used) {
       const type = namedType(this.model, name);

@@ -11,6 +11,14 @@ const { fastFormats } = createRequire(import.meta.url)("ajv-formats/dist/formats
 /** The formats of the schema subset (see docs/schema-format.md). */
 export const SUPPORTED_FORMATS = ["date-time", "date", "uuid", "email", "uri"] as const;
 
+/** The same format checks ajv runs, for validating values straight from the model. */
+export function formatCheck(name: string): ((value: string) => boolean) | undefined {
+  const format = fastFormats[name];
+  if (format === undefined) return undefined;
+  const test = format instanceof RegExp ? format : format.validate;
+  return test instanceof RegExp ? (value) => test.test(value) : test;
+}
+
 /** The one ajv set-up: draft 2020-12 and the subset's formats, as regular expressions. */
 export function createAjv(options: Options = {}): Ajv2020 {
   // ajv's code optimiser costs more than it saves for validators that each run a handful of times

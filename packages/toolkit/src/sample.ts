@@ -47,17 +47,22 @@ function sampleType(model: Model, type: TypeNode, random: () => number, depth: n
     case "string":
       return sampleString(type.constraints, int);
     case "integer": {
-      const low = type.constraints.minimum ?? -(2 ** 52);
-      const high = type.constraints.maximum ?? 2 ** 52;
+      const c = type.constraints;
+      const low = Math.max(c.minimum ?? -(2 ** 52), c.exclusiveMinimum === undefined ? -Infinity : Math.floor(c.exclusiveMinimum) + 1);
+      const high = Math.min(c.maximum ?? 2 ** 52, c.exclusiveMaximum === undefined ? Infinity : Math.ceil(c.exclusiveMaximum) - 1);
       const pick = random();
       if (pick < 0.2) return Math.max(low, Math.min(high, 0));
       if (pick < 0.5) return int(Math.max(low, -1000), Math.min(high, 1000));
       return int(low, high);
     }
     case "number": {
-      const low = type.constraints.minimum ?? -1e9;
-      const high = type.constraints.maximum ?? 1e9;
-      return random() < 0.2 ? Math.max(low, Math.min(high, 0)) : low + random() * (high - low);
+      const c = type.constraints;
+      const low = c.minimum ?? c.exclusiveMinimum ?? -1e9;
+      const high = c.maximum ?? c.exclusiveMaximum ?? 1e9;
+      const value = random() < 0.2 ? Math.max(low, Math.min(high, 0)) : low + random() * (high - low);
+      // Exclusive bounds: a value on the bound moves to the middle of the range.
+      const onBound = value === c.exclusiveMinimum || value === c.exclusiveMaximum;
+      return onBound ? (low + high) / 2 : value;
     }
     case "boolean":
       return random() < 0.5;
@@ -106,7 +111,12 @@ function sampleString(constraints: Constraints, int: (low: number, high: number)
     const generator = new RandExp(constraints.pattern);
     generator.max = 4;
     generator.randInt = int;
-    return generator.gen();
+    // randexp knows nothing of minLength/maxLength: draw again until the length fits too.
+    const fits = (text: string) =>
+      [...text].length >= (constraints.minLength ?? 0) && [...text].length <= (constraints.maxLength ?? Infinity);
+    let text = generator.gen();
+    for (let attempt = 0; attempt < 50 && !fits(text); attempt++) text = generator.gen();
+    return text;
   }
   const word = WORDS[int(0, WORDS.length - 1)] ?? "";
   const min = constraints.minLength ?? 0;

@@ -1,33 +1,49 @@
-import { type Model, namedType, type RecordType, type TypeNode } from "./model.js";
+import { formatCheck } from "./ajv.js";
+import { type Constraints, type Model, namedType, type RecordType, type TypeNode } from "./model.js";
 
 /**
- * Whether `value` has the shape of `type` in the model (formats and patterns aside: those are
- * checked by ajv). Returns what is wrong, or undefined. Used for defaults, which JSON Schema does
- * not validate but Avro and Python must accept.
+ * Whether `value` has the shape of `type` in the model (formats and patterns aside). Returns what is
+ * wrong, or undefined. Used for defaults, which JSON Schema does not validate but Avro and Python must accept.
  */
 export function shapeError(model: Model, type: TypeNode, value: unknown): string | undefined {
+  return valueError(model, type, value, false);
+}
+
+/**
+ * Whether `value` is valid for `type`, constraints included: what the JSON Schema of the subset
+ * accepts, decided from the model in one walk over the value. Lint checks every example this way
+ * instead of compiling a validator per event; a test holds it equal to ajv's verdict.
+ */
+export function valueError(model: Model, type: TypeNode, value: unknown, constraints = true): string | undefined {
+  const check = (error: string | undefined, c: Constraints) => error ?? (constraints ? constraintError(c, value) : undefined);
   switch (type.kind) {
     case "string":
-      return typeof value === "string" ? undefined : `expected a string, got ${describe(value)}`;
+      return check(typeof value === "string" ? undefined : `expected a string, got ${describe(value)}`, type.constraints);
     case "integer":
-      return Number.isInteger(value) ? undefined : `expected an integer, got ${describe(value)}`;
+      return check(Number.isInteger(value) ? undefined : `expected an integer, got ${describe(value)}`, type.constraints);
     case "number":
-      return typeof value === "number" ? undefined : `expected a number, got ${describe(value)}`;
+      return check(
+        typeof value === "number" && Number.isFinite(value) ? undefined : `expected a number, got ${describe(value)}`,
+        type.constraints,
+      );
     case "boolean":
       return typeof value === "boolean" ? undefined : `expected a boolean, got ${describe(value)}`;
     case "nullable":
-      return value === null ? undefined : shapeError(model, type.inner, value);
+      return value === null ? undefined : valueError(model, type.inner, value, constraints);
     case "array":
       if (!Array.isArray(value)) return `expected an array, got ${describe(value)}`;
-      return value.map((item) => shapeError(model, type.items, item)).find((e) => e !== undefined);
+      return check(
+        value.map((item) => valueError(model, type.items, item, constraints)).find((e) => e !== undefined),
+        type.constraints,
+      );
     case "map":
       if (!isPlainObject(value)) return `expected an object, got ${describe(value)}`;
       return Object.values(value)
-        .map((item) => shapeError(model, type.values, item))
+        .map((item) => valueError(model, type.values, item, constraints))
         .find((e) => e !== undefined);
     case "ref": {
       const named = namedType(model, type.name);
-      if (named.kind === "alias") return shapeError(model, named.target, value);
+      if (named.kind === "alias") return valueError(model, named.target, value, constraints);
       if (named.kind === "enum") {
         return named.symbols.includes(value as string) ? undefined : `expected one of ${named.symbols.join(", ")}, got ${describe(value)}`;
       }
@@ -37,13 +53,44 @@ export function shapeError(model: Model, type: TypeNode, value: unknown): string
           if (field.required) return `${named.name} needs "${field.name}"`;
           continue;
         }
-        const error = shapeError(model, field.type, value[field.name]);
+        const error = valueError(model, field.type, value[field.name], constraints);
         if (error !== undefined) return `${field.name}: ${error}`;
       }
       const extra = Object.keys(value).find((k) => !named.fields.some((f) => f.name === k));
       return extra === undefined ? undefined : `${named.name} has no field "${extra}"`;
     }
   }
+}
+
+const patterns = new Map<string, RegExp>();
+
+/** The subset's validation keywords, with JSON Schema's meaning (lengths count code points, as ajv does). */
+function constraintError(c: Constraints, value: unknown): string | undefined {
+  if (typeof value === "string") {
+    const length = c.minLength !== undefined || c.maxLength !== undefined ? [...value].length : 0;
+    if (c.minLength !== undefined && length < c.minLength) return `shorter than ${c.minLength} characters`;
+    if (c.maxLength !== undefined && length > c.maxLength) return `longer than ${c.maxLength} characters`;
+    if (c.pattern !== undefined) {
+      let pattern = patterns.get(c.pattern);
+      if (pattern === undefined) {
+        pattern = new RegExp(c.pattern, "u");
+        patterns.set(c.pattern, pattern);
+      }
+      if (!pattern.test(value)) return `does not match pattern ${c.pattern}`;
+    }
+    if (c.format !== undefined && formatCheck(c.format)?.(value) === false) return `is not a valid ${c.format}`;
+  }
+  if (typeof value === "number") {
+    if (c.minimum !== undefined && value < c.minimum) return `less than ${c.minimum}`;
+    if (c.maximum !== undefined && value > c.maximum) return `greater than ${c.maximum}`;
+    if (c.exclusiveMinimum !== undefined && value <= c.exclusiveMinimum) return `not greater than ${c.exclusiveMinimum}`;
+    if (c.exclusiveMaximum !== undefined && value >= c.exclusiveMaximum) return `not less than ${c.exclusiveMaximum}`;
+  }
+  if (Array.isArray(value)) {
+    if (c.minItems !== undefined && value.length < c.minItems) return `fewer than ${c.minItems} items`;
+    if (c.maxItems !== undefined && value.length > c.maxItems) return `more than ${c.maxItems} items`;
+  }
+  return undefined;
 }
 
 /**

@@ -5,9 +5,56 @@ import { loadCatalog } from "../src/catalog.js";
 import { loadConfig } from "../src/config.js";
 import { bundledSchemaOf } from "../src/emit/json-schema.js";
 import { sampleRecord, seededRandom } from "../src/sample.js";
+import { valueError } from "../src/values.js";
 import { FIXTURES, REPO } from "./helpers.js";
 
-describe.each([path.join(FIXTURES, "kitchen-sink"), REPO])("sampled instances of %s", (dir) => {
+/** Breaks one random spot of a valid instance in one of the ways a hand-written example goes wrong. */
+function mutate(value: unknown, random: () => number): unknown {
+  const copy = structuredClone(value);
+  const spots: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach((item, i) => (spots.push({ parent: node, key: i }), walk(item)));
+    else if (typeof node === "object" && node !== null)
+      for (const [k, v] of Object.entries(node)) {
+        spots.push({ parent: node as Record<string, unknown>, key: k });
+        walk(v);
+      }
+  };
+  walk(copy);
+  const spot = spots[Math.floor(random() * spots.length)];
+  if (spot === undefined) return { unexpected: 1 };
+  const replacements = [
+    null,
+    "",
+    "x".repeat(300),
+    "not-a-date 2026-13-45",
+    "2026-11-25T10:00:00Z",
+    -1e9,
+    1e12,
+    1.5,
+    0,
+    true,
+    [],
+    {},
+    "\u{1F600}".repeat(3),
+    "\u{1F600}".repeat(4),
+    "A",
+    "ABCDEF",
+    "abc",
+    11,
+    1,
+    ["a", "b", "c", "d"],
+    [""],
+  ];
+  const pick = Math.floor(random() * (replacements.length + 2));
+  const parent = spot.parent as Record<string | number, unknown>;
+  if (pick === replacements.length && !Array.isArray(spot.parent)) delete parent[spot.key];
+  else if (pick === replacements.length + 1 && !Array.isArray(spot.parent)) parent.unexpected_field = 1;
+  else parent[spot.key] = replacements[pick % replacements.length];
+  return copy;
+}
+
+describe.each([path.join(FIXTURES, "kitchen-sink"), path.join(FIXTURES, "constraints"), REPO])("sampled instances of %s", (dir) => {
   const catalog = loadCatalog(loadConfig(dir), dir);
 
   it("validate against their event's schema (formats, patterns, bounds) and are reproducible from the seed", () => {
@@ -21,5 +68,28 @@ describe.each([path.join(FIXTURES, "kitchen-sink"), REPO])("sampled instances of
         expect(sampleRecord(catalog.model, event.record, again)).toEqual(instance);
       }
     }
+  });
+
+  it("the model's verdict on an instance equals ajv's, for valid and broken instances (lint relies on it)", () => {
+    let valid = 0;
+    let invalid = 0;
+    for (const event of catalog.model.events) {
+      const validate = createAjv().compile(bundledSchemaOf(catalog.model, event));
+      const random = seededRandom(7);
+      // Small catalogs get more draws, so every (spot, breakage) pair of the constraints fixture comes up.
+      for (let i = 0; i < Math.max(150, 4000 / catalog.model.events.length); i++) {
+        const sample = sampleRecord(catalog.model, event.record, random);
+        const instance = i % 3 === 0 ? sample : mutate(sample, random);
+        const ajvSays = validate(instance);
+        const modelSays = valueError(catalog.model, { kind: "ref", name: event.record.name }, instance);
+        expect(modelSays === undefined, `${event.eventType} #${i}: model ${modelSays}, ajv ${JSON.stringify(validate.errors)}`).toBe(
+          ajvSays,
+        );
+        if (ajvSays) valid++;
+        else invalid++;
+      }
+    }
+    expect(valid).toBeGreaterThan(catalog.model.events.length * 50);
+    expect(invalid).toBeGreaterThan(catalog.model.events.length * 40);
   });
 });

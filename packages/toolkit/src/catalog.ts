@@ -13,8 +13,8 @@ export interface Catalog {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** read -> meta-schema -> model -> lint: everything `canon lint` reports, all at once. */
-export function loadCatalog(config: CanonConfig, cwd: string): Catalog {
+/** read -> meta-schema -> model -> lint: everything `canon lint` reports, all at once (lint: false stops at the model). */
+export function loadCatalog(config: CanonConfig, cwd: string, options: { readonly lint?: boolean } = {}): Catalog {
   const read = readSchemaFolder(config.schemas, cwd);
   const diagnostics: Diagnostic[] = [...read.diagnostics];
   const wellFormed: SchemaFile[] = [];
@@ -26,6 +26,8 @@ export function loadCatalog(config: CanonConfig, cwd: string): Catalog {
   }
   const built = buildModel(wellFormed, config, read.broken);
   diagnostics.push(...built.diagnostics);
+  // A base version read only to be compared with (canon check) was linted when it landed.
+  if (options.lint === false) return { files: wellFormed, model: built.model, diagnostics: sortDiagnostics(diagnostics) };
   // Model rules assume every reference resolved; with load errors only the per-file rules run.
   diagnostics.push(...(built.diagnostics.length === 0 ? lintCatalog(wellFormed, built.model, config) : lintFiles(wellFormed, config)));
   return { files: wellFormed, model: built.model, diagnostics: sortDiagnostics(diagnostics) };

@@ -29,6 +29,8 @@ export interface CanonConfig {
   readonly registry: string;
   /** Absolute folder the static catalog site is written to. */
   readonly site: string;
+  /** Folder of the render cache (`EVENTCANON_CACHE`, else node_modules/.cache/eventcanon); absent: off. */
+  readonly cache?: string;
   /** How registry subjects are named: Confluent's strategy, and the bus's topic prefix. */
   readonly subjects: { readonly strategy: SubjectStrategy; readonly topicPrefix: string };
 }
@@ -83,7 +85,16 @@ export function loadConfig(cwd: string, overrides: ConfigOverrides = {}): CanonC
     registry: path.resolve(base, file.registry ?? "registry"),
     site: overrides.site !== undefined ? path.resolve(cwd, overrides.site) : path.resolve(base, file.site ?? "build/catalog"),
     subjects: { strategy: file.subjects?.strategy ?? "topic-record", topicPrefix: file.subjects?.topicPrefix ?? "" },
+    ...cacheFolder(base),
   };
+}
+
+function cacheFolder(base: string): { cache?: string } {
+  const setting = process.env.EVENTCANON_CACHE;
+  if (setting === "off") return {};
+  if (setting !== undefined && setting !== "") return { cache: path.resolve(base, setting) };
+  const modules = path.join(base, "node_modules");
+  return existsSync(modules) ? { cache: path.join(modules, ".cache/eventcanon") } : {};
 }
 
 function readConfigFile(absolute: string, shown: string): ConfigFile {

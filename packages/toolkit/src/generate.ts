@@ -4,6 +4,7 @@ import { avroEmitter } from "./emit/avro.js";
 import type { Emitter, OutputFiles } from "./emit/emitter.js";
 import { jsonSchemaEmitter } from "./emit/json-schema.js";
 import { pythonEmitter } from "./emit/python.js";
+import { RenderCache } from "./emit/render-cache.js";
 import { typescriptEmitter } from "./emit/typescript.js";
 import { differences, writeOutputFolders } from "./write-outputs.js";
 
@@ -21,7 +22,8 @@ export async function renderAll(
   targets: readonly Target[] = TARGETS,
 ): Promise<Map<Target, OutputFiles>> {
   const rendered = new Map<Target, OutputFiles>();
-  for (const target of targets) rendered.set(target, await EMITTERS[target].emit(catalog.model, config));
+  const cache = new RenderCache(config.cache);
+  for (const target of targets) rendered.set(target, await EMITTERS[target].emit(catalog.model, config, cache));
   return rendered;
 }
 

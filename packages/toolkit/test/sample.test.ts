@@ -13,7 +13,11 @@ function mutate(value: unknown, random: () => number): unknown {
   const copy = structuredClone(value);
   const spots: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
   const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach((item, i) => (spots.push({ parent: node, key: i }), walk(item)));
+    if (Array.isArray(node))
+      for (const [i, item] of node.entries()) {
+        spots.push({ parent: node, key: i });
+        walk(item);
+      }
     else if (typeof node === "object" && node !== null)
       for (const [k, v] of Object.entries(node)) {
         spots.push({ parent: node as Record<string, unknown>, key: k });

@@ -118,13 +118,18 @@ export function avscCompatible(schema: AvroSchema): AvroSchema {
 
 export const avroEmitter: Emitter = {
   target: "avro",
-  async emit(model, config) {
+  async emit(model, config, cache) {
     const files: OutputFiles = new Map();
     for (const event of model.events) {
       const schema = avroSchemaOf(model, event, config);
+      const text = `${JSON.stringify(schema, null, 2)}\n`;
       // avsc rejects what Avro rejects (bad names, defaults that do not fit): fail here, not in a consumer.
-      avro.Type.forSchema(avscCompatible(schema) as avro.Schema);
-      files.set(`${event.eventType}.avsc`, `${JSON.stringify(schema, null, 2)}\n`);
+      // A schema avsc accepted once is not parsed again.
+      await cache.get("avro-accepted", text, () => {
+        avro.Type.forSchema(avscCompatible(schema) as avro.Schema);
+        return "accepted";
+      });
+      files.set(`${event.eventType}.avsc`, text);
     }
     return files;
   },

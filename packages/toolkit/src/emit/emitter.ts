@@ -1,5 +1,6 @@
 import type { CanonConfig, Target } from "../config.js";
 import type { Model } from "../model.js";
+import type { RenderCache } from "./render-cache.js";
 
 /** Files of one target, keyed by path relative to the target's output folder. */
 export type OutputFiles = Map<string, string>;
@@ -7,7 +8,8 @@ export type OutputFiles = Map<string, string>;
 /** A renderer over the model. Emitters never read schema files: the loader already did. */
 export interface Emitter {
   readonly target: Target;
-  emit(model: Model, config: CanonConfig): Promise<OutputFiles>;
+  /** `cache` keeps the expensive library calls' output by input, across runs. */
+  emit(model: Model, config: CanonConfig, cache: RenderCache): Promise<OutputFiles>;
 }
 
 /** Header of every generated file, in that language's comment syntax. */

@@ -14,6 +14,7 @@ import { pythonFieldName } from "../naming.js";
 import { avroKeySchemaOf, avroSchemaOf } from "./avro.js";
 import { type Emitter, generatedNotice, type OutputFiles } from "./emitter.js";
 import { bundledSchemaOf } from "./json-schema.js";
+import type { RenderCache } from "./render-cache.js";
 import { recordSchema, type SchemaView, schemaOfType } from "./schema-view.js";
 
 const TEMPLATES = new URL("../../templates/python/", import.meta.url);
@@ -34,7 +35,7 @@ interface QuicktypeClasses {
  * placeholder names whose sorted order is the schema order, and everything but its annotations and
  * enum member names is rendered from the model.
  */
-async function runQuicktype(model: Model, placeholder: Map<string, string>): Promise<QuicktypeClasses> {
+async function runQuicktype(model: Model, placeholder: Map<string, string>, cache: RenderCache): Promise<QuicktypeClasses> {
   const view: SchemaView = {
     ref: (named) => (named.kind === "alias" ? schemaOfType(model, named.target, view) : { $ref: `#/$defs/${placeholder.get(named.name)}` }),
     fieldName: (_f, i) => fieldPlaceholder(i),
@@ -65,19 +66,23 @@ async function runQuicktype(model: Model, placeholder: Map<string, string>): Pro
     additionalProperties: false,
     $defs: defs,
   };
-  const input = new JSONSchemaInput(new FetchingJSONSchemaStore());
-  await input.addSource({ name: "EcRoot", schema: JSON.stringify(schema) });
-  const inputData = new InputData();
-  inputData.addInput(input);
-  const result = await quicktype({
-    inputData,
-    lang: "python",
-    combineClasses: false,
-    inferEnums: false,
-    inferMaps: false,
-    rendererOptions: { "python-version": "3.7", "just-types": "true" },
+  const text = JSON.stringify(schema);
+  const lines = await cache.get("py-quicktype", text, async () => {
+    const input = new JSONSchemaInput(new FetchingJSONSchemaStore());
+    await input.addSource({ name: "EcRoot", schema: text });
+    const inputData = new InputData();
+    inputData.addInput(input);
+    const result = await quicktype({
+      inputData,
+      lang: "python",
+      combineClasses: false,
+      inferEnums: false,
+      inferMaps: false,
+      rendererOptions: { "python-version": "3.7", "just-types": "true" },
+    });
+    return result.lines.join("\n");
   });
-  return parseQuicktypeOutput(result.lines);
+  return parseQuicktypeOutput(lines.split("\n"));
 }
 
 function fieldPlaceholder(index: number): string {
@@ -114,10 +119,10 @@ function parseQuicktypeOutput(lines: readonly string[]): QuicktypeClasses {
  */
 export const pythonEmitter: Emitter = {
   target: "python",
-  async emit(model, config) {
+  async emit(model, config, cache) {
     const classes = [...model.types.values()].filter((t): t is RecordType | EnumType => t.kind !== "alias");
     const placeholder = new Map(classes.map((t, i) => [t.name, `EcT${String(i).padStart(4, "0")}`]));
-    const quicktypeOut = await runQuicktype(model, placeholder);
+    const quicktypeOut = await runQuicktype(model, placeholder, cache);
     const realName = new Map([...placeholder].map(([name, id]) => [id, name]));
     const rename = (annotation: string) => annotation.replace(/\bEcT\d{4}\b/g, (id) => realName.get(id) ?? id);
 

@@ -2,6 +2,7 @@ import standaloneCode from "ajv/dist/standalone/index.js";
 import { createAjv } from "../ajv.js";
 import { type EventDefinition, isRecursiveEvent, type Model, reachableTypes } from "../model.js";
 import { generatedNotice } from "./emitter.js";
+import { NO_CACHE, type RenderCache } from "./render-cache.js";
 import { namedSchema, recordSchema, type SchemaView } from "./schema-view.js";
 
 // ajv/dist/standalone is CommonJS; under NodeNext its default import is `module.exports`, whose `default` is the function.
@@ -16,32 +17,51 @@ const INLINE_REQUIRES: Record<string, string> = {
   'require("ajv/dist/runtime/ucs2length").default': "((text) => { let n = 0; for (const _ of text) n++; return n; })",
 };
 
-/**
- * Precompiled validators for one domain's events, as a TypeScript module: one `CompiledValidator`
- * export per event, named after its data type. Nothing is compiled when a consumer imports it.
- */
-export function validatorModule(model: Model, events: readonly EventDefinition[]): string {
-  // Each named type is compiled once and called by reference (inlineRefs: false): compiling a
-  // self-contained bundle per event would compile a shared type again in every event that uses it.
-  const ajv = createAjv({ code: { source: true, esm: true, optimize: false }, allErrors: true, inlineRefs: false });
+/** What ajv compiles for one domain: each named type once, then each event's record. */
+interface ValidatorInput {
+  readonly types: readonly Record<string, unknown>[];
+  readonly events: readonly { readonly name: string; readonly schema: Record<string, unknown> }[];
+}
+
+function validatorInput(model: Model, events: readonly EventDefinition[]): ValidatorInput {
   const typeId = (name: string) => `urn:eventcanon:type:${name}`;
   const view: SchemaView = { ref: (named) => ({ $ref: typeId(named.name) }), constraints: true };
   const needed = new Map(
     events.flatMap((e) => [...reachableTypes(model, e), ...(isRecursiveEvent(model, e) ? [e.record] : [])]).map((t) => [t.name, t]),
   );
-  for (const type of [...needed.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    ajv.addSchema({ $id: typeId(type.name), ...namedSchema(model, type, view) });
-  }
+  return {
+    types: [...needed.values()]
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((type) => ({ $id: typeId(type.name), ...namedSchema(model, type, view) })),
+    events: events.map((event) => ({ name: event.record.name, schema: { $id: event.id, ...recordSchema(model, event.record, view) } })),
+  };
+}
+
+/**
+ * Precompiled validators for one domain's events, as a TypeScript module: one `CompiledValidator`
+ * export per event, named after its data type. Nothing is compiled when a consumer imports it.
+ * ajv's code generation is the costliest step of generate, so its output is cached by its input.
+ */
+export function validatorModule(model: Model, events: readonly EventDefinition[], cache: RenderCache = NO_CACHE): Promise<string> {
+  const input = validatorInput(model, events);
+  return cache.get("ts-validators", JSON.stringify(input), () => validatorCode(input));
+}
+
+function validatorCode(input: ValidatorInput): string {
+  // Each named type is compiled once and called by reference (inlineRefs: false): compiling a
+  // self-contained bundle per event would compile a shared type again in every event that uses it.
+  const ajv = createAjv({ code: { source: true, esm: true, optimize: false }, allErrors: true, inlineRefs: false });
+  for (const type of input.types) ajv.addSchema(type);
   const exports: Record<string, string> = {};
-  for (const event of events) {
-    ajv.addSchema({ $id: event.id, ...recordSchema(model, event.record, view) });
-    exports[`__${event.record.name}`] = event.id;
+  for (const event of input.events) {
+    ajv.addSchema(event.schema);
+    exports[`__${event.name}`] = String(event.schema.$id);
   }
   let code = toStandalone(ajv, exports).replace(/^"use strict";/, "");
   for (const [call, inline] of Object.entries(INLINE_REQUIRES)) code = code.split(call).join(inline);
   const leftover = /require\("[^"]+"\)/.exec(code);
   if (leftover) throw new Error(`standalone validator needs ${leftover[0]}, which has no inline replacement`);
-  const typed = events.map((e) => `export const ${e.record.name}: CompiledValidator = __${e.record.name} as unknown as CompiledValidator;`);
+  const typed = input.events.map((e) => `export const ${e.name}: CompiledValidator = __${e.name} as unknown as CompiledValidator;`);
   return [
     generatedNotice("//"),
     "// @ts-nocheck: ajv's standalone output is plain JavaScript; its exports are typed at the end.",

@@ -4,6 +4,7 @@ import type { CanonConfig } from "../config.js";
 import { directDependencies, type EventDefinition, type Model, type NamedType, namedType } from "../model.js";
 import { avroKeySchemaOf, avroSchemaOf, avscCompatible } from "./avro.js";
 import { type Emitter, generatedNotice, type OutputFiles } from "./emitter.js";
+import type { RenderCache } from "./render-cache.js";
 import { namedSchema } from "./schema-view.js";
 import { validatorModule } from "./typescript-validators.js";
 
@@ -32,9 +33,11 @@ function schemaFor(model: Model, type: NamedType): Json {
   return namedSchema(model, type, { ref: (named) => ({ tsType: named.name }), docs: true });
 }
 
-async function declaration(model: Model, type: NamedType): Promise<string> {
-  const code = await compile(schemaFor(model, type) as Parameters<typeof compile>[0], type.name, COMPILE_OPTIONS);
-  return code.trim();
+async function declaration(model: Model, type: NamedType, cache: RenderCache): Promise<string> {
+  const schema = schemaFor(model, type);
+  return cache.get("ts-declaration", JSON.stringify([type.name, schema]), async () =>
+    (await compile(schema as Parameters<typeof compile>[0], type.name, COMPILE_OPTIONS)).trim(),
+  );
 }
 
 const RUNTIME_TEMPLATES = new URL("../../templates/typescript/", import.meta.url);
@@ -46,18 +49,18 @@ const RUNTIME_TEMPLATES = new URL("../../templates/typescript/", import.meta.url
  */
 export const typescriptEmitter: Emitter = {
   target: "typescript",
-  async emit(model, config) {
+  async emit(model, config, cache) {
     const byModule = new Map<string, NamedType[]>();
     for (const type of model.types.values()) {
       byModule.set(type.module, [...(byModule.get(type.module) ?? []), type]);
     }
     const modules = [...byModule.keys()].sort();
     const files: OutputFiles = new Map();
-    for (const module of modules) files.set(`types/${module}.ts`, await typesModule(model, module, byModule.get(module) ?? []));
+    for (const module of modules) files.set(`types/${module}.ts`, await typesModule(model, module, byModule.get(module) ?? [], cache));
     for (const domain of eventDomains(model)) {
       if (RESERVED_MODULES.has(domain)) throw new Error(`event domain "${domain}" clashes with a generated folder or file name`);
       const events = model.events.filter((e) => e.domain === domain);
-      files.set(`validators/${domain}.ts`, validatorModule(model, events));
+      files.set(`validators/${domain}.ts`, await validatorModule(model, events, cache));
       files.set(`${domain}.ts`, codecModule(model, config, domain, events));
     }
     for (const template of readdirSync(RUNTIME_TEMPLATES)
@@ -76,7 +79,7 @@ function eventDomains(model: Model): string[] {
   return [...new Set(model.events.map((e) => e.domain))].sort();
 }
 
-async function typesModule(model: Model, module: string, types: readonly NamedType[]): Promise<string> {
+async function typesModule(model: Model, module: string, types: readonly NamedType[], cache: RenderCache): Promise<string> {
   const imports = new Map<string, Set<string>>();
   for (const type of types) {
     for (const used of directDependencies(type)) {
@@ -88,7 +91,7 @@ async function typesModule(model: Model, module: string, types: readonly NamedTy
   const importLines = [...imports]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([from, names]) => `import type { ${[...names].sort().join(", ")} } from "./${from}.js";`);
-  const declarations = await Promise.all(types.map((t) => declaration(model, t)));
+  const declarations = await Promise.all(types.map((t) => declaration(model, t, cache)));
   const parts = [generatedNotice("//"), ...(importLines.length > 0 ? [importLines.join("\n")] : []), ...declarations];
   return `${parts.join("\n\n")}\n`;
 }

@@ -1,0 +1,80 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** The libraries whose output is cached: a new version of any of them must miss. */
+const LIBRARIES = ["ajv", "json-schema-to-typescript", "quicktype-core", "avsc"];
+
+/**
+ * What every key includes besides its input: the toolkit's own compiled code and the libraries'
+ * versions, so a rebuilt emitter or an upgraded library never reads an entry made by the old one.
+ */
+function salt(): string {
+  const dist = path.dirname(fileURLToPath(import.meta.url));
+  const hash = createHash("sha256");
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".js")) hash.update(entry.name).update(readFileSync(full));
+    }
+  };
+  walk(path.dirname(dist));
+  const require = createRequire(import.meta.url);
+  for (const name of LIBRARIES) {
+    const manifest = require(`${name}/package.json`) as { version: string };
+    hash.update(`${name}@${manifest.version}`);
+  }
+  return hash.digest("hex");
+}
+
+/**
+ * A content-addressed store of rendered pieces (a type's declaration, a domain's validators, the
+ * Python annotations): a piece whose input did not change since any earlier run is read back instead
+ * of rendered again, which is what makes a one-file change cheap. Entries carry their own hash, so a
+ * damaged one is rendered again rather than trusted; writes go to a temporary name and are renamed.
+ */
+export class RenderCache {
+  private readonly salt: string | undefined;
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly folder: string | undefined) {
+    this.salt = folder === undefined ? undefined : salt();
+  }
+
+  async get(kind: string, input: string, render: () => Promise<string> | string): Promise<string> {
+    if (this.folder === undefined || this.salt === undefined) return render();
+    const key = sha256(`${this.salt}\n${kind}\n${input}`);
+    const file = path.join(this.folder, kind, `${key}.txt`);
+    try {
+      const stored = readFileSync(file, "utf8");
+      const newline = stored.indexOf("\n");
+      const body = stored.slice(newline + 1);
+      if (stored.slice(0, newline) === sha256(body)) {
+        this.hits++;
+        return body;
+      }
+    } catch {
+      // not cached yet
+    }
+    this.misses++;
+    const body = await render();
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      const temporary = `${file}.${process.pid}.tmp`;
+      writeFileSync(temporary, `${sha256(body)}\n${body}`);
+      renameSync(temporary, file);
+    } catch {
+      // A read-only or full disk makes the cache useless, not the run wrong.
+    }
+    return body;
+  }
+}
+
+/** No cache: every piece is rendered (tests of the emitters themselves, `EVENTCANON_CACHE=off`). */
+export const NO_CACHE = new RenderCache(undefined);

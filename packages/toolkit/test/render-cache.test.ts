@@ -1,0 +1,48 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { listFiles } from "../src/write-outputs.js";
+import { CLI, edit, FIXTURES, tempDir } from "./helpers.js";
+
+function generate(repo: string, out: string, cache: string): string {
+  const result = spawnSync(process.execPath, [CLI, "generate", "--out", out], {
+    cwd: repo,
+    encoding: "utf8",
+    env: { ...process.env, EVENTCANON_CACHE: cache },
+  });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return result.stdout;
+}
+
+function tree(folder: string): Record<string, string> {
+  return Object.fromEntries(listFiles(folder).map((file) => [file, readFileSync(path.join(folder, file), "utf8")]));
+}
+
+describe("the render cache", () => {
+  it("gives exactly what an uncached run gives: warm, after a change, and from a damaged entry", () => {
+    const repo = tempDir("cache");
+    cpSync(path.join(FIXTURES, "kitchen-sink"), repo, { recursive: true });
+    const cache = path.join(repo, "cache");
+    generate(repo, "cached", cache);
+    const kinds = readdirSync(cache).sort();
+    expect(kinds).toEqual(["avro-accepted", "py-quicktype", "ts-declaration", "ts-validators"]);
+    generate(repo, "uncached", "off");
+    expect(tree(path.join(repo, "cached"))).toEqual(tree(path.join(repo, "uncached")));
+
+    // A change to one shared type: the cached run must render it anew, not serve the old piece.
+    const typeFile = readdirSync(path.join(repo, "schemas/types")).sort()[0] as string;
+    edit(repo, `schemas/types/${typeFile}`, (t) => {
+      t.description = `${t.description} Changed for the cache test.`;
+    });
+    generate(repo, "cached", cache);
+    generate(repo, "uncached", "off");
+    expect(tree(path.join(repo, "cached"))).toEqual(tree(path.join(repo, "uncached")));
+
+    // Every entry damaged: each is detected by its own hash and rendered again.
+    for (const kind of kinds)
+      for (const entry of readdirSync(path.join(cache, kind))) writeFileSync(path.join(cache, kind, entry), "0000\ngarbage");
+    generate(repo, "cached", cache);
+    expect(tree(path.join(repo, "cached"))).toEqual(tree(path.join(repo, "uncached")));
+  }, 120_000);
+});

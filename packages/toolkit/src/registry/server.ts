@@ -66,6 +66,15 @@ function authorized(users: Map<string, Buffer> | undefined, header: string | und
   return colon > 0 && expected !== undefined && timingSafeEqual(expected, given);
 }
 
+/** The request's path and query; "//x" is a path here, not a host as URL resolution would read it. */
+function requestUrl(raw: string | undefined): URL {
+  try {
+    return new URL(`http://registry${raw?.startsWith("/") ? raw : `/${raw ?? ""}`}`);
+  } catch {
+    throw new RegistryError(404, "HTTP 404 Not Found");
+  }
+}
+
 /**
  * The Confluent Schema Registry REST API subset that Kafka clients use, over registry/ (released
  * versions, read-only) and a durable log of run-time changes. Requests are handled one at a time
@@ -371,7 +380,7 @@ export async function serveRegistry(options: ServeOptions): Promise<RunningRegis
           } catch (e) {
             throw new RegistryError(400, `Unexpected character in the request body: ${(e as Error).message}`);
           }
-          const reply = handle(request.method ?? "GET", new URL(request.url ?? "/", "http://registry"), body);
+          const reply = handle(request.method ?? "GET", requestUrl(request.url), body);
           send(reply.status, reply.body);
         } catch (e) {
           if (e instanceof RegistryError) error(e);

@@ -69,6 +69,14 @@ describe("catalog site in a browser", () => {
 
     await page.click(`a[href="events/${SUBMITTED}.html"]`);
     await expect(page.locator("h1").textContent()).resolves.toBe("ExamAttemptSubmittedV1");
+    // The registry facts come from registry/index.jsonl: the subject, and the released id.
+    const released = readFileSync(path.join(REPO, "registry/index.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { event: string; value: { id: number } })
+      .find((entry) => entry.event === SUBMITTED);
+    expect(await page.locator("main, body").first().textContent()).toContain(`learning-exam-attempt-lifecycle-${SUBMITTED}.CloudEvent`);
+    expect(await page.locator("main, body").first().textContent()).toContain(`v1: id ${released?.value.id}`);
     expect(await page.locator(".panel-ts").isVisible()).toBe(true);
     expect(await page.locator(".panel-ts").textContent()).toContain("export interface ExamAttemptSubmittedV1 {");
     expect(await page.locator(".panel-py").isVisible()).toBe(false);

@@ -6,6 +6,8 @@ import { CanonError, ExitCode } from "../diagnostics.js";
 import type { OutputFiles } from "../emit/emitter.js";
 import { codecName } from "../emit/typescript.js";
 import { type EventDefinition, type Field, type Model, type NamedType, namedType, reachableTypes, type TypeNode } from "../model.js";
+import { eventHistory, type History, readHistory } from "../registry/history.js";
+import { subjectNames } from "../registry/subjects.js";
 import { typeGraph } from "./graph.js";
 import { escapeHtml, page } from "./html.js";
 
@@ -27,7 +29,8 @@ export function buildSite(catalog: Catalog, config: CanonConfig): OutputFiles {
   files.set("style.css", readFileSync(new URL("style.css", TEMPLATES), "utf8"));
   files.set("search.js", readFileSync(new URL("search.js", TEMPLATES), "utf8"));
   files.set("index.html", indexPage(model));
-  for (const event of model.events) files.set(eventPage(event), eventPageHtml(model, event, code));
+  const history = readHistory(config);
+  for (const event of model.events) files.set(eventPage(event), eventPageHtml(model, event, code, config, history));
   const usedBy = whereUsed(model);
   for (const type of model.types.values()) {
     if (model.events.some((e) => e.record.name === type.name) || !type.origin.file.startsWith("types/")) continue;
@@ -62,7 +65,29 @@ function indexPage(model: Model): string {
   return page("Event catalog", "", body.join("\n"));
 }
 
-function eventPageHtml(model: Model, event: EventDefinition, code: GeneratedCode): string {
+/** The event's registry subjects, and each released version with its global ids and fingerprint. */
+function registryRows(event: EventDefinition, config: CanonConfig, history: History): string[] {
+  const names = subjectNames(
+    { eventType: event.eventType, topic: event.topic, fullName: `${event.eventType}.${config.avroEventRecordName ?? event.record.name}` },
+    config,
+  );
+  const released = eventHistory(history, event.eventType);
+  const versions =
+    released.length === 0
+      ? '<span class="muted">not released yet (<code>canon release</code>)</span>'
+      : released
+          .map(
+            (r) =>
+              `v${r.version}: id <code>${r.value.id}</code>${r.key ? `, key id <code>${r.key.id}</code>` : ""}, fingerprint <code>${r.value.fingerprint.slice(0, 16)}</code>`,
+          )
+          .join("<br>");
+  return [
+    `<tr><th scope="row">Registry subject</th><td><code>${escapeHtml(typeof names === "string" ? "-" : names.value)}</code></td></tr>`,
+    `<tr><th scope="row">Released</th><td>${versions}</td></tr>`,
+  ];
+}
+
+function eventPageHtml(model: Model, event: EventDefinition, code: GeneratedCode, config: CanonConfig, history: History): string {
   const root = "../";
   const records = [event.record, ...reachableTypes(model, event)].filter((t) => t.kind === "record");
   const imports = [
@@ -77,7 +102,7 @@ function eventPageHtml(model: Model, event: EventDefinition, code: GeneratedCode
     "<table><tbody>",
     `<tr><th scope="row">Topic</th><td><code>${escapeHtml(event.topic ?? "-")}</code></td></tr>`,
     `<tr><th scope="row">Message key</th><td><code>${escapeHtml(event.keyField ?? "-")}</code></td></tr>`,
-    `<tr><th scope="row">Avro subject</th><td><code>${escapeHtml(event.topic === undefined ? "-" : `${event.topic}-${event.eventType}.CloudEvent`)}</code> <span class="muted">(topic + record name; not released to a registry yet)</span></td></tr>`,
+    ...registryRows(event, config, history),
     "</tbody></table>",
     "<h2>Fields</h2>",
     ...records.map((record) => fieldsTable(model, record, root)),

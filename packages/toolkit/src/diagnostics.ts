@@ -1,4 +1,4 @@
-/** Every code a diagnostic can carry; each is documented with its meaning and fix in docs/errors.md. */
+/** Every code a diagnostic can carry; each is documented with its meaning and fix in the README's "Errors" section. */
 export const ERROR_CODES = [
   "catalog-needs-generate",
   "check-git-failed",
@@ -62,7 +62,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  * inside it, the line:column where known, a stable code, what is wrong and what to do.
  */
 export interface Diagnostic {
-  /** Stable, documented identifier (see docs/errors.md), e.g. `ref-missing-file`. */
+  /** Stable, documented identifier (see the README's "Errors" section), e.g. `ref-missing-file`. */
   readonly code: ErrorCode;
   /** Path relative to the working directory, with forward slashes. */
   readonly file: string;

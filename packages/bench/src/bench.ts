@@ -179,7 +179,8 @@ const lines = [
 ];
 for (const c of results.catalogs) {
   lines.push(`-- ${c.events} events`);
-  for (const key of ["lint", "generateCold", "generateWarm", "oneFileChange", "oneFieldAdded", "check"]) lines.push(row(key, c[key] as Timing));
+  for (const key of ["lint", "generateCold", "generateWarm", "oneFileChange", "oneFieldAdded", "check"])
+    lines.push(row(key, c[key] as Timing));
 }
 const ts = results.runtime.typescript as Record<string, { helper: number; raw: number; ratio: number }>;
 lines.push("-- TypeScript runtime (ops/s, helper vs raw library)");

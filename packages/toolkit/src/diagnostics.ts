@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   "file-misplaced",
   "file-outside-schemas",
   "file-too-large",
+  "file-unreadable",
   "id-mismatch",
   "invalid-keyword-value",
   "json-bom",

@@ -74,7 +74,19 @@ export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile
       continue;
     }
     broken.add(rel);
-    const real = realpathSync(absolute);
+    const unreadable = (message: string, hint: string) =>
+      diagnostics.push({ code: "file-unreadable", file, pointer: "", line: 1, column: 1, message, hint });
+    let real: string;
+    try {
+      real = realpathSync(absolute);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      unreadable(
+        code === "ELOOP" ? "symbolic link loops back on itself" : `symbolic link points to nothing (${code ?? "error"})`,
+        "remove the link, or point it at a schema file inside the schemas folder",
+      );
+      continue;
+    }
     if (path.relative(realRoot, real).startsWith("..")) {
       diagnostics.push({
         code: "file-outside-schemas",
@@ -87,7 +99,13 @@ export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile
       });
       continue;
     }
-    const size = statSync(real).size;
+    const stat = statSync(real);
+    // A FIFO or device would block the read (or never end): only regular files are read.
+    if (!stat.isFile()) {
+      unreadable("not a regular file (a folder, FIFO, socket or device named *.json)", "replace it with a schema file");
+      continue;
+    }
+    const size = stat.size;
     if (size > MAX_FILE_BYTES) {
       diagnostics.push({
         code: "file-too-large",
@@ -100,7 +118,14 @@ export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile
       });
       continue;
     }
-    const parsed = parseJsonSource(file, readFileSync(real, "utf8"));
+    let text: string;
+    try {
+      text = readFileSync(real, "utf8");
+    } catch (error) {
+      unreadable(`cannot be read: ${(error as Error).message}`, "check the file's permissions");
+      continue;
+    }
+    const parsed = parseJsonSource(file, text);
     diagnostics.push(...parsed.diagnostics);
     if (parsed.diagnostics.length === 0) {
       files.push({ rel, role, source: parsed.source });

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { closeSync, cpSync, openSync, readFileSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
@@ -61,6 +62,44 @@ describe("symbolic links out of the schemas folder", () => {
         "schemas/types/linked:1:1 (document) error[file-outside-schemas]: symbolic link to a folder points outside the schemas folder (to <outside>)",
         "    hint: copy the files into the schemas folder instead of linking to them",
         "2 errors in 2 files",
+      ].join("\n"),
+    );
+  });
+});
+
+describe("files that cannot be read", () => {
+  it("a dangling link and a looping link are reported (file-unreadable), a link out to a FIFO is refused unread; nothing stops the run", () => {
+    const dir = baseCatalog("unreadable");
+    const types = path.join(dir, "schemas/types");
+    symlinkSync(path.join(types, "Missing.json"), path.join(types, "Dangling.json"));
+    symlinkSync(path.join(types, "Loop.json"), path.join(types, "Loop.json"));
+    const fifo = spawnSync("mkfifo", [path.join(dir, "pipe")]);
+    expect(fifo.status).toBe(0);
+    symlinkSync(path.join(dir, "pipe"), path.join(types, "Pipe.json"));
+    expect(report(dir)).toBe(
+      [
+        "schemas/types/Dangling.json:1:1 (document) error[file-unreadable]: symbolic link points to nothing (ENOENT)",
+        "    hint: remove the link, or point it at a schema file inside the schemas folder",
+        "schemas/types/Loop.json:1:1 (document) error[file-unreadable]: symbolic link loops back on itself",
+        "    hint: remove the link, or point it at a schema file inside the schemas folder",
+        "schemas/types/Pipe.json:1:1 (document) error[file-outside-schemas]: symbolic link points outside the schemas folder (to " +
+          `${path.join(dir, "pipe")})`,
+        "    hint: copy the file into the schemas folder instead of linking to it",
+        "3 errors in 3 files",
+      ].join("\n"),
+    );
+  });
+
+  it("a FIFO inside the schemas folder is reported, not read", () => {
+    const dir = baseCatalog("fifo");
+    const types = path.join(dir, "schemas/types");
+    expect(spawnSync("mkfifo", [path.join(types, "pipe.fifo")]).status).toBe(0);
+    symlinkSync(path.join(types, "pipe.fifo"), path.join(types, "Pipe.json"));
+    expect(report(dir)).toBe(
+      [
+        "schemas/types/Pipe.json:1:1 (document) error[file-unreadable]: not a regular file (a folder, FIFO, socket or device named *.json)",
+        "    hint: replace it with a schema file",
+        "1 error in 1 file",
       ].join("\n"),
     );
   });

@@ -35,8 +35,10 @@ const COMMON_OPTIONS = `  --schemas DIR    folder holding events/ and types/ (de
 const HELP: Record<string, string> = {
   generate: `usage: canon generate [options]
 
-Lints every schema, then renders all targets in memory and replaces each output folder atomically.
+Lints every schema, then renders all targets in memory and swaps the changed output folders in
+together: a killed run leaves all of them old or all new, and the next run completes or undoes it.
 Nothing is written when any schema has an error. A second run with the same input changes nothing.
+Library output is cached by input in node_modules/.cache/eventcanon (EVENTCANON_CACHE=DIR or off).
 
 options:
   --out DIR        write all targets under DIR/typescript, DIR/avro, DIR/python, DIR/jsonschema

@@ -1,3 +1,5 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import type { Catalog } from "./catalog.js";
 import { type CanonConfig, TARGETS, type Target } from "./config.js";
 import { avroEmitter } from "./emit/avro.js";
@@ -6,6 +8,7 @@ import { jsonSchemaEmitter } from "./emit/json-schema.js";
 import { pythonEmitter } from "./emit/python.js";
 import { RenderCache } from "./emit/render-cache.js";
 import { typescriptEmitter } from "./emit/typescript.js";
+import type { Model } from "./model.js";
 import { differences, writeOutputFolders } from "./write-outputs.js";
 
 export const EMITTERS: Readonly<Record<Target, Emitter>> = {
@@ -21,10 +24,40 @@ export async function renderAll(
   config: CanonConfig,
   targets: readonly Target[] = TARGETS,
 ): Promise<Map<Target, OutputFiles>> {
-  const rendered = new Map<Target, OutputFiles>();
   const cache = new RenderCache(config.cache);
-  for (const target of targets) rendered.set(target, await EMITTERS[target].emit(catalog.model, config, cache));
-  return rendered;
+  // quicktype is the slowest single call and runs on one thread: with a second core, Python renders in a
+  // worker while the other targets render here (EVENTCANON_WORKERS=off renders all in this thread).
+  // (The worker loads the compiled module: run from TypeScript sources, as in-process tests do, all render here.)
+  const inWorker =
+    targets.length > 1 &&
+    targets.includes("python") &&
+    availableParallelism() > 1 &&
+    process.env.EVENTCANON_WORKERS !== "off" &&
+    import.meta.url.endsWith(".js");
+  const worker = inWorker ? renderInWorker(catalog.model, config, "python") : undefined;
+  try {
+    const rendered = new Map<Target, OutputFiles>();
+    for (const target of targets) {
+      if (inWorker && target === "python") continue;
+      rendered.set(target, await EMITTERS[target].emit(catalog.model, config, cache));
+    }
+    if (worker !== undefined) rendered.set("python", await worker.files);
+    return new Map(targets.map((t) => [t, rendered.get(t) as OutputFiles]));
+  } finally {
+    await worker?.stop();
+  }
+}
+
+function renderInWorker(model: Model, config: CanonConfig, target: Target): { files: Promise<OutputFiles>; stop: () => Promise<number> } {
+  const worker = new Worker(new URL("./render-worker.js", import.meta.url), { workerData: { model, config, target } });
+  const files = new Promise<OutputFiles>((resolve, reject) => {
+    worker.once("message", (message: OutputFiles) => resolve(message));
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the ${target} renderer stopped (exit ${code}) before it finished`)));
+  });
+  // A failure here must not leave the worker running (or an unhandled rejection behind).
+  files.catch(() => {});
+  return { files, stop: () => worker.terminate() };
 }
 
 export interface GenerateResult {

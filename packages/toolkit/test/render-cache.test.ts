@@ -5,12 +5,9 @@ import { describe, expect, it } from "vitest";
 import { listFiles } from "../src/write-outputs.js";
 import { CLI, edit, FIXTURES, tempDir } from "./helpers.js";
 
-function generate(repo: string, out: string, cache: string): string {
-  const result = spawnSync(process.execPath, [CLI, "generate", "--out", out], {
-    cwd: repo,
-    encoding: "utf8",
-    env: { ...process.env, EVENTCANON_CACHE: cache },
-  });
+function generate(repo: string, out: string, cache: string, workers = "on"): string {
+  const env = { ...process.env, EVENTCANON_CACHE: cache, EVENTCANON_WORKERS: workers };
+  const result = spawnSync(process.execPath, [CLI, "generate", "--out", out], { cwd: repo, encoding: "utf8", env });
   if (result.status !== 0) throw new Error(result.stderr);
   return result.stdout;
 }
@@ -44,5 +41,15 @@ describe("the render cache", () => {
       for (const entry of readdirSync(path.join(cache, kind))) writeFileSync(path.join(cache, kind, entry), "0000\ngarbage");
     generate(repo, "cached", cache);
     expect(tree(path.join(repo, "cached"))).toEqual(tree(path.join(repo, "uncached")));
+  }, 120_000);
+
+  it("renders the same Python in a worker thread as in the main thread", () => {
+    const repo = tempDir("workers");
+    cpSync(path.join(FIXTURES, "kitchen-sink"), repo, { recursive: true });
+    generate(repo, "threaded", "off", "on");
+    generate(repo, "single", "off", "off");
+    const threaded = tree(path.join(repo, "threaded"));
+    expect(Object.keys(threaded).filter((f) => f.startsWith("python/")).length).toBeGreaterThan(5);
+    expect(threaded).toEqual(tree(path.join(repo, "single")));
   }, 120_000);
 });

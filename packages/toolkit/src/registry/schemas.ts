@@ -1,4 +1,6 @@
+import { createRequire } from "node:module";
 import { Ajv } from "ajv";
+import { Ajv2019 } from "ajv/dist/2019.js";
 import avro from "avsc";
 import { createAjv } from "../ajv.js";
 import type { Mode, Policy } from "../compat/change.js";
@@ -9,7 +11,23 @@ import { schemaIdentity } from "./canonical.js";
 
 export type SchemaType = "AVRO" | "JSON";
 
-const draft07 = new Ajv({ strict: false, validateSchema: true });
+// The meta-schema the schema names decides whether it is valid; without $schema, 2020-12 (the catalog's draft).
+// Made on first use: every canon command loads this module.
+const require = createRequire(import.meta.url);
+let validators: { draft07: Ajv; draft2019: Ajv2019; draft2020: ReturnType<typeof createAjv> } | undefined;
+
+function metaValidator(declared: unknown): Ajv | Ajv2019 | ReturnType<typeof createAjv> | string {
+  if (validators === undefined) {
+    const draft07 = new Ajv({ strict: false });
+    draft07.addMetaSchema(require("ajv/dist/refs/json-schema-draft-06.json") as object);
+    validators = { draft07, draft2019: new Ajv2019({ strict: false }), draft2020: createAjv() };
+  }
+  const uri = typeof declared === "string" ? declared : "";
+  if (/draft-0[67]\/schema/.test(uri)) return validators.draft07;
+  if (/draft\/2019-09\/schema/.test(uri)) return validators.draft2019;
+  if (uri === "" || /draft\/2020-12\/schema/.test(uri)) return validators.draft2020;
+  return `JSON Schema dialect ${uri} is not supported; use draft-06, draft-07, 2019-09 or 2020-12`;
+}
 
 /** A schema as a registry holds it: the text as first registered, and what it parsed to. */
 export interface ParsedSchema {
@@ -36,11 +54,8 @@ export function parseSchema(text: unknown, schemaType: unknown): ParsedSchema | 
     else if (typeof value !== "boolean" && (typeof value !== "object" || value === null || Array.isArray(value)))
       return "a JSON Schema is an object or a boolean";
     else {
-      // Confluent accepts drafts 4 to 2020-12; the meta-schema of the draft the schema names decides.
-      const draft =
-        typeof value === "object" && /draft-0[4-7]\/schema/.test(String((value as Record<string, unknown>).$schema))
-          ? draft07
-          : createAjv();
+      const draft = metaValidator((value as Record<string, unknown>).$schema);
+      if (typeof draft === "string") return draft;
       if (!draft.validateSchema(value as object)) return `invalid JSON schema: ${draft.errorsText(draft.errors)}`;
     }
   } catch (error) {

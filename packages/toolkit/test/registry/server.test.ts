@@ -178,6 +178,14 @@ describe("canon registry serve: the Confluent API over registry/", () => {
       schemaType: "JSON",
     });
     expect(check.body.is_compatible).toBe(false);
+    for (const dialect of ["http://json-schema.org/draft-06/schema#", "https://json-schema.org/draft/2019-09/schema"]) {
+      const schema = JSON.stringify({ $schema: dialect, type: "object", properties: { a: { type: "string" } } });
+      const answer = await call(server.url, "POST", `/subjects/json-${dialect.length}-value/versions`, { schema, schemaType: "JSON" });
+      expect(answer.status, dialect).toBe(200);
+    }
+    const draft04 = JSON.stringify({ $schema: "http://json-schema.org/draft-04/schema#", type: "string" });
+    const refused = await call(server.url, "POST", "/subjects/json-draft04-value/versions", { schema: draft04, schemaType: "JSON" });
+    expect(refused.body).toEqual({ error_code: 42201, message: expect.stringContaining("draft-04/schema# is not supported") });
     const draft07 = JSON.stringify({ $schema: "http://json-schema.org/draft-07/schema#", type: "array", items: [{ type: "string" }] });
     expect((await call(server.url, "POST", "/subjects/json-draft07-value/versions", { schema: draft07, schemaType: "JSON" })).status).toBe(
       200,

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { FetchingJSONSchemaStore, InputData, JSONSchemaInput, quicktype } from "quicktype-core";
+import { InputData, type JSONSchema, JSONSchemaInput, JSONSchemaStore, quicktype } from "quicktype-core";
 import {
   directDependencies,
   type EnumType,
@@ -35,6 +35,17 @@ interface QuicktypeClasses {
  * placeholder names whose sorted order is the schema order, and everything but its annotations and
  * enum member names is rendered from the model.
  */
+/**
+ * quicktype's default store fetches any address a schema names. Every reference we give it is local
+ * (`#/$defs/...`), and schemas are never fetched (the loader refuses remote refs): this store makes
+ * that hold here too, by construction.
+ */
+class NoFetchStore extends JSONSchemaStore {
+  async fetch(address: string): Promise<JSONSchema | undefined> {
+    throw new Error(`quicktype asked to fetch ${address}; eventcanon never fetches schemas`);
+  }
+}
+
 async function runQuicktype(model: Model, placeholder: Map<string, string>, cache: RenderCache): Promise<QuicktypeClasses> {
   const view: SchemaView = {
     ref: (named) => (named.kind === "alias" ? schemaOfType(model, named.target, view) : { $ref: `#/$defs/${placeholder.get(named.name)}` }),
@@ -68,7 +79,7 @@ async function runQuicktype(model: Model, placeholder: Map<string, string>, cach
   };
   const text = JSON.stringify(schema);
   const lines = await cache.get("py-quicktype", text, async () => {
-    const input = new JSONSchemaInput(new FetchingJSONSchemaStore());
+    const input = new JSONSchemaInput(new NoFetchStore());
     await input.addSource({ name: "EcRoot", schema: text });
     const inputData = new InputData();
     inputData.addInput(input);

@@ -7,13 +7,13 @@ import type { CanonConfig } from "../config.js";
 import { CanonError, ExitCode } from "../diagnostics.js";
 import { avroSchemaOf } from "../emit/avro.js";
 import { type EventDefinition, reachableTypes } from "../model.js";
+import { eventHistory, type History, readHistory, readReleased } from "../registry/history.js";
 import { toPosix } from "../schema-files.js";
 import type { Mode } from "./change.js";
 import { avroComparison, jsonSchemaComparison, prefixed } from "./comparisons.js";
 import { SourceCache } from "./files.js";
 import { JsonSchemaDiff } from "./json-schema-diff.js";
 import { type Comparison, judge, type Verdict } from "./judge.js";
-import { releasedVersions } from "./released.js";
 import type { Locate, Subject } from "./report.js";
 
 export function git(args: string[], cwd: string): string {
@@ -108,6 +108,7 @@ export function checkAgainstBase(base: string, config: CanonConfig, cwd: string)
 
     const subjects: Subject[] = [];
     const oldEvents = new Map(oldCatalog.model.events.map((e) => [e.origin.file, e]));
+    const history = readHistory(config);
     for (const event of newCatalog.model.events) {
       const uses = [event.origin.file, ...reachableTypes(newCatalog.model, event).map((t) => t.origin.file)];
       if (!uses.some((rel) => changed.has(rel))) continue;
@@ -118,6 +119,7 @@ export function checkAgainstBase(base: string, config: CanonConfig, cwd: string)
           oldCatalog,
           newCatalog,
           config,
+          history,
           shown(path.join(schemasRel, event.origin.file)),
           oldSources.read,
           newCache.read,
@@ -168,6 +170,7 @@ function checkEvent(
   oldCatalog: Catalog,
   newCatalog: Catalog,
   config: CanonConfig,
+  history: History,
   file: string,
   readOld: (file: string) => unknown,
   readNew: (file: string) => unknown,
@@ -178,11 +181,11 @@ function checkEvent(
   const mode: Mode = event.compatibility ?? config.compatibility.mode;
   if (old === undefined) return newEventSubject(event, oldCatalog, mode, base);
   const previous: Comparison[] = [
-    ...releasedVersions(config, event.eventType).map((r) =>
+    ...eventHistory(history, event.eventType).map((r) =>
       prefixed(
         avroComparison(
           `release ${r.version}`,
-          { file: r.file, schema: r.avro },
+          { file: toPosix(path.relative(cwd, path.join(history.folder, r.value.file))), schema: readReleased(history, r.value.file) },
           { file: `${file} (Avro)`, schema: avroSchemaOf(newCatalog.model, event, config) },
         ),
         "Avro",

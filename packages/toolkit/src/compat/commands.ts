@@ -1,11 +1,10 @@
-import { spawnSync } from "node:child_process";
 import path from "node:path";
 import type { CanonConfig } from "../config.js";
 import { ExitCode, formatReport } from "../diagnostics.js";
 import { appendOnlySince, verifyHistory } from "../registry/history.js";
 import { toPosix } from "../schema-files.js";
 import { isMode, type Mode, type Policy } from "./change.js";
-import { checkAgainstBase, git } from "./check.js";
+import { checkAgainstBase, git, gitShowMany } from "./check.js";
 import { compareFiles, SourceCache } from "./files.js";
 import { formatGithub, formatJson, formatText, type Locate, type ReportFormat, type Subject } from "./report.js";
 
@@ -73,10 +72,7 @@ function registryEditsSince(base: string, config: CanonConfig, cwd: string) {
   const top = git(["rev-parse", "--show-toplevel"], cwd).trim();
   const rel = toPosix(path.relative(top, config.registry));
   return appendOnlySince(config, cwd, {
-    show: (file) => {
-      const result = spawnSync("git", ["show", `${base}:${rel}/${file}`], { cwd: top, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-      return result.status === 0 ? result.stdout : undefined;
-    },
+    show: (file) => gitShowMany([`${base}:${rel}/${file}`], top).get(`${base}:${rel}/${file}`),
     changedFiles: () =>
       git(["diff", "--name-status", "--no-renames", base, "--", rel], top)
         .split("\n")

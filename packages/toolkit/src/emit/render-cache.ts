@@ -40,8 +40,6 @@ function salt(): string {
  */
 export class RenderCache {
   private readonly salt: string | undefined;
-  hits = 0;
-  misses = 0;
 
   constructor(private readonly folder: string | undefined) {
     this.salt = folder === undefined ? undefined : salt();
@@ -55,14 +53,10 @@ export class RenderCache {
       const stored = readFileSync(file, "utf8");
       const newline = stored.indexOf("\n");
       const body = stored.slice(newline + 1);
-      if (stored.slice(0, newline) === sha256(body)) {
-        this.hits++;
-        return body;
-      }
+      if (stored.slice(0, newline) === sha256(body)) return body;
     } catch {
       // not cached yet
     }
-    this.misses++;
     const body = await render();
     try {
       mkdirSync(path.dirname(file), { recursive: true });

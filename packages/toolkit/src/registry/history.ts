@@ -38,20 +38,17 @@ export interface ReleaseEntry {
 export interface History {
   readonly folder: string;
   readonly entries: readonly ReleaseEntry[];
-  /** The text of index.jsonl as read, to tell whether a later one only appended to it. */
-  readonly indexText: string;
 }
 
 /** Reads `registry/index.jsonl`; a missing registry is an empty history. */
 export function readHistory(config: CanonConfig): History {
   const indexPath = path.join(config.registry, INDEX_FILE);
-  if (!existsSync(indexPath)) return { folder: config.registry, entries: [], indexText: "" };
-  const indexText = readFileSync(indexPath, "utf8");
-  const entries = indexText
+  if (!existsSync(indexPath)) return { folder: config.registry, entries: [] };
+  const entries = readFileSync(indexPath, "utf8")
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as ReleaseEntry);
-  return { folder: config.registry, entries, indexText };
+  return { folder: config.registry, entries };
 }
 
 export function readReleased(history: History, file: string): unknown {
@@ -97,8 +94,8 @@ export function verifyHistory(config: CanonConfig, cwd: string): Diagnostic[] {
         hint: RESTORE,
       });
     lastVersion.set(entry.event, entry.version);
-    const files: ReleasedFile[] = [entry.value, ...(entry.key ? [entry.key] : []), entry.jsonSchema];
-    for (const released of files) {
+    const schemas: ReleasedSchema[] = [entry.value, ...(entry.key ? [entry.key] : [])];
+    for (const released of [...schemas, entry.jsonSchema]) {
       listed.add(released.file);
       const absolute = path.join(config.registry, released.file);
       if (!existsSync(absolute)) {
@@ -120,22 +117,19 @@ export function verifyHistory(config: CanonConfig, cwd: string): Diagnostic[] {
           hint: `${RESTORE}; to change the schema, edit schemas/ and run canon release, which adds a version`,
         });
       }
+      if ("fingerprint" in released && avroFingerprint(JSON.parse(text)) !== released.fingerprint)
+        problems.push({
+          ...at,
+          code: "registry-invalid",
+          message: `${shown(released.file)} does not have the fingerprint its line records`,
+          hint: RESTORE,
+        });
     }
-    for (const schema of [entry.value, ...(entry.key ? [entry.key] : [])]) {
+    for (const schema of schemas) {
       const seen = idSchema.get(schema.id);
       if (seen !== undefined && seen !== schema.fingerprint)
         problems.push({ ...at, code: "registry-invalid", message: `id ${schema.id} names two different schemas`, hint: RESTORE });
       idSchema.set(schema.id, schema.fingerprint);
-      if (existsSync(path.join(config.registry, schema.file))) {
-        const fingerprint = avroFingerprint(JSON.parse(readFileSync(path.join(config.registry, schema.file), "utf8")));
-        if (fingerprint !== schema.fingerprint)
-          problems.push({
-            ...at,
-            code: "registry-invalid",
-            message: `${shown(schema.file)} does not have the fingerprint its line records`,
-            hint: RESTORE,
-          });
-      }
     }
   });
   for (const file of listFiles(config.registry)) {

@@ -3,11 +3,12 @@ import path from "node:path";
 import type { Catalog } from "../catalog.js";
 import type { CanonConfig } from "../config.js";
 import { CanonError, ExitCode } from "../diagnostics.js";
+import { avroSchemaOf } from "../emit/avro.js";
 import type { OutputFiles } from "../emit/emitter.js";
 import { codecName } from "../emit/typescript.js";
 import { type EventDefinition, type Field, type Model, type NamedType, namedType, reachableTypes, type TypeNode } from "../model.js";
 import { eventHistory, type History, readHistory } from "../registry/history.js";
-import { subjectNames } from "../registry/subjects.js";
+import { avroFullName, subjectNames } from "../registry/subjects.js";
 import { typeGraph } from "./graph.js";
 import { escapeHtml, page } from "./html.js";
 
@@ -66,9 +67,9 @@ function indexPage(model: Model): string {
 }
 
 /** The event's registry subjects, and each released version with its global ids and fingerprint. */
-function registryRows(event: EventDefinition, config: CanonConfig, history: History): string[] {
+function registryRows(model: Model, event: EventDefinition, config: CanonConfig, history: History): string[] {
   const names = subjectNames(
-    { eventType: event.eventType, topic: event.topic, fullName: `${event.eventType}.${config.avroEventRecordName ?? event.record.name}` },
+    { eventType: event.eventType, topic: event.topic, fullName: avroFullName(avroSchemaOf(model, event, config)) },
     config,
   );
   const released = eventHistory(history, event.eventType);
@@ -102,7 +103,7 @@ function eventPageHtml(model: Model, event: EventDefinition, code: GeneratedCode
     "<table><tbody>",
     `<tr><th scope="row">Topic</th><td><code>${escapeHtml(event.topic ?? "-")}</code></td></tr>`,
     `<tr><th scope="row">Message key</th><td><code>${escapeHtml(event.keyField ?? "-")}</code></td></tr>`,
-    ...registryRows(event, config, history),
+    ...registryRows(model, event, config, history),
     "</tbody></table>",
     "<h2>Fields</h2>",
     ...records.map((record) => fieldsTable(model, record, root)),

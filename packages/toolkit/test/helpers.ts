@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -77,6 +77,16 @@ export function git(repo: string, ...args: string[]): string {
   const result = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: repo, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
   return result.stdout;
+}
+
+/** A fresh git repository holding a copy of a fixture catalog as its one commit. */
+export function gitRepoOf(fixture: string, prefix: string): string {
+  const repo = tempDir(prefix);
+  cpSync(path.join(FIXTURES, fixture), repo, { recursive: true });
+  git(repo, "init", "-q", "-b", "main");
+  git(repo, "add", "-A");
+  git(repo, "commit", "-q", "-m", "base");
+  return repo;
 }
 
 /** Edits a JSON file of a test repository in place. */

@@ -1,7 +1,7 @@
 import { cpSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { canon, edit, FIXTURES, git, tempDir } from "../helpers.js";
+import { canon, edit, git, gitRepoOf } from "../helpers.js";
 
 const EVENT = "schemas/events/org.example.shop.order.placed.v1.json";
 const CUSTOMER = "schemas/types/Customer.json";
@@ -22,11 +22,7 @@ describe("canon check --base, end to end in a git repository", () => {
   let base: string;
 
   beforeAll(() => {
-    repo = tempDir("check");
-    cpSync(path.join(FIXTURES, "lint/base"), repo, { recursive: true });
-    git(repo, "init", "-q", "-b", "main");
-    git(repo, "add", "-A");
-    git(repo, "commit", "-q", "-m", "base");
+    repo = gitRepoOf("lint/base", "check");
     base = git(repo, "rev-parse", "HEAD").trim();
   });
 

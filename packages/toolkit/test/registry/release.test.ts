@@ -1,10 +1,10 @@
-import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { readHistory } from "../../src/registry/history.js";
 import { serveRegistry } from "../../src/registry/server.js";
-import { canon, edit, FIXTURES, git, tempDir } from "../helpers.js";
+import { canon, edit, git, gitRepoOf } from "../helpers.js";
 
 const EVENT = "schemas/events/org.example.shop.order.placed.v1.json";
 const RELEASED = "registry/org.example.shop.order.placed.v1";
@@ -12,11 +12,7 @@ const RELEASED = "registry/org.example.shop.order.placed.v1";
 describe("canon release: the append-only registry/ history", () => {
   let repo: string;
   beforeAll(() => {
-    repo = tempDir("release");
-    cpSync(path.join(FIXTURES, "lint/base"), repo, { recursive: true });
-    git(repo, "init", "-q", "-b", "main");
-    git(repo, "add", "-A");
-    git(repo, "commit", "-q", "-m", "base");
+    repo = gitRepoOf("lint/base", "release");
   });
 
   it("refuses an event without the x-topic its subject strategy needs, and writes nothing", () => {

@@ -5,6 +5,7 @@ import {
   type EnumType,
   type Field,
   type Model,
+  type NamedType,
   namedType,
   type RecordType,
   SHARED_MODULE,
@@ -46,29 +47,53 @@ class NoFetchStore extends JSONSchemaStore {
   }
 }
 
-async function runQuicktype(model: Model, placeholder: Map<string, string>, cache: RenderCache): Promise<QuicktypeClasses> {
+/**
+ * quicktype over one module's classes. A reference to a class of another module only needs its name
+ * in the annotation, so that class is given as a stub: a change to one module then runs quicktype
+ * over that module alone, and each class is given to quicktype once in all.
+ */
+async function runQuicktype(
+  model: Model,
+  placeholder: Map<string, string>,
+  classes: readonly (RecordType | EnumType)[],
+  cache: RenderCache,
+): Promise<QuicktypeClasses> {
   const view: SchemaView = {
     ref: (named) => (named.kind === "alias" ? schemaOfType(model, named.target, view) : { $ref: `#/$defs/${placeholder.get(named.name)}` }),
     fieldName: (_f, i) => fieldPlaceholder(i),
   };
   const defs: Record<string, unknown> = {};
   const roots: Record<string, unknown> = {};
-  for (const type of model.types.values()) {
-    const id = placeholder.get(type.name);
-    if (id === undefined) continue;
-    defs[id] =
-      type.kind === "enum"
-        ? // quicktype merges enums with the same symbols into one type with a made-up name: a symbol of
-          // its own keeps each apart (its member is never looked up).
-          { title: id, type: "string", enum: [...type.symbols, `ec_own_${id}`] }
-        : {
-            title: id,
-            ...recordSchema(model, type as RecordType, view),
-            // All required: the annotation must say only whether null is allowed; defaults come from the model.
-            required: (type as RecordType).fields.map((_f, i) => fieldPlaceholder(i)),
-          };
+  const inModule = new Set(classes.map((t) => t.name));
+  // Aliases are inlined by the view, so what they refer to needs a stub too.
+  const stubsOf = (type: NamedType) => {
+    for (const dep of directDependencies(type)) {
+      const other = namedType(model, dep);
+      if (other.kind === "alias") stubsOf(other);
+      else if (!inModule.has(other.name)) define(other, true);
+    }
+  };
+  const define = (type: RecordType | EnumType, stub: boolean) => {
+    const id = placeholder.get(type.name) as string;
+    if (id in defs) return;
+    if (type.kind === "enum")
+      // quicktype merges enums with the same symbols into one type with a made-up name: a symbol of
+      // its own keeps each apart (its member is never looked up).
+      defs[id] = { title: id, type: "string", enum: [...(stub ? [] : type.symbols), `ec_own_${id}`] };
+    else if (stub)
+      defs[id] = { title: id, type: "object", properties: { [`ec_own_${id}`]: { type: "boolean" } }, required: [`ec_own_${id}`] };
+    else {
+      defs[id] = {
+        title: id,
+        ...recordSchema(model, type, view),
+        // All required: the annotation must say only whether null is allowed; defaults come from the model.
+        required: type.fields.map((_f, i) => fieldPlaceholder(i)),
+      };
+      stubsOf(type);
+    }
     roots[`ec_root_${id.toLowerCase()}`] = { $ref: `#/$defs/${id}` };
-  }
+  };
+  for (const type of classes) define(type, false);
   const schema = {
     title: "EcRoot",
     type: "object",
@@ -133,8 +158,20 @@ export const pythonEmitter: Emitter = {
   async emit(model, config, cache) {
     const classes = [...model.types.values()].filter((t): t is RecordType | EnumType => t.kind !== "alias");
     const placeholder = new Map(classes.map((t, i) => [t.name, `EcT${String(i).padStart(4, "0")}`]));
-    const quicktypeOut = await runQuicktype(model, placeholder, cache);
     const realName = new Map([...placeholder].map(([name, id]) => [id, name]));
+    // Stubs of other modules' classes come back too: each class's output is taken from its own module's run.
+    const quicktypeOut: QuicktypeClasses = { annotations: new Map(), members: new Map() };
+    for (const module of new Set(classes.map((t) => t.module))) {
+      const part = await runQuicktype(
+        model,
+        placeholder,
+        classes.filter((t) => t.module === module),
+        cache,
+      );
+      const own = (id: string) => model.types.get(realName.get(id) ?? "")?.module === module;
+      for (const [id, annotations] of part.annotations) if (own(id)) quicktypeOut.annotations.set(id, annotations);
+      for (const [id, members] of part.members) if (own(id)) quicktypeOut.members.set(id, members);
+    }
     const rename = (annotation: string) => annotation.replace(/\bEcT\d{4}\b/g, (id) => realName.get(id) ?? id);
 
     const renderer = new ModuleRenderer(

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { OutputFiles } from "./emit/emitter.js";
 
@@ -33,14 +33,15 @@ export function writeOutputFolder(dir: string, files: OutputFiles): boolean {
  */
 export function writeOutputFolders(outputs: ReadonlyMap<string, OutputFiles>, step: StepHook = () => {}): Map<string, boolean> {
   for (const dir of outputs.keys()) recoverInterruptedWrite(dir);
-  const changed = [...outputs].filter(([dir, files]) => !sameContent(dir, files));
+  const stale = new Map([...outputs.keys()].map((dir) => [dir, new Set(differences(dir, outputs.get(dir) as OutputFiles))]));
+  const changed = [...outputs].filter(([dir]) => !existsSync(dir) || (stale.get(dir)?.size ?? 0) > 0);
   for (const [dir, files] of changed) {
     const staging = `${dir}${STAGING}`;
     mkdirSync(staging, { recursive: true });
     for (const [rel, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const target = path.join(staging, rel);
       mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(target, content);
+      stageFile(path.join(dir, rel), target, content, stale.get(dir)?.has(path.join(dir, rel)) ?? true);
     }
     step("staged", dir);
   }
@@ -116,8 +117,22 @@ function readTransaction(marker: string): Transaction | undefined {
   }
 }
 
-function sameContent(dir: string, files: OutputFiles): boolean {
-  return existsSync(dir) && differences(dir, files).length === 0;
+/**
+ * An unchanged file is linked from the folder it replaces rather than written again, so a change to
+ * one schema writes the few files it changes. Safe because no file is ever changed in place: the
+ * old folder is only renamed away and deleted.
+ */
+function stageFile(current: string, target: string, content: string, stale: boolean): void {
+  // A link to a symbolic link would keep the link, not the file: only regular files are linked.
+  if (!stale && lstatSync(current).isFile()) {
+    try {
+      linkSync(current, target);
+      return;
+    } catch {
+      // No hard links here (another file system, or none at all): write it.
+    }
+  }
+  writeFileSync(target, content);
 }
 
 /** Paths under `dir` whose content is not `files`: changed, missing, or not generated at all. */

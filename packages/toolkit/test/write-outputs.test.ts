@@ -1,4 +1,15 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { differences, listFiles, recoverInterruptedWrite, writeOutputFolder, writeOutputFolders } from "../src/write-outputs.js";
@@ -22,6 +33,23 @@ describe("writeOutputFolder", () => {
     mkdirSync(marker);
     expect(writeOutputFolder(dir, files({ "a.ts": "A" }))).toBe(false);
     expect(existsSync(marker)).toBe(true);
+  });
+
+  it("writes only the files that changed: the others are the same files, and a symbolic link becomes a file", () => {
+    const dir = path.join(tempDir("write"), "out");
+    writeOutputFolder(dir, files({ "a.ts": "A", "sub/b.ts": "B", "c.ts": "C", "linked.ts": "L" }));
+    const elsewhere = path.join(tempDir("write"), "elsewhere.ts");
+    writeFileSync(elsewhere, "L");
+    rmSync(path.join(dir, "linked.ts"));
+    symlinkSync(elsewhere, path.join(dir, "linked.ts"));
+    const inode = (rel: string) => statSync(path.join(dir, rel)).ino;
+    const before = { a: inode("a.ts"), b: inode("sub/b.ts"), c: inode("c.ts") };
+    expect(writeOutputFolder(dir, files({ "a.ts": "A", "sub/b.ts": "B", "c.ts": "C2", "linked.ts": "L" }))).toBe(true);
+    expect({ a: inode("a.ts"), b: inode("sub/b.ts") }).toEqual({ a: before.a, b: before.b });
+    expect(inode("c.ts")).not.toBe(before.c);
+    expect(readFileSync(path.join(dir, "c.ts"), "utf8")).toBe("C2");
+    expect(lstatSync(path.join(dir, "linked.ts")).isFile()).toBe(true);
+    expect(readFileSync(path.join(dir, "linked.ts"), "utf8")).toBe("L");
   });
 
   it("finishes a swap that was interrupted between its two renames", () => {

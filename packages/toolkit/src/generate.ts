@@ -25,27 +25,39 @@ export async function renderAll(
   targets: readonly Target[] = TARGETS,
 ): Promise<Map<Target, OutputFiles>> {
   const cache = new RenderCache(config.cache);
+  // A target's included targets are rendered too, even when not asked for.
+  const needed = TARGETS.filter(
+    (t) => targets.includes(t) || targets.some((asked) => Object.values(EMITTERS[asked].includes ?? {}).includes(t)),
+  );
   // quicktype is the slowest single call and runs on one thread: with a second core, Python renders in a
   // worker while the other targets render here (EVENTCANON_WORKERS=off renders all in this thread).
   // (The worker loads the compiled module: run from TypeScript sources, as in-process tests do, all render here.)
   const inWorker =
-    targets.length > 1 &&
-    targets.includes("python") &&
+    needed.length > 1 &&
+    needed.includes("python") &&
     availableParallelism() > 1 &&
     process.env.EVENTCANON_WORKERS !== "off" &&
     import.meta.url.endsWith(".js");
   const worker = inWorker ? renderInWorker(catalog.model, config, "python") : undefined;
   try {
     const rendered = new Map<Target, OutputFiles>();
-    for (const target of targets) {
+    for (const target of needed) {
       if (inWorker && target === "python") continue;
       rendered.set(target, await EMITTERS[target].emit(catalog.model, config, cache));
     }
     if (worker !== undefined) rendered.set("python", await worker.files);
-    return new Map(targets.map((t) => [t, rendered.get(t) as OutputFiles]));
+    return new Map(targets.map((t) => [t, withIncludes(t, rendered)]));
   } finally {
     await worker?.stop();
   }
+}
+
+/** The target's own files and, under each folder it includes, the included target's files. */
+function withIncludes(target: Target, rendered: ReadonlyMap<Target, OutputFiles>): OutputFiles {
+  const files = new Map(rendered.get(target));
+  for (const [folder, included] of Object.entries(EMITTERS[target].includes ?? {}))
+    for (const [rel, content] of rendered.get(included) ?? []) files.set(`${folder}/${rel}`, content);
+  return files;
 }
 
 function renderInWorker(model: Model, config: CanonConfig, target: Target): { files: Promise<OutputFiles>; stop: () => Promise<number> } {

@@ -8,6 +8,11 @@ export type OutputFiles = Map<string, string>;
 /** A renderer over the model. Emitters never read schema files: the loader already did. */
 export interface Emitter {
   readonly target: Target;
+  /**
+   * Folders of this target's output that hold another target's files as they are (package data):
+   * filled from that target's rendering, so those files are made once and held in memory once.
+   */
+  readonly includes?: Readonly<Record<string, Target>>;
   /** `cache` keeps the expensive library calls' output by input, across runs. */
   emit(model: Model, config: CanonConfig, cache: RenderCache): Promise<OutputFiles>;
 }

@@ -12,9 +12,8 @@ import {
   type TypeNode,
 } from "../model.js";
 import { pythonFieldName } from "../naming.js";
-import { avroKeySchemaOf, avroSchemaOf } from "./avro.js";
+import { avroKeySchemaOf } from "./avro.js";
 import { type Emitter, generatedNotice, type OutputFiles } from "./emitter.js";
-import { bundledSchemaOf } from "./json-schema.js";
 import type { RenderCache } from "./render-cache.js";
 import { recordSchema, type SchemaView, schemaOfType } from "./schema-view.js";
 
@@ -149,13 +148,14 @@ function parseQuicktypeOutput(lines: readonly string[]): QuicktypeClasses {
 }
 
 /**
- * Emits one module per domain plus `shared`, `_registry.py`, the Avro and bundled JSON schemas as
- * package data, `py.typed`, and the fixed modules from templates/python (`__init__`, `_runtime`,
- * `_avro`, `_envelope`).
+ * Emits one module per domain plus `shared`, `_registry.py`, `py.typed`, and the fixed modules from
+ * templates/python (`__init__`, `_runtime`, `_avro`, `_envelope`); the Avro and bundled JSON schemas
+ * join them as package data (`includes`).
  */
 export const pythonEmitter: Emitter = {
   target: "python",
-  async emit(model, config, cache) {
+  includes: { "schemas/avro": "avro", "schemas/json": "jsonschema" },
+  async emit(model, _config, cache) {
     const classes = [...model.types.values()].filter((t): t is RecordType | EnumType => t.kind !== "alias");
     const placeholder = new Map(classes.map((t, i) => [t.name, `EcT${String(i).padStart(4, "0")}`]));
     const realName = new Map([...placeholder].map(([name, id]) => [id, name]));
@@ -200,10 +200,6 @@ export const pythonEmitter: Emitter = {
       .filter((f) => f.endsWith(".py"))
       .sort()) {
       files.set(template, `${generatedNotice("#")}\n${readFileSync(new URL(template, TEMPLATES), "utf8")}`);
-    }
-    for (const event of model.events) {
-      files.set(`schemas/avro/${event.eventType}.avsc`, `${JSON.stringify(avroSchemaOf(model, event, config), null, 2)}\n`);
-      files.set(`schemas/json/${event.eventType}.json`, `${JSON.stringify(bundledSchemaOf(model, event), null, 2)}\n`);
     }
     files.set("_registry.py", registryModule(model));
     files.set("py.typed", "");

@@ -66,21 +66,27 @@ export function parseJsonSource(file: string, text: string): { source: JsonSourc
       },
     ]);
   }
-  const tooDeep = tooDeepAt(text);
-  if (tooDeep !== undefined) return failed([tooDeepError(file, text, tooDeep)]);
+  const { tooDeepAt, colons } = scan(text);
+  if (tooDeepAt !== undefined) return failed([tooDeepError(file, text, tooDeepAt)]);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return failed(syntaxErrors(file, text));
   }
-  const duplicates = duplicateKeys(file, text);
+  // Each colon outside a string separates one member, so fewer members than colons means a repeated
+  // key; only then is the slow positional walk needed to say where.
+  const duplicates = memberCount(value) === colons ? [] : duplicateKeys(file, text);
   return duplicates.length > 0 ? failed(duplicates) : { source: new LazySource(file, text, value), diagnostics: [] };
 }
 
-/** The offset of the first `{` or `[` that opens level MAX_JSON_DEPTH + 1, found in one pass without recursion. */
-function tooDeepAt(text: string): number | undefined {
+/**
+ * One pass without recursion: the offset of the first `{` or `[` that opens level MAX_JSON_DEPTH + 1,
+ * and the number of colons outside strings.
+ */
+function scan(text: string): { tooDeepAt: number | undefined; colons: number } {
   let depth = 0;
+  let colons = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -88,11 +94,24 @@ function tooDeepAt(text: string): number | undefined {
       if (c === 0x5c) i++;
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
+    else if (c === 0x3a) colons++;
     else if (c === 0x7b || c === 0x5b) {
-      if (++depth > MAX_JSON_DEPTH) return i;
+      if (++depth > MAX_JSON_DEPTH) return { tooDeepAt: i, colons };
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
-  return undefined;
+  return { tooDeepAt: undefined, colons };
+}
+
+/** Object members in a parsed value, nested ones included; JSON.parse keeps one per distinct key. */
+function memberCount(value: unknown): number {
+  if (typeof value !== "object" || value === null) return 0;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) count += memberCount(item);
+    return count;
+  }
+  for (const item of Object.values(value)) count += 1 + memberCount(item);
+  return count;
 }
 
 function tooDeepError(file: string, text: string, offset: number): Diagnostic {

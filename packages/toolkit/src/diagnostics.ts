@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   "compat-input-mismatch",
   "compat-input-missing",
   "array-items-missing",
+  "avro-name-clash",
   "avro-name-invalid",
   "config-invalid",
   "config-unreadable",

@@ -3,20 +3,20 @@ import { createAjv } from "./ajv.js";
 import type { CanonConfig } from "./config.js";
 import type { Diagnostic, ErrorCode } from "./diagnostics.js";
 import { diagnosticAt, joinPointer } from "./json-source.js";
-import { type EventDefinition, type Field, type Model, namedType, type TypeNode } from "./model.js";
+import { type EventDefinition, type Field, type Model, type NamedType, namedType, reachableTypes, type TypeNode } from "./model.js";
 import { isAvroName, pythonFieldName } from "./naming.js";
 import type { SchemaFile } from "./schema-files.js";
 import { shapeError, valueError } from "./values.js";
 
 /** The project's naming and consistency rules, over the files and the model built from them. */
 export function lintCatalog(files: readonly SchemaFile[], model: Model, config: CanonConfig): Diagnostic[] {
-  const out = [...lintFiles(files, config), ...lintModel(files, model)];
+  const out = [...lintFiles(files, config), ...lintModel(files, model, config)];
   // Examples are checked against a consistent catalog only: ajv resolves $refs through $id.
   return out.length > 0 ? out : validateExamples(files, model);
 }
 
 /** Rules over the model; run only once the model was built without errors. */
-function lintModel(files: readonly SchemaFile[], model: Model): Diagnostic[] {
+function lintModel(files: readonly SchemaFile[], model: Model, config: CanonConfig): Diagnostic[] {
   const byRel = new Map(files.map((f) => [f.rel, f]));
   const out: Diagnostic[] = [];
   const at = (rel: string, pointer: string, code: ErrorCode, message: string, hint?: string) => {
@@ -88,7 +88,32 @@ function lintModel(files: readonly SchemaFile[], model: Model): Diagnostic[] {
     );
   }
   for (const event of model.events) lintEvent(event, model, byRel.get(event.origin.file), out);
+  for (const [type, other, event] of avroNameClashes(model, config)) {
+    at(
+      type.origin.file,
+      type.avroName === undefined ? type.origin.pointer : joinPointer(type.origin.pointer, "x-avro-name"),
+      "avro-name-clash",
+      `${type.name} is named ${type.avroName ?? type.name} in Avro, as ${other} is, and event ${event} uses both: one Avro schema cannot define a name twice`,
+      `give ${type.name} an x-avro-name of its own`,
+    );
+  }
   return out;
+}
+
+/** Named types that an event's Avro schema would define under a name it already defined: each pair once. */
+function avroNameClashes(model: Model, config: CanonConfig): [NamedType, string, string][] {
+  const out = new Map<string, [NamedType, string, string]>();
+  for (const event of model.events) {
+    const owners = new Map([[config.avroEventRecordName ?? event.record.name, event.record.name]]);
+    for (const type of reachableTypes(model, event)) {
+      if (type.kind === "alias" || type === event.record) continue;
+      const name = type.avroName ?? type.name;
+      const owner = owners.get(name);
+      if (owner !== undefined && !out.has(type.name)) out.set(type.name, [type, owner, event.eventType]);
+      owners.set(name, type.name);
+    }
+  }
+  return [...out.values()];
 }
 
 interface Step {

@@ -12,12 +12,22 @@ export type AvroSchema = string | AvroSchema[] | { [key: string]: unknown };
 class AvroWriter {
   /** Model name -> the Avro name it was defined under. */
   private readonly defined: Map<string, string>;
+  /** Avro name -> the model type defined under it: one schema cannot define a name twice. */
+  private readonly owners: Map<string, string>;
 
   constructor(
     private readonly model: Model,
     alreadyDefined: ReadonlyMap<string, string> = new Map(),
+    /** Defines each named type in a namespace of its own under this one (the acceptance check's form). */
+    private readonly checkNamespace?: string,
   ) {
     this.defined = new Map(alreadyDefined);
+    this.owners = new Map([...alreadyDefined].map(([model, avro]) => [avro, model]));
+  }
+
+  /** Model name -> the full name a later schema can refer to (the acceptance check's registry). */
+  get definitions(): ReadonlyMap<string, string> {
+    return this.defined;
   }
 
   typeOf(type: TypeNode): AvroSchema {
@@ -42,10 +52,23 @@ class AvroWriter {
         const defined = this.defined.get(named.name);
         if (defined !== undefined) return defined;
         const name = named.avroName ?? named.name;
-        this.defined.set(named.name, name);
-        const doc = named.description === undefined ? {} : { doc: named.description };
-        if (named.kind === "enum") return { type: "enum", name, ...doc, symbols: [...named.symbols] };
-        return { type: "record", name, ...doc, fields: named.fields.map((f) => this.fieldOf(f)) };
+        // In the acceptance check each type has a namespace of its own, so that types defined for
+        // different events never clash in avsc's registry.
+        const namespace = this.checkNamespace === undefined ? undefined : `${this.checkNamespace}.${named.name}`;
+        const clash = this.owners.get(name);
+        if (namespace === undefined && clash !== undefined)
+          throw new Error(
+            `types ${clash} and ${named.name} are both named ${name} in Avro, within one schema: give one an x-avro-name of its own`,
+          );
+        this.owners.set(name, named.name);
+        this.defined.set(named.name, namespace === undefined ? name : `${namespace}.${name}`);
+        const head = {
+          name,
+          ...(namespace === undefined ? {} : { namespace }),
+          ...(named.description === undefined ? {} : { doc: named.description }),
+        };
+        if (named.kind === "enum") return { type: "enum", ...head, symbols: [...named.symbols] };
+        return { type: "record", ...head, fields: named.fields.map((f) => this.fieldOf(f)) };
       }
     }
   }
@@ -111,22 +134,51 @@ export function avscCompatible(schema: AvroSchema): AvroSchema {
   return Object.fromEntries(
     Object.entries(schema).map(([key, value]) => [
       key,
-      key === "namespace" && typeof value === "string" ? value.replace(/[^A-Za-z0-9_.]/g, "_") : avscCompatible(value as AvroSchema),
+      key === "namespace" && typeof value === "string" ? avscNamespace(value) : avscCompatible(value as AvroSchema),
     ]),
   );
+}
+
+function avscNamespace(namespace: string): string {
+  return namespace.replace(/[^A-Za-z0-9_.]/g, "_");
+}
+
+/**
+ * avsc's verdict on each event's schema, with each named type parsed once. avsc builds code for every
+ * type it parses, and an event's schema defines every type it reaches again (in the event's
+ * namespace): parsing each whole took most of a cold generate. Here a type is defined once, in a
+ * namespace of its own, and later events refer to it; names, fields and defaults are checked just the
+ * same, as the namespace changes none of them.
+ */
+class AvscAcceptance {
+  private static readonly NAMESPACE = "eventcanon.check";
+  private readonly registry: Record<string, avro.Type> = {};
+  private readonly defined = new Map<string, string>();
+
+  constructor(private readonly model: Model) {}
+
+  accept(event: EventDefinition, config: CanonConfig): void {
+    const name = config.avroEventRecordName ?? event.record.name;
+    const namespace = avscNamespace(event.eventType);
+    const own = new Map([...this.defined, [event.record.name, `${namespace}.${name}`]]);
+    const writer = new AvroWriter(this.model, own, AvscAcceptance.NAMESPACE);
+    const schema = { type: "record", name, namespace, fields: event.record.fields.map((f) => writer.fieldOf(f)) };
+    avro.Type.forSchema(schema as avro.Schema, { registry: this.registry });
+    for (const [model, full] of writer.definitions) if (model !== event.record.name) this.defined.set(model, full);
+  }
 }
 
 export const avroEmitter: Emitter = {
   target: "avro",
   async emit(model, config, cache) {
     const files: OutputFiles = new Map();
+    const acceptance = new AvscAcceptance(model);
     for (const event of model.events) {
-      const schema = avroSchemaOf(model, event, config);
-      const text = `${JSON.stringify(schema, null, 2)}\n`;
+      const text = `${JSON.stringify(avroSchemaOf(model, event, config), null, 2)}\n`;
       // avsc rejects what Avro rejects (bad names, defaults that do not fit): fail here, not in a consumer.
       // A schema avsc accepted once is not parsed again.
       await cache.get("avro-accepted", text, () => {
-        avro.Type.forSchema(avscCompatible(schema) as avro.Schema);
+        acceptance.accept(event, config);
         return "accepted";
       });
       files.set(`${event.eventType}.avsc`, text);

@@ -11,45 +11,7 @@ export const trackingEventEmittedV1 = new EventCodec<TrackingEventEmittedV1>({
   "eventType": "org.openedx.analytics.tracking.event.emitted.v1",
   "topic": "analytics-tracking-event-lifecycle",
   "keyField": "tracking_log.name",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.analytics.tracking.event.emitted.v1",
-    "doc": "Sent for every tracking log event the platform records, so analytics pipelines can receive the tracking stream over the event bus instead of reading log files.",
-    "fields": [
-      {
-        "name": "tracking_log",
-        "type": {
-          "type": "record",
-          "name": "TrackingLogData",
-          "doc": "One tracking log event, as the event-tracking library emitted it.",
-          "fields": [
-            {
-              "name": "name",
-              "type": "string",
-              "doc": "The tracking event's name, e.g. edx.course.enrollment.activated."
-            },
-            {
-              "name": "timestamp",
-              "type": "string",
-              "doc": "When it happened (UTC)."
-            },
-            {
-              "name": "data",
-              "type": "string",
-              "doc": "The event's data, as a JSON text."
-            },
-            {
-              "name": "context",
-              "type": "string",
-              "doc": "The event's context, as a JSON text."
-            }
-          ]
-        },
-        "doc": "The tracking log event that was recorded."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.analytics.tracking.event.emitted.v1","doc":"Sent for every tracking log event the platform records, so analytics pipelines can receive the tracking stream over the event bus instead of reading log files.","fields":[{"name":"tracking_log","type":{"type":"record","name":"TrackingLogData","doc":"One tracking log event, as the event-tracking library emitted it.","fields":[{"name":"name","type":"string","doc":"The tracking event's name, e.g. edx.course.enrollment.activated."},{"name":"timestamp","type":"string","doc":"When it happened (UTC)."},{"name":"data","type":"string","doc":"The event's data, as a JSON text."},{"name":"context","type":"string","doc":"The event's context, as a JSON text."}]},"doc":"The tracking log event that was recorded."}]},
   "keyAvroSchema": "string",
   "validator": validators.TrackingEventEmittedV1,
 });

@@ -11,54 +11,7 @@ export const roleAssignmentCreated = new EventCodec<RoleAssignmentCreated>({
   "eventType": "org.openedx.authz.role_assignment.created",
   "topic": "authz-role-assignment-lifecycle",
   "keyField": "role_assignment.subject",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.authz.role_assignment.created",
-    "doc": "Sent by the authorization service when a role is granted to a subject within a scope. Services that cache permissions should refresh them for that subject.",
-    "fields": [
-      {
-        "name": "role_assignment",
-        "type": {
-          "type": "record",
-          "name": "RoleAssignmentData",
-          "doc": "A role given to (or taken from) a subject within a scope, by the authorization service.",
-          "fields": [
-            {
-              "name": "operation",
-              "type": "string",
-              "doc": "What happened, e.g. assign or unassign."
-            },
-            {
-              "name": "subject",
-              "type": "string",
-              "doc": "Who the role is for, e.g. user:alice."
-            },
-            {
-              "name": "role",
-              "type": "string",
-              "doc": "The role, e.g. library_admin."
-            },
-            {
-              "name": "scope",
-              "type": "string",
-              "doc": "Where the role applies, e.g. a library key."
-            },
-            {
-              "name": "actor_id",
-              "type": [
-                "null",
-                "long"
-              ],
-              "doc": "The numeric id of the user who made the change; null for system changes.",
-              "default": null
-            }
-          ]
-        },
-        "doc": "The role assignment that was made or removed."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.authz.role_assignment.created","doc":"Sent by the authorization service when a role is granted to a subject within a scope. Services that cache permissions should refresh them for that subject.","fields":[{"name":"role_assignment","type":{"type":"record","name":"RoleAssignmentData","doc":"A role given to (or taken from) a subject within a scope, by the authorization service.","fields":[{"name":"operation","type":"string","doc":"What happened, e.g. assign or unassign."},{"name":"subject","type":"string","doc":"Who the role is for, e.g. user:alice."},{"name":"role","type":"string","doc":"The role, e.g. library_admin."},{"name":"scope","type":"string","doc":"Where the role applies, e.g. a library key."},{"name":"actor_id","type":["null","long"],"doc":"The numeric id of the user who made the change; null for system changes.","default":null}]},"doc":"The role assignment that was made or removed."}]},
   "keyAvroSchema": "string",
   "validator": validators.RoleAssignmentCreated,
 });
@@ -68,54 +21,7 @@ export const roleAssignmentDeleted = new EventCodec<RoleAssignmentDeleted>({
   "eventType": "org.openedx.authz.role_assignment.deleted",
   "topic": "authz-role-assignment-lifecycle",
   "keyField": "role_assignment.subject",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.authz.role_assignment.deleted",
-    "doc": "Sent by the authorization service when a role is taken away from a subject. Services that cache permissions must drop the role for that subject.",
-    "fields": [
-      {
-        "name": "role_assignment",
-        "type": {
-          "type": "record",
-          "name": "RoleAssignmentData",
-          "doc": "A role given to (or taken from) a subject within a scope, by the authorization service.",
-          "fields": [
-            {
-              "name": "operation",
-              "type": "string",
-              "doc": "What happened, e.g. assign or unassign."
-            },
-            {
-              "name": "subject",
-              "type": "string",
-              "doc": "Who the role is for, e.g. user:alice."
-            },
-            {
-              "name": "role",
-              "type": "string",
-              "doc": "The role, e.g. library_admin."
-            },
-            {
-              "name": "scope",
-              "type": "string",
-              "doc": "Where the role applies, e.g. a library key."
-            },
-            {
-              "name": "actor_id",
-              "type": [
-                "null",
-                "long"
-              ],
-              "doc": "The numeric id of the user who made the change; null for system changes.",
-              "default": null
-            }
-          ]
-        },
-        "doc": "The role assignment that was made or removed."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.authz.role_assignment.deleted","doc":"Sent by the authorization service when a role is taken away from a subject. Services that cache permissions must drop the role for that subject.","fields":[{"name":"role_assignment","type":{"type":"record","name":"RoleAssignmentData","doc":"A role given to (or taken from) a subject within a scope, by the authorization service.","fields":[{"name":"operation","type":"string","doc":"What happened, e.g. assign or unassign."},{"name":"subject","type":"string","doc":"Who the role is for, e.g. user:alice."},{"name":"role","type":"string","doc":"The role, e.g. library_admin."},{"name":"scope","type":"string","doc":"Where the role applies, e.g. a library key."},{"name":"actor_id","type":["null","long"],"doc":"The numeric id of the user who made the change; null for system changes.","default":null}]},"doc":"The role assignment that was made or removed."}]},
   "keyAvroSchema": "string",
   "validator": validators.RoleAssignmentDeleted,
 });

@@ -11,39 +11,7 @@ export const contentObjectAssociationsChangedV1 = new EventCodec<ContentObjectAs
   "eventType": "org.openedx.content_authoring.content.object.associations.changed.v1",
   "topic": "content-authoring-content-object-associations-lifecycle",
   "keyField": "content_object.object_id",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.content.object.associations.changed.v1",
-    "doc": "Sent when the tags or collections of a content object change. Search indexes and tag-aware views should re-read the listed associations.",
-    "fields": [
-      {
-        "name": "content_object",
-        "type": {
-          "type": "record",
-          "name": "ContentObjectChangedData",
-          "doc": "An object whose associations (tags, collections) changed, and which ones.",
-          "fields": [
-            {
-              "name": "object_id",
-              "type": "string",
-              "doc": "The object's id (a course key, usage key or library key, as text)."
-            },
-            {
-              "name": "changes",
-              "type": {
-                "type": "array",
-                "items": "string"
-              },
-              "doc": "Which associations changed, e.g. tags or collections; empty means all may have changed.",
-              "default": []
-            }
-          ]
-        },
-        "doc": "The content object whose tags or collections changed."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.content.object.associations.changed.v1","doc":"Sent when the tags or collections of a content object change. Search indexes and tag-aware views should re-read the listed associations.","fields":[{"name":"content_object","type":{"type":"record","name":"ContentObjectChangedData","doc":"An object whose associations (tags, collections) changed, and which ones.","fields":[{"name":"object_id","type":"string","doc":"The object's id (a course key, usage key or library key, as text)."},{"name":"changes","type":{"type":"array","items":"string"},"doc":"Which associations changed, e.g. tags or collections; empty means all may have changed.","default":[]}]},"doc":"The content object whose tags or collections changed."}]},
   "keyAvroSchema": "string",
   "validator": validators.ContentObjectAssociationsChangedV1,
 });
@@ -53,30 +21,7 @@ export const contentObjectTagsChangedV1 = new EventCodec<ContentObjectTagsChange
   "eventType": "org.openedx.content_authoring.content.object.tags.changed.v1",
   "topic": "content-authoring-content-object-tags-lifecycle",
   "keyField": "content_object.object_id",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.content.object.tags.changed.v1",
-    "doc": "Sent when a content object's tags change. Deprecated in favour of the associations-changed event, which also covers collections.",
-    "fields": [
-      {
-        "name": "content_object",
-        "type": {
-          "type": "record",
-          "name": "ContentObjectData",
-          "doc": "Any object that can be tagged or collected (a course, a block, a library item), by id.",
-          "fields": [
-            {
-              "name": "object_id",
-              "type": "string",
-              "doc": "The object's id (a course key, usage key or library key, as text)."
-            }
-          ]
-        },
-        "doc": "The content object whose tags or collections changed."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.content.object.tags.changed.v1","doc":"Sent when a content object's tags change. Deprecated in favour of the associations-changed event, which also covers collections.","fields":[{"name":"content_object","type":{"type":"record","name":"ContentObjectData","doc":"Any object that can be tagged or collected (a course, a block, a library item), by id.","fields":[{"name":"object_id","type":"string","doc":"The object's id (a course key, usage key or library key, as text)."}]},"doc":"The content object whose tags or collections changed."}]},
   "keyAvroSchema": "string",
   "validator": validators.ContentObjectTagsChangedV1,
 });
@@ -86,36 +31,7 @@ export const contentLibraryCollectionCreatedV1 = new EventCodec<ContentLibraryCo
   "eventType": "org.openedx.content_authoring.content_library.collection.created.v1",
   "topic": "content-authoring-content-library-collection-lifecycle",
   "keyField": "library_collection.collection_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.content_library.collection.created.v1",
-    "doc": "Sent when a collection is created in a content library.",
-    "fields": [
-      {
-        "name": "library_collection",
-        "type": {
-          "type": "record",
-          "name": "LibraryCollectionData",
-          "doc": "A collection of items in a content library.",
-          "fields": [
-            {
-              "name": "collection_key",
-              "type": "string",
-              "doc": "The collection's key."
-            },
-            {
-              "name": "background",
-              "type": "boolean",
-              "doc": "True when the change came from a background task and need not be shown to users immediately.",
-              "default": false
-            }
-          ]
-        },
-        "doc": "The library collection concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.content_library.collection.created.v1","doc":"Sent when a collection is created in a content library.","fields":[{"name":"library_collection","type":{"type":"record","name":"LibraryCollectionData","doc":"A collection of items in a content library.","fields":[{"name":"collection_key","type":"string","doc":"The collection's key."},{"name":"background","type":"boolean","doc":"True when the change came from a background task and need not be shown to users immediately.","default":false}]},"doc":"The library collection concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.ContentLibraryCollectionCreatedV1,
 });
@@ -125,36 +41,7 @@ export const contentLibraryCollectionDeletedV1 = new EventCodec<ContentLibraryCo
   "eventType": "org.openedx.content_authoring.content_library.collection.deleted.v1",
   "topic": "content-authoring-content-library-collection-lifecycle",
   "keyField": "library_collection.collection_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.content_library.collection.deleted.v1",
-    "doc": "Sent when a collection is deleted from a content library; consumers should forget the collection and its memberships.",
-    "fields": [
-      {
-        "name": "library_collection",
-        "type": {
-          "type": "record",
-          "name": "LibraryCollectionData",
-          "doc": "A collection of items in a content library.",
-          "fields": [
-            {
-              "name": "collection_key",
-              "type": "string",
-              "doc": "The collection's key."
-            },
-            {
-              "name": "background",
-              "type": "boolean",
-              "doc": "True when the change came from a background task and need not be shown to users immediately.",
-              "default": false
-            }
-          ]
-        },
-        "doc": "The library collection concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.content_library.collection.deleted.v1","doc":"Sent when a collection is deleted from a content library; consumers should forget the collection and its memberships.","fields":[{"name":"library_collection","type":{"type":"record","name":"LibraryCollectionData","doc":"A collection of items in a content library.","fields":[{"name":"collection_key","type":"string","doc":"The collection's key."},{"name":"background","type":"boolean","doc":"True when the change came from a background task and need not be shown to users immediately.","default":false}]},"doc":"The library collection concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.ContentLibraryCollectionDeletedV1,
 });
@@ -164,36 +51,7 @@ export const contentLibraryCollectionUpdatedV1 = new EventCodec<ContentLibraryCo
   "eventType": "org.openedx.content_authoring.content_library.collection.updated.v1",
   "topic": "content-authoring-content-library-collection-lifecycle",
   "keyField": "library_collection.collection_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.content_library.collection.updated.v1",
-    "doc": "Sent when a library collection's details or items change.",
-    "fields": [
-      {
-        "name": "library_collection",
-        "type": {
-          "type": "record",
-          "name": "LibraryCollectionData",
-          "doc": "A collection of items in a content library.",
-          "fields": [
-            {
-              "name": "collection_key",
-              "type": "string",
-              "doc": "The collection's key."
-            },
-            {
-              "name": "background",
-              "type": "boolean",
-              "doc": "True when the change came from a background task and need not be shown to users immediately.",
-              "default": false
-            }
-          ]
-        },
-        "doc": "The library collection concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.content_library.collection.updated.v1","doc":"Sent when a library collection's details or items change.","fields":[{"name":"library_collection","type":{"type":"record","name":"LibraryCollectionData","doc":"A collection of items in a content library.","fields":[{"name":"collection_key","type":"string","doc":"The collection's key."},{"name":"background","type":"boolean","doc":"True when the change came from a background task and need not be shown to users immediately.","default":false}]},"doc":"The library collection concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.ContentLibraryCollectionUpdatedV1,
 });
@@ -203,36 +61,7 @@ export const contentLibraryContainerCreatedV1 = new EventCodec<ContentLibraryCon
   "eventType": "org.openedx.content_authoring.content_library.container.created.v1",
   "topic": "content-authoring-content-library-container-lifecycle",
   "keyField": "library_container.container_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.content_library.container.created.v1",
-    "doc": "Sent when a container (unit, subsection or section) is created in a content library.",
-    "fields": [
-      {
-        "name": "library_container",
-        "type": {
-          "type": "record",
-          "name": "LibraryContainerData",
-          "doc": "A container (a unit, subsection or section) in a content library.",
-          "fields": [
-            {
-              "name": "container_key",
-              "type": "string",
-              "doc": "The container's key."
-            },
-            {
-              "name": "background",
-              "type": "boolean",
-              "doc": "True when the change came from a background task.",
-              "default": false
-            }
-          ]
-        },
-        "doc": "The library container concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.content_library.container.created.v1","doc":"Sent when a container (unit, subsection or section) is created in a content library.","fields":[{"name":"library_container","type":{"type":"record","name":"LibraryContainerData","doc":"A container (a unit, subsection or section) in a content library.","fields":[{"name":"container_key","type":"string","doc":"The container's key."},{"name":"background","type":"boolean","doc":"True when the change came from a background task.","default":false}]},"doc":"The library container concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.ContentLibraryContainerCreatedV1,
 });
@@ -242,36 +71,7 @@ export const contentLibraryContainerDeletedV1 = new EventCodec<ContentLibraryCon
   "eventType": "org.openedx.content_authoring.content_library.container.deleted.v1",
   "topic": "content-authoring-content-library-container-lifecycle",
   "keyField": "library_container.container_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.content_library.container.deleted.v1",
-    "doc": "Sent when a container is deleted from a content library.",
-    "fields": [
-      {
-        "name": "library_container",
-        "type": {
-          "type": "record",
-          "name": "LibraryContainerData",
-          "doc": "A container (a unit, subsection or section) in a content library.",
-          "fields": [
-            {
-              "name": "container_key",
-              "type": "string",
-              "doc": "The container's key."
-            },
-            {
-              "name": "background",
-              "type": "boolean",
-              "doc": "True when the change came from a background task.",
-              "default": false
-            }
-          ]
-        },
-        "doc": "The library container concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.content_library.container.deleted.v1","doc":"Sent when a container is deleted from a content library.","fields":[{"name":"library_container","type":{"type":"record","name":"LibraryContainerData","doc":"A container (a unit, subsection or section) in a content library.","fields":[{"name":"container_key","type":"string","doc":"The container's key."},{"name":"background","type":"boolean","doc":"True when the change came from a background task.","default":false}]},"doc":"The library container concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.ContentLibraryContainerDeletedV1,
 });
@@ -281,36 +81,7 @@ export const contentLibraryContainerPublishedV1 = new EventCodec<ContentLibraryC
   "eventType": "org.openedx.content_authoring.content_library.container.published.v1",
   "topic": "content-authoring-content-library-container-lifecycle",
   "keyField": "library_container.container_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.content_library.container.published.v1",
-    "doc": "Sent when a library container's changes are published, including when a deleted draft container is published as deleted.",
-    "fields": [
-      {
-        "name": "library_container",
-        "type": {
-          "type": "record",
-          "name": "LibraryContainerData",
-          "doc": "A container (a unit, subsection or section) in a content library.",
-          "fields": [
-            {
-              "name": "container_key",
-              "type": "string",
-              "doc": "The container's key."
-            },
-            {
-              "name": "background",
-              "type": "boolean",
-              "doc": "True when the change came from a background task.",
-              "default": false
-            }
-          ]
-        },
-        "doc": "The library container concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.content_library.container.published.v1","doc":"Sent when a library container's changes are published, including when a deleted draft container is published as deleted.","fields":[{"name":"library_container","type":{"type":"record","name":"LibraryContainerData","doc":"A container (a unit, subsection or section) in a content library.","fields":[{"name":"container_key","type":"string","doc":"The container's key."},{"name":"background","type":"boolean","doc":"True when the change came from a background task.","default":false}]},"doc":"The library container concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.ContentLibraryContainerPublishedV1,
 });
@@ -320,36 +91,7 @@ export const contentLibraryContainerUpdatedV1 = new EventCodec<ContentLibraryCon
   "eventType": "org.openedx.content_authoring.content_library.container.updated.v1",
   "topic": "content-authoring-content-library-container-lifecycle",
   "keyField": "library_container.container_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.content_library.container.updated.v1",
-    "doc": "Sent when a library container's draft changes.",
-    "fields": [
-      {
-        "name": "library_container",
-        "type": {
-          "type": "record",
-          "name": "LibraryContainerData",
-          "doc": "A container (a unit, subsection or section) in a content library.",
-          "fields": [
-            {
-              "name": "container_key",
-              "type": "string",
-              "doc": "The container's key."
-            },
-            {
-              "name": "background",
-              "type": "boolean",
-              "doc": "True when the change came from a background task.",
-              "default": false
-            }
-          ]
-        },
-        "doc": "The library container concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.content_library.container.updated.v1","doc":"Sent when a library container's draft changes.","fields":[{"name":"library_container","type":{"type":"record","name":"LibraryContainerData","doc":"A container (a unit, subsection or section) in a content library.","fields":[{"name":"container_key","type":"string","doc":"The container's key."},{"name":"background","type":"boolean","doc":"True when the change came from a background task.","default":false}]},"doc":"The library container concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.ContentLibraryContainerUpdatedV1,
 });
@@ -359,36 +101,7 @@ export const contentLibraryCreatedV1 = new EventCodec<ContentLibraryCreatedV1>({
   "eventType": "org.openedx.content_authoring.content_library.created.v1",
   "topic": "content-authoring-content-library-lifecycle",
   "keyField": "content_library.library_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.content_library.created.v1",
-    "doc": "Sent when a content library is created in Studio.",
-    "fields": [
-      {
-        "name": "content_library",
-        "type": {
-          "type": "record",
-          "name": "ContentLibraryData",
-          "doc": "A content library in Studio.",
-          "fields": [
-            {
-              "name": "library_key",
-              "type": "string",
-              "doc": "The library's key."
-            },
-            {
-              "name": "update_blocks",
-              "type": "boolean",
-              "doc": "True when the change also affects the library's blocks, so indexes must update them too.",
-              "default": false
-            }
-          ]
-        },
-        "doc": "The content library concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.content_library.created.v1","doc":"Sent when a content library is created in Studio.","fields":[{"name":"content_library","type":{"type":"record","name":"ContentLibraryData","doc":"A content library in Studio.","fields":[{"name":"library_key","type":"string","doc":"The library's key."},{"name":"update_blocks","type":"boolean","doc":"True when the change also affects the library's blocks, so indexes must update them too.","default":false}]},"doc":"The content library concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.ContentLibraryCreatedV1,
 });
@@ -398,36 +111,7 @@ export const contentLibraryDeletedV1 = new EventCodec<ContentLibraryDeletedV1>({
   "eventType": "org.openedx.content_authoring.content_library.deleted.v1",
   "topic": "content-authoring-content-library-lifecycle",
   "keyField": "content_library.library_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.content_library.deleted.v1",
-    "doc": "Sent when a content library is deleted; consumers should remove it and its blocks from indexes.",
-    "fields": [
-      {
-        "name": "content_library",
-        "type": {
-          "type": "record",
-          "name": "ContentLibraryData",
-          "doc": "A content library in Studio.",
-          "fields": [
-            {
-              "name": "library_key",
-              "type": "string",
-              "doc": "The library's key."
-            },
-            {
-              "name": "update_blocks",
-              "type": "boolean",
-              "doc": "True when the change also affects the library's blocks, so indexes must update them too.",
-              "default": false
-            }
-          ]
-        },
-        "doc": "The content library concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.content_library.deleted.v1","doc":"Sent when a content library is deleted; consumers should remove it and its blocks from indexes.","fields":[{"name":"content_library","type":{"type":"record","name":"ContentLibraryData","doc":"A content library in Studio.","fields":[{"name":"library_key","type":"string","doc":"The library's key."},{"name":"update_blocks","type":"boolean","doc":"True when the change also affects the library's blocks, so indexes must update them too.","default":false}]},"doc":"The content library concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.ContentLibraryDeletedV1,
 });
@@ -437,36 +121,7 @@ export const contentLibraryUpdatedV1 = new EventCodec<ContentLibraryUpdatedV1>({
   "eventType": "org.openedx.content_authoring.content_library.updated.v1",
   "topic": "content-authoring-content-library-lifecycle",
   "keyField": "content_library.library_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.content_library.updated.v1",
-    "doc": "Sent when a content library's own details change (such as its title); block-level changes have their own events.",
-    "fields": [
-      {
-        "name": "content_library",
-        "type": {
-          "type": "record",
-          "name": "ContentLibraryData",
-          "doc": "A content library in Studio.",
-          "fields": [
-            {
-              "name": "library_key",
-              "type": "string",
-              "doc": "The library's key."
-            },
-            {
-              "name": "update_blocks",
-              "type": "boolean",
-              "doc": "True when the change also affects the library's blocks, so indexes must update them too.",
-              "default": false
-            }
-          ]
-        },
-        "doc": "The content library concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.content_library.updated.v1","doc":"Sent when a content library's own details change (such as its title); block-level changes have their own events.","fields":[{"name":"content_library","type":{"type":"record","name":"ContentLibraryData","doc":"A content library in Studio.","fields":[{"name":"library_key","type":"string","doc":"The library's key."},{"name":"update_blocks","type":"boolean","doc":"True when the change also affects the library's blocks, so indexes must update them too.","default":false}]},"doc":"The content library concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.ContentLibraryUpdatedV1,
 });
@@ -476,95 +131,7 @@ export const courseCatalogInfoChangedV1 = new EventCodec<CourseCatalogInfoChange
   "eventType": "org.openedx.content_authoring.course.catalog_info.changed.v1",
   "topic": "content-authoring-course-catalog-info-lifecycle",
   "keyField": "catalog_info.course_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.course.catalog_info.changed.v1",
-    "doc": "Sent by Studio when a course run changes in a way catalogs care about (title, dates, pacing, visibility). Catalog services update their copy of the run.",
-    "fields": [
-      {
-        "name": "catalog_info",
-        "type": {
-          "type": "record",
-          "name": "CourseCatalogData",
-          "doc": "The facts about a course run that catalog services keep in sync.",
-          "fields": [
-            {
-              "name": "course_key",
-              "type": "string",
-              "doc": "The course run's identifier."
-            },
-            {
-              "name": "name",
-              "type": "string",
-              "doc": "The course title."
-            },
-            {
-              "name": "schedule_data",
-              "type": {
-                "type": "record",
-                "name": "CourseScheduleData",
-                "doc": "When a course run happens and how it is paced.",
-                "fields": [
-                  {
-                    "name": "start",
-                    "type": "string",
-                    "doc": "When the run starts (UTC)."
-                  },
-                  {
-                    "name": "pacing",
-                    "type": "string",
-                    "doc": "instructor or self: whether the run follows fixed dates."
-                  },
-                  {
-                    "name": "end",
-                    "type": [
-                      "null",
-                      "string"
-                    ],
-                    "doc": "When the run ends (UTC); null for no end.",
-                    "default": null
-                  },
-                  {
-                    "name": "enrollment_start",
-                    "type": [
-                      "null",
-                      "string"
-                    ],
-                    "doc": "When enrollment opens (UTC); null if always open.",
-                    "default": null
-                  },
-                  {
-                    "name": "enrollment_end",
-                    "type": [
-                      "null",
-                      "string"
-                    ],
-                    "doc": "When enrollment closes (UTC); null if it never closes.",
-                    "default": null
-                  }
-                ]
-              },
-              "doc": "The course run's dates and pacing."
-            },
-            {
-              "name": "hidden",
-              "type": "boolean",
-              "doc": "True when the run should not be listed in catalogs.",
-              "default": false
-            },
-            {
-              "name": "invitation_only",
-              "type": "boolean",
-              "doc": "True when learners can only enroll by invitation.",
-              "default": false
-            }
-          ]
-        },
-        "doc": "The course run's catalog facts, as they are now."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.course.catalog_info.changed.v1","doc":"Sent by Studio when a course run changes in a way catalogs care about (title, dates, pacing, visibility). Catalog services update their copy of the run.","fields":[{"name":"catalog_info","type":{"type":"record","name":"CourseCatalogData","doc":"The facts about a course run that catalog services keep in sync.","fields":[{"name":"course_key","type":"string","doc":"The course run's identifier."},{"name":"name","type":"string","doc":"The course title."},{"name":"schedule_data","type":{"type":"record","name":"CourseScheduleData","doc":"When a course run happens and how it is paced.","fields":[{"name":"start","type":"string","doc":"When the run starts (UTC)."},{"name":"pacing","type":"string","doc":"instructor or self: whether the run follows fixed dates."},{"name":"end","type":["null","string"],"doc":"When the run ends (UTC); null for no end.","default":null},{"name":"enrollment_start","type":["null","string"],"doc":"When enrollment opens (UTC); null if always open.","default":null},{"name":"enrollment_end","type":["null","string"],"doc":"When enrollment closes (UTC); null if it never closes.","default":null}]},"doc":"The course run's dates and pacing."},{"name":"hidden","type":"boolean","doc":"True when the run should not be listed in catalogs.","default":false},{"name":"invitation_only","type":"boolean","doc":"True when learners can only enroll by invitation.","default":false}]},"doc":"The course run's catalog facts, as they are now."}]},
   "keyAvroSchema": "string",
   "validator": validators.CourseCatalogInfoChangedV1,
 });
@@ -574,81 +141,7 @@ export const courseCertificateConfigChangedV1 = new EventCodec<CourseCertificate
   "eventType": "org.openedx.content_authoring.course.certificate_config.changed.v1",
   "topic": "content-authoring-course-certificate-config-lifecycle",
   "keyField": "certificate_config.course_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.course.certificate_config.changed.v1",
-    "doc": "Sent when a course's certificate configuration changes in Studio. The Open edX event bus cannot send it, because the signatory image is an open file; here the image travels base64-encoded.",
-    "fields": [
-      {
-        "name": "certificate_config",
-        "type": {
-          "type": "record",
-          "name": "CertificateConfigData",
-          "doc": "A course's certificate configuration as set in Studio.",
-          "fields": [
-            {
-              "name": "certificate_type",
-              "type": "string",
-              "doc": "The enrollment track the certificate is for, e.g. verified."
-            },
-            {
-              "name": "course_key",
-              "type": "string",
-              "doc": "The course run."
-            },
-            {
-              "name": "title",
-              "type": "string",
-              "doc": "The certificate's title."
-            },
-            {
-              "name": "signatories",
-              "type": {
-                "type": "array",
-                "items": {
-                  "type": "record",
-                  "name": "CertificateSignatoryData",
-                  "doc": "A person who signs a course certificate.",
-                  "fields": [
-                    {
-                      "name": "image",
-                      "type": "string",
-                      "doc": "The signature image file, base64-encoded (the Open edX data class holds an open file, which its event bus cannot send)."
-                    },
-                    {
-                      "name": "name",
-                      "type": "string",
-                      "doc": "The signatory's name."
-                    },
-                    {
-                      "name": "organization",
-                      "type": "string",
-                      "doc": "The signatory's organization."
-                    },
-                    {
-                      "name": "title",
-                      "type": "string",
-                      "doc": "The signatory's title."
-                    }
-                  ]
-                }
-              },
-              "doc": "The people whose signatures appear on the certificate.",
-              "default": []
-            },
-            {
-              "name": "is_active",
-              "type": "boolean",
-              "doc": "True when the configuration is in use.",
-              "default": false
-            }
-          ]
-        },
-        "doc": "The certificate configuration concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.course.certificate_config.changed.v1","doc":"Sent when a course's certificate configuration changes in Studio. The Open edX event bus cannot send it, because the signatory image is an open file; here the image travels base64-encoded.","fields":[{"name":"certificate_config","type":{"type":"record","name":"CertificateConfigData","doc":"A course's certificate configuration as set in Studio.","fields":[{"name":"certificate_type","type":"string","doc":"The enrollment track the certificate is for, e.g. verified."},{"name":"course_key","type":"string","doc":"The course run."},{"name":"title","type":"string","doc":"The certificate's title."},{"name":"signatories","type":{"type":"array","items":{"type":"record","name":"CertificateSignatoryData","doc":"A person who signs a course certificate.","fields":[{"name":"image","type":"string","doc":"The signature image file, base64-encoded (the Open edX data class holds an open file, which its event bus cannot send)."},{"name":"name","type":"string","doc":"The signatory's name."},{"name":"organization","type":"string","doc":"The signatory's organization."},{"name":"title","type":"string","doc":"The signatory's title."}]}},"doc":"The people whose signatures appear on the certificate.","default":[]},{"name":"is_active","type":"boolean","doc":"True when the configuration is in use.","default":false}]},"doc":"The certificate configuration concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.CourseCertificateConfigChangedV1,
 });
@@ -658,81 +151,7 @@ export const courseCertificateConfigDeletedV1 = new EventCodec<CourseCertificate
   "eventType": "org.openedx.content_authoring.course.certificate_config.deleted.v1",
   "topic": "content-authoring-course-certificate-config-lifecycle",
   "keyField": "certificate_config.course_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.course.certificate_config.deleted.v1",
-    "doc": "Sent when a course's certificate configuration is deleted in Studio. Like the change event, it carries the signatory images base64-encoded, which the Open edX event bus cannot do.",
-    "fields": [
-      {
-        "name": "certificate_config",
-        "type": {
-          "type": "record",
-          "name": "CertificateConfigData",
-          "doc": "A course's certificate configuration as set in Studio.",
-          "fields": [
-            {
-              "name": "certificate_type",
-              "type": "string",
-              "doc": "The enrollment track the certificate is for, e.g. verified."
-            },
-            {
-              "name": "course_key",
-              "type": "string",
-              "doc": "The course run."
-            },
-            {
-              "name": "title",
-              "type": "string",
-              "doc": "The certificate's title."
-            },
-            {
-              "name": "signatories",
-              "type": {
-                "type": "array",
-                "items": {
-                  "type": "record",
-                  "name": "CertificateSignatoryData",
-                  "doc": "A person who signs a course certificate.",
-                  "fields": [
-                    {
-                      "name": "image",
-                      "type": "string",
-                      "doc": "The signature image file, base64-encoded (the Open edX data class holds an open file, which its event bus cannot send)."
-                    },
-                    {
-                      "name": "name",
-                      "type": "string",
-                      "doc": "The signatory's name."
-                    },
-                    {
-                      "name": "organization",
-                      "type": "string",
-                      "doc": "The signatory's organization."
-                    },
-                    {
-                      "name": "title",
-                      "type": "string",
-                      "doc": "The signatory's title."
-                    }
-                  ]
-                }
-              },
-              "doc": "The people whose signatures appear on the certificate.",
-              "default": []
-            },
-            {
-              "name": "is_active",
-              "type": "boolean",
-              "doc": "True when the configuration is in use.",
-              "default": false
-            }
-          ]
-        },
-        "doc": "The certificate configuration concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.course.certificate_config.deleted.v1","doc":"Sent when a course's certificate configuration is deleted in Studio. Like the change event, it carries the signatory images base64-encoded, which the Open edX event bus cannot do.","fields":[{"name":"certificate_config","type":{"type":"record","name":"CertificateConfigData","doc":"A course's certificate configuration as set in Studio.","fields":[{"name":"certificate_type","type":"string","doc":"The enrollment track the certificate is for, e.g. verified."},{"name":"course_key","type":"string","doc":"The course run."},{"name":"title","type":"string","doc":"The certificate's title."},{"name":"signatories","type":{"type":"array","items":{"type":"record","name":"CertificateSignatoryData","doc":"A person who signs a course certificate.","fields":[{"name":"image","type":"string","doc":"The signature image file, base64-encoded (the Open edX data class holds an open file, which its event bus cannot send)."},{"name":"name","type":"string","doc":"The signatory's name."},{"name":"organization","type":"string","doc":"The signatory's organization."},{"name":"title","type":"string","doc":"The signatory's title."}]}},"doc":"The people whose signatures appear on the certificate.","default":[]},{"name":"is_active","type":"boolean","doc":"True when the configuration is in use.","default":false}]},"doc":"The certificate configuration concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.CourseCertificateConfigDeletedV1,
 });
@@ -742,30 +161,7 @@ export const courseCreatedV1 = new EventCodec<CourseCreatedV1>({
   "eventType": "org.openedx.content_authoring.course.created.v1",
   "topic": "content-authoring-course-lifecycle",
   "keyField": "course.course_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.course.created.v1",
-    "doc": "Sent when a new course run is created in Studio.",
-    "fields": [
-      {
-        "name": "course",
-        "type": {
-          "type": "record",
-          "name": "CourseData",
-          "doc": "A course run as Studio knows it: only its key. On the Avro wire this record is named CourseData, like its learning-domain namesake.",
-          "fields": [
-            {
-              "name": "course_key",
-              "type": "string",
-              "doc": "The course run's identifier."
-            }
-          ]
-        },
-        "doc": "The course run concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.course.created.v1","doc":"Sent when a new course run is created in Studio.","fields":[{"name":"course","type":{"type":"record","name":"CourseData","doc":"A course run as Studio knows it: only its key. On the Avro wire this record is named CourseData, like its learning-domain namesake.","fields":[{"name":"course_key","type":"string","doc":"The course run's identifier."}]},"doc":"The course run concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.CourseCreatedV1,
 });
@@ -775,30 +171,7 @@ export const courseImportCompletedV1 = new EventCodec<CourseImportCompletedV1>({
   "eventType": "org.openedx.content_authoring.course.import.completed.v1",
   "topic": "content-authoring-course-import-lifecycle",
   "keyField": "course.course_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.course.import.completed.v1",
-    "doc": "Sent after a course import into Studio finishes; consumers should re-read the course's content.",
-    "fields": [
-      {
-        "name": "course",
-        "type": {
-          "type": "record",
-          "name": "CourseData",
-          "doc": "A course run as Studio knows it: only its key. On the Avro wire this record is named CourseData, like its learning-domain namesake.",
-          "fields": [
-            {
-              "name": "course_key",
-              "type": "string",
-              "doc": "The course run's identifier."
-            }
-          ]
-        },
-        "doc": "The course run concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.course.import.completed.v1","doc":"Sent after a course import into Studio finishes; consumers should re-read the course's content.","fields":[{"name":"course","type":{"type":"record","name":"CourseData","doc":"A course run as Studio knows it: only its key. On the Avro wire this record is named CourseData, like its learning-domain namesake.","fields":[{"name":"course_key","type":"string","doc":"The course run's identifier."}]},"doc":"The course run concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.CourseImportCompletedV1,
 });
@@ -808,30 +181,7 @@ export const courseRerunCompletedV1 = new EventCodec<CourseRerunCompletedV1>({
   "eventType": "org.openedx.content_authoring.course.rerun.completed.v1",
   "topic": "content-authoring-course-rerun-lifecycle",
   "keyField": "course.course_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.course.rerun.completed.v1",
-    "doc": "Sent after Studio finishes creating a rerun of a course; the key is the new run's.",
-    "fields": [
-      {
-        "name": "course",
-        "type": {
-          "type": "record",
-          "name": "CourseData",
-          "doc": "A course run as Studio knows it: only its key. On the Avro wire this record is named CourseData, like its learning-domain namesake.",
-          "fields": [
-            {
-              "name": "course_key",
-              "type": "string",
-              "doc": "The course run's identifier."
-            }
-          ]
-        },
-        "doc": "The course run concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.course.rerun.completed.v1","doc":"Sent after Studio finishes creating a rerun of a course; the key is the new run's.","fields":[{"name":"course","type":{"type":"record","name":"CourseData","doc":"A course run as Studio knows it: only its key. On the Avro wire this record is named CourseData, like its learning-domain namesake.","fields":[{"name":"course_key","type":"string","doc":"The course run's identifier."}]},"doc":"The course run concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.CourseRerunCompletedV1,
 });
@@ -841,35 +191,7 @@ export const libraryBlockCreatedV1 = new EventCodec<LibraryBlockCreatedV1>({
   "eventType": "org.openedx.content_authoring.library_block.created.v1",
   "topic": "content-authoring-library-block-lifecycle",
   "keyField": "library_block.usage_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.library_block.created.v1",
-    "doc": "Sent when a block is added to a content library.",
-    "fields": [
-      {
-        "name": "library_block",
-        "type": {
-          "type": "record",
-          "name": "LibraryBlockData",
-          "doc": "A block inside a content library.",
-          "fields": [
-            {
-              "name": "library_key",
-              "type": "string",
-              "doc": "The library the block is in."
-            },
-            {
-              "name": "usage_key",
-              "type": "string",
-              "doc": "The block's key."
-            }
-          ]
-        },
-        "doc": "The library block concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.library_block.created.v1","doc":"Sent when a block is added to a content library.","fields":[{"name":"library_block","type":{"type":"record","name":"LibraryBlockData","doc":"A block inside a content library.","fields":[{"name":"library_key","type":"string","doc":"The library the block is in."},{"name":"usage_key","type":"string","doc":"The block's key."}]},"doc":"The library block concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.LibraryBlockCreatedV1,
 });
@@ -879,35 +201,7 @@ export const libraryBlockDeletedV1 = new EventCodec<LibraryBlockDeletedV1>({
   "eventType": "org.openedx.content_authoring.library_block.deleted.v1",
   "topic": "content-authoring-library-block-lifecycle",
   "keyField": "library_block.usage_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.library_block.deleted.v1",
-    "doc": "Sent when a draft library block is deleted.",
-    "fields": [
-      {
-        "name": "library_block",
-        "type": {
-          "type": "record",
-          "name": "LibraryBlockData",
-          "doc": "A block inside a content library.",
-          "fields": [
-            {
-              "name": "library_key",
-              "type": "string",
-              "doc": "The library the block is in."
-            },
-            {
-              "name": "usage_key",
-              "type": "string",
-              "doc": "The block's key."
-            }
-          ]
-        },
-        "doc": "The library block concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.library_block.deleted.v1","doc":"Sent when a draft library block is deleted.","fields":[{"name":"library_block","type":{"type":"record","name":"LibraryBlockData","doc":"A block inside a content library.","fields":[{"name":"library_key","type":"string","doc":"The library the block is in."},{"name":"usage_key","type":"string","doc":"The block's key."}]},"doc":"The library block concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.LibraryBlockDeletedV1,
 });
@@ -917,35 +211,7 @@ export const libraryBlockPublishedV1 = new EventCodec<LibraryBlockPublishedV1>({
   "eventType": "org.openedx.content_authoring.library_block.published.v1",
   "topic": "content-authoring-library-block-lifecycle",
   "keyField": "library_block.usage_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.library_block.published.v1",
-    "doc": "Sent when a library block's changes are published, including when a deleted draft block is published as deleted.",
-    "fields": [
-      {
-        "name": "library_block",
-        "type": {
-          "type": "record",
-          "name": "LibraryBlockData",
-          "doc": "A block inside a content library.",
-          "fields": [
-            {
-              "name": "library_key",
-              "type": "string",
-              "doc": "The library the block is in."
-            },
-            {
-              "name": "usage_key",
-              "type": "string",
-              "doc": "The block's key."
-            }
-          ]
-        },
-        "doc": "The library block concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.library_block.published.v1","doc":"Sent when a library block's changes are published, including when a deleted draft block is published as deleted.","fields":[{"name":"library_block","type":{"type":"record","name":"LibraryBlockData","doc":"A block inside a content library.","fields":[{"name":"library_key","type":"string","doc":"The library the block is in."},{"name":"usage_key","type":"string","doc":"The block's key."}]},"doc":"The library block concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.LibraryBlockPublishedV1,
 });
@@ -955,35 +221,7 @@ export const libraryBlockUpdatedV1 = new EventCodec<LibraryBlockUpdatedV1>({
   "eventType": "org.openedx.content_authoring.library_block.updated.v1",
   "topic": "content-authoring-library-block-lifecycle",
   "keyField": "library_block.usage_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.library_block.updated.v1",
-    "doc": "Sent when a draft library block changes.",
-    "fields": [
-      {
-        "name": "library_block",
-        "type": {
-          "type": "record",
-          "name": "LibraryBlockData",
-          "doc": "A block inside a content library.",
-          "fields": [
-            {
-              "name": "library_key",
-              "type": "string",
-              "doc": "The library the block is in."
-            },
-            {
-              "name": "usage_key",
-              "type": "string",
-              "doc": "The block's key."
-            }
-          ]
-        },
-        "doc": "The library block concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.library_block.updated.v1","doc":"Sent when a draft library block changes.","fields":[{"name":"library_block","type":{"type":"record","name":"LibraryBlockData","doc":"A block inside a content library.","fields":[{"name":"library_key","type":"string","doc":"The library the block is in."},{"name":"usage_key","type":"string","doc":"The block's key."}]},"doc":"The library block concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.LibraryBlockUpdatedV1,
 });
@@ -993,44 +231,7 @@ export const xblockCreatedV1 = new EventCodec<XblockCreatedV1>({
   "eventType": "org.openedx.content_authoring.xblock.created.v1",
   "topic": "content-authoring-xblock-lifecycle",
   "keyField": "xblock_info.usage_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.xblock.created.v1",
-    "doc": "Sent when a block of course content is created in Studio.",
-    "fields": [
-      {
-        "name": "xblock_info",
-        "type": {
-          "type": "record",
-          "name": "XBlockData",
-          "doc": "A piece of course content (an XBlock) in Studio.",
-          "fields": [
-            {
-              "name": "usage_key",
-              "type": "string",
-              "doc": "The block's key."
-            },
-            {
-              "name": "block_type",
-              "type": "string",
-              "doc": "The kind of block, e.g. problem, html, video, vertical."
-            },
-            {
-              "name": "version",
-              "type": [
-                "null",
-                "string"
-              ],
-              "doc": "The block's version key; null when the sender does not track versions.",
-              "default": null
-            }
-          ]
-        },
-        "doc": "The content block concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.xblock.created.v1","doc":"Sent when a block of course content is created in Studio.","fields":[{"name":"xblock_info","type":{"type":"record","name":"XBlockData","doc":"A piece of course content (an XBlock) in Studio.","fields":[{"name":"usage_key","type":"string","doc":"The block's key."},{"name":"block_type","type":"string","doc":"The kind of block, e.g. problem, html, video, vertical."},{"name":"version","type":["null","string"],"doc":"The block's version key; null when the sender does not track versions.","default":null}]},"doc":"The content block concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.XblockCreatedV1,
 });
@@ -1040,44 +241,7 @@ export const xblockDeletedV1 = new EventCodec<XblockDeletedV1>({
   "eventType": "org.openedx.content_authoring.xblock.deleted.v1",
   "topic": "content-authoring-xblock-lifecycle",
   "keyField": "xblock_info.usage_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.xblock.deleted.v1",
-    "doc": "Sent when a block of course content is deleted in Studio.",
-    "fields": [
-      {
-        "name": "xblock_info",
-        "type": {
-          "type": "record",
-          "name": "XBlockData",
-          "doc": "A piece of course content (an XBlock) in Studio.",
-          "fields": [
-            {
-              "name": "usage_key",
-              "type": "string",
-              "doc": "The block's key."
-            },
-            {
-              "name": "block_type",
-              "type": "string",
-              "doc": "The kind of block, e.g. problem, html, video, vertical."
-            },
-            {
-              "name": "version",
-              "type": [
-                "null",
-                "string"
-              ],
-              "doc": "The block's version key; null when the sender does not track versions.",
-              "default": null
-            }
-          ]
-        },
-        "doc": "The content block concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.xblock.deleted.v1","doc":"Sent when a block of course content is deleted in Studio.","fields":[{"name":"xblock_info","type":{"type":"record","name":"XBlockData","doc":"A piece of course content (an XBlock) in Studio.","fields":[{"name":"usage_key","type":"string","doc":"The block's key."},{"name":"block_type","type":"string","doc":"The kind of block, e.g. problem, html, video, vertical."},{"name":"version","type":["null","string"],"doc":"The block's version key; null when the sender does not track versions.","default":null}]},"doc":"The content block concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.XblockDeletedV1,
 });
@@ -1087,49 +251,7 @@ export const xblockDuplicatedV1 = new EventCodec<XblockDuplicatedV1>({
   "eventType": "org.openedx.content_authoring.xblock.duplicated.v1",
   "topic": "content-authoring-xblock-lifecycle",
   "keyField": "xblock_info.usage_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.xblock.duplicated.v1",
-    "doc": "Sent when a block of course content is duplicated in Studio; it names the original and the copy.",
-    "fields": [
-      {
-        "name": "xblock_info",
-        "type": {
-          "type": "record",
-          "name": "DuplicatedXBlockData",
-          "doc": "A copy of a piece of course content made in Studio, with where it was copied from.",
-          "fields": [
-            {
-              "name": "usage_key",
-              "type": "string",
-              "doc": "The new block's key."
-            },
-            {
-              "name": "block_type",
-              "type": "string",
-              "doc": "The kind of block."
-            },
-            {
-              "name": "version",
-              "type": [
-                "null",
-                "string"
-              ],
-              "doc": "The new block's version key; null when not tracked.",
-              "default": null
-            },
-            {
-              "name": "source_usage_key",
-              "type": "string",
-              "doc": "The key of the block that was copied."
-            }
-          ]
-        },
-        "doc": "The content block concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.xblock.duplicated.v1","doc":"Sent when a block of course content is duplicated in Studio; it names the original and the copy.","fields":[{"name":"xblock_info","type":{"type":"record","name":"DuplicatedXBlockData","doc":"A copy of a piece of course content made in Studio, with where it was copied from.","fields":[{"name":"usage_key","type":"string","doc":"The new block's key."},{"name":"block_type","type":"string","doc":"The kind of block."},{"name":"version","type":["null","string"],"doc":"The new block's version key; null when not tracked.","default":null},{"name":"source_usage_key","type":"string","doc":"The key of the block that was copied."}]},"doc":"The content block concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.XblockDuplicatedV1,
 });
@@ -1139,44 +261,7 @@ export const xblockPublishedV1 = new EventCodec<XblockPublishedV1>({
   "eventType": "org.openedx.content_authoring.xblock.published.v1",
   "topic": "content-authoring-xblock-lifecycle",
   "keyField": "xblock_info.usage_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.xblock.published.v1",
-    "doc": "Sent when a block of course content is published. Publishing a parent publishes its changed children, but only the parent's event is sent.",
-    "fields": [
-      {
-        "name": "xblock_info",
-        "type": {
-          "type": "record",
-          "name": "XBlockData",
-          "doc": "A piece of course content (an XBlock) in Studio.",
-          "fields": [
-            {
-              "name": "usage_key",
-              "type": "string",
-              "doc": "The block's key."
-            },
-            {
-              "name": "block_type",
-              "type": "string",
-              "doc": "The kind of block, e.g. problem, html, video, vertical."
-            },
-            {
-              "name": "version",
-              "type": [
-                "null",
-                "string"
-              ],
-              "doc": "The block's version key; null when the sender does not track versions.",
-              "default": null
-            }
-          ]
-        },
-        "doc": "The content block concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.xblock.published.v1","doc":"Sent when a block of course content is published. Publishing a parent publishes its changed children, but only the parent's event is sent.","fields":[{"name":"xblock_info","type":{"type":"record","name":"XBlockData","doc":"A piece of course content (an XBlock) in Studio.","fields":[{"name":"usage_key","type":"string","doc":"The block's key."},{"name":"block_type","type":"string","doc":"The kind of block, e.g. problem, html, video, vertical."},{"name":"version","type":["null","string"],"doc":"The block's version key; null when the sender does not track versions.","default":null}]},"doc":"The content block concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.XblockPublishedV1,
 });
@@ -1186,44 +271,7 @@ export const xblockUpdatedV1 = new EventCodec<XblockUpdatedV1>({
   "eventType": "org.openedx.content_authoring.xblock.updated.v1",
   "topic": "content-authoring-xblock-lifecycle",
   "keyField": "xblock_info.usage_key",
-  "avroSchema": {
-    "type": "record",
-    "name": "CloudEvent",
-    "namespace": "org.openedx.content_authoring.xblock.updated.v1",
-    "doc": "Sent when a block of course content is edited in Studio.",
-    "fields": [
-      {
-        "name": "xblock_info",
-        "type": {
-          "type": "record",
-          "name": "XBlockData",
-          "doc": "A piece of course content (an XBlock) in Studio.",
-          "fields": [
-            {
-              "name": "usage_key",
-              "type": "string",
-              "doc": "The block's key."
-            },
-            {
-              "name": "block_type",
-              "type": "string",
-              "doc": "The kind of block, e.g. problem, html, video, vertical."
-            },
-            {
-              "name": "version",
-              "type": [
-                "null",
-                "string"
-              ],
-              "doc": "The block's version key; null when the sender does not track versions.",
-              "default": null
-            }
-          ]
-        },
-        "doc": "The content block concerned."
-      }
-    ]
-  },
+  "avroSchema": {"type":"record","name":"CloudEvent","namespace":"org.openedx.content_authoring.xblock.updated.v1","doc":"Sent when a block of course content is edited in Studio.","fields":[{"name":"xblock_info","type":{"type":"record","name":"XBlockData","doc":"A piece of course content (an XBlock) in Studio.","fields":[{"name":"usage_key","type":"string","doc":"The block's key."},{"name":"block_type","type":"string","doc":"The kind of block, e.g. problem, html, video, vertical."},{"name":"version","type":["null","string"],"doc":"The block's version key; null when the sender does not track versions.","default":null}]},"doc":"The content block concerned."}]},
   "keyAvroSchema": "string",
   "validator": validators.XblockUpdatedV1,
 });

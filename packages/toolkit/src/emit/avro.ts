@@ -139,7 +139,7 @@ export function avscCompatible(schema: AvroSchema): AvroSchema {
   );
 }
 
-function avscNamespace(namespace: string): string {
+export function avscNamespace(namespace: string): string {
   return namespace.replace(/[^A-Za-z0-9_.]/g, "_");
 }
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { compile, type Options } from "json-schema-to-typescript";
 import type { CanonConfig } from "../config.js";
 import { directDependencies, type EventDefinition, type Model, type NamedType, namedType } from "../model.js";
-import { avroKeySchemaOf, avroSchemaOf, avscCompatible } from "./avro.js";
+import { avroKeySchemaOf, avroSchemaOf, avscCompatible, avscNamespace } from "./avro.js";
 import { type Emitter, generatedNotice, type OutputFiles } from "./emitter.js";
 import type { RenderCache } from "./render-cache.js";
 import { namedSchema } from "./schema-view.js";
@@ -115,13 +115,13 @@ function codecModule(model: Model, config: CanonConfig, domain: string, events: 
   for (const event of events) {
     const keySchema = avroKeySchemaOf(model, event);
     const avroSchema = avroSchemaOf(model, event, config);
-    const forAvsc = avscCompatible(avroSchema);
     const spec = {
       eventType: event.eventType,
       ...(event.topic === undefined ? {} : { topic: event.topic }),
       ...(event.keyField === undefined ? {} : { keyField: event.keyField }),
       avroSchema,
-      ...(JSON.stringify(forAvsc) === JSON.stringify(avroSchema) ? {} : { avscSchema: forAvsc }),
+      // The event type is the only namespace in the schema, so only it can make avsc's copy differ.
+      ...(avscNamespace(event.eventType) === event.eventType ? {} : { avscSchema: avscCompatible(avroSchema) }),
       ...(keySchema === undefined ? {} : { keyAvroSchema: avscCompatible(keySchema) }),
     };
     // One line per key, each value on one line: the schemas are for avsc, not for reading (the .avsc

@@ -4,11 +4,7 @@ import { loadCatalog } from "./catalog.js";
 import { runCheck, runCompat } from "./compat/commands.js";
 import { loadConfig, TARGETS, type Target } from "./config.js";
 import { CanonError, type Diagnostic, ExitCode, formatReport } from "./diagnostics.js";
-import { generate, staleFiles } from "./generate.js";
-import { runRegistry, runRelease } from "./registry/commands.js";
-import { buildSite } from "./site/build.js";
 import { catalogStats, formatStats } from "./stats.js";
-import { writeOutputFolder } from "./write-outputs.js";
 
 const USAGE = `canon: eventcanon's command line
 
@@ -101,8 +97,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? ExitCode.usage : ExitCode.ok;
   }
-  if (command === "release") return runRelease(rest, process.cwd());
-  if (command === "registry") return runRegistry(rest, process.cwd());
+  // Commands load their heavy modules on use: the emitters' compilers alone take a second to import.
+  if (command === "release") return (await import("./registry/commands.js")).runRelease(rest, process.cwd());
+  if (command === "registry") return (await import("./registry/commands.js")).runRegistry(rest, process.cwd());
   if (!(command in HELP)) {
     process.stderr.write(`canon: unknown command "${command}"\n\n${USAGE}\n`);
     return ExitCode.usage;
@@ -186,6 +183,8 @@ async function main(argv: string[]): Promise<number> {
   if (catalog.diagnostics.length > 0) return report(format as "text" | "json", catalog.diagnostics, ExitCode.invalidSchemas);
   const summary = `${catalog.model.events.length} events, ${catalog.model.types.size - catalog.model.events.length} other named types`;
   if (command === "catalog") {
+    const { buildSite } = await import("./site/build.js");
+    const { writeOutputFolder } = await import("./write-outputs.js");
     const written = writeOutputFolder(config.site, buildSite(catalog, config));
     process.stdout.write(
       `catalog    ${catalog.model.events.length} events -> ${config.site} (${written ? "updated" : "unchanged"}); open ${path.join(config.site, "index.html")}\n`,
@@ -202,6 +201,7 @@ async function main(argv: string[]): Promise<number> {
     else process.stdout.write(`canon lint: no problems (${summary})\n`);
     return ExitCode.ok;
   }
+  const { generate, staleFiles } = await import("./generate.js");
   if (values.check) {
     const stale = await staleFiles(catalog, config, targets);
     if (format === "json") process.stdout.write(`${JSON.stringify({ ok: stale.length === 0, stale }, null, 2)}\n`);

@@ -82,7 +82,11 @@ export interface GenerateResult {
 /** Renders every target, then replaces their folders all at once: a killed run leaves all old or all new. */
 export async function generate(catalog: Catalog, config: CanonConfig, targets?: readonly Target[]): Promise<GenerateResult[]> {
   const rendered = await renderAll(catalog, config, targets);
-  const changed = writeOutputFolders(new Map([...rendered].map(([target, files]) => [config.outputs[target], files])));
+  const changed = writeOutputFolders(
+    new Map([...rendered].map(([target, files]) => [config.outputs[target], files])),
+    undefined,
+    config.cache,
+  );
   return [...rendered].map(([target, files]) => ({
     target,
     folder: config.outputs[target],

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { OutputFiles } from "./emit/emitter.js";
+import { OutputManifest } from "./output-manifest.js";
 
 const PREVIOUS = ".previous";
 const STAGING = ".staging";
@@ -31,9 +32,15 @@ export function writeOutputFolder(dir: string, files: OutputFiles): boolean {
  * Between the first and the last swap of step 3 (a few renames) the folders on disk are a mix, and
  * between a folder's two renames it is missing; the markers say so, and recovery completes them.
  */
-export function writeOutputFolders(outputs: ReadonlyMap<string, OutputFiles>, step: StepHook = () => {}): Map<string, boolean> {
+export function writeOutputFolders(
+  outputs: ReadonlyMap<string, OutputFiles>,
+  step: StepHook = () => {},
+  /** The render cache's folder, where what was written is recorded (see OutputManifest); none: every file is read. */
+  cache?: string,
+): Map<string, boolean> {
   for (const dir of outputs.keys()) recoverInterruptedWrite(dir);
-  const stale = new Map([...outputs.keys()].map((dir) => [dir, new Set(differences(dir, outputs.get(dir) as OutputFiles))]));
+  const manifests = new Map([...outputs.keys()].map((dir) => [dir, cache === undefined ? undefined : new OutputManifest(cache, dir)]));
+  const stale = new Map([...outputs].map(([dir, files]) => [dir, new Set(differences(dir, files, manifests.get(dir)))]));
   const changed = [...outputs].filter(([dir]) => !existsSync(dir) || (stale.get(dir)?.size ?? 0) > 0);
   for (const [dir, files] of changed) {
     const staging = `${dir}${STAGING}`;
@@ -56,6 +63,7 @@ export function writeOutputFolders(outputs: ReadonlyMap<string, OutputFiles>, st
     rmSync(`${dir}${COMMIT}`, { force: true });
     step("unmarked", dir);
   }
+  for (const [dir, manifest] of manifests) manifest?.record(outputs.get(dir) as OutputFiles);
   return new Map([...outputs.keys()].map((dir) => [dir, changed.some(([d]) => d === dir)]));
 }
 
@@ -136,9 +144,13 @@ function stageFile(current: string, target: string, content: string, stale: bool
 }
 
 /** Paths under `dir` whose content is not `files`: changed, missing, or not generated at all. */
-export function differences(dir: string, files: OutputFiles): string[] {
+export function differences(dir: string, files: OutputFiles, manifest?: OutputManifest): string[] {
   const existing = existsSync(dir) ? listFiles(dir) : [];
-  const out = existing.filter((rel) => files.get(rel) !== readFileSync(path.join(dir, rel), "utf8"));
+  const out = existing.filter((rel) => {
+    const content = files.get(rel);
+    if (content !== undefined && manifest?.holds(rel, content)) return false;
+    return content !== readFileSync(path.join(dir, rel), "utf8");
+  });
   for (const rel of files.keys()) if (!existing.includes(rel)) out.push(rel);
   return out.sort().map((rel) => path.join(dir, rel));
 }

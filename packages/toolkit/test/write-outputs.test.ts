@@ -8,6 +8,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
@@ -50,6 +51,31 @@ describe("writeOutputFolder", () => {
     expect(readFileSync(path.join(dir, "c.ts"), "utf8")).toBe("C2");
     expect(lstatSync(path.join(dir, "linked.ts")).isFile()).toBe(true);
     expect(readFileSync(path.join(dir, "linked.ts"), "utf8")).toBe("L");
+  });
+
+  it("with a manifest, trusts a file only while its size, time and inode are as written; --check reads every file", () => {
+    const dir = path.join(tempDir("write"), "out");
+    const cache = tempDir("write-cache");
+    const want = files({ "a.ts": "AAAA", "b.ts": "BBBB" });
+    writeOutputFolders(new Map([[dir, want]]), undefined, cache);
+    // Files written just now are not trusted (an edit in the same instant keeps the time): age them.
+    const hourAgo = new Date(Date.now() - 3600_000);
+    for (const rel of ["a.ts", "b.ts"]) utimesSync(path.join(dir, rel), hourAgo, hourAgo);
+    expect(writeOutputFolders(new Map([[dir, want]]), undefined, cache).get(dir)).toBe(false);
+
+    // An edit in place, same size: its time changes, so it is read, found and undone.
+    writeFileSync(path.join(dir, "a.ts"), "XXXX");
+    expect(writeOutputFolders(new Map([[dir, want]]), undefined, cache).get(dir)).toBe(true);
+    expect(readFileSync(path.join(dir, "a.ts"), "utf8")).toBe("AAAA");
+
+    // An edit that also puts the time back is trusted by generate (as git trusts its index), and
+    // found by the comparison --check makes, which reads every file.
+    for (const rel of ["a.ts", "b.ts"]) utimesSync(path.join(dir, rel), hourAgo, hourAgo);
+    writeOutputFolders(new Map([[dir, want]]), undefined, cache);
+    writeFileSync(path.join(dir, "b.ts"), "YYYY");
+    utimesSync(path.join(dir, "b.ts"), hourAgo, hourAgo);
+    expect(writeOutputFolders(new Map([[dir, want]]), undefined, cache).get(dir)).toBe(false);
+    expect(differences(dir, want).map((f) => path.basename(f))).toEqual(["b.ts"]);
   });
 
   it("finishes a swap that was interrupted between its two renames", () => {

@@ -1,0 +1,101 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+/** What generate last wrote to one file, and the file's identity on disk right after. */
+interface Entry {
+  readonly hash: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ino: number;
+}
+
+interface Stored {
+  /** When the manifest was written: a file changed in the same instant could keep its size and time. */
+  readonly writtenMs: number;
+  readonly files: Record<string, Entry>;
+}
+
+/** A file changed within this long before the manifest was written is read, never trusted by its stat. */
+const RACY_MS = 2000;
+
+const contentHash = (content: string) => createHash("sha1").update(content).digest("hex");
+
+/**
+ * What generate wrote to each output folder, kept in the cache folder (never in the output, which
+ * is published). A file whose size, time and inode are as recorded still holds what was written,
+ * so comparing it with what generate would write now needs only a hash of the new content, not a
+ * read of the old: the output at 2,000 events is about 500 MB. As git does for its index, a file
+ * that changed close to the moment of recording is read instead (its edit could keep size and time).
+ * Used by generate only: `generate --check` always reads every file.
+ */
+export class OutputManifest {
+  private readonly stored: Stored;
+  /** Hashes of the new content, made once for both `holds` and `record`. */
+  private readonly hashes = new Map<string, string>();
+
+  constructor(
+    private readonly cacheFolder: string,
+    private readonly dir: string,
+  ) {
+    this.stored = this.load();
+  }
+
+  private get file(): string {
+    return path.join(this.cacheFolder, "outputs", `${contentHash(path.resolve(this.dir))}.json`);
+  }
+
+  private load(): Stored {
+    try {
+      const value = JSON.parse(readFileSync(this.file, "utf8")) as Stored;
+      if (typeof value.writtenMs === "number" && typeof value.files === "object" && value.files !== null) return value;
+    } catch {
+      // none yet, or unreadable: every file is read
+    }
+    return { writtenMs: 0, files: {} };
+  }
+
+  /** True when `rel` is known to hold `content` without reading it; false means "read it to know". */
+  holds(rel: string, content: string): boolean {
+    const entry = this.stored.files[rel];
+    if (entry === undefined || entry.mtimeMs >= this.stored.writtenMs - RACY_MS) return false;
+    try {
+      const stat = statSync(path.join(this.dir, rel));
+      return (
+        stat.isFile() &&
+        stat.size === entry.size &&
+        stat.mtimeMs === entry.mtimeMs &&
+        stat.ino === entry.ino &&
+        entry.hash === this.hash(rel, content)
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  private hash(rel: string, content: string): string {
+    let hash = this.hashes.get(rel);
+    if (hash === undefined) {
+      hash = contentHash(content);
+      this.hashes.set(rel, hash);
+    }
+    return hash;
+  }
+
+  /** Records the folder as it is now, holding `files`; a failure leaves the cache useless, not the run wrong. */
+  record(files: ReadonlyMap<string, string>): void {
+    try {
+      const entries: Record<string, Entry> = {};
+      for (const [rel, content] of files) {
+        const stat = statSync(path.join(this.dir, rel));
+        entries[rel] = { hash: this.hash(rel, content), size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+      }
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      const temporary = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(temporary, JSON.stringify({ writtenMs: Date.now(), files: entries } satisfies Stored));
+      renameSync(temporary, this.file);
+    } catch {
+      // read-only or full disk
+    }
+  }
+}

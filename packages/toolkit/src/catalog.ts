@@ -4,7 +4,7 @@ import { lintCatalog, lintFiles } from "./lint.js";
 import { buildModel } from "./loader.js";
 import { checkShape } from "./meta-schema.js";
 import type { Model } from "./model.js";
-import { readSchemaFolder, type SchemaFile } from "./schema-files.js";
+import { inFolderOrder, readSchemaFolder, type SchemaFile } from "./schema-files.js";
 
 export interface Catalog {
   readonly files: readonly SchemaFile[];
@@ -13,8 +13,18 @@ export interface Catalog {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** read -> meta-schema -> model -> lint: everything `canon lint` reports, all at once (lint: false stops at the model). */
-export function loadCatalog(config: CanonConfig, cwd: string, options: { readonly lint?: boolean } = {}): Catalog {
+export interface LoadOptions {
+  /** false stops at the model. */
+  readonly lint?: boolean;
+  /**
+   * Files of another catalog, already checked, that the schemas folder lacks but this version has
+   * unchanged: a base version read for `canon check` then holds only the files that differ.
+   */
+  readonly unchanged?: readonly SchemaFile[];
+}
+
+/** read -> meta-schema -> model -> lint: everything `canon lint` reports, all at once. */
+export function loadCatalog(config: CanonConfig, cwd: string, options: LoadOptions = {}): Catalog {
   const read = readSchemaFolder(config.schemas, cwd);
   const diagnostics: Diagnostic[] = [...read.diagnostics];
   const wellFormed: SchemaFile[] = [];
@@ -23,6 +33,11 @@ export function loadCatalog(config: CanonConfig, cwd: string, options: { readonl
     diagnostics.push(...problems);
     if (problems.length === 0) wellFormed.push(file);
     else read.broken.add(file.rel);
+  }
+  if (options.unchanged !== undefined) {
+    // The model depends on file order (which of two equal type names wins), so keep the folder's.
+    wellFormed.push(...options.unchanged);
+    wellFormed.sort(inFolderOrder);
   }
   const built = buildModel(wellFormed, config, read.broken);
   diagnostics.push(...built.diagnostics);

@@ -135,6 +135,17 @@ export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile
   return { files, broken, diagnostics };
 }
 
+/** The order readSchemaFolder lists files in: folder by folder, names sorted, files and subfolders mixed. */
+export function inFolderOrder(a: SchemaFile, b: SchemaFile): number {
+  const x = a.rel.split("/");
+  const y = b.rel.split("/");
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const [p, q] = [x[i] as string, y[i] as string];
+    if (p !== q) return p < q ? -1 : 1;
+  }
+  return x.length - y.length;
+}
+
 /** The `*.json` files (and links) under `folder`, sorted, and the symbolic links to folders found on the way. */
 function listJsonFiles(folder: string, out = { files: [] as string[], linkedFolders: [] as string[] }) {
   const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type Catalog, loadCatalog } from "../catalog.js";
@@ -77,21 +77,11 @@ export function checkAgainstBase(base: string, config: CanonConfig, cwd: string)
   const schemasRel = toPosix(path.relative(top, config.schemas));
   const shown = (rel: string) => toPosix(path.relative(cwd, path.join(top, rel)));
 
-  // The base version of the schemas folder, file by file, in a scratch folder the old catalog loads from.
+  // The files of the schemas folder that differ at base, in a scratch folder the old catalog loads from.
   const scratch = mkdtempSync(path.join(os.tmpdir(), "eventcanon-base-"));
   try {
     const oldRoot = path.join(scratch, schemasRel);
     const rels = git(["ls-tree", "-r", "--name-only", base, "--", schemasRel], top).split("\n").filter(Boolean);
-    const blobs = gitShowMany(
-      rels.map((rel) => `${base}:${rel}`),
-      top,
-    );
-    for (const rel of rels) {
-      const target = path.join(scratch, rel);
-      mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(target, blobs.get(`${base}:${rel}`) ?? "");
-    }
-    const oldCatalog = loadCatalog({ ...config, schemas: oldRoot }, scratch, { lint: false });
     const newCatalog = loadCatalog(config, cwd);
     if (newCatalog.diagnostics.length > 0) throw new CanonError(newCatalog.diagnostics, ExitCode.invalidSchemas);
 
@@ -102,9 +92,34 @@ export function checkAgainstBase(base: string, config: CanonConfig, cwd: string)
         .filter(Boolean)
         .map((rel) => toPosix(path.relative(schemasRel, rel))),
     );
-    // Both versions are named by the path users see; the old one is read from the scratch copy.
+    // A file git finds unchanged holds the same bytes at base: the new catalog's parsed and checked copy
+    // serves both versions, which spares reading, parsing and checking the whole catalog twice. A
+    // symbolic link is the exception: at base it is read as a file holding the link's text.
+    const inBase = new Set(rels.map((rel) => toPosix(path.relative(schemasRel, rel))));
+    const unchanged = newCatalog.files.filter(
+      (f) => inBase.has(f.rel) && !changed.has(f.rel) && !lstatSync(path.join(config.schemas, f.rel)).isSymbolicLink(),
+    );
+    const same = new Set(unchanged.map((f) => path.join(schemasRel, f.rel)));
+    const differing = rels.filter((rel) => !same.has(path.normalize(rel)));
+    const blobs = gitShowMany(
+      differing.map((rel) => `${base}:${rel}`),
+      top,
+    );
+    mkdirSync(oldRoot, { recursive: true });
+    for (const rel of differing) {
+      const target = path.join(scratch, rel);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, blobs.get(`${base}:${rel}`) ?? "");
+    }
+    const oldCatalog = loadCatalog({ ...config, schemas: oldRoot }, scratch, { lint: false, unchanged });
+
+    // Both versions are named by the path users see; the old one is read from the scratch copy, or
+    // from the working tree where the two are the same.
     const newCache = new SourceCache((file) => path.resolve(cwd, file));
-    const oldSources = new SourceCache((file) => path.join(scratch, path.relative(top, path.resolve(cwd, file))));
+    const oldSources = new SourceCache((file) => {
+      const rel = path.relative(top, path.resolve(cwd, file));
+      return same.has(rel) ? path.join(top, rel) : path.join(scratch, rel);
+    });
 
     const subjects: Subject[] = [];
     const oldEvents = new Map(oldCatalog.model.events.map((e) => [e.origin.file, e]));

@@ -23,7 +23,8 @@ describe("the render cache", () => {
     const cache = path.join(repo, "cache");
     generate(repo, "cached", cache);
     const kinds = readdirSync(cache).sort();
-    expect(kinds).toEqual(["avro-accepted", "py-quicktype", "ts-declaration", "ts-validators"]);
+    // Rendered pieces by kind, and what generate wrote to each output folder (output-manifest.ts).
+    expect(kinds).toEqual(["avro-accepted", "outputs", "py-quicktype", "ts-declaration", "ts-validators"]);
     generate(repo, "uncached", "off");
     expect(tree(path.join(repo, "cached"))).toEqual(tree(path.join(repo, "uncached")));
 
@@ -36,7 +37,7 @@ describe("the render cache", () => {
     generate(repo, "uncached", "off");
     expect(tree(path.join(repo, "cached"))).toEqual(tree(path.join(repo, "uncached")));
 
-    // Every entry damaged: each is detected by its own hash and rendered again.
+    // Every entry damaged (manifests too): each is detected by its own hash and rendered again.
     for (const kind of kinds)
       for (const entry of readdirSync(path.join(cache, kind))) writeFileSync(path.join(cache, kind, entry), "0000\ngarbage");
     generate(repo, "cached", cache);

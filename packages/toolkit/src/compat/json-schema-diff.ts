@@ -687,6 +687,8 @@ export class JsonSchemaDiff {
     out: Change[],
     child: (node: Node, ...segments: (string | number)[]) => Node,
   ): void {
+    // Absent on both sides (the usual case) is no change; the child nodes cost more than the check.
+    if (o[keyword] === undefined && n[keyword] === undefined) return;
     const place = keyword in n ? child(newNode, keyword).place : newNode.place;
     this.openness(o[keyword], n[keyword], child(oldNode, keyword), child(newNode, keyword), base, joinPointer(at, keyword), place, out);
   }

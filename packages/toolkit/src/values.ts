@@ -48,15 +48,19 @@ export function valueError(model: Model, type: TypeNode, value: unknown, constra
         return named.symbols.includes(value as string) ? undefined : `expected one of ${named.symbols.join(", ")}, got ${describe(value)}`;
       }
       if (!isPlainObject(value)) return `expected a ${named.name} object, got ${describe(value)}`;
+      let present = 0;
       for (const field of named.fields) {
         if (!(field.name in value)) {
           if (field.required) return `${named.name} needs "${field.name}"`;
           continue;
         }
+        if (Object.hasOwn(value, field.name)) present++;
         const error = valueError(model, field.type, value[field.name], constraints);
         if (error !== undefined) return `${field.name}: ${error}`;
       }
-      const extra = Object.keys(value).find((k) => !named.fields.some((f) => f.name === k));
+      // A key that is no field exists only when the value has more keys than fields it holds.
+      const keys = Object.keys(value);
+      const extra = keys.length === present ? undefined : keys.find((k) => !named.fields.some((f) => f.name === k));
       return extra === undefined ? undefined : `${named.name} has no field "${extra}"`;
     }
   }

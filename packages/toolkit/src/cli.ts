@@ -34,7 +34,8 @@ const HELP: Record<string, string> = {
 Lints every schema, then renders all targets in memory and swaps the changed output folders in
 together: a killed run leaves all of them old or all new, and the next run completes or undoes it.
 Nothing is written when any schema has an error. A second run with the same input changes nothing.
-Library output is cached by input in node_modules/.cache/eventcanon (EVENTCANON_CACHE=DIR or off).
+Library output is cached by input in node_modules/.cache/eventcanon (EVENTCANON_CACHE=DIR or off),
+kept under 512 MiB by removing what was used longest ago.
 
 options:
   --out DIR        write all targets under DIR/typescript, DIR/avro, DIR/python, DIR/jsonschema

@@ -6,7 +6,7 @@ import { avroEmitter } from "./emit/avro.js";
 import type { Emitter, OutputFiles } from "./emit/emitter.js";
 import { jsonSchemaEmitter } from "./emit/json-schema.js";
 import { pythonEmitter } from "./emit/python.js";
-import { RenderCache } from "./emit/render-cache.js";
+import { pruneRenderCache, RenderCache } from "./emit/render-cache.js";
 import { typescriptEmitter } from "./emit/typescript.js";
 import type { Model } from "./model.js";
 import { differences, writeOutputFolders } from "./write-outputs.js";
@@ -81,12 +81,15 @@ export interface GenerateResult {
 
 /** Renders every target, then replaces their folders all at once: a killed run leaves all old or all new. */
 export async function generate(catalog: Catalog, config: CanonConfig, targets?: readonly Target[]): Promise<GenerateResult[]> {
+  // A second of slack: file times come from a coarser clock than Date.now().
+  const started = Date.now() - 1000;
   const rendered = await renderAll(catalog, config, targets);
   const changed = writeOutputFolders(
     new Map([...rendered].map(([target, files]) => [config.outputs[target], files])),
     undefined,
     config.cache,
   );
+  pruneRenderCache(config.cache, started);
   return [...rendered].map(([target, files]) => ({
     target,
     folder: config.outputs[target],

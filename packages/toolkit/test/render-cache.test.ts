@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { pruneRenderCache, RenderCache } from "../src/emit/render-cache.js";
 import { listFiles } from "../src/write-outputs.js";
 import { CLI, edit, FIXTURES, tempDir } from "./helpers.js";
 
@@ -53,4 +54,43 @@ describe("the render cache", () => {
     expect(Object.keys(threaded).filter((f) => f.startsWith("python/")).length).toBeGreaterThan(5);
     expect(threaded).toEqual(tree(path.join(repo, "single")));
   }, 120_000);
+});
+
+describe("pruning the render cache", () => {
+  const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+
+  it("removes entries unused in this run, least recently used first, until the rest fit", () => {
+    const cache = tempDir("prune");
+    const entry = (kind: string, name: string, used: Date) => {
+      mkdirSync(path.join(cache, kind), { recursive: true });
+      const file = path.join(cache, kind, name);
+      writeFileSync(file, "x".repeat(100));
+      utimesSync(file, used, used);
+      return file;
+    };
+    const oldest = entry("ts-declaration", "a.txt", daysAgo(3));
+    const older = entry("py-quicktype", "b.txt", daysAgo(2));
+    const old = entry("ts-declaration", "c.txt", daysAgo(1));
+    const now = entry("ts-validators", "d.txt", new Date());
+    const manifest = entry("outputs", "m.json", daysAgo(30));
+    const started = Date.now() - 60_000;
+
+    expect(pruneRenderCache(cache, started, 10_000)).toBe(0);
+    expect(pruneRenderCache(cache, started, 250)).toBe(2);
+    expect([oldest, older, old, now, manifest].map((f) => existsSync(f))).toEqual([false, false, true, true, true]);
+    // What this run used stays even when it alone is over the budget.
+    expect(pruneRenderCache(cache, started, 10)).toBe(1);
+    expect(existsSync(now)).toBe(true);
+  });
+
+  it("marks an entry used each time it is read", async () => {
+    const folder = tempDir("touch");
+    const cache = new RenderCache(folder);
+    await cache.get("kind", "input", () => "rendered");
+    const [name] = readdirSync(path.join(folder, "kind"));
+    const file = path.join(folder, "kind", name as string);
+    utimesSync(file, daysAgo(5), daysAgo(5));
+    expect(await cache.get("kind", "input", () => "not used")).toBe("rendered");
+    expect(statSync(file).mtimeMs).toBeGreaterThan(daysAgo(1).getTime());
+  });
 });

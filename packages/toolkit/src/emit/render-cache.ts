@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,7 +53,12 @@ export class RenderCache {
       const stored = readFileSync(file, "utf8");
       const newline = stored.indexOf("\n");
       const body = stored.slice(newline + 1);
-      if (stored.slice(0, newline) === sha256(body)) return body;
+      if (stored.slice(0, newline) === sha256(body)) {
+        // Its time says when it was last used: pruning removes the least recently used first.
+        const now = new Date();
+        utimesSync(file, now, now);
+        return body;
+      }
     } catch {
       // not cached yet
     }
@@ -72,3 +77,38 @@ export class RenderCache {
 
 /** No cache: every piece is rendered (tests of the emitters themselves, `EVENTCANON_CACHE=off`). */
 export const NO_CACHE = new RenderCache(undefined);
+
+/** Above this size, the entries used longest ago are removed after a generate. */
+export const CACHE_BUDGET_BYTES = 512 * 2 ** 20;
+
+/**
+ * Keeps the cache within `budget`: entries not used since `since` (the start of this run), least
+ * recently used first, go until the rest fit. What this run used is never removed, so a catalog
+ * larger than the budget still renders warm. Returns the number of entries removed.
+ */
+export function pruneRenderCache(folder: string | undefined, since: number, budget = CACHE_BUDGET_BYTES): number {
+  if (folder === undefined) return 0;
+  const entries: { file: string; size: number; used: number }[] = [];
+  try {
+    for (const kind of readdirSync(folder, { withFileTypes: true })) {
+      // Output manifests (output-manifest.ts) are few and small, and not render entries.
+      if (!kind.isDirectory() || kind.name === "outputs") continue;
+      for (const name of readdirSync(path.join(folder, kind.name))) {
+        const file = path.join(folder, kind.name, name);
+        const stat = statSync(file);
+        entries.push({ file, size: stat.size, used: stat.mtimeMs });
+      }
+    }
+  } catch {
+    return 0;
+  }
+  let total = entries.reduce((sum, e) => sum + e.size, 0);
+  let removed = 0;
+  for (const entry of entries.filter((e) => e.used < since).sort((a, b) => a.used - b.used)) {
+    if (total <= budget) break;
+    rmSync(entry.file, { force: true });
+    total -= entry.size;
+    removed++;
+  }
+  return removed;
+}

@@ -277,6 +277,7 @@ const DOC_KINDS = new Set([
 /** Counts the commits up to `ref` that changed an event file (top-relative) beyond its docs. */
 export function minorVersionFromHistory(rel: string, top: string, ref: string, config: CanonConfig): number {
   const commits = git(["log", "--reverse", "--format=%H", ref, "--", rel], top).split("\n").filter(Boolean);
+  if (commits.length < 2) return 0; // nothing to compare: spare the git process
   const blobs = gitShowMany(
     commits.map((commit) => `${commit}:${rel}`),
     top,

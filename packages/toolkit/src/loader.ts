@@ -235,9 +235,10 @@ class ModelBuilder {
       const inner = this.type(file, pointer, { ...node, type: other }, owner, fieldName);
       return inner === undefined ? undefined : { kind: "nullable", inner };
     }
-    const nameHint = owner + pascalCase(fieldName);
+    // Built only where an inline type needs a name: pascalCase on every field was a visible cost.
+    const nameHint = () => owner + pascalCase(fieldName);
     if (Array.isArray(node.enum)) {
-      const name = this.namedAt(file, pointer, nameHint);
+      const name = this.namedAt(file, pointer, nameHint());
       return name === undefined ? undefined : { kind: "ref", name };
     }
     switch (node.type) {
@@ -256,7 +257,7 @@ class ModelBuilder {
       }
       case "object": {
         if (isObject(node.properties)) {
-          const name = this.namedAt(file, pointer, nameHint);
+          const name = this.namedAt(file, pointer, nameHint());
           return name === undefined ? undefined : { kind: "ref", name };
         }
         if (isObject(node.additionalProperties)) {

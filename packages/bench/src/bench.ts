@@ -182,6 +182,15 @@ for (const c of results.catalogs) {
   for (const key of ["lint", "generateCold", "generateWarm", "oneFileChange", "oneFieldAdded", "check"])
     lines.push(row(key, c[key] as Timing));
 }
+// Linear growth means each figure grows as the event count does; the smallest catalog is the base.
+const [smallest, largest] = [results.catalogs[0], results.catalogs.at(-1)];
+if (smallest !== undefined && largest !== undefined && largest !== smallest) {
+  const factor = (largest.events as number) / (smallest.events as number);
+  const growth = ["lint", "generateCold", "generateWarm", "oneFileChange", "oneFieldAdded", "check"].map(
+    (key) => `${key} x${((largest[key] as Timing).median / (smallest[key] as Timing).median).toFixed(1)}`,
+  );
+  lines.push(`-- growth ${smallest.events} -> ${largest.events} events (x${factor}): ${growth.join(", ")}`);
+}
 const ts = results.runtime.typescript as Record<string, { helper: number; raw: number; ratio: number }>;
 lines.push("-- TypeScript runtime (ops/s, helper vs raw library)");
 for (const [name, p] of Object.entries(ts))

@@ -8,7 +8,7 @@ import { CanonError, ExitCode } from "../diagnostics.js";
 import { avroSchemaOf } from "../emit/avro.js";
 import { type EventDefinition, reachableTypes } from "../model.js";
 import { eventHistory, type History, readHistory, readReleased } from "../registry/history.js";
-import { toPosix } from "../schema-files.js";
+import { type SchemaFile, toPosix } from "../schema-files.js";
 import type { Mode } from "./change.js";
 import { avroComparison, jsonSchemaComparison, prefixed } from "./comparisons.js";
 import { SourceCache } from "./files.js";
@@ -121,6 +121,9 @@ export function checkAgainstBase(base: string, config: CanonConfig, cwd: string)
       return same.has(rel) ? path.join(top, rel) : path.join(scratch, rel);
     });
 
+    const settledRels = settledFiles(unchanged);
+    const settled = new Set([...settledRels].map((rel) => shown(path.join(schemasRel, rel))));
+
     const subjects: Subject[] = [];
     const oldEvents = new Map(oldCatalog.model.events.map((e) => [e.origin.file, e]));
     const history = readHistory(config);
@@ -138,6 +141,7 @@ export function checkAgainstBase(base: string, config: CanonConfig, cwd: string)
           shown(path.join(schemasRel, event.origin.file)),
           oldSources.read,
           newCache.read,
+          (file) => settled.has(file),
           top,
           cwd,
           base,
@@ -179,6 +183,44 @@ export function checkAgainstBase(base: string, config: CanonConfig, cwd: string)
   }
 }
 
+/** The files among `same` whose `$ref`s, followed transitively, reach only files among `same`. */
+function settledFiles(same: readonly SchemaFile[]): Set<string> {
+  const targets = new Map(same.map((f) => [f.rel, referencedFiles(f)]));
+  const settled = new Set(targets.keys());
+  for (let shrunk = true; shrunk; ) {
+    shrunk = false;
+    for (const [rel, used] of targets) {
+      if (settled.has(rel) && [...used].some((target) => !settled.has(target))) {
+        settled.delete(rel);
+        shrunk = true;
+      }
+    }
+  }
+  return settled;
+}
+
+/**
+ * Every file a `$ref` in the file names (itself for an internal one), relative to the schemas folder.
+ * Examples and defaults are data the diff compares as text, never following a `$ref`; they are most
+ * of a catalog's bytes, so they are not searched.
+ */
+function referencedFiles(file: SchemaFile): Set<string> {
+  const out = new Set<string>();
+  // Under properties and $defs the keys are names, which may well be "default" or "examples".
+  const visit = (value: unknown, named = false): void => {
+    if (typeof value !== "object" || value === null) return;
+    for (const [key, item] of Object.entries(value)) {
+      if (!named && (key === "examples" || key === "default")) continue;
+      if (key === "$ref" && typeof item === "string") {
+        const refPath = item.split("#", 1)[0] ?? "";
+        out.add(refPath === "" ? file.rel : path.posix.normalize(path.posix.join(path.posix.dirname(file.rel), refPath)));
+      } else visit(item, !named && (key === "properties" || key === "$defs"));
+    }
+  };
+  visit(file.source.value);
+  return out;
+}
+
 function checkEvent(
   event: EventDefinition,
   old: EventDefinition | undefined,
@@ -189,6 +231,7 @@ function checkEvent(
   file: string,
   readOld: (file: string) => unknown,
   readNew: (file: string) => unknown,
+  settled: (file: string) => boolean,
   top: string,
   cwd: string,
   base: string,
@@ -206,7 +249,10 @@ function checkEvent(
         "Avro",
       ),
     ),
-    prefixed(jsonSchemaComparison(base, { file, read: readOld }, { file, read: readNew }, config.compatibility.policy), "JSON Schema"),
+    prefixed(
+      jsonSchemaComparison(base, { file, read: readOld }, { file, read: readNew }, config.compatibility.policy, settled),
+      "JSON Schema",
+    ),
     prefixed(
       avroComparison(
         base,

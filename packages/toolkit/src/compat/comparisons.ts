@@ -9,13 +9,22 @@ export interface SchemaVersion {
   readonly read: ReadFile;
 }
 
-/** JSON Schema comparison of two versions of one document (references followed in each version). */
-export function jsonSchemaComparison(against: string, before: SchemaVersion, after: SchemaVersion, policy: Policy): Comparison {
+/**
+ * JSON Schema comparison of two versions of one document (references followed in each version);
+ * `settled` files are equal in both, with all they reference (see JsonSchemaDiff).
+ */
+export function jsonSchemaComparison(
+  against: string,
+  before: SchemaVersion,
+  after: SchemaVersion,
+  policy: Policy,
+  settled?: (file: string) => boolean,
+): Comparison {
   const node = (v: SchemaVersion) => ({ value: v.read(v.file), place: { file: v.file, pointer: "" } });
   return {
     against,
-    backward: () => new JsonSchemaDiff(before.read, after.read, policy).diff(node(before), node(after)),
-    forward: () => new JsonSchemaDiff(after.read, before.read, policy).diff(node(after), node(before)),
+    backward: () => new JsonSchemaDiff(before.read, after.read, policy, settled).diff(node(before), node(after)),
+    forward: () => new JsonSchemaDiff(after.read, before.read, policy, settled).diff(node(after), node(before)),
   };
 }
 

@@ -282,10 +282,15 @@ export class JsonSchemaDiff {
   private readonly active = new Set<string>();
   private readonly verdicts = new Map<string, boolean>();
 
+  /**
+   * `settled` names files that are equal in both versions, as is every file their `$ref`s reach:
+   * the same place in one of them holds the same schema on both sides, so it is not walked.
+   */
   constructor(
     private readonly readOld: ReadFile,
     private readonly readNew: ReadFile,
     private readonly policy: Policy,
+    private readonly settled: (file: string) => boolean = () => false,
   ) {}
 
   diff(oldNode: Node, newNode: Node): Change[] {
@@ -338,6 +343,7 @@ export class JsonSchemaDiff {
   }
 
   private compare(oldRaw: Node, newRaw: Node, at: string, out: Change[]): void {
+    if (this.unchanged(oldRaw, newRaw)) return;
     const oldNode = this.resolve(oldRaw, this.readOld);
     const newNode = this.resolve(newRaw, this.readNew);
     const key = `${oldNode.place.file}#${oldNode.place.pointer}|${newNode.place.file}#${newNode.place.pointer}`;
@@ -349,6 +355,13 @@ export class JsonSchemaDiff {
     } finally {
       this.active.delete(key);
     }
+  }
+
+  private unchanged(oldNode: Node, newNode: Node): boolean {
+    const { file, pointer } = newNode.place;
+    if (oldNode.place.file !== file || oldNode.place.pointer !== pointer || !this.settled(file)) return false;
+    // A child of a $ref merged with the keywords beside it may hold what the file does not.
+    return valueAt(this.readOld(file), pointer) === oldNode.value && valueAt(this.readNew(file), pointer) === newNode.value;
   }
 
   private compareResolved(oldNode: Node, newNode: Node, at: string, out: Change[]): void {

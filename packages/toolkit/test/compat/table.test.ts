@@ -142,3 +142,32 @@ describe("modes", () => {
     ]);
   });
 });
+
+describe("JSON Schema differences across files that did not change (settled)", () => {
+  const type = { type: "object", properties: { id: { type: "string" } }, required: ["id"], additionalProperties: false };
+  const event = (field: unknown) => ({ type: "object", properties: { customer: field }, additionalProperties: false });
+  function diffWithType(old: unknown, next: unknown, settled: boolean): Change[] {
+    // Each version reads its own parse of the shared type, as canon check does.
+    const readOld = memory({ "events/e.json": old, "types/t.json": structuredClone(type) });
+    const readNew = memory({ "events/e.json": next, "types/t.json": structuredClone(type) });
+    const place = { file: "events/e.json", pointer: "" };
+    return new JsonSchemaDiff(readOld, readNew, "strict", (file) => settled && file === "types/t.json").diff(
+      { value: old, place },
+      { value: next, place },
+    );
+  }
+
+  it("reports the same changes whether or not the referenced file is known to be settled", () => {
+    const old = event({ $ref: "../types/t.json" });
+    const next = event({ $ref: "../types/t.json", description: "now documented" });
+    expect(diffWithType(old, next, true)).toEqual(diffWithType(old, next, false));
+    expect(kindsOf(diffWithType(old, next, true))).toEqual(["DESCRIPTION_CHANGED"]);
+  });
+
+  it("still compares a keyword beside the $ref, which the settled file does not hold", () => {
+    const old = event({ $ref: "../types/t.json", properties: { id: { type: "string" } } });
+    const next = event({ $ref: "../types/t.json", properties: { id: { type: "integer" } } });
+    expect(kindsOf(diffWithType(old, next, true))).toEqual(["TYPE_CHANGED"]);
+    expect(diffWithType(old, next, true)).toEqual(diffWithType(old, next, false));
+  });
+});

@@ -112,8 +112,19 @@ export function namedType(model: Model, name: string): NamedType {
   return type;
 }
 
+/** reachableTypes per event, for the model it was found in: lint and three emitters ask for each. */
+const reachable = new WeakMap<EventDefinition, { readonly model: Model; readonly types: readonly NamedType[] }>();
+
 /** Every named type an event uses, directly or through other types, in first-use order. */
-export function reachableTypes(model: Model, event: EventDefinition): NamedType[] {
+export function reachableTypes(model: Model, event: EventDefinition): readonly NamedType[] {
+  const known = reachable.get(event);
+  if (known?.model === model) return known.types;
+  const types = findReachable(model, event);
+  reachable.set(event, { model, types });
+  return types;
+}
+
+function findReachable(model: Model, event: EventDefinition): NamedType[] {
   const seen = new Set<string>([event.record.name]);
   const out: NamedType[] = [];
   const visit = (type: NamedType) => {

@@ -95,6 +95,17 @@ class AvroWriter {
  */
 export function avroSchemaOf(model: Model, event: EventDefinition, config: CanonConfig): AvroSchema {
   const name = config.avroEventRecordName ?? event.record.name;
+  const known = written.get(event);
+  if (known?.model === model && known.name === name) return known.schema;
+  const schema = writeAvroSchema(model, event, name);
+  written.set(event, { model, name, schema });
+  return schema;
+}
+
+/** avroSchemaOf per event, for the model and record name it was written with: two targets ask for each. */
+const written = new WeakMap<EventDefinition, { readonly model: Model; readonly name: string; readonly schema: AvroSchema }>();
+
+function writeAvroSchema(model: Model, event: EventDefinition, name: string): AvroSchema {
   // A recursive event refers to its own record under the name of the top-level record.
   const writer = new AvroWriter(model, new Map([[event.record.name, name]]));
   return {

@@ -51,7 +51,7 @@ describe("quicktype-core (Python)", () => {
     const fields = [...body.matchAll(/^ {4}(\w+): /gm)].map((m) => m[1]).slice(0, 7);
     expect(fields).toEqual(["EVENT_TYPE", "order_id", "placed_at", "status", "total", "items", "attributes"]);
     expect(body).toContain('class_=read_str(record["class"], f"{path}.class")');
-    expect(body).toContain('"class": dump(self.class_)');
+    expect(body).toContain('"class": self.class_,');
     for (const file of readdirSync(path.join(out, "python")).filter((f) => f.endsWith(".py"))) {
       const code = read("python", file);
       expect(code).not.toMatch(/^\s*assert\b/m);

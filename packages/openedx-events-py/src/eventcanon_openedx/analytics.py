@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Dict
 
-from ._runtime import dump, read_record
+from ._runtime import read_record
 from .shared import TrackingLogData
 
 
@@ -33,5 +33,5 @@ class TrackingEventEmittedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "tracking_log": dump(self.tracking_log),
+            "tracking_log": self.tracking_log.to_dict(),
         }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Dict
 
-from ._runtime import dump, read_record
+from ._runtime import read_record
 from .shared import RoleAssignmentData
 
 
@@ -33,7 +33,7 @@ class RoleAssignmentCreated:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "role_assignment": dump(self.role_assignment),
+            "role_assignment": self.role_assignment.to_dict(),
         }
 
 
@@ -60,5 +60,5 @@ class RoleAssignmentDeleted:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "role_assignment": dump(self.role_assignment),
+            "role_assignment": self.role_assignment.to_dict(),
         }

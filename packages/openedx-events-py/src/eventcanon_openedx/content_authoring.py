@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Dict
 
-from ._runtime import dump, read_record
+from ._runtime import read_record
 from .shared import CertificateConfigData, ContentAuthoringCourseData, ContentLibraryData, ContentObjectChangedData, ContentObjectData, CourseCatalogData, DuplicatedXBlockData, LibraryBlockData, LibraryCollectionData, LibraryContainerData, XBlockData
 
 
@@ -31,7 +31,7 @@ class ContentLibraryCollectionCreatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "library_collection": dump(self.library_collection),
+            "library_collection": self.library_collection.to_dict(),
         }
 
 
@@ -58,7 +58,7 @@ class ContentLibraryCollectionDeletedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "library_collection": dump(self.library_collection),
+            "library_collection": self.library_collection.to_dict(),
         }
 
 
@@ -83,7 +83,7 @@ class ContentLibraryCollectionUpdatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "library_collection": dump(self.library_collection),
+            "library_collection": self.library_collection.to_dict(),
         }
 
 
@@ -108,7 +108,7 @@ class ContentLibraryContainerCreatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "library_container": dump(self.library_container),
+            "library_container": self.library_container.to_dict(),
         }
 
 
@@ -133,7 +133,7 @@ class ContentLibraryContainerDeletedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "library_container": dump(self.library_container),
+            "library_container": self.library_container.to_dict(),
         }
 
 
@@ -160,7 +160,7 @@ class ContentLibraryContainerPublishedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "library_container": dump(self.library_container),
+            "library_container": self.library_container.to_dict(),
         }
 
 
@@ -185,7 +185,7 @@ class ContentLibraryContainerUpdatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "library_container": dump(self.library_container),
+            "library_container": self.library_container.to_dict(),
         }
 
 
@@ -210,7 +210,7 @@ class ContentLibraryCreatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "content_library": dump(self.content_library),
+            "content_library": self.content_library.to_dict(),
         }
 
 
@@ -237,7 +237,7 @@ class ContentLibraryDeletedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "content_library": dump(self.content_library),
+            "content_library": self.content_library.to_dict(),
         }
 
 
@@ -264,7 +264,7 @@ class ContentLibraryUpdatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "content_library": dump(self.content_library),
+            "content_library": self.content_library.to_dict(),
         }
 
 
@@ -291,7 +291,7 @@ class ContentObjectAssociationsChangedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "content_object": dump(self.content_object),
+            "content_object": self.content_object.to_dict(),
         }
 
 
@@ -318,7 +318,7 @@ class ContentObjectTagsChangedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "content_object": dump(self.content_object),
+            "content_object": self.content_object.to_dict(),
         }
 
 
@@ -345,7 +345,7 @@ class CourseCatalogInfoChangedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "catalog_info": dump(self.catalog_info),
+            "catalog_info": self.catalog_info.to_dict(),
         }
 
 
@@ -373,7 +373,7 @@ class CourseCertificateConfigChangedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "certificate_config": dump(self.certificate_config),
+            "certificate_config": self.certificate_config.to_dict(),
         }
 
 
@@ -400,7 +400,7 @@ class CourseCertificateConfigDeletedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "certificate_config": dump(self.certificate_config),
+            "certificate_config": self.certificate_config.to_dict(),
         }
 
 
@@ -425,7 +425,7 @@ class CourseCreatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "course": dump(self.course),
+            "course": self.course.to_dict(),
         }
 
 
@@ -452,7 +452,7 @@ class CourseImportCompletedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "course": dump(self.course),
+            "course": self.course.to_dict(),
         }
 
 
@@ -477,7 +477,7 @@ class CourseRerunCompletedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "course": dump(self.course),
+            "course": self.course.to_dict(),
         }
 
 
@@ -502,7 +502,7 @@ class LibraryBlockCreatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "library_block": dump(self.library_block),
+            "library_block": self.library_block.to_dict(),
         }
 
 
@@ -527,7 +527,7 @@ class LibraryBlockDeletedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "library_block": dump(self.library_block),
+            "library_block": self.library_block.to_dict(),
         }
 
 
@@ -554,7 +554,7 @@ class LibraryBlockPublishedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "library_block": dump(self.library_block),
+            "library_block": self.library_block.to_dict(),
         }
 
 
@@ -579,7 +579,7 @@ class LibraryBlockUpdatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "library_block": dump(self.library_block),
+            "library_block": self.library_block.to_dict(),
         }
 
 
@@ -604,7 +604,7 @@ class XblockCreatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "xblock_info": dump(self.xblock_info),
+            "xblock_info": self.xblock_info.to_dict(),
         }
 
 
@@ -629,7 +629,7 @@ class XblockDeletedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "xblock_info": dump(self.xblock_info),
+            "xblock_info": self.xblock_info.to_dict(),
         }
 
 
@@ -656,7 +656,7 @@ class XblockDuplicatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "xblock_info": dump(self.xblock_info),
+            "xblock_info": self.xblock_info.to_dict(),
         }
 
 
@@ -683,7 +683,7 @@ class XblockPublishedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "xblock_info": dump(self.xblock_info),
+            "xblock_info": self.xblock_info.to_dict(),
         }
 
 
@@ -708,5 +708,5 @@ class XblockUpdatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "xblock_info": dump(self.xblock_info),
+            "xblock_info": self.xblock_info.to_dict(),
         }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Dict
 
-from ._runtime import dump, read_record
+from ._runtime import read_record
 from .shared import EnterpriseGroup, LearnerCreditEnterpriseCourseEnrollment, LedgerTransaction, SubsidyRedemption
 
 
@@ -33,7 +33,7 @@ class EnterpriseGroupDeletedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "enterprise_group": dump(self.enterprise_group),
+            "enterprise_group": self.enterprise_group.to_dict(),
         }
 
 
@@ -61,7 +61,7 @@ class LearnerCreditCourseEnrollmentRevokedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "learner_credit_course_enrollment": dump(self.learner_credit_course_enrollment),
+            "learner_credit_course_enrollment": self.learner_credit_course_enrollment.to_dict(),
         }
 
 
@@ -86,7 +86,7 @@ class SubsidyLedgerTransactionCommittedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "ledger_transaction": dump(self.ledger_transaction),
+            "ledger_transaction": self.ledger_transaction.to_dict(),
         }
 
 
@@ -111,7 +111,7 @@ class SubsidyLedgerTransactionCreatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "ledger_transaction": dump(self.ledger_transaction),
+            "ledger_transaction": self.ledger_transaction.to_dict(),
         }
 
 
@@ -136,7 +136,7 @@ class SubsidyLedgerTransactionFailedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "ledger_transaction": dump(self.ledger_transaction),
+            "ledger_transaction": self.ledger_transaction.to_dict(),
         }
 
 
@@ -161,7 +161,7 @@ class SubsidyLedgerTransactionReversedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "ledger_transaction": dump(self.ledger_transaction),
+            "ledger_transaction": self.ledger_transaction.to_dict(),
         }
 
 
@@ -186,7 +186,7 @@ class SubsidyRedeemedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "redemption": dump(self.redemption),
+            "redemption": self.redemption.to_dict(),
         }
 
 
@@ -213,5 +213,5 @@ class SubsidyRedemptionReversedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "redemption": dump(self.redemption),
+            "redemption": self.redemption.to_dict(),
         }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Dict
 
-from ._runtime import dump, read_record
+from ._runtime import read_record
 from .shared import BadgeData, CcxCoursePassingStatusData, CertificateData, CohortData, CourseAccessRoleData, CourseDiscussionConfigurationData, CourseEnrollmentData, CourseNotificationData, CoursePassingStatusData, DiscussionThreadData, ExamAttemptData, ExternalGraderScoreData, LtiProviderLaunchData, ORASubmissionData, PersistentCourseGradeData, ProgramCertificateData, UserData, UserNotificationData, VerificationAttemptData, XBlockSkillVerificationData
 
 
@@ -31,7 +31,7 @@ class AuthSessionLoginCompletedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "user": dump(self.user),
+            "user": self.user.to_dict(),
         }
 
 
@@ -56,7 +56,7 @@ class BadgeAwardedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "badge": dump(self.badge),
+            "badge": self.badge.to_dict(),
         }
 
 
@@ -81,7 +81,7 @@ class BadgeRevokedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "badge": dump(self.badge),
+            "badge": self.badge.to_dict(),
         }
 
 
@@ -108,7 +108,7 @@ class CcxCoursePassingStatusUpdatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "course_passing_status": dump(self.course_passing_status),
+            "course_passing_status": self.course_passing_status.to_dict(),
         }
 
 
@@ -133,7 +133,7 @@ class CertificateChangedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "certificate": dump(self.certificate),
+            "certificate": self.certificate.to_dict(),
         }
 
 
@@ -158,7 +158,7 @@ class CertificateCreatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "certificate": dump(self.certificate),
+            "certificate": self.certificate.to_dict(),
         }
 
 
@@ -183,7 +183,7 @@ class CertificateRevokedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "certificate": dump(self.certificate),
+            "certificate": self.certificate.to_dict(),
         }
 
 
@@ -208,7 +208,7 @@ class CohortMembershipChangedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "cohort": dump(self.cohort),
+            "cohort": self.cohort.to_dict(),
         }
 
 
@@ -233,7 +233,7 @@ class CourseEnrollmentChangedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "enrollment": dump(self.enrollment),
+            "enrollment": self.enrollment.to_dict(),
         }
 
 
@@ -258,7 +258,7 @@ class CourseEnrollmentCreatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "enrollment": dump(self.enrollment),
+            "enrollment": self.enrollment.to_dict(),
         }
 
 
@@ -285,7 +285,7 @@ class CourseNotificationRequestedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "course_notification_data": dump(self.course_notification_data),
+            "course_notification_data": self.course_notification_data.to_dict(),
         }
 
 
@@ -310,7 +310,7 @@ class CoursePassingStatusUpdatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "course_passing_status": dump(self.course_passing_status),
+            "course_passing_status": self.course_passing_status.to_dict(),
         }
 
 
@@ -335,7 +335,7 @@ class CoursePersistentGradeSummaryChangedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "grade": dump(self.grade),
+            "grade": self.grade.to_dict(),
         }
 
 
@@ -360,7 +360,7 @@ class CourseUnenrollmentCompletedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "enrollment": dump(self.enrollment),
+            "enrollment": self.enrollment.to_dict(),
         }
 
 
@@ -387,7 +387,7 @@ class DiscussionsConfigurationChangedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "configuration": dump(self.configuration),
+            "configuration": self.configuration.to_dict(),
         }
 
 
@@ -415,7 +415,7 @@ class ExamAttemptErroredV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "exam_attempt": dump(self.exam_attempt),
+            "exam_attempt": self.exam_attempt.to_dict(),
         }
 
 
@@ -443,7 +443,7 @@ class ExamAttemptRejectedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "exam_attempt": dump(self.exam_attempt),
+            "exam_attempt": self.exam_attempt.to_dict(),
         }
 
 
@@ -470,7 +470,7 @@ class ExamAttemptResetV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "exam_attempt": dump(self.exam_attempt),
+            "exam_attempt": self.exam_attempt.to_dict(),
         }
 
 
@@ -498,7 +498,7 @@ class ExamAttemptSubmittedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "exam_attempt": dump(self.exam_attempt),
+            "exam_attempt": self.exam_attempt.to_dict(),
         }
 
 
@@ -526,7 +526,7 @@ class ExamAttemptVerifiedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "exam_attempt": dump(self.exam_attempt),
+            "exam_attempt": self.exam_attempt.to_dict(),
         }
 
 
@@ -554,7 +554,7 @@ class ExternalGraderScoreSubmittedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "score": dump(self.score),
+            "score": self.score.to_dict(),
         }
 
 
@@ -579,7 +579,7 @@ class ForumThreadCreatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "thread": dump(self.thread),
+            "thread": self.thread.to_dict(),
         }
 
 
@@ -604,7 +604,7 @@ class ForumThreadResponseCommentCreatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "thread": dump(self.thread),
+            "thread": self.thread.to_dict(),
         }
 
 
@@ -629,7 +629,7 @@ class ForumThreadResponseCreatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "thread": dump(self.thread),
+            "thread": self.thread.to_dict(),
         }
 
 
@@ -654,7 +654,7 @@ class IdvAttemptApprovedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "idv_attempt": dump(self.idv_attempt),
+            "idv_attempt": self.idv_attempt.to_dict(),
         }
 
 
@@ -679,7 +679,7 @@ class IdvAttemptCreatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "idv_attempt": dump(self.idv_attempt),
+            "idv_attempt": self.idv_attempt.to_dict(),
         }
 
 
@@ -704,7 +704,7 @@ class IdvAttemptDeniedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "idv_attempt": dump(self.idv_attempt),
+            "idv_attempt": self.idv_attempt.to_dict(),
         }
 
 
@@ -729,7 +729,7 @@ class IdvAttemptPendingV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "idv_attempt": dump(self.idv_attempt),
+            "idv_attempt": self.idv_attempt.to_dict(),
         }
 
 
@@ -754,7 +754,7 @@ class LtiProviderLaunchSuccessV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "launch_data": dump(self.launch_data),
+            "launch_data": self.launch_data.to_dict(),
         }
 
 
@@ -779,7 +779,7 @@ class OraSubmissionCreatedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "submission": dump(self.submission),
+            "submission": self.submission.to_dict(),
         }
 
 
@@ -804,7 +804,7 @@ class ProgramCertificateAwardedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "program_certificate": dump(self.program_certificate),
+            "program_certificate": self.program_certificate.to_dict(),
         }
 
 
@@ -829,7 +829,7 @@ class ProgramCertificateRevokedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "program_certificate": dump(self.program_certificate),
+            "program_certificate": self.program_certificate.to_dict(),
         }
 
 
@@ -854,7 +854,7 @@ class StudentRegistrationCompletedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "user": dump(self.user),
+            "user": self.user.to_dict(),
         }
 
 
@@ -879,7 +879,7 @@ class UserCourseAccessRoleAddedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "course_access_role_data": dump(self.course_access_role_data),
+            "course_access_role_data": self.course_access_role_data.to_dict(),
         }
 
 
@@ -904,7 +904,7 @@ class UserCourseAccessRoleRemovedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "course_access_role_data": dump(self.course_access_role_data),
+            "course_access_role_data": self.course_access_role_data.to_dict(),
         }
 
 
@@ -931,7 +931,7 @@ class UserNotificationRequestedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "notification_data": dump(self.notification_data),
+            "notification_data": self.notification_data.to_dict(),
         }
 
 
@@ -956,5 +956,5 @@ class XblockSkillVerifiedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "xblock_info": dump(self.xblock_info),
+            "xblock_info": self.xblock_info.to_dict(),
         }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from ._runtime import dump, read_bool, read_float, read_int, read_list, read_map, read_nullable, read_record, read_str
+from ._runtime import read_bool, read_float, read_int, read_list, read_map, read_nullable, read_record, read_str
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,9 @@ class UserPersonalData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "username": dump(self.username),
-            "email": dump(self.email),
-            "name": dump(self.name),
+            "username": self.username,
+            "email": self.email,
+            "name": self.name,
         }
 
 
@@ -73,9 +73,9 @@ class UserData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "id": dump(self.id),
-            "is_active": dump(self.is_active),
-            "pii": dump(self.pii),
+            "id": self.id,
+            "is_active": self.is_active,
+            "pii": self.pii.to_dict(),
         }
 
 
@@ -113,11 +113,11 @@ class BadgeTemplateData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "uuid": dump(self.uuid),
-            "origin": dump(self.origin),
-            "name": dump(self.name),
-            "description": dump(self.description),
-            "image_url": dump(self.image_url),
+            "uuid": self.uuid,
+            "origin": self.origin,
+            "name": self.name,
+            "description": self.description,
+            "image_url": self.image_url,
         }
 
 
@@ -147,9 +147,9 @@ class BadgeData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "uuid": dump(self.uuid),
-            "user": dump(self.user),
-            "template": dump(self.template),
+            "uuid": self.uuid,
+            "user": self.user.to_dict(),
+            "template": self.template.to_dict(),
         }
 
 
@@ -195,13 +195,13 @@ class CcxCourseData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "ccx_course_key": dump(self.ccx_course_key),
-            "master_course_key": dump(self.master_course_key),
-            "display_name": dump(self.display_name),
-            "coach_email": dump(self.coach_email),
-            "start": dump(self.start),
-            "end": dump(self.end),
-            "max_students_allowed": dump(self.max_students_allowed),
+            "ccx_course_key": self.ccx_course_key,
+            "master_course_key": self.master_course_key,
+            "display_name": self.display_name,
+            "coach_email": self.coach_email,
+            "start": self.start,
+            "end": self.end,
+            "max_students_allowed": self.max_students_allowed,
         }
 
 
@@ -231,9 +231,9 @@ class CcxCoursePassingStatusData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "is_passing": dump(self.is_passing),
-            "user": dump(self.user),
-            "course": dump(self.course),
+            "is_passing": self.is_passing,
+            "user": self.user.to_dict(),
+            "course": self.course.to_dict(),
         }
 
 
@@ -268,10 +268,10 @@ class CertificateSignatoryData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "image": dump(self.image),
-            "name": dump(self.name),
-            "organization": dump(self.organization),
-            "title": dump(self.title),
+            "image": self.image,
+            "name": self.name,
+            "organization": self.organization,
+            "title": self.title,
         }
 
 
@@ -309,11 +309,11 @@ class CertificateConfigData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "certificate_type": dump(self.certificate_type),
-            "course_key": dump(self.course_key),
-            "title": dump(self.title),
-            "signatories": dump(self.signatories),
-            "is_active": dump(self.is_active),
+            "certificate_type": self.certificate_type,
+            "course_key": self.course_key,
+            "title": self.title,
+            "signatories": [v0.to_dict() for v0 in self.signatories],
+            "is_active": self.is_active,
         }
 
 
@@ -347,10 +347,10 @@ class CourseData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "course_key": dump(self.course_key),
-            "display_name": dump(self.display_name),
-            "start": dump(self.start),
-            "end": dump(self.end),
+            "course_key": self.course_key,
+            "display_name": self.display_name,
+            "start": self.start,
+            "end": self.end,
         }
 
 
@@ -401,14 +401,14 @@ class CertificateData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "user": dump(self.user),
-            "course": dump(self.course),
-            "mode": dump(self.mode),
-            "grade": dump(self.grade),
-            "download_url": dump(self.download_url),
-            "name": dump(self.name),
-            "current_status": dump(self.current_status),
-            "previous_status": dump(self.previous_status),
+            "user": self.user.to_dict(),
+            "course": self.course.to_dict(),
+            "mode": self.mode,
+            "grade": self.grade,
+            "download_url": self.download_url,
+            "name": self.name,
+            "current_status": self.current_status,
+            "previous_status": self.previous_status,
         }
 
 
@@ -438,9 +438,9 @@ class CohortData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "user": dump(self.user),
-            "course": dump(self.course),
-            "name": dump(self.name),
+            "user": self.user.to_dict(),
+            "course": self.course.to_dict(),
+            "name": self.name,
         }
 
 
@@ -464,7 +464,7 @@ class ContentAuthoringCourseData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "course_key": dump(self.course_key),
+            "course_key": self.course_key,
         }
 
 
@@ -490,8 +490,8 @@ class ContentLibraryData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "library_key": dump(self.library_key),
-            "update_blocks": dump(self.update_blocks),
+            "library_key": self.library_key,
+            "update_blocks": self.update_blocks,
         }
 
 
@@ -517,8 +517,8 @@ class ContentObjectChangedData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "object_id": dump(self.object_id),
-            "changes": dump(self.changes),
+            "object_id": self.object_id,
+            "changes": list(self.changes),
         }
 
 
@@ -540,7 +540,7 @@ class ContentObjectData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "object_id": dump(self.object_id),
+            "object_id": self.object_id,
         }
 
 
@@ -574,10 +574,10 @@ class CourseAccessRoleData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "user": dump(self.user),
-            "org_key": dump(self.org_key),
-            "course_key": dump(self.course_key),
-            "role": dump(self.role),
+            "user": self.user.to_dict(),
+            "org_key": self.org_key,
+            "course_key": self.course_key,
+            "role": self.role,
         }
 
 
@@ -615,11 +615,11 @@ class CourseScheduleData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "start": dump(self.start),
-            "pacing": dump(self.pacing),
-            "end": dump(self.end),
-            "enrollment_start": dump(self.enrollment_start),
-            "enrollment_end": dump(self.enrollment_end),
+            "start": self.start,
+            "pacing": self.pacing,
+            "end": self.end,
+            "enrollment_start": self.enrollment_start,
+            "enrollment_end": self.enrollment_end,
         }
 
 
@@ -657,11 +657,11 @@ class CourseCatalogData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "course_key": dump(self.course_key),
-            "name": dump(self.name),
-            "schedule_data": dump(self.schedule_data),
-            "hidden": dump(self.hidden),
-            "invitation_only": dump(self.invitation_only),
+            "course_key": self.course_key,
+            "name": self.name,
+            "schedule_data": self.schedule_data.to_dict(),
+            "hidden": self.hidden,
+            "invitation_only": self.invitation_only,
         }
 
 
@@ -703,12 +703,12 @@ class DiscussionTopicContext:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "title": dump(self.title),
-            "usage_key": dump(self.usage_key),
-            "group_id": dump(self.group_id),
-            "external_id": dump(self.external_id),
-            "ordering": dump(self.ordering),
-            "context": dump(self.context),
+            "title": self.title,
+            "usage_key": self.usage_key,
+            "group_id": self.group_id,
+            "external_id": self.external_id,
+            "ordering": self.ordering,
+            "context": dict(self.context),
         }
 
 
@@ -759,14 +759,14 @@ class CourseDiscussionConfigurationData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "course_key": dump(self.course_key),
-            "provider_type": dump(self.provider_type),
-            "enabled": dump(self.enabled),
-            "enable_in_context": dump(self.enable_in_context),
-            "enable_graded_units": dump(self.enable_graded_units),
-            "unit_level_visibility": dump(self.unit_level_visibility),
-            "plugin_configuration": dump(self.plugin_configuration),
-            "contexts": dump(self.contexts),
+            "course_key": self.course_key,
+            "provider_type": self.provider_type,
+            "enabled": self.enabled,
+            "enable_in_context": self.enable_in_context,
+            "enable_graded_units": self.enable_graded_units,
+            "unit_level_visibility": self.unit_level_visibility,
+            "plugin_configuration": dict(self.plugin_configuration),
+            "contexts": [v0.to_dict() for v0 in self.contexts],
         }
 
 
@@ -810,12 +810,12 @@ class CourseEnrollmentData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "user": dump(self.user),
-            "course": dump(self.course),
-            "mode": dump(self.mode),
-            "is_active": dump(self.is_active),
-            "creation_date": dump(self.creation_date),
-            "created_by": dump(self.created_by),
+            "user": self.user.to_dict(),
+            "course": self.course.to_dict(),
+            "mode": self.mode,
+            "is_active": self.is_active,
+            "creation_date": self.creation_date,
+            "created_by": None if self.created_by is None else self.created_by.to_dict(),
         }
 
 
@@ -857,12 +857,12 @@ class CourseNotificationData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "course_key": dump(self.course_key),
-            "app_name": dump(self.app_name),
-            "notification_type": dump(self.notification_type),
-            "content_url": dump(self.content_url),
-            "content_context": dump(self.content_context),
-            "audience_filters": dump(self.audience_filters),
+            "course_key": self.course_key,
+            "app_name": self.app_name,
+            "notification_type": self.notification_type,
+            "content_url": self.content_url,
+            "content_context": dict(self.content_context),
+            "audience_filters": {k0: list(v0) for k0, v0 in self.audience_filters.items()},
         }
 
 
@@ -892,9 +892,9 @@ class CoursePassingStatusData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "is_passing": dump(self.is_passing),
-            "course": dump(self.course),
-            "user": dump(self.user),
+            "is_passing": self.is_passing,
+            "course": self.course.to_dict(),
+            "user": self.user.to_dict(),
         }
 
 
@@ -992,26 +992,26 @@ class DiscussionThreadData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "body": dump(self.body),
-            "commentable_id": dump(self.commentable_id),
-            "id": dump(self.id),
-            "truncated": dump(self.truncated),
-            "url": dump(self.url),
-            "user": dump(self.user),
-            "course_id": dump(self.course_id),
-            "thread_type": dump(self.thread_type),
-            "anonymous": dump(self.anonymous),
-            "anonymous_to_peers": dump(self.anonymous_to_peers),
-            "title": dump(self.title),
-            "title_truncated": dump(self.title_truncated),
-            "group_id": dump(self.group_id),
-            "team_id": dump(self.team_id),
-            "category_id": dump(self.category_id),
-            "category_name": dump(self.category_name),
-            "discussion": dump(self.discussion),
-            "user_course_roles": dump(self.user_course_roles),
-            "user_forums_roles": dump(self.user_forums_roles),
-            "options": dump(self.options),
+            "body": self.body,
+            "commentable_id": self.commentable_id,
+            "id": self.id,
+            "truncated": self.truncated,
+            "url": self.url,
+            "user": self.user.to_dict(),
+            "course_id": self.course_id,
+            "thread_type": self.thread_type,
+            "anonymous": self.anonymous,
+            "anonymous_to_peers": self.anonymous_to_peers,
+            "title": self.title,
+            "title_truncated": self.title_truncated,
+            "group_id": self.group_id,
+            "team_id": self.team_id,
+            "category_id": self.category_id,
+            "category_name": self.category_name,
+            "discussion": None if self.discussion is None else dict(self.discussion),
+            "user_course_roles": list(self.user_course_roles),
+            "user_forums_roles": list(self.user_forums_roles),
+            "options": dict(self.options),
         }
 
 
@@ -1045,10 +1045,10 @@ class DuplicatedXBlockData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "usage_key": dump(self.usage_key),
-            "block_type": dump(self.block_type),
-            "version": dump(self.version),
-            "source_usage_key": dump(self.source_usage_key),
+            "usage_key": self.usage_key,
+            "block_type": self.block_type,
+            "version": self.version,
+            "source_usage_key": self.source_usage_key,
         }
 
 
@@ -1106,16 +1106,16 @@ class EnterpriseCustomerUser:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "id": dump(self.id),
-            "created": dump(self.created),
-            "modified": dump(self.modified),
-            "enterprise_customer_uuid": dump(self.enterprise_customer_uuid),
-            "user_id": dump(self.user_id),
-            "active": dump(self.active),
-            "linked": dump(self.linked),
-            "is_relinkable": dump(self.is_relinkable),
-            "should_inactivate_other_customers": dump(self.should_inactivate_other_customers),
-            "invite_key": dump(self.invite_key),
+            "id": self.id,
+            "created": self.created,
+            "modified": self.modified,
+            "enterprise_customer_uuid": self.enterprise_customer_uuid,
+            "user_id": self.user_id,
+            "active": self.active,
+            "linked": self.linked,
+            "is_relinkable": self.is_relinkable,
+            "should_inactivate_other_customers": self.should_inactivate_other_customers,
+            "invite_key": self.invite_key,
         }
 
 
@@ -1169,15 +1169,15 @@ class EnterpriseCourseEnrollment:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "id": dump(self.id),
-            "created": dump(self.created),
-            "modified": dump(self.modified),
-            "enterprise_customer_user": dump(self.enterprise_customer_user),
-            "course_id": dump(self.course_id),
-            "saved_for_later": dump(self.saved_for_later),
-            "source_slug": dump(self.source_slug),
-            "unenrolled": dump(self.unenrolled),
-            "unenrolled_at": dump(self.unenrolled_at),
+            "id": self.id,
+            "created": self.created,
+            "modified": self.modified,
+            "enterprise_customer_user": self.enterprise_customer_user.to_dict(),
+            "course_id": self.course_id,
+            "saved_for_later": self.saved_for_later,
+            "source_slug": self.source_slug,
+            "unenrolled": self.unenrolled,
+            "unenrolled_at": self.unenrolled_at,
         }
 
 
@@ -1199,7 +1199,7 @@ class EnterpriseGroup:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "uuid": dump(self.uuid),
+            "uuid": self.uuid,
         }
 
 
@@ -1241,11 +1241,11 @@ class ExamAttemptData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "student_user": dump(self.student_user),
-            "course_key": dump(self.course_key),
-            "usage_key": dump(self.usage_key),
-            "exam_type": dump(self.exam_type),
-            "requesting_user": dump(self.requesting_user),
+            "student_user": self.student_user.to_dict(),
+            "course_key": self.course_key,
+            "usage_key": self.usage_key,
+            "exam_type": self.exam_type,
+            "requesting_user": None if self.requesting_user is None else self.requesting_user.to_dict(),
         }
 
 
@@ -1299,15 +1299,15 @@ class ExternalGraderScoreData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "points_possible": dump(self.points_possible),
-            "points_earned": dump(self.points_earned),
-            "course_id": dump(self.course_id),
-            "score_msg": dump(self.score_msg),
-            "submission_id": dump(self.submission_id),
-            "user_id": dump(self.user_id),
-            "module_id": dump(self.module_id),
-            "queue_key": dump(self.queue_key),
-            "queue_name": dump(self.queue_name),
+            "points_possible": self.points_possible,
+            "points_earned": self.points_earned,
+            "course_id": self.course_id,
+            "score_msg": self.score_msg,
+            "submission_id": self.submission_id,
+            "user_id": self.user_id,
+            "module_id": self.module_id,
+            "queue_key": self.queue_key,
+            "queue_name": self.queue_name,
         }
 
 
@@ -1357,14 +1357,14 @@ class LearnerCreditEnterpriseCourseEnrollment:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "uuid": dump(self.uuid),
-            "created": dump(self.created),
-            "modified": dump(self.modified),
-            "fulfillment_type": dump(self.fulfillment_type),
-            "is_revoked": dump(self.is_revoked),
-            "enterprise_course_entitlement_uuid": dump(self.enterprise_course_entitlement_uuid),
-            "enterprise_course_enrollment": dump(self.enterprise_course_enrollment),
-            "transaction_id": dump(self.transaction_id),
+            "uuid": self.uuid,
+            "created": self.created,
+            "modified": self.modified,
+            "fulfillment_type": self.fulfillment_type,
+            "is_revoked": self.is_revoked,
+            "enterprise_course_entitlement_uuid": self.enterprise_course_entitlement_uuid,
+            "enterprise_course_enrollment": None if self.enterprise_course_enrollment is None else self.enterprise_course_enrollment.to_dict(),
+            "transaction_id": self.transaction_id,
         }
 
 
@@ -1406,12 +1406,12 @@ class LedgerTransactionReversal:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "uuid": dump(self.uuid),
-            "created": dump(self.created),
-            "modified": dump(self.modified),
-            "idempotency_key": dump(self.idempotency_key),
-            "quantity": dump(self.quantity),
-            "state": dump(self.state),
+            "uuid": self.uuid,
+            "created": self.created,
+            "modified": self.modified,
+            "idempotency_key": self.idempotency_key,
+            "quantity": self.quantity,
+            "state": self.state,
         }
 
 
@@ -1481,19 +1481,19 @@ class LedgerTransaction:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "uuid": dump(self.uuid),
-            "created": dump(self.created),
-            "modified": dump(self.modified),
-            "idempotency_key": dump(self.idempotency_key),
-            "quantity": dump(self.quantity),
-            "state": dump(self.state),
-            "ledger_uuid": dump(self.ledger_uuid),
-            "subsidy_access_policy_uuid": dump(self.subsidy_access_policy_uuid),
-            "lms_user_id": dump(self.lms_user_id),
-            "content_key": dump(self.content_key),
-            "parent_content_key": dump(self.parent_content_key),
-            "fulfillment_identifier": dump(self.fulfillment_identifier),
-            "reversal": dump(self.reversal),
+            "uuid": self.uuid,
+            "created": self.created,
+            "modified": self.modified,
+            "idempotency_key": self.idempotency_key,
+            "quantity": self.quantity,
+            "state": self.state,
+            "ledger_uuid": self.ledger_uuid,
+            "subsidy_access_policy_uuid": self.subsidy_access_policy_uuid,
+            "lms_user_id": self.lms_user_id,
+            "content_key": self.content_key,
+            "parent_content_key": self.parent_content_key,
+            "fulfillment_identifier": self.fulfillment_identifier,
+            "reversal": None if self.reversal is None else self.reversal.to_dict(),
         }
 
 
@@ -1519,8 +1519,8 @@ class LibraryBlockData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "library_key": dump(self.library_key),
-            "usage_key": dump(self.usage_key),
+            "library_key": self.library_key,
+            "usage_key": self.usage_key,
         }
 
 
@@ -1546,8 +1546,8 @@ class LibraryCollectionData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "collection_key": dump(self.collection_key),
-            "background": dump(self.background),
+            "collection_key": self.collection_key,
+            "background": self.background,
         }
 
 
@@ -1573,8 +1573,8 @@ class LibraryContainerData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "container_key": dump(self.container_key),
-            "background": dump(self.background),
+            "container_key": self.container_key,
+            "background": self.background,
         }
 
 
@@ -1608,10 +1608,10 @@ class LtiProviderLaunchParamsData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "roles": dump(self.roles),
-            "context_id": dump(self.context_id),
-            "user_id": dump(self.user_id),
-            "extra_params": dump(self.extra_params),
+            "roles": self.roles,
+            "context_id": self.context_id,
+            "user_id": self.user_id,
+            "extra_params": dict(self.extra_params),
         }
 
 
@@ -1645,10 +1645,10 @@ class LtiProviderLaunchData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "user": dump(self.user),
-            "course_key": dump(self.course_key),
-            "usage_key": dump(self.usage_key),
-            "launch_params": dump(self.launch_params),
+            "user": self.user.to_dict(),
+            "course_key": self.course_key,
+            "usage_key": self.usage_key,
+            "launch_params": self.launch_params.to_dict(),
         }
 
 
@@ -1692,12 +1692,12 @@ class ORASubmissionAnswer:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "parts": dump(self.parts),
-            "file_keys": dump(self.file_keys),
-            "file_descriptions": dump(self.file_descriptions),
-            "file_names": dump(self.file_names),
-            "file_sizes": dump(self.file_sizes),
-            "file_urls": dump(self.file_urls),
+            "parts": [dict(v0) for v0 in self.parts],
+            "file_keys": list(self.file_keys),
+            "file_descriptions": list(self.file_descriptions),
+            "file_names": list(self.file_names),
+            "file_sizes": list(self.file_sizes),
+            "file_urls": list(self.file_urls),
         }
 
 
@@ -1743,13 +1743,13 @@ class ORASubmissionData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "uuid": dump(self.uuid),
-            "anonymous_user_id": dump(self.anonymous_user_id),
-            "location": dump(self.location),
-            "attempt_number": dump(self.attempt_number),
-            "created_at": dump(self.created_at),
-            "submitted_at": dump(self.submitted_at),
-            "answer": dump(self.answer),
+            "uuid": self.uuid,
+            "anonymous_user_id": self.anonymous_user_id,
+            "location": self.location,
+            "attempt_number": self.attempt_number,
+            "created_at": self.created_at,
+            "submitted_at": self.submitted_at,
+            "answer": self.answer.to_dict(),
         }
 
 
@@ -1800,14 +1800,14 @@ class PersistentCourseGradeData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "user_id": dump(self.user_id),
-            "course": dump(self.course),
-            "course_edited_timestamp": dump(self.course_edited_timestamp),
-            "course_version": dump(self.course_version),
-            "grading_policy_hash": dump(self.grading_policy_hash),
-            "percent_grade": dump(self.percent_grade),
-            "letter_grade": dump(self.letter_grade),
-            "passed_timestamp": dump(self.passed_timestamp),
+            "user_id": self.user_id,
+            "course": self.course.to_dict(),
+            "course_edited_timestamp": self.course_edited_timestamp,
+            "course_version": self.course_version,
+            "grading_policy_hash": self.grading_policy_hash,
+            "percent_grade": self.percent_grade,
+            "letter_grade": self.letter_grade,
+            "passed_timestamp": self.passed_timestamp,
         }
 
 
@@ -1837,9 +1837,9 @@ class ProgramData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "uuid": dump(self.uuid),
-            "title": dump(self.title),
-            "program_type": dump(self.program_type),
+            "uuid": self.uuid,
+            "title": self.title,
+            "program_type": self.program_type,
         }
 
 
@@ -1881,12 +1881,12 @@ class ProgramCertificateData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "user": dump(self.user),
-            "program": dump(self.program),
-            "uuid": dump(self.uuid),
-            "status": dump(self.status),
-            "url": dump(self.url),
-            "certificate_available_date": dump(self.certificate_available_date),
+            "user": self.user.to_dict(),
+            "program": self.program.to_dict(),
+            "uuid": self.uuid,
+            "status": self.status,
+            "url": self.url,
+            "certificate_available_date": self.certificate_available_date,
         }
 
 
@@ -1924,11 +1924,11 @@ class RoleAssignmentData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "operation": dump(self.operation),
-            "subject": dump(self.subject),
-            "role": dump(self.role),
-            "scope": dump(self.scope),
-            "actor_id": dump(self.actor_id),
+            "operation": self.operation,
+            "subject": self.subject,
+            "role": self.role,
+            "scope": self.scope,
+            "actor_id": self.actor_id,
         }
 
 
@@ -1958,9 +1958,9 @@ class SubsidyRedemption:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "subsidy_identifier": dump(self.subsidy_identifier),
-            "content_key": dump(self.content_key),
-            "lms_user_id": dump(self.lms_user_id),
+            "subsidy_identifier": self.subsidy_identifier,
+            "content_key": self.content_key,
+            "lms_user_id": self.lms_user_id,
         }
 
 
@@ -1994,10 +1994,10 @@ class TrackingLogData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "name": dump(self.name),
-            "timestamp": dump(self.timestamp),
-            "data": dump(self.data),
-            "context": dump(self.context),
+            "name": self.name,
+            "timestamp": self.timestamp,
+            "data": self.data,
+            "context": self.context,
         }
 
 
@@ -2039,12 +2039,12 @@ class UserNotificationData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "user_ids": dump(self.user_ids),
-            "notification_type": dump(self.notification_type),
-            "content_url": dump(self.content_url),
-            "app_name": dump(self.app_name),
-            "course_key": dump(self.course_key),
-            "context": dump(self.context),
+            "user_ids": list(self.user_ids),
+            "notification_type": self.notification_type,
+            "content_url": self.content_url,
+            "app_name": self.app_name,
+            "course_key": self.course_key,
+            "context": dict(self.context),
         }
 
 
@@ -2082,11 +2082,11 @@ class VerificationAttemptData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "attempt_id": dump(self.attempt_id),
-            "user": dump(self.user),
-            "status": dump(self.status),
-            "name": dump(self.name),
-            "expiration_date": dump(self.expiration_date),
+            "attempt_id": self.attempt_id,
+            "user": self.user.to_dict(),
+            "status": self.status,
+            "name": self.name,
+            "expiration_date": self.expiration_date,
         }
 
 
@@ -2116,9 +2116,9 @@ class XBlockData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "usage_key": dump(self.usage_key),
-            "block_type": dump(self.block_type),
-            "version": dump(self.version),
+            "usage_key": self.usage_key,
+            "block_type": self.block_type,
+            "version": self.version,
         }
 
 
@@ -2148,7 +2148,7 @@ class XBlockSkillVerificationData:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "usage_key": dump(self.usage_key),
-            "verified_skills": dump(self.verified_skills),
-            "ignored_skills": dump(self.ignored_skills),
+            "usage_key": self.usage_key,
+            "verified_skills": list(self.verified_skills),
+            "ignored_skills": list(self.ignored_skills),
         }

@@ -250,7 +250,6 @@ class ModuleRenderer {
     const typing = ["Any", "ClassVar", "Dict", "List", "Optional"].filter(uses);
     if (typing.length > 0) lines.push(`from typing import ${typing.join(", ")}`);
     const runtime = [
-      "dump",
       "read_bool",
       "read_enum",
       "read_float",
@@ -325,7 +324,7 @@ class ModuleRenderer {
       "    def to_dict(self) -> Dict[str, Any]:",
       '        """The JSON form: every field, defaults included, under its schema name."""',
       "        return {",
-      ...type.fields.map((f) => `            ${JSON.stringify(f.name)}: dump(self.${pythonFieldName(f.name)}),`),
+      ...type.fields.map((f) => `            ${JSON.stringify(f.name)}: ${this.dumper(f.type, `self.${pythonFieldName(f.name)}`, 0)},`),
       "        }",
     );
     return `${lines.join("\n")}\n`;
@@ -354,6 +353,35 @@ class ModuleRenderer {
         this.used.add(named.name);
         return named.kind === "enum" ? `read_enum(${named.name})` : `${named.name}.from_dict`;
       }
+    }
+  }
+
+  /**
+   * The JSON form of `value`, a typed expression: chosen here from the model type, so that no
+   * call pays for finding out at run time what each field holds. Lists and maps are copied, so that
+   * changing the result never changes the frozen value.
+   */
+  private dumper(type: TypeNode, value: string, depth: number): string {
+    switch (type.kind) {
+      case "array": {
+        const item = this.dumper(type.items, `v${depth}`, depth + 1);
+        return item === `v${depth}` ? `list(${value})` : `[${item} for v${depth} in ${value}]`;
+      }
+      case "map": {
+        const item = this.dumper(type.values, `v${depth}`, depth + 1);
+        return item === `v${depth}` ? `dict(${value})` : `{k${depth}: ${item} for k${depth}, v${depth} in ${value}.items()}`;
+      }
+      case "nullable": {
+        const inner = this.dumper(type.inner, value, depth);
+        return inner === value ? value : `None if ${value} is None else ${inner}`;
+      }
+      case "ref": {
+        const named = namedType(this.model, type.name);
+        if (named.kind === "alias") return this.dumper(named.target, value, depth);
+        return named.kind === "enum" ? `${value}.value` : `${value}.to_dict()`;
+      }
+      default:
+        return value;
     }
   }
 

@@ -117,16 +117,3 @@ def read_record(value: Any, path: str, fields: Mapping[str, bool]) -> Mapping[st
             raise ValueError(f"{path}.{name}: unknown field")
     return value
 
-
-def dump(value: Any) -> Any:
-    """The JSON-ready form of a generated value: records as dicts, enums as their values."""
-    to_dict = getattr(value, "to_dict", None)
-    if callable(to_dict):
-        return to_dict()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, list):
-        return [dump(element) for element in value]
-    if isinstance(value, dict):
-        return {key: dump(element) for key, element in value.items()}
-    return value

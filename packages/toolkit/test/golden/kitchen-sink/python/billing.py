@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Dict
 
-from ._runtime import dump, read_enum, read_map, read_record
+from ._runtime import read_enum, read_map, read_record
 from .shared import Money, Status
 
 
@@ -39,7 +39,7 @@ class InvoiceIssuedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "amount": dump(self.amount),
-            "status": dump(self.status),
-            "lines": dump(self.lines),
+            "amount": self.amount.to_dict(),
+            "status": self.status.value,
+            "lines": {k0: v0.to_dict() for k0, v0 in self.lines.items()},
         }

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Dict, List
 
-from ._runtime import dump, read_float, read_int, read_list, read_record, read_str
+from ._runtime import read_float, read_int, read_list, read_record, read_str
 
 
 class Status(Enum):
@@ -40,8 +40,8 @@ class Point:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "x": dump(self.x),
-            "y": dump(self.y),
+            "x": self.x,
+            "y": self.y,
         }
 
 
@@ -67,8 +67,8 @@ class Geometry:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "origin": dump(self.origin),
-            "path": dump(self.path),
+            "origin": self.origin.to_dict(),
+            "path": [v0.to_dict() for v0 in self.path],
         }
 
 
@@ -94,8 +94,8 @@ class Money:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "amount": dump(self.amount),
-            "currency": dump(self.currency),
+            "amount": self.amount,
+            "currency": self.currency,
         }
 
 
@@ -121,6 +121,6 @@ class Node:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "name": dump(self.name),
-            "children": dump(self.children),
+            "name": self.name,
+            "children": [v0.to_dict() for v0 in self.children],
         }

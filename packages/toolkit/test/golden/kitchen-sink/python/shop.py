@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar, Dict, List, Optional
 
-from ._runtime import dump, read_bool, read_enum, read_float, read_int, read_list, read_map, read_nullable, read_record, read_str
+from ._runtime import read_bool, read_enum, read_float, read_int, read_list, read_map, read_nullable, read_record, read_str
 from .shared import Geometry, Money, Node, Status
 
 
@@ -44,9 +44,9 @@ class LineItem:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "sku": dump(self.sku),
-            "quantity": dump(self.quantity),
-            "unit_price": dump(self.unit_price),
+            "sku": self.sku,
+            "quantity": self.quantity,
+            "unit_price": self.unit_price.to_dict(),
         }
 
 
@@ -79,9 +79,9 @@ class OrderCancelledV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "order_id": dump(self.order_id),
-            "refund": dump(self.refund),
-            "reason": dump(self.reason),
+            "order_id": self.order_id,
+            "refund": None if self.refund is None else self.refund.to_dict(),
+            "reason": self.reason,
         }
 
 
@@ -186,25 +186,25 @@ class OrderPlacedV1:
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
-            "order_id": dump(self.order_id),
-            "placed_at": dump(self.placed_at),
-            "status": dump(self.status),
-            "total": dump(self.total),
-            "items": dump(self.items),
-            "attributes": dump(self.attributes),
-            "scores": dump(self.scores),
-            "class": dump(self.class_),
-            "from": dump(self.from_),
-            "type": dump(self.type),
-            "default": dump(self.default),
-            "ids": dump(self.ids),
-            "coupon": dump(self.coupon),
-            "gift_wrap": dump(self.gift_wrap),
-            "priority": dump(self.priority),
-            "channel": dump(self.channel),
-            "notes": dump(self.notes),
-            "tree": dump(self.tree),
-            "geometry": dump(self.geometry),
-            "tag": dump(self.tag),
-            "weight_kg": dump(self.weight_kg),
+            "order_id": self.order_id,
+            "placed_at": self.placed_at,
+            "status": self.status.value,
+            "total": self.total.to_dict(),
+            "items": [v0.to_dict() for v0 in self.items],
+            "attributes": dict(self.attributes),
+            "scores": {k0: list(v0) for k0, v0 in self.scores.items()},
+            "class": self.class_,
+            "from": self.from_,
+            "type": self.type,
+            "default": self.default,
+            "ids": list(self.ids),
+            "coupon": self.coupon,
+            "gift_wrap": self.gift_wrap,
+            "priority": self.priority,
+            "channel": self.channel.value,
+            "notes": list(self.notes),
+            "tree": None if self.tree is None else self.tree.to_dict(),
+            "geometry": None if self.geometry is None else self.geometry.to_dict(),
+            "tag": self.tag,
+            "weight_kg": self.weight_kg,
         }

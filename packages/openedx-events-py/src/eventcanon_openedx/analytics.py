@@ -30,6 +30,14 @@ class TrackingEventEmittedV1:
             tracking_log=TrackingLogData.from_dict(record["tracking_log"], f"{path}.tracking_log"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> TrackingEventEmittedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return TrackingEventEmittedV1(
+            TrackingLogData._from_avro(record["tracking_log"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {

@@ -30,6 +30,14 @@ class RoleAssignmentCreated:
             role_assignment=RoleAssignmentData.from_dict(record["role_assignment"], f"{path}.role_assignment"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> RoleAssignmentCreated:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return RoleAssignmentCreated(
+            RoleAssignmentData._from_avro(record["role_assignment"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -55,6 +63,14 @@ class RoleAssignmentDeleted:
         record = read_record(data, path, {"role_assignment": True})
         return RoleAssignmentDeleted(
             role_assignment=RoleAssignmentData.from_dict(record["role_assignment"], f"{path}.role_assignment"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> RoleAssignmentDeleted:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return RoleAssignmentDeleted(
+            RoleAssignmentData._from_avro(record["role_assignment"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:

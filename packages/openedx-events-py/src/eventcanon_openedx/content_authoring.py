@@ -28,6 +28,14 @@ class ContentLibraryCollectionCreatedV1:
             library_collection=LibraryCollectionData.from_dict(record["library_collection"], f"{path}.library_collection"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentLibraryCollectionCreatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentLibraryCollectionCreatedV1(
+            LibraryCollectionData._from_avro(record["library_collection"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -55,6 +63,14 @@ class ContentLibraryCollectionDeletedV1:
             library_collection=LibraryCollectionData.from_dict(record["library_collection"], f"{path}.library_collection"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentLibraryCollectionDeletedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentLibraryCollectionDeletedV1(
+            LibraryCollectionData._from_avro(record["library_collection"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -78,6 +94,14 @@ class ContentLibraryCollectionUpdatedV1:
         record = read_record(data, path, {"library_collection": True})
         return ContentLibraryCollectionUpdatedV1(
             library_collection=LibraryCollectionData.from_dict(record["library_collection"], f"{path}.library_collection"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentLibraryCollectionUpdatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentLibraryCollectionUpdatedV1(
+            LibraryCollectionData._from_avro(record["library_collection"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -105,6 +129,14 @@ class ContentLibraryContainerCreatedV1:
             library_container=LibraryContainerData.from_dict(record["library_container"], f"{path}.library_container"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentLibraryContainerCreatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentLibraryContainerCreatedV1(
+            LibraryContainerData._from_avro(record["library_container"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -128,6 +160,14 @@ class ContentLibraryContainerDeletedV1:
         record = read_record(data, path, {"library_container": True})
         return ContentLibraryContainerDeletedV1(
             library_container=LibraryContainerData.from_dict(record["library_container"], f"{path}.library_container"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentLibraryContainerDeletedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentLibraryContainerDeletedV1(
+            LibraryContainerData._from_avro(record["library_container"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -157,6 +197,14 @@ class ContentLibraryContainerPublishedV1:
             library_container=LibraryContainerData.from_dict(record["library_container"], f"{path}.library_container"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentLibraryContainerPublishedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentLibraryContainerPublishedV1(
+            LibraryContainerData._from_avro(record["library_container"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -182,6 +230,14 @@ class ContentLibraryContainerUpdatedV1:
             library_container=LibraryContainerData.from_dict(record["library_container"], f"{path}.library_container"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentLibraryContainerUpdatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentLibraryContainerUpdatedV1(
+            LibraryContainerData._from_avro(record["library_container"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -205,6 +261,14 @@ class ContentLibraryCreatedV1:
         record = read_record(data, path, {"content_library": True})
         return ContentLibraryCreatedV1(
             content_library=ContentLibraryData.from_dict(record["content_library"], f"{path}.content_library"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentLibraryCreatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentLibraryCreatedV1(
+            ContentLibraryData._from_avro(record["content_library"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -234,6 +298,14 @@ class ContentLibraryDeletedV1:
             content_library=ContentLibraryData.from_dict(record["content_library"], f"{path}.content_library"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentLibraryDeletedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentLibraryDeletedV1(
+            ContentLibraryData._from_avro(record["content_library"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -259,6 +331,14 @@ class ContentLibraryUpdatedV1:
         record = read_record(data, path, {"content_library": True})
         return ContentLibraryUpdatedV1(
             content_library=ContentLibraryData.from_dict(record["content_library"], f"{path}.content_library"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentLibraryUpdatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentLibraryUpdatedV1(
+            ContentLibraryData._from_avro(record["content_library"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -288,6 +368,14 @@ class ContentObjectAssociationsChangedV1:
             content_object=ContentObjectChangedData.from_dict(record["content_object"], f"{path}.content_object"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentObjectAssociationsChangedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentObjectAssociationsChangedV1(
+            ContentObjectChangedData._from_avro(record["content_object"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -315,6 +403,14 @@ class ContentObjectTagsChangedV1:
             content_object=ContentObjectData.from_dict(record["content_object"], f"{path}.content_object"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentObjectTagsChangedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentObjectTagsChangedV1(
+            ContentObjectData._from_avro(record["content_object"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -340,6 +436,14 @@ class CourseCatalogInfoChangedV1:
         record = read_record(data, path, {"catalog_info": True})
         return CourseCatalogInfoChangedV1(
             catalog_info=CourseCatalogData.from_dict(record["catalog_info"], f"{path}.catalog_info"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseCatalogInfoChangedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseCatalogInfoChangedV1(
+            CourseCatalogData._from_avro(record["catalog_info"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -370,6 +474,14 @@ class CourseCertificateConfigChangedV1:
             certificate_config=CertificateConfigData.from_dict(record["certificate_config"], f"{path}.certificate_config"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseCertificateConfigChangedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseCertificateConfigChangedV1(
+            CertificateConfigData._from_avro(record["certificate_config"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -397,6 +509,14 @@ class CourseCertificateConfigDeletedV1:
             certificate_config=CertificateConfigData.from_dict(record["certificate_config"], f"{path}.certificate_config"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseCertificateConfigDeletedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseCertificateConfigDeletedV1(
+            CertificateConfigData._from_avro(record["certificate_config"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -420,6 +540,14 @@ class CourseCreatedV1:
         record = read_record(data, path, {"course": True})
         return CourseCreatedV1(
             course=ContentAuthoringCourseData.from_dict(record["course"], f"{path}.course"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseCreatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseCreatedV1(
+            ContentAuthoringCourseData._from_avro(record["course"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -449,6 +577,14 @@ class CourseImportCompletedV1:
             course=ContentAuthoringCourseData.from_dict(record["course"], f"{path}.course"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseImportCompletedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseImportCompletedV1(
+            ContentAuthoringCourseData._from_avro(record["course"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -472,6 +608,14 @@ class CourseRerunCompletedV1:
         record = read_record(data, path, {"course": True})
         return CourseRerunCompletedV1(
             course=ContentAuthoringCourseData.from_dict(record["course"], f"{path}.course"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseRerunCompletedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseRerunCompletedV1(
+            ContentAuthoringCourseData._from_avro(record["course"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -499,6 +643,14 @@ class LibraryBlockCreatedV1:
             library_block=LibraryBlockData.from_dict(record["library_block"], f"{path}.library_block"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> LibraryBlockCreatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return LibraryBlockCreatedV1(
+            LibraryBlockData._from_avro(record["library_block"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -522,6 +674,14 @@ class LibraryBlockDeletedV1:
         record = read_record(data, path, {"library_block": True})
         return LibraryBlockDeletedV1(
             library_block=LibraryBlockData.from_dict(record["library_block"], f"{path}.library_block"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> LibraryBlockDeletedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return LibraryBlockDeletedV1(
+            LibraryBlockData._from_avro(record["library_block"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -551,6 +711,14 @@ class LibraryBlockPublishedV1:
             library_block=LibraryBlockData.from_dict(record["library_block"], f"{path}.library_block"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> LibraryBlockPublishedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return LibraryBlockPublishedV1(
+            LibraryBlockData._from_avro(record["library_block"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -574,6 +742,14 @@ class LibraryBlockUpdatedV1:
         record = read_record(data, path, {"library_block": True})
         return LibraryBlockUpdatedV1(
             library_block=LibraryBlockData.from_dict(record["library_block"], f"{path}.library_block"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> LibraryBlockUpdatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return LibraryBlockUpdatedV1(
+            LibraryBlockData._from_avro(record["library_block"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -601,6 +777,14 @@ class XblockCreatedV1:
             xblock_info=XBlockData.from_dict(record["xblock_info"], f"{path}.xblock_info"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> XblockCreatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return XblockCreatedV1(
+            XBlockData._from_avro(record["xblock_info"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -624,6 +808,14 @@ class XblockDeletedV1:
         record = read_record(data, path, {"xblock_info": True})
         return XblockDeletedV1(
             xblock_info=XBlockData.from_dict(record["xblock_info"], f"{path}.xblock_info"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> XblockDeletedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return XblockDeletedV1(
+            XBlockData._from_avro(record["xblock_info"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -653,6 +845,14 @@ class XblockDuplicatedV1:
             xblock_info=DuplicatedXBlockData.from_dict(record["xblock_info"], f"{path}.xblock_info"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> XblockDuplicatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return XblockDuplicatedV1(
+            DuplicatedXBlockData._from_avro(record["xblock_info"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -680,6 +880,14 @@ class XblockPublishedV1:
             xblock_info=XBlockData.from_dict(record["xblock_info"], f"{path}.xblock_info"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> XblockPublishedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return XblockPublishedV1(
+            XBlockData._from_avro(record["xblock_info"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -703,6 +911,14 @@ class XblockUpdatedV1:
         record = read_record(data, path, {"xblock_info": True})
         return XblockUpdatedV1(
             xblock_info=XBlockData.from_dict(record["xblock_info"], f"{path}.xblock_info"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> XblockUpdatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return XblockUpdatedV1(
+            XBlockData._from_avro(record["xblock_info"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:

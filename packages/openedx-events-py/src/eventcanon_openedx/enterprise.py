@@ -30,6 +30,14 @@ class EnterpriseGroupDeletedV1:
             enterprise_group=EnterpriseGroup.from_dict(record["enterprise_group"], f"{path}.enterprise_group"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> EnterpriseGroupDeletedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return EnterpriseGroupDeletedV1(
+            EnterpriseGroup._from_avro(record["enterprise_group"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -58,6 +66,14 @@ class LearnerCreditCourseEnrollmentRevokedV1:
             learner_credit_course_enrollment=LearnerCreditEnterpriseCourseEnrollment.from_dict(record["learner_credit_course_enrollment"], f"{path}.learner_credit_course_enrollment"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> LearnerCreditCourseEnrollmentRevokedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return LearnerCreditCourseEnrollmentRevokedV1(
+            LearnerCreditEnterpriseCourseEnrollment._from_avro(record["learner_credit_course_enrollment"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -81,6 +97,14 @@ class SubsidyLedgerTransactionCommittedV1:
         record = read_record(data, path, {"ledger_transaction": True})
         return SubsidyLedgerTransactionCommittedV1(
             ledger_transaction=LedgerTransaction.from_dict(record["ledger_transaction"], f"{path}.ledger_transaction"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionCommittedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return SubsidyLedgerTransactionCommittedV1(
+            LedgerTransaction._from_avro(record["ledger_transaction"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -108,6 +132,14 @@ class SubsidyLedgerTransactionCreatedV1:
             ledger_transaction=LedgerTransaction.from_dict(record["ledger_transaction"], f"{path}.ledger_transaction"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionCreatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return SubsidyLedgerTransactionCreatedV1(
+            LedgerTransaction._from_avro(record["ledger_transaction"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -131,6 +163,14 @@ class SubsidyLedgerTransactionFailedV1:
         record = read_record(data, path, {"ledger_transaction": True})
         return SubsidyLedgerTransactionFailedV1(
             ledger_transaction=LedgerTransaction.from_dict(record["ledger_transaction"], f"{path}.ledger_transaction"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionFailedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return SubsidyLedgerTransactionFailedV1(
+            LedgerTransaction._from_avro(record["ledger_transaction"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -158,6 +198,14 @@ class SubsidyLedgerTransactionReversedV1:
             ledger_transaction=LedgerTransaction.from_dict(record["ledger_transaction"], f"{path}.ledger_transaction"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionReversedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return SubsidyLedgerTransactionReversedV1(
+            LedgerTransaction._from_avro(record["ledger_transaction"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -181,6 +229,14 @@ class SubsidyRedeemedV1:
         record = read_record(data, path, {"redemption": True})
         return SubsidyRedeemedV1(
             redemption=SubsidyRedemption.from_dict(record["redemption"], f"{path}.redemption"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> SubsidyRedeemedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return SubsidyRedeemedV1(
+            SubsidyRedemption._from_avro(record["redemption"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -208,6 +264,14 @@ class SubsidyRedemptionReversedV1:
         record = read_record(data, path, {"redemption": True})
         return SubsidyRedemptionReversedV1(
             redemption=SubsidyRedemption.from_dict(record["redemption"], f"{path}.redemption"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> SubsidyRedemptionReversedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return SubsidyRedemptionReversedV1(
+            SubsidyRedemption._from_avro(record["redemption"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:

@@ -28,6 +28,14 @@ class AuthSessionLoginCompletedV1:
             user=UserData.from_dict(record["user"], f"{path}.user"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> AuthSessionLoginCompletedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return AuthSessionLoginCompletedV1(
+            UserData._from_avro(record["user"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -53,6 +61,14 @@ class BadgeAwardedV1:
             badge=BadgeData.from_dict(record["badge"], f"{path}.badge"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> BadgeAwardedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return BadgeAwardedV1(
+            BadgeData._from_avro(record["badge"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -76,6 +92,14 @@ class BadgeRevokedV1:
         record = read_record(data, path, {"badge": True})
         return BadgeRevokedV1(
             badge=BadgeData.from_dict(record["badge"], f"{path}.badge"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> BadgeRevokedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return BadgeRevokedV1(
+            BadgeData._from_avro(record["badge"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -105,6 +129,14 @@ class CcxCoursePassingStatusUpdatedV1:
             course_passing_status=CcxCoursePassingStatusData.from_dict(record["course_passing_status"], f"{path}.course_passing_status"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CcxCoursePassingStatusUpdatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CcxCoursePassingStatusUpdatedV1(
+            CcxCoursePassingStatusData._from_avro(record["course_passing_status"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -128,6 +160,14 @@ class CertificateChangedV1:
         record = read_record(data, path, {"certificate": True})
         return CertificateChangedV1(
             certificate=CertificateData.from_dict(record["certificate"], f"{path}.certificate"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CertificateChangedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CertificateChangedV1(
+            CertificateData._from_avro(record["certificate"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -155,6 +195,14 @@ class CertificateCreatedV1:
             certificate=CertificateData.from_dict(record["certificate"], f"{path}.certificate"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CertificateCreatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CertificateCreatedV1(
+            CertificateData._from_avro(record["certificate"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -178,6 +226,14 @@ class CertificateRevokedV1:
         record = read_record(data, path, {"certificate": True})
         return CertificateRevokedV1(
             certificate=CertificateData.from_dict(record["certificate"], f"{path}.certificate"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CertificateRevokedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CertificateRevokedV1(
+            CertificateData._from_avro(record["certificate"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -205,6 +261,14 @@ class CohortMembershipChangedV1:
             cohort=CohortData.from_dict(record["cohort"], f"{path}.cohort"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CohortMembershipChangedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CohortMembershipChangedV1(
+            CohortData._from_avro(record["cohort"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -230,6 +294,14 @@ class CourseEnrollmentChangedV1:
             enrollment=CourseEnrollmentData.from_dict(record["enrollment"], f"{path}.enrollment"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseEnrollmentChangedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseEnrollmentChangedV1(
+            CourseEnrollmentData._from_avro(record["enrollment"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -253,6 +325,14 @@ class CourseEnrollmentCreatedV1:
         record = read_record(data, path, {"enrollment": True})
         return CourseEnrollmentCreatedV1(
             enrollment=CourseEnrollmentData.from_dict(record["enrollment"], f"{path}.enrollment"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseEnrollmentCreatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseEnrollmentCreatedV1(
+            CourseEnrollmentData._from_avro(record["enrollment"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -282,6 +362,14 @@ class CourseNotificationRequestedV1:
             course_notification_data=CourseNotificationData.from_dict(record["course_notification_data"], f"{path}.course_notification_data"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseNotificationRequestedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseNotificationRequestedV1(
+            CourseNotificationData._from_avro(record["course_notification_data"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -305,6 +393,14 @@ class CoursePassingStatusUpdatedV1:
         record = read_record(data, path, {"course_passing_status": True})
         return CoursePassingStatusUpdatedV1(
             course_passing_status=CoursePassingStatusData.from_dict(record["course_passing_status"], f"{path}.course_passing_status"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CoursePassingStatusUpdatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CoursePassingStatusUpdatedV1(
+            CoursePassingStatusData._from_avro(record["course_passing_status"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -332,6 +428,14 @@ class CoursePersistentGradeSummaryChangedV1:
             grade=PersistentCourseGradeData.from_dict(record["grade"], f"{path}.grade"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CoursePersistentGradeSummaryChangedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CoursePersistentGradeSummaryChangedV1(
+            PersistentCourseGradeData._from_avro(record["grade"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -355,6 +459,14 @@ class CourseUnenrollmentCompletedV1:
         record = read_record(data, path, {"enrollment": True})
         return CourseUnenrollmentCompletedV1(
             enrollment=CourseEnrollmentData.from_dict(record["enrollment"], f"{path}.enrollment"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseUnenrollmentCompletedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseUnenrollmentCompletedV1(
+            CourseEnrollmentData._from_avro(record["enrollment"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -382,6 +494,14 @@ class DiscussionsConfigurationChangedV1:
         record = read_record(data, path, {"configuration": True})
         return DiscussionsConfigurationChangedV1(
             configuration=CourseDiscussionConfigurationData.from_dict(record["configuration"], f"{path}.configuration"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> DiscussionsConfigurationChangedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return DiscussionsConfigurationChangedV1(
+            CourseDiscussionConfigurationData._from_avro(record["configuration"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -412,6 +532,14 @@ class ExamAttemptErroredV1:
             exam_attempt=ExamAttemptData.from_dict(record["exam_attempt"], f"{path}.exam_attempt"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ExamAttemptErroredV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ExamAttemptErroredV1(
+            ExamAttemptData._from_avro(record["exam_attempt"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -440,6 +568,14 @@ class ExamAttemptRejectedV1:
             exam_attempt=ExamAttemptData.from_dict(record["exam_attempt"], f"{path}.exam_attempt"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ExamAttemptRejectedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ExamAttemptRejectedV1(
+            ExamAttemptData._from_avro(record["exam_attempt"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -465,6 +601,14 @@ class ExamAttemptResetV1:
         record = read_record(data, path, {"exam_attempt": True})
         return ExamAttemptResetV1(
             exam_attempt=ExamAttemptData.from_dict(record["exam_attempt"], f"{path}.exam_attempt"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ExamAttemptResetV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ExamAttemptResetV1(
+            ExamAttemptData._from_avro(record["exam_attempt"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -495,6 +639,14 @@ class ExamAttemptSubmittedV1:
             exam_attempt=ExamAttemptData.from_dict(record["exam_attempt"], f"{path}.exam_attempt"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ExamAttemptSubmittedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ExamAttemptSubmittedV1(
+            ExamAttemptData._from_avro(record["exam_attempt"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -521,6 +673,14 @@ class ExamAttemptVerifiedV1:
         record = read_record(data, path, {"exam_attempt": True})
         return ExamAttemptVerifiedV1(
             exam_attempt=ExamAttemptData.from_dict(record["exam_attempt"], f"{path}.exam_attempt"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ExamAttemptVerifiedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ExamAttemptVerifiedV1(
+            ExamAttemptData._from_avro(record["exam_attempt"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -551,6 +711,14 @@ class ExternalGraderScoreSubmittedV1:
             score=ExternalGraderScoreData.from_dict(record["score"], f"{path}.score"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ExternalGraderScoreSubmittedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ExternalGraderScoreSubmittedV1(
+            ExternalGraderScoreData._from_avro(record["score"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -574,6 +742,14 @@ class ForumThreadCreatedV1:
         record = read_record(data, path, {"thread": True})
         return ForumThreadCreatedV1(
             thread=DiscussionThreadData.from_dict(record["thread"], f"{path}.thread"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ForumThreadCreatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ForumThreadCreatedV1(
+            DiscussionThreadData._from_avro(record["thread"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -601,6 +777,14 @@ class ForumThreadResponseCommentCreatedV1:
             thread=DiscussionThreadData.from_dict(record["thread"], f"{path}.thread"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ForumThreadResponseCommentCreatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ForumThreadResponseCommentCreatedV1(
+            DiscussionThreadData._from_avro(record["thread"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -624,6 +808,14 @@ class ForumThreadResponseCreatedV1:
         record = read_record(data, path, {"thread": True})
         return ForumThreadResponseCreatedV1(
             thread=DiscussionThreadData.from_dict(record["thread"], f"{path}.thread"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ForumThreadResponseCreatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ForumThreadResponseCreatedV1(
+            DiscussionThreadData._from_avro(record["thread"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -651,6 +843,14 @@ class IdvAttemptApprovedV1:
             idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], f"{path}.idv_attempt"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> IdvAttemptApprovedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return IdvAttemptApprovedV1(
+            VerificationAttemptData._from_avro(record["idv_attempt"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -674,6 +874,14 @@ class IdvAttemptCreatedV1:
         record = read_record(data, path, {"idv_attempt": True})
         return IdvAttemptCreatedV1(
             idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], f"{path}.idv_attempt"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> IdvAttemptCreatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return IdvAttemptCreatedV1(
+            VerificationAttemptData._from_avro(record["idv_attempt"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -701,6 +909,14 @@ class IdvAttemptDeniedV1:
             idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], f"{path}.idv_attempt"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> IdvAttemptDeniedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return IdvAttemptDeniedV1(
+            VerificationAttemptData._from_avro(record["idv_attempt"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -724,6 +940,14 @@ class IdvAttemptPendingV1:
         record = read_record(data, path, {"idv_attempt": True})
         return IdvAttemptPendingV1(
             idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], f"{path}.idv_attempt"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> IdvAttemptPendingV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return IdvAttemptPendingV1(
+            VerificationAttemptData._from_avro(record["idv_attempt"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -751,6 +975,14 @@ class LtiProviderLaunchSuccessV1:
             launch_data=LtiProviderLaunchData.from_dict(record["launch_data"], f"{path}.launch_data"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> LtiProviderLaunchSuccessV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return LtiProviderLaunchSuccessV1(
+            LtiProviderLaunchData._from_avro(record["launch_data"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -774,6 +1006,14 @@ class OraSubmissionCreatedV1:
         record = read_record(data, path, {"submission": True})
         return OraSubmissionCreatedV1(
             submission=ORASubmissionData.from_dict(record["submission"], f"{path}.submission"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> OraSubmissionCreatedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return OraSubmissionCreatedV1(
+            ORASubmissionData._from_avro(record["submission"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -801,6 +1041,14 @@ class ProgramCertificateAwardedV1:
             program_certificate=ProgramCertificateData.from_dict(record["program_certificate"], f"{path}.program_certificate"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ProgramCertificateAwardedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ProgramCertificateAwardedV1(
+            ProgramCertificateData._from_avro(record["program_certificate"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -824,6 +1072,14 @@ class ProgramCertificateRevokedV1:
         record = read_record(data, path, {"program_certificate": True})
         return ProgramCertificateRevokedV1(
             program_certificate=ProgramCertificateData.from_dict(record["program_certificate"], f"{path}.program_certificate"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ProgramCertificateRevokedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ProgramCertificateRevokedV1(
+            ProgramCertificateData._from_avro(record["program_certificate"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -851,6 +1107,14 @@ class StudentRegistrationCompletedV1:
             user=UserData.from_dict(record["user"], f"{path}.user"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> StudentRegistrationCompletedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return StudentRegistrationCompletedV1(
+            UserData._from_avro(record["user"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -876,6 +1140,14 @@ class UserCourseAccessRoleAddedV1:
             course_access_role_data=CourseAccessRoleData.from_dict(record["course_access_role_data"], f"{path}.course_access_role_data"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> UserCourseAccessRoleAddedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return UserCourseAccessRoleAddedV1(
+            CourseAccessRoleData._from_avro(record["course_access_role_data"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -899,6 +1171,14 @@ class UserCourseAccessRoleRemovedV1:
         record = read_record(data, path, {"course_access_role_data": True})
         return UserCourseAccessRoleRemovedV1(
             course_access_role_data=CourseAccessRoleData.from_dict(record["course_access_role_data"], f"{path}.course_access_role_data"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> UserCourseAccessRoleRemovedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return UserCourseAccessRoleRemovedV1(
+            CourseAccessRoleData._from_avro(record["course_access_role_data"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -928,6 +1208,14 @@ class UserNotificationRequestedV1:
             notification_data=UserNotificationData.from_dict(record["notification_data"], f"{path}.notification_data"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> UserNotificationRequestedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return UserNotificationRequestedV1(
+            UserNotificationData._from_avro(record["notification_data"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -951,6 +1239,14 @@ class XblockSkillVerifiedV1:
         record = read_record(data, path, {"xblock_info": True})
         return XblockSkillVerifiedV1(
             xblock_info=XBlockSkillVerificationData.from_dict(record["xblock_info"], f"{path}.xblock_info"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> XblockSkillVerifiedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return XblockSkillVerifiedV1(
+            XBlockSkillVerificationData._from_avro(record["xblock_info"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:

@@ -34,6 +34,16 @@ class UserPersonalData:
             name=read_str(record["name"], f"{path}.name") if "name" in record else "",
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> UserPersonalData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return UserPersonalData(
+            record["username"],
+            record["email"],
+            record["name"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -68,6 +78,16 @@ class UserData:
             id=read_int(record["id"], f"{path}.id"),
             is_active=read_bool(record["is_active"], f"{path}.is_active"),
             pii=UserPersonalData.from_dict(record["pii"], f"{path}.pii"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> UserData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return UserData(
+            record["id"],
+            record["is_active"],
+            UserPersonalData._from_avro(record["pii"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -110,6 +130,18 @@ class BadgeTemplateData:
             image_url=read_nullable(read_str)(record["image_url"], f"{path}.image_url") if "image_url" in record else None,
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> BadgeTemplateData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return BadgeTemplateData(
+            record["uuid"],
+            record["origin"],
+            record["name"],
+            record["description"],
+            record["image_url"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -142,6 +174,16 @@ class BadgeData:
             uuid=read_str(record["uuid"], f"{path}.uuid"),
             user=UserData.from_dict(record["user"], f"{path}.user"),
             template=BadgeTemplateData.from_dict(record["template"], f"{path}.template"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> BadgeData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return BadgeData(
+            record["uuid"],
+            UserData._from_avro(record["user"]),
+            BadgeTemplateData._from_avro(record["template"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -192,6 +234,20 @@ class CcxCourseData:
             max_students_allowed=read_nullable(read_int)(record["max_students_allowed"], f"{path}.max_students_allowed") if "max_students_allowed" in record else None,
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CcxCourseData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CcxCourseData(
+            record["ccx_course_key"],
+            record["master_course_key"],
+            record["display_name"],
+            record["coach_email"],
+            record["start"],
+            record["end"],
+            record["max_students_allowed"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -226,6 +282,16 @@ class CcxCoursePassingStatusData:
             is_passing=read_bool(record["is_passing"], f"{path}.is_passing"),
             user=UserData.from_dict(record["user"], f"{path}.user"),
             course=CcxCourseData.from_dict(record["course"], f"{path}.course"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CcxCoursePassingStatusData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CcxCoursePassingStatusData(
+            record["is_passing"],
+            UserData._from_avro(record["user"]),
+            CcxCourseData._from_avro(record["course"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -263,6 +329,17 @@ class CertificateSignatoryData:
             name=read_str(record["name"], f"{path}.name"),
             organization=read_str(record["organization"], f"{path}.organization"),
             title=read_str(record["title"], f"{path}.title"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CertificateSignatoryData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CertificateSignatoryData(
+            record["image"],
+            record["name"],
+            record["organization"],
+            record["title"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -306,6 +383,18 @@ class CertificateConfigData:
             is_active=read_bool(record["is_active"], f"{path}.is_active") if "is_active" in record else False,
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CertificateConfigData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CertificateConfigData(
+            record["certificate_type"],
+            record["course_key"],
+            record["title"],
+            [CertificateSignatoryData._from_avro(v0) for v0 in record["signatories"]],
+            record["is_active"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -342,6 +431,17 @@ class CourseData:
             display_name=read_str(record["display_name"], f"{path}.display_name") if "display_name" in record else "",
             start=read_nullable(read_str)(record["start"], f"{path}.start") if "start" in record else None,
             end=read_nullable(read_str)(record["end"], f"{path}.end") if "end" in record else None,
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseData(
+            record["course_key"],
+            record["display_name"],
+            record["start"],
+            record["end"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -398,6 +498,21 @@ class CertificateData:
             previous_status=read_str(record["previous_status"], f"{path}.previous_status") if "previous_status" in record else "",
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CertificateData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CertificateData(
+            UserData._from_avro(record["user"]),
+            CourseData._from_avro(record["course"]),
+            record["mode"],
+            record["grade"],
+            record["download_url"],
+            record["name"],
+            record["current_status"],
+            record["previous_status"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -435,6 +550,16 @@ class CohortData:
             name=read_str(record["name"], f"{path}.name"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CohortData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CohortData(
+            UserData._from_avro(record["user"]),
+            CourseData._from_avro(record["course"]),
+            record["name"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -461,6 +586,14 @@ class ContentAuthoringCourseData:
             course_key=read_str(record["course_key"], f"{path}.course_key"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentAuthoringCourseData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentAuthoringCourseData(
+            record["course_key"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -485,6 +618,15 @@ class ContentLibraryData:
         return ContentLibraryData(
             library_key=read_str(record["library_key"], f"{path}.library_key"),
             update_blocks=read_bool(record["update_blocks"], f"{path}.update_blocks") if "update_blocks" in record else False,
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentLibraryData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentLibraryData(
+            record["library_key"],
+            record["update_blocks"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -514,6 +656,15 @@ class ContentObjectChangedData:
             changes=read_list(read_str)(record["changes"], f"{path}.changes") if "changes" in record else [],
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentObjectChangedData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentObjectChangedData(
+            record["object_id"],
+            record["changes"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -535,6 +686,14 @@ class ContentObjectData:
         record = read_record(data, path, {"object_id": True})
         return ContentObjectData(
             object_id=read_str(record["object_id"], f"{path}.object_id"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ContentObjectData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ContentObjectData(
+            record["object_id"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -569,6 +728,17 @@ class CourseAccessRoleData:
             org_key=read_str(record["org_key"], f"{path}.org_key"),
             course_key=read_str(record["course_key"], f"{path}.course_key"),
             role=read_str(record["role"], f"{path}.role"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseAccessRoleData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseAccessRoleData(
+            UserData._from_avro(record["user"]),
+            record["org_key"],
+            record["course_key"],
+            record["role"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -612,6 +782,18 @@ class CourseScheduleData:
             enrollment_end=read_nullable(read_str)(record["enrollment_end"], f"{path}.enrollment_end") if "enrollment_end" in record else None,
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseScheduleData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseScheduleData(
+            record["start"],
+            record["pacing"],
+            record["end"],
+            record["enrollment_start"],
+            record["enrollment_end"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -652,6 +834,18 @@ class CourseCatalogData:
             schedule_data=CourseScheduleData.from_dict(record["schedule_data"], f"{path}.schedule_data"),
             hidden=read_bool(record["hidden"], f"{path}.hidden") if "hidden" in record else False,
             invitation_only=read_bool(record["invitation_only"], f"{path}.invitation_only") if "invitation_only" in record else False,
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseCatalogData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseCatalogData(
+            record["course_key"],
+            record["name"],
+            CourseScheduleData._from_avro(record["schedule_data"]),
+            record["hidden"],
+            record["invitation_only"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -698,6 +892,19 @@ class DiscussionTopicContext:
             external_id=read_nullable(read_str)(record["external_id"], f"{path}.external_id") if "external_id" in record else None,
             ordering=read_nullable(read_int)(record["ordering"], f"{path}.ordering") if "ordering" in record else None,
             context=read_map(read_str)(record["context"], f"{path}.context") if "context" in record else {},
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> DiscussionTopicContext:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return DiscussionTopicContext(
+            record["title"],
+            record["usage_key"],
+            record["group_id"],
+            record["external_id"],
+            record["ordering"],
+            record["context"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -756,6 +963,21 @@ class CourseDiscussionConfigurationData:
             contexts=read_list(DiscussionTopicContext.from_dict)(record["contexts"], f"{path}.contexts") if "contexts" in record else [],
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseDiscussionConfigurationData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseDiscussionConfigurationData(
+            record["course_key"],
+            record["provider_type"],
+            record["enabled"],
+            record["enable_in_context"],
+            record["enable_graded_units"],
+            record["unit_level_visibility"],
+            record["plugin_configuration"],
+            [DiscussionTopicContext._from_avro(v0) for v0 in record["contexts"]],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -807,6 +1029,19 @@ class CourseEnrollmentData:
             created_by=read_nullable(UserData.from_dict)(record["created_by"], f"{path}.created_by") if "created_by" in record else None,
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseEnrollmentData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseEnrollmentData(
+            UserData._from_avro(record["user"]),
+            CourseData._from_avro(record["course"]),
+            record["mode"],
+            record["is_active"],
+            record["creation_date"],
+            None if record["created_by"] is None else UserData._from_avro(record["created_by"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -854,6 +1089,19 @@ class CourseNotificationData:
             audience_filters=read_map(read_list(read_str))(record["audience_filters"], f"{path}.audience_filters") if "audience_filters" in record else {},
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CourseNotificationData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CourseNotificationData(
+            record["course_key"],
+            record["app_name"],
+            record["notification_type"],
+            record["content_url"],
+            record["content_context"],
+            record["audience_filters"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -887,6 +1135,16 @@ class CoursePassingStatusData:
             is_passing=read_bool(record["is_passing"], f"{path}.is_passing"),
             course=CourseData.from_dict(record["course"], f"{path}.course"),
             user=UserData.from_dict(record["user"], f"{path}.user"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> CoursePassingStatusData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return CoursePassingStatusData(
+            record["is_passing"],
+            CourseData._from_avro(record["course"]),
+            UserData._from_avro(record["user"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -989,6 +1247,33 @@ class DiscussionThreadData:
             options=read_map(read_bool)(record["options"], f"{path}.options") if "options" in record else {},
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> DiscussionThreadData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return DiscussionThreadData(
+            record["body"],
+            record["commentable_id"],
+            record["id"],
+            record["truncated"],
+            record["url"],
+            UserData._from_avro(record["user"]),
+            record["course_id"],
+            record["thread_type"],
+            record["anonymous"],
+            record["anonymous_to_peers"],
+            record["title"],
+            record["title_truncated"],
+            record["group_id"],
+            record["team_id"],
+            record["category_id"],
+            record["category_name"],
+            record["discussion"],
+            record["user_course_roles"],
+            record["user_forums_roles"],
+            record["options"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -1040,6 +1325,17 @@ class DuplicatedXBlockData:
             block_type=read_str(record["block_type"], f"{path}.block_type"),
             version=read_nullable(read_str)(record["version"], f"{path}.version") if "version" in record else None,
             source_usage_key=read_str(record["source_usage_key"], f"{path}.source_usage_key"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> DuplicatedXBlockData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return DuplicatedXBlockData(
+            record["usage_key"],
+            record["block_type"],
+            record["version"],
+            record["source_usage_key"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1101,6 +1397,23 @@ class EnterpriseCustomerUser:
             is_relinkable=read_bool(record["is_relinkable"], f"{path}.is_relinkable"),
             should_inactivate_other_customers=read_bool(record["should_inactivate_other_customers"], f"{path}.should_inactivate_other_customers"),
             invite_key=read_nullable(read_str)(record["invite_key"], f"{path}.invite_key") if "invite_key" in record else None,
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> EnterpriseCustomerUser:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return EnterpriseCustomerUser(
+            record["id"],
+            record["created"],
+            record["modified"],
+            record["enterprise_customer_uuid"],
+            record["user_id"],
+            record["active"],
+            record["linked"],
+            record["is_relinkable"],
+            record["should_inactivate_other_customers"],
+            record["invite_key"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1166,6 +1479,22 @@ class EnterpriseCourseEnrollment:
             unenrolled_at=read_nullable(read_str)(record["unenrolled_at"], f"{path}.unenrolled_at") if "unenrolled_at" in record else None,
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> EnterpriseCourseEnrollment:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return EnterpriseCourseEnrollment(
+            record["id"],
+            record["created"],
+            record["modified"],
+            EnterpriseCustomerUser._from_avro(record["enterprise_customer_user"]),
+            record["course_id"],
+            record["saved_for_later"],
+            record["source_slug"],
+            record["unenrolled"],
+            record["unenrolled_at"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -1194,6 +1523,14 @@ class EnterpriseGroup:
         record = read_record(data, path, {"uuid": True})
         return EnterpriseGroup(
             uuid=read_str(record["uuid"], f"{path}.uuid"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> EnterpriseGroup:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return EnterpriseGroup(
+            record["uuid"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1236,6 +1573,18 @@ class ExamAttemptData:
             usage_key=read_str(record["usage_key"], f"{path}.usage_key"),
             exam_type=read_str(record["exam_type"], f"{path}.exam_type"),
             requesting_user=read_nullable(UserData.from_dict)(record["requesting_user"], f"{path}.requesting_user") if "requesting_user" in record else None,
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ExamAttemptData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ExamAttemptData(
+            UserData._from_avro(record["student_user"]),
+            record["course_key"],
+            record["usage_key"],
+            record["exam_type"],
+            None if record["requesting_user"] is None else UserData._from_avro(record["requesting_user"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1296,6 +1645,22 @@ class ExternalGraderScoreData:
             queue_name=read_str(record["queue_name"], f"{path}.queue_name"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ExternalGraderScoreData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ExternalGraderScoreData(
+            record["points_possible"],
+            record["points_earned"],
+            record["course_id"],
+            record["score_msg"],
+            record["submission_id"],
+            record["user_id"],
+            record["module_id"],
+            record["queue_key"],
+            record["queue_name"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -1354,6 +1719,21 @@ class LearnerCreditEnterpriseCourseEnrollment:
             transaction_id=read_nullable(read_str)(record["transaction_id"], f"{path}.transaction_id") if "transaction_id" in record else None,
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> LearnerCreditEnterpriseCourseEnrollment:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return LearnerCreditEnterpriseCourseEnrollment(
+            record["uuid"],
+            record["created"],
+            record["modified"],
+            record["fulfillment_type"],
+            record["is_revoked"],
+            record["enterprise_course_entitlement_uuid"],
+            None if record["enterprise_course_enrollment"] is None else EnterpriseCourseEnrollment._from_avro(record["enterprise_course_enrollment"]),
+            record["transaction_id"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -1401,6 +1781,19 @@ class LedgerTransactionReversal:
             idempotency_key=read_str(record["idempotency_key"], f"{path}.idempotency_key"),
             quantity=read_int(record["quantity"], f"{path}.quantity"),
             state=read_str(record["state"], f"{path}.state"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> LedgerTransactionReversal:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return LedgerTransactionReversal(
+            record["uuid"],
+            record["created"],
+            record["modified"],
+            record["idempotency_key"],
+            record["quantity"],
+            record["state"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1478,6 +1871,26 @@ class LedgerTransaction:
             reversal=read_nullable(LedgerTransactionReversal.from_dict)(record["reversal"], f"{path}.reversal") if "reversal" in record else None,
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> LedgerTransaction:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return LedgerTransaction(
+            record["uuid"],
+            record["created"],
+            record["modified"],
+            record["idempotency_key"],
+            record["quantity"],
+            record["state"],
+            record["ledger_uuid"],
+            record["subsidy_access_policy_uuid"],
+            record["lms_user_id"],
+            record["content_key"],
+            record["parent_content_key"],
+            record["fulfillment_identifier"],
+            None if record["reversal"] is None else LedgerTransactionReversal._from_avro(record["reversal"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -1516,6 +1929,15 @@ class LibraryBlockData:
             usage_key=read_str(record["usage_key"], f"{path}.usage_key"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> LibraryBlockData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return LibraryBlockData(
+            record["library_key"],
+            record["usage_key"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -1543,6 +1965,15 @@ class LibraryCollectionData:
             background=read_bool(record["background"], f"{path}.background") if "background" in record else False,
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> LibraryCollectionData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return LibraryCollectionData(
+            record["collection_key"],
+            record["background"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -1568,6 +1999,15 @@ class LibraryContainerData:
         return LibraryContainerData(
             container_key=read_str(record["container_key"], f"{path}.container_key"),
             background=read_bool(record["background"], f"{path}.background") if "background" in record else False,
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> LibraryContainerData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return LibraryContainerData(
+            record["container_key"],
+            record["background"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1605,6 +2045,17 @@ class LtiProviderLaunchParamsData:
             extra_params=read_map(read_str)(record["extra_params"], f"{path}.extra_params") if "extra_params" in record else {},
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> LtiProviderLaunchParamsData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return LtiProviderLaunchParamsData(
+            record["roles"],
+            record["context_id"],
+            record["user_id"],
+            record["extra_params"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -1640,6 +2091,17 @@ class LtiProviderLaunchData:
             course_key=read_str(record["course_key"], f"{path}.course_key"),
             usage_key=read_str(record["usage_key"], f"{path}.usage_key"),
             launch_params=LtiProviderLaunchParamsData.from_dict(record["launch_params"], f"{path}.launch_params"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> LtiProviderLaunchData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return LtiProviderLaunchData(
+            UserData._from_avro(record["user"]),
+            record["course_key"],
+            record["usage_key"],
+            LtiProviderLaunchParamsData._from_avro(record["launch_params"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1687,6 +2149,19 @@ class ORASubmissionAnswer:
             file_names=read_list(read_str)(record["file_names"], f"{path}.file_names") if "file_names" in record else [],
             file_sizes=read_list(read_int)(record["file_sizes"], f"{path}.file_sizes") if "file_sizes" in record else [],
             file_urls=read_list(read_str)(record["file_urls"], f"{path}.file_urls") if "file_urls" in record else [],
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ORASubmissionAnswer:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ORASubmissionAnswer(
+            record["parts"],
+            record["file_keys"],
+            record["file_descriptions"],
+            record["file_names"],
+            record["file_sizes"],
+            record["file_urls"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1738,6 +2213,20 @@ class ORASubmissionData:
             created_at=read_str(record["created_at"], f"{path}.created_at"),
             submitted_at=read_str(record["submitted_at"], f"{path}.submitted_at"),
             answer=ORASubmissionAnswer.from_dict(record["answer"], f"{path}.answer"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ORASubmissionData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ORASubmissionData(
+            record["uuid"],
+            record["anonymous_user_id"],
+            record["location"],
+            record["attempt_number"],
+            record["created_at"],
+            record["submitted_at"],
+            ORASubmissionAnswer._from_avro(record["answer"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1797,6 +2286,21 @@ class PersistentCourseGradeData:
             passed_timestamp=read_str(record["passed_timestamp"], f"{path}.passed_timestamp"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> PersistentCourseGradeData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return PersistentCourseGradeData(
+            record["user_id"],
+            CourseData._from_avro(record["course"]),
+            record["course_edited_timestamp"],
+            record["course_version"],
+            record["grading_policy_hash"],
+            record["percent_grade"],
+            record["letter_grade"],
+            record["passed_timestamp"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -1832,6 +2336,16 @@ class ProgramData:
             uuid=read_str(record["uuid"], f"{path}.uuid"),
             title=read_str(record["title"], f"{path}.title"),
             program_type=read_str(record["program_type"], f"{path}.program_type"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ProgramData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ProgramData(
+            record["uuid"],
+            record["title"],
+            record["program_type"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1878,6 +2392,19 @@ class ProgramCertificateData:
             certificate_available_date=read_nullable(read_str)(record["certificate_available_date"], f"{path}.certificate_available_date") if "certificate_available_date" in record else None,
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> ProgramCertificateData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return ProgramCertificateData(
+            UserData._from_avro(record["user"]),
+            ProgramData._from_avro(record["program"]),
+            record["uuid"],
+            record["status"],
+            record["url"],
+            record["certificate_available_date"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -1921,6 +2448,18 @@ class RoleAssignmentData:
             actor_id=read_nullable(read_int)(record["actor_id"], f"{path}.actor_id") if "actor_id" in record else None,
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> RoleAssignmentData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return RoleAssignmentData(
+            record["operation"],
+            record["subject"],
+            record["role"],
+            record["scope"],
+            record["actor_id"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -1953,6 +2492,16 @@ class SubsidyRedemption:
             subsidy_identifier=read_str(record["subsidy_identifier"], f"{path}.subsidy_identifier"),
             content_key=read_str(record["content_key"], f"{path}.content_key"),
             lms_user_id=read_int(record["lms_user_id"], f"{path}.lms_user_id"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> SubsidyRedemption:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return SubsidyRedemption(
+            record["subsidy_identifier"],
+            record["content_key"],
+            record["lms_user_id"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1989,6 +2538,17 @@ class TrackingLogData:
             timestamp=read_str(record["timestamp"], f"{path}.timestamp"),
             data=read_str(record["data"], f"{path}.data"),
             context=read_str(record["context"], f"{path}.context"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> TrackingLogData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return TrackingLogData(
+            record["name"],
+            record["timestamp"],
+            record["data"],
+            record["context"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -2036,6 +2596,19 @@ class UserNotificationData:
             context=read_map(read_str)(record["context"], f"{path}.context") if "context" in record else {},
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> UserNotificationData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return UserNotificationData(
+            record["user_ids"],
+            record["notification_type"],
+            record["content_url"],
+            record["app_name"],
+            record["course_key"],
+            record["context"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -2079,6 +2652,18 @@ class VerificationAttemptData:
             expiration_date=read_nullable(read_str)(record["expiration_date"], f"{path}.expiration_date") if "expiration_date" in record else None,
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> VerificationAttemptData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return VerificationAttemptData(
+            record["attempt_id"],
+            UserData._from_avro(record["user"]),
+            record["status"],
+            record["name"],
+            record["expiration_date"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -2113,6 +2698,16 @@ class XBlockData:
             version=read_nullable(read_str)(record["version"], f"{path}.version") if "version" in record else None,
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> XBlockData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return XBlockData(
+            record["usage_key"],
+            record["block_type"],
+            record["version"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -2143,6 +2738,16 @@ class XBlockSkillVerificationData:
             usage_key=read_str(record["usage_key"], f"{path}.usage_key"),
             verified_skills=read_list(read_int)(record["verified_skills"], f"{path}.verified_skills") if "verified_skills" in record else [],
             ignored_skills=read_list(read_int)(record["ignored_skills"], f"{path}.ignored_skills") if "ignored_skills" in record else [],
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> XBlockSkillVerificationData:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return XBlockSkillVerificationData(
+            record["usage_key"],
+            record["verified_skills"],
+            record["ignored_skills"],
         )
 
     def to_dict(self) -> Dict[str, Any]:

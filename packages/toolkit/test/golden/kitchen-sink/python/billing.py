@@ -36,6 +36,16 @@ class InvoiceIssuedV1:
             lines=read_map(Money.from_dict)(record["lines"], f"{path}.lines"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> InvoiceIssuedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return InvoiceIssuedV1(
+            Money._from_avro(record["amount"]),
+            Status(record["status"]),
+            {k0: Money._from_avro(v0) for k0, v0 in record["lines"].items()},
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {

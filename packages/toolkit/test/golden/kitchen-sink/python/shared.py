@@ -37,6 +37,15 @@ class Point:
             y=read_int(record["y"], f"{path}.y"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> Point:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return Point(
+            record["x"],
+            record["y"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -62,6 +71,15 @@ class Geometry:
         return Geometry(
             origin=Point.from_dict(record["origin"], f"{path}.origin"),
             path=read_list(Point.from_dict)(record["path"], f"{path}.path"),
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> Geometry:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return Geometry(
+            Point._from_avro(record["origin"]),
+            [Point._from_avro(v0) for v0 in record["path"]],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -91,6 +109,15 @@ class Money:
             currency=read_str(record["currency"], f"{path}.currency"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> Money:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return Money(
+            record["amount"],
+            record["currency"],
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -116,6 +143,15 @@ class Node:
         return Node(
             name=read_str(record["name"], f"{path}.name"),
             children=read_list(Node.from_dict)(record["children"], f"{path}.children") if "children" in record else [],
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> Node:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return Node(
+            record["name"],
+            [Node._from_avro(v0) for v0 in record["children"]],
         )
 
     def to_dict(self) -> Dict[str, Any]:

@@ -41,6 +41,16 @@ class LineItem:
             unit_price=Money.from_dict(record["unit_price"], f"{path}.unit_price"),
         )
 
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> LineItem:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return LineItem(
+            record["sku"],
+            record["quantity"],
+            Money._from_avro(record["unit_price"]),
+        )
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name."""
         return {
@@ -74,6 +84,16 @@ class OrderCancelledV1:
             order_id=read_str(record["order_id"], f"{path}.order_id"),
             refund=read_nullable(Money.from_dict)(record["refund"], f"{path}.refund"),
             reason=read_str(record["reason"], f"{path}.reason") if "reason" in record else "",
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> OrderCancelledV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return OrderCancelledV1(
+            record["order_id"],
+            None if record["refund"] is None else Money._from_avro(record["refund"]),
+            record["reason"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -181,6 +201,34 @@ class OrderPlacedV1:
             geometry=read_nullable(Geometry.from_dict)(record["geometry"], f"{path}.geometry") if "geometry" in record else None,
             tag=read_str(record["tag"], f"{path}.tag") if "tag" in record else "none",
             weight_kg=read_float(record["weight_kg"], f"{path}.weight_kg") if "weight_kg" in record else 0.0,
+        )
+
+    @staticmethod
+    def _from_avro(record: Dict[str, Any]) -> OrderPlacedV1:
+        # decode() only: fastavro read `record` with this class's own schema, so every field is
+        # present and of its type, and what from_dict would check cannot fail.
+        return OrderPlacedV1(
+            record["order_id"],
+            record["placed_at"],
+            Status(record["status"]),
+            Money._from_avro(record["total"]),
+            [LineItem._from_avro(v0) for v0 in record["items"]],
+            record["attributes"],
+            record["scores"],
+            record["class"],
+            record["from"],
+            record["type"],
+            record["default"],
+            record["ids"],
+            record["coupon"],
+            record["gift_wrap"],
+            record["priority"],
+            OrderPlacedV1Channel(record["channel"]),
+            record["notes"],
+            None if record["tree"] is None else Node._from_avro(record["tree"]),
+            None if record["geometry"] is None else Geometry._from_avro(record["geometry"]),
+            record["tag"],
+            record["weight_kg"],
         )
 
     def to_dict(self) -> Dict[str, Any]:

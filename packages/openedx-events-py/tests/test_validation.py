@@ -9,7 +9,7 @@ from typing import Any, Dict
 import pytest
 
 from eventcanon_openedx.learning import ExamAttemptSubmittedV1
-from eventcanon_openedx.shared import ExamAttemptData, UserData, UserPersonalData
+from eventcanon_openedx.shared import CertificateConfigData, CourseNotificationData, ExamAttemptData, UserData, UserPersonalData
 
 GOOD: Dict[str, Any] = {
     "exam_attempt": {
@@ -85,3 +85,27 @@ def test_field_order_and_immutability() -> None:
     value = ExamAttemptSubmittedV1.from_dict(GOOD)
     with pytest.raises(dataclasses.FrozenInstanceError):
         value.exam_attempt = value.exam_attempt  # type: ignore[misc]
+
+
+NOTIFICATION: Dict[str, Any] = {"course_key": "course-v1:a+b+c", "app_name": "discussion", "notification_type": "new_post", "content_url": "https://x"}
+
+
+@pytest.mark.parametrize(
+    ("data_class", "data", "message"),
+    [
+        (CourseNotificationData, {**NOTIFICATION, "audience_filters": {"roles": ["staff", 7]}}, "CourseNotificationData.audience_filters['roles'][1]: expected a string, got a number"),
+        (CourseNotificationData, {**NOTIFICATION, "audience_filters": {"roles": "staff"}}, "CourseNotificationData.audience_filters['roles']: expected a list, got a string"),
+        (CourseNotificationData, {**NOTIFICATION, "content_context": {1: "x"}}, "CourseNotificationData.content_context: map keys must be strings, got a number"),
+        (CourseNotificationData, {**NOTIFICATION, "content_context": []}, "CourseNotificationData.content_context: expected an object, got a list"),
+        (CertificateConfigData, {"certificate_type": "honor", "course_key": "k", "title": "t", "signatories": [{}]}, "CertificateConfigData.signatories[0].image: required field is missing"),
+    ],
+)
+def test_wrong_input_in_lists_and_maps_names_the_element(data_class: Any, data: Dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        data_class.from_dict(data)
+    assert str(caught.value) == message
+
+
+def test_a_value_read_inside_another_is_named_by_path_and_key() -> None:
+    with pytest.raises(ValueError, match=r"^Envelope\.data\.exam_attempt: expected an object, got a number$"):
+        ExamAttemptSubmittedV1.from_dict({"exam_attempt": 1}, "Envelope", ".data")

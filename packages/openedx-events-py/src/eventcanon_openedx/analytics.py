@@ -22,12 +22,15 @@ class TrackingEventEmittedV1:
     #: The tracking log event that was recorded.
     tracking_log: TrackingLogData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"tracking_log": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "TrackingEventEmittedV1") -> TrackingEventEmittedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"tracking_log": True})
+    def from_dict(data: Any, path: str = "TrackingEventEmittedV1", key: str = "") -> TrackingEventEmittedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, TrackingEventEmittedV1._WIRE_FIELDS)
         return TrackingEventEmittedV1(
-            tracking_log=TrackingLogData.from_dict(record["tracking_log"], f"{path}.tracking_log"),
+            tracking_log=TrackingLogData.from_dict(record["tracking_log"], path, ".tracking_log"),
         )
 
     @staticmethod

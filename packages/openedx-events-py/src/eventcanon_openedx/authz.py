@@ -22,12 +22,15 @@ class RoleAssignmentCreated:
     #: The role assignment that was made or removed.
     role_assignment: RoleAssignmentData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"role_assignment": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "RoleAssignmentCreated") -> RoleAssignmentCreated:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"role_assignment": True})
+    def from_dict(data: Any, path: str = "RoleAssignmentCreated", key: str = "") -> RoleAssignmentCreated:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, RoleAssignmentCreated._WIRE_FIELDS)
         return RoleAssignmentCreated(
-            role_assignment=RoleAssignmentData.from_dict(record["role_assignment"], f"{path}.role_assignment"),
+            role_assignment=RoleAssignmentData.from_dict(record["role_assignment"], path, ".role_assignment"),
         )
 
     @staticmethod
@@ -57,12 +60,15 @@ class RoleAssignmentDeleted:
     #: The role assignment that was made or removed.
     role_assignment: RoleAssignmentData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"role_assignment": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "RoleAssignmentDeleted") -> RoleAssignmentDeleted:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"role_assignment": True})
+    def from_dict(data: Any, path: str = "RoleAssignmentDeleted", key: str = "") -> RoleAssignmentDeleted:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, RoleAssignmentDeleted._WIRE_FIELDS)
         return RoleAssignmentDeleted(
-            role_assignment=RoleAssignmentData.from_dict(record["role_assignment"], f"{path}.role_assignment"),
+            role_assignment=RoleAssignmentData.from_dict(record["role_assignment"], path, ".role_assignment"),
         )
 
     @staticmethod

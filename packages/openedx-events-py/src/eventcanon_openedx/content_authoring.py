@@ -20,12 +20,15 @@ class ContentLibraryCollectionCreatedV1:
     #: The library collection concerned.
     library_collection: LibraryCollectionData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_collection": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentLibraryCollectionCreatedV1") -> ContentLibraryCollectionCreatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"library_collection": True})
+    def from_dict(data: Any, path: str = "ContentLibraryCollectionCreatedV1", key: str = "") -> ContentLibraryCollectionCreatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentLibraryCollectionCreatedV1._WIRE_FIELDS)
         return ContentLibraryCollectionCreatedV1(
-            library_collection=LibraryCollectionData.from_dict(record["library_collection"], f"{path}.library_collection"),
+            library_collection=LibraryCollectionData.from_dict(record["library_collection"], path, ".library_collection"),
         )
 
     @staticmethod
@@ -55,12 +58,15 @@ class ContentLibraryCollectionDeletedV1:
     #: The library collection concerned.
     library_collection: LibraryCollectionData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_collection": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentLibraryCollectionDeletedV1") -> ContentLibraryCollectionDeletedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"library_collection": True})
+    def from_dict(data: Any, path: str = "ContentLibraryCollectionDeletedV1", key: str = "") -> ContentLibraryCollectionDeletedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentLibraryCollectionDeletedV1._WIRE_FIELDS)
         return ContentLibraryCollectionDeletedV1(
-            library_collection=LibraryCollectionData.from_dict(record["library_collection"], f"{path}.library_collection"),
+            library_collection=LibraryCollectionData.from_dict(record["library_collection"], path, ".library_collection"),
         )
 
     @staticmethod
@@ -88,12 +94,15 @@ class ContentLibraryCollectionUpdatedV1:
     #: The library collection concerned.
     library_collection: LibraryCollectionData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_collection": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentLibraryCollectionUpdatedV1") -> ContentLibraryCollectionUpdatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"library_collection": True})
+    def from_dict(data: Any, path: str = "ContentLibraryCollectionUpdatedV1", key: str = "") -> ContentLibraryCollectionUpdatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentLibraryCollectionUpdatedV1._WIRE_FIELDS)
         return ContentLibraryCollectionUpdatedV1(
-            library_collection=LibraryCollectionData.from_dict(record["library_collection"], f"{path}.library_collection"),
+            library_collection=LibraryCollectionData.from_dict(record["library_collection"], path, ".library_collection"),
         )
 
     @staticmethod
@@ -121,12 +130,15 @@ class ContentLibraryContainerCreatedV1:
     #: The library container concerned.
     library_container: LibraryContainerData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_container": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentLibraryContainerCreatedV1") -> ContentLibraryContainerCreatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"library_container": True})
+    def from_dict(data: Any, path: str = "ContentLibraryContainerCreatedV1", key: str = "") -> ContentLibraryContainerCreatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentLibraryContainerCreatedV1._WIRE_FIELDS)
         return ContentLibraryContainerCreatedV1(
-            library_container=LibraryContainerData.from_dict(record["library_container"], f"{path}.library_container"),
+            library_container=LibraryContainerData.from_dict(record["library_container"], path, ".library_container"),
         )
 
     @staticmethod
@@ -154,12 +166,15 @@ class ContentLibraryContainerDeletedV1:
     #: The library container concerned.
     library_container: LibraryContainerData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_container": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentLibraryContainerDeletedV1") -> ContentLibraryContainerDeletedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"library_container": True})
+    def from_dict(data: Any, path: str = "ContentLibraryContainerDeletedV1", key: str = "") -> ContentLibraryContainerDeletedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentLibraryContainerDeletedV1._WIRE_FIELDS)
         return ContentLibraryContainerDeletedV1(
-            library_container=LibraryContainerData.from_dict(record["library_container"], f"{path}.library_container"),
+            library_container=LibraryContainerData.from_dict(record["library_container"], path, ".library_container"),
         )
 
     @staticmethod
@@ -189,12 +204,15 @@ class ContentLibraryContainerPublishedV1:
     #: The library container concerned.
     library_container: LibraryContainerData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_container": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentLibraryContainerPublishedV1") -> ContentLibraryContainerPublishedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"library_container": True})
+    def from_dict(data: Any, path: str = "ContentLibraryContainerPublishedV1", key: str = "") -> ContentLibraryContainerPublishedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentLibraryContainerPublishedV1._WIRE_FIELDS)
         return ContentLibraryContainerPublishedV1(
-            library_container=LibraryContainerData.from_dict(record["library_container"], f"{path}.library_container"),
+            library_container=LibraryContainerData.from_dict(record["library_container"], path, ".library_container"),
         )
 
     @staticmethod
@@ -222,12 +240,15 @@ class ContentLibraryContainerUpdatedV1:
     #: The library container concerned.
     library_container: LibraryContainerData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_container": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentLibraryContainerUpdatedV1") -> ContentLibraryContainerUpdatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"library_container": True})
+    def from_dict(data: Any, path: str = "ContentLibraryContainerUpdatedV1", key: str = "") -> ContentLibraryContainerUpdatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentLibraryContainerUpdatedV1._WIRE_FIELDS)
         return ContentLibraryContainerUpdatedV1(
-            library_container=LibraryContainerData.from_dict(record["library_container"], f"{path}.library_container"),
+            library_container=LibraryContainerData.from_dict(record["library_container"], path, ".library_container"),
         )
 
     @staticmethod
@@ -255,12 +276,15 @@ class ContentLibraryCreatedV1:
     #: The content library concerned.
     content_library: ContentLibraryData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"content_library": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentLibraryCreatedV1") -> ContentLibraryCreatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"content_library": True})
+    def from_dict(data: Any, path: str = "ContentLibraryCreatedV1", key: str = "") -> ContentLibraryCreatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentLibraryCreatedV1._WIRE_FIELDS)
         return ContentLibraryCreatedV1(
-            content_library=ContentLibraryData.from_dict(record["content_library"], f"{path}.content_library"),
+            content_library=ContentLibraryData.from_dict(record["content_library"], path, ".content_library"),
         )
 
     @staticmethod
@@ -290,12 +314,15 @@ class ContentLibraryDeletedV1:
     #: The content library concerned.
     content_library: ContentLibraryData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"content_library": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentLibraryDeletedV1") -> ContentLibraryDeletedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"content_library": True})
+    def from_dict(data: Any, path: str = "ContentLibraryDeletedV1", key: str = "") -> ContentLibraryDeletedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentLibraryDeletedV1._WIRE_FIELDS)
         return ContentLibraryDeletedV1(
-            content_library=ContentLibraryData.from_dict(record["content_library"], f"{path}.content_library"),
+            content_library=ContentLibraryData.from_dict(record["content_library"], path, ".content_library"),
         )
 
     @staticmethod
@@ -325,12 +352,15 @@ class ContentLibraryUpdatedV1:
     #: The content library concerned.
     content_library: ContentLibraryData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"content_library": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentLibraryUpdatedV1") -> ContentLibraryUpdatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"content_library": True})
+    def from_dict(data: Any, path: str = "ContentLibraryUpdatedV1", key: str = "") -> ContentLibraryUpdatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentLibraryUpdatedV1._WIRE_FIELDS)
         return ContentLibraryUpdatedV1(
-            content_library=ContentLibraryData.from_dict(record["content_library"], f"{path}.content_library"),
+            content_library=ContentLibraryData.from_dict(record["content_library"], path, ".content_library"),
         )
 
     @staticmethod
@@ -360,12 +390,15 @@ class ContentObjectAssociationsChangedV1:
     #: The content object whose tags or collections changed.
     content_object: ContentObjectChangedData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"content_object": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentObjectAssociationsChangedV1") -> ContentObjectAssociationsChangedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"content_object": True})
+    def from_dict(data: Any, path: str = "ContentObjectAssociationsChangedV1", key: str = "") -> ContentObjectAssociationsChangedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentObjectAssociationsChangedV1._WIRE_FIELDS)
         return ContentObjectAssociationsChangedV1(
-            content_object=ContentObjectChangedData.from_dict(record["content_object"], f"{path}.content_object"),
+            content_object=ContentObjectChangedData.from_dict(record["content_object"], path, ".content_object"),
         )
 
     @staticmethod
@@ -395,12 +428,15 @@ class ContentObjectTagsChangedV1:
     #: The content object whose tags or collections changed.
     content_object: ContentObjectData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"content_object": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentObjectTagsChangedV1") -> ContentObjectTagsChangedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"content_object": True})
+    def from_dict(data: Any, path: str = "ContentObjectTagsChangedV1", key: str = "") -> ContentObjectTagsChangedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentObjectTagsChangedV1._WIRE_FIELDS)
         return ContentObjectTagsChangedV1(
-            content_object=ContentObjectData.from_dict(record["content_object"], f"{path}.content_object"),
+            content_object=ContentObjectData.from_dict(record["content_object"], path, ".content_object"),
         )
 
     @staticmethod
@@ -430,12 +466,15 @@ class CourseCatalogInfoChangedV1:
     #: The course run's catalog facts, as they are now.
     catalog_info: CourseCatalogData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"catalog_info": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseCatalogInfoChangedV1") -> CourseCatalogInfoChangedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"catalog_info": True})
+    def from_dict(data: Any, path: str = "CourseCatalogInfoChangedV1", key: str = "") -> CourseCatalogInfoChangedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseCatalogInfoChangedV1._WIRE_FIELDS)
         return CourseCatalogInfoChangedV1(
-            catalog_info=CourseCatalogData.from_dict(record["catalog_info"], f"{path}.catalog_info"),
+            catalog_info=CourseCatalogData.from_dict(record["catalog_info"], path, ".catalog_info"),
         )
 
     @staticmethod
@@ -466,12 +505,15 @@ class CourseCertificateConfigChangedV1:
     #: The certificate configuration concerned.
     certificate_config: CertificateConfigData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"certificate_config": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseCertificateConfigChangedV1") -> CourseCertificateConfigChangedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"certificate_config": True})
+    def from_dict(data: Any, path: str = "CourseCertificateConfigChangedV1", key: str = "") -> CourseCertificateConfigChangedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseCertificateConfigChangedV1._WIRE_FIELDS)
         return CourseCertificateConfigChangedV1(
-            certificate_config=CertificateConfigData.from_dict(record["certificate_config"], f"{path}.certificate_config"),
+            certificate_config=CertificateConfigData.from_dict(record["certificate_config"], path, ".certificate_config"),
         )
 
     @staticmethod
@@ -501,12 +543,15 @@ class CourseCertificateConfigDeletedV1:
     #: The certificate configuration concerned.
     certificate_config: CertificateConfigData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"certificate_config": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseCertificateConfigDeletedV1") -> CourseCertificateConfigDeletedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"certificate_config": True})
+    def from_dict(data: Any, path: str = "CourseCertificateConfigDeletedV1", key: str = "") -> CourseCertificateConfigDeletedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseCertificateConfigDeletedV1._WIRE_FIELDS)
         return CourseCertificateConfigDeletedV1(
-            certificate_config=CertificateConfigData.from_dict(record["certificate_config"], f"{path}.certificate_config"),
+            certificate_config=CertificateConfigData.from_dict(record["certificate_config"], path, ".certificate_config"),
         )
 
     @staticmethod
@@ -534,12 +579,15 @@ class CourseCreatedV1:
     #: The course run concerned.
     course: ContentAuthoringCourseData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseCreatedV1") -> CourseCreatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"course": True})
+    def from_dict(data: Any, path: str = "CourseCreatedV1", key: str = "") -> CourseCreatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseCreatedV1._WIRE_FIELDS)
         return CourseCreatedV1(
-            course=ContentAuthoringCourseData.from_dict(record["course"], f"{path}.course"),
+            course=ContentAuthoringCourseData.from_dict(record["course"], path, ".course"),
         )
 
     @staticmethod
@@ -569,12 +617,15 @@ class CourseImportCompletedV1:
     #: The course run concerned.
     course: ContentAuthoringCourseData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseImportCompletedV1") -> CourseImportCompletedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"course": True})
+    def from_dict(data: Any, path: str = "CourseImportCompletedV1", key: str = "") -> CourseImportCompletedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseImportCompletedV1._WIRE_FIELDS)
         return CourseImportCompletedV1(
-            course=ContentAuthoringCourseData.from_dict(record["course"], f"{path}.course"),
+            course=ContentAuthoringCourseData.from_dict(record["course"], path, ".course"),
         )
 
     @staticmethod
@@ -602,12 +653,15 @@ class CourseRerunCompletedV1:
     #: The course run concerned.
     course: ContentAuthoringCourseData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseRerunCompletedV1") -> CourseRerunCompletedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"course": True})
+    def from_dict(data: Any, path: str = "CourseRerunCompletedV1", key: str = "") -> CourseRerunCompletedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseRerunCompletedV1._WIRE_FIELDS)
         return CourseRerunCompletedV1(
-            course=ContentAuthoringCourseData.from_dict(record["course"], f"{path}.course"),
+            course=ContentAuthoringCourseData.from_dict(record["course"], path, ".course"),
         )
 
     @staticmethod
@@ -635,12 +689,15 @@ class LibraryBlockCreatedV1:
     #: The library block concerned.
     library_block: LibraryBlockData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_block": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "LibraryBlockCreatedV1") -> LibraryBlockCreatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"library_block": True})
+    def from_dict(data: Any, path: str = "LibraryBlockCreatedV1", key: str = "") -> LibraryBlockCreatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, LibraryBlockCreatedV1._WIRE_FIELDS)
         return LibraryBlockCreatedV1(
-            library_block=LibraryBlockData.from_dict(record["library_block"], f"{path}.library_block"),
+            library_block=LibraryBlockData.from_dict(record["library_block"], path, ".library_block"),
         )
 
     @staticmethod
@@ -668,12 +725,15 @@ class LibraryBlockDeletedV1:
     #: The library block concerned.
     library_block: LibraryBlockData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_block": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "LibraryBlockDeletedV1") -> LibraryBlockDeletedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"library_block": True})
+    def from_dict(data: Any, path: str = "LibraryBlockDeletedV1", key: str = "") -> LibraryBlockDeletedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, LibraryBlockDeletedV1._WIRE_FIELDS)
         return LibraryBlockDeletedV1(
-            library_block=LibraryBlockData.from_dict(record["library_block"], f"{path}.library_block"),
+            library_block=LibraryBlockData.from_dict(record["library_block"], path, ".library_block"),
         )
 
     @staticmethod
@@ -703,12 +763,15 @@ class LibraryBlockPublishedV1:
     #: The library block concerned.
     library_block: LibraryBlockData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_block": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "LibraryBlockPublishedV1") -> LibraryBlockPublishedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"library_block": True})
+    def from_dict(data: Any, path: str = "LibraryBlockPublishedV1", key: str = "") -> LibraryBlockPublishedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, LibraryBlockPublishedV1._WIRE_FIELDS)
         return LibraryBlockPublishedV1(
-            library_block=LibraryBlockData.from_dict(record["library_block"], f"{path}.library_block"),
+            library_block=LibraryBlockData.from_dict(record["library_block"], path, ".library_block"),
         )
 
     @staticmethod
@@ -736,12 +799,15 @@ class LibraryBlockUpdatedV1:
     #: The library block concerned.
     library_block: LibraryBlockData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_block": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "LibraryBlockUpdatedV1") -> LibraryBlockUpdatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"library_block": True})
+    def from_dict(data: Any, path: str = "LibraryBlockUpdatedV1", key: str = "") -> LibraryBlockUpdatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, LibraryBlockUpdatedV1._WIRE_FIELDS)
         return LibraryBlockUpdatedV1(
-            library_block=LibraryBlockData.from_dict(record["library_block"], f"{path}.library_block"),
+            library_block=LibraryBlockData.from_dict(record["library_block"], path, ".library_block"),
         )
 
     @staticmethod
@@ -769,12 +835,15 @@ class XblockCreatedV1:
     #: The content block concerned.
     xblock_info: XBlockData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"xblock_info": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "XblockCreatedV1") -> XblockCreatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"xblock_info": True})
+    def from_dict(data: Any, path: str = "XblockCreatedV1", key: str = "") -> XblockCreatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, XblockCreatedV1._WIRE_FIELDS)
         return XblockCreatedV1(
-            xblock_info=XBlockData.from_dict(record["xblock_info"], f"{path}.xblock_info"),
+            xblock_info=XBlockData.from_dict(record["xblock_info"], path, ".xblock_info"),
         )
 
     @staticmethod
@@ -802,12 +871,15 @@ class XblockDeletedV1:
     #: The content block concerned.
     xblock_info: XBlockData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"xblock_info": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "XblockDeletedV1") -> XblockDeletedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"xblock_info": True})
+    def from_dict(data: Any, path: str = "XblockDeletedV1", key: str = "") -> XblockDeletedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, XblockDeletedV1._WIRE_FIELDS)
         return XblockDeletedV1(
-            xblock_info=XBlockData.from_dict(record["xblock_info"], f"{path}.xblock_info"),
+            xblock_info=XBlockData.from_dict(record["xblock_info"], path, ".xblock_info"),
         )
 
     @staticmethod
@@ -837,12 +909,15 @@ class XblockDuplicatedV1:
     #: The content block concerned.
     xblock_info: DuplicatedXBlockData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"xblock_info": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "XblockDuplicatedV1") -> XblockDuplicatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"xblock_info": True})
+    def from_dict(data: Any, path: str = "XblockDuplicatedV1", key: str = "") -> XblockDuplicatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, XblockDuplicatedV1._WIRE_FIELDS)
         return XblockDuplicatedV1(
-            xblock_info=DuplicatedXBlockData.from_dict(record["xblock_info"], f"{path}.xblock_info"),
+            xblock_info=DuplicatedXBlockData.from_dict(record["xblock_info"], path, ".xblock_info"),
         )
 
     @staticmethod
@@ -872,12 +947,15 @@ class XblockPublishedV1:
     #: The content block concerned.
     xblock_info: XBlockData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"xblock_info": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "XblockPublishedV1") -> XblockPublishedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"xblock_info": True})
+    def from_dict(data: Any, path: str = "XblockPublishedV1", key: str = "") -> XblockPublishedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, XblockPublishedV1._WIRE_FIELDS)
         return XblockPublishedV1(
-            xblock_info=XBlockData.from_dict(record["xblock_info"], f"{path}.xblock_info"),
+            xblock_info=XBlockData.from_dict(record["xblock_info"], path, ".xblock_info"),
         )
 
     @staticmethod
@@ -905,12 +983,15 @@ class XblockUpdatedV1:
     #: The content block concerned.
     xblock_info: XBlockData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"xblock_info": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "XblockUpdatedV1") -> XblockUpdatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"xblock_info": True})
+    def from_dict(data: Any, path: str = "XblockUpdatedV1", key: str = "") -> XblockUpdatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, XblockUpdatedV1._WIRE_FIELDS)
         return XblockUpdatedV1(
-            xblock_info=XBlockData.from_dict(record["xblock_info"], f"{path}.xblock_info"),
+            xblock_info=XBlockData.from_dict(record["xblock_info"], path, ".xblock_info"),
         )
 
     @staticmethod

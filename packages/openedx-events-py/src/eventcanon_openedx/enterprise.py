@@ -22,12 +22,15 @@ class EnterpriseGroupDeletedV1:
     #: The enterprise group concerned.
     enterprise_group: EnterpriseGroup
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"enterprise_group": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "EnterpriseGroupDeletedV1") -> EnterpriseGroupDeletedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"enterprise_group": True})
+    def from_dict(data: Any, path: str = "EnterpriseGroupDeletedV1", key: str = "") -> EnterpriseGroupDeletedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, EnterpriseGroupDeletedV1._WIRE_FIELDS)
         return EnterpriseGroupDeletedV1(
-            enterprise_group=EnterpriseGroup.from_dict(record["enterprise_group"], f"{path}.enterprise_group"),
+            enterprise_group=EnterpriseGroup.from_dict(record["enterprise_group"], path, ".enterprise_group"),
         )
 
     @staticmethod
@@ -58,12 +61,15 @@ class LearnerCreditCourseEnrollmentRevokedV1:
     #: The revoked enrollment.
     learner_credit_course_enrollment: LearnerCreditEnterpriseCourseEnrollment
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"learner_credit_course_enrollment": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "LearnerCreditCourseEnrollmentRevokedV1") -> LearnerCreditCourseEnrollmentRevokedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"learner_credit_course_enrollment": True})
+    def from_dict(data: Any, path: str = "LearnerCreditCourseEnrollmentRevokedV1", key: str = "") -> LearnerCreditCourseEnrollmentRevokedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, LearnerCreditCourseEnrollmentRevokedV1._WIRE_FIELDS)
         return LearnerCreditCourseEnrollmentRevokedV1(
-            learner_credit_course_enrollment=LearnerCreditEnterpriseCourseEnrollment.from_dict(record["learner_credit_course_enrollment"], f"{path}.learner_credit_course_enrollment"),
+            learner_credit_course_enrollment=LearnerCreditEnterpriseCourseEnrollment.from_dict(record["learner_credit_course_enrollment"], path, ".learner_credit_course_enrollment"),
         )
 
     @staticmethod
@@ -91,12 +97,15 @@ class SubsidyLedgerTransactionCommittedV1:
     #: The ledger transaction concerned.
     ledger_transaction: LedgerTransaction
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"ledger_transaction": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "SubsidyLedgerTransactionCommittedV1") -> SubsidyLedgerTransactionCommittedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"ledger_transaction": True})
+    def from_dict(data: Any, path: str = "SubsidyLedgerTransactionCommittedV1", key: str = "") -> SubsidyLedgerTransactionCommittedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, SubsidyLedgerTransactionCommittedV1._WIRE_FIELDS)
         return SubsidyLedgerTransactionCommittedV1(
-            ledger_transaction=LedgerTransaction.from_dict(record["ledger_transaction"], f"{path}.ledger_transaction"),
+            ledger_transaction=LedgerTransaction.from_dict(record["ledger_transaction"], path, ".ledger_transaction"),
         )
 
     @staticmethod
@@ -124,12 +133,15 @@ class SubsidyLedgerTransactionCreatedV1:
     #: The ledger transaction concerned.
     ledger_transaction: LedgerTransaction
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"ledger_transaction": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "SubsidyLedgerTransactionCreatedV1") -> SubsidyLedgerTransactionCreatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"ledger_transaction": True})
+    def from_dict(data: Any, path: str = "SubsidyLedgerTransactionCreatedV1", key: str = "") -> SubsidyLedgerTransactionCreatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, SubsidyLedgerTransactionCreatedV1._WIRE_FIELDS)
         return SubsidyLedgerTransactionCreatedV1(
-            ledger_transaction=LedgerTransaction.from_dict(record["ledger_transaction"], f"{path}.ledger_transaction"),
+            ledger_transaction=LedgerTransaction.from_dict(record["ledger_transaction"], path, ".ledger_transaction"),
         )
 
     @staticmethod
@@ -157,12 +169,15 @@ class SubsidyLedgerTransactionFailedV1:
     #: The ledger transaction concerned.
     ledger_transaction: LedgerTransaction
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"ledger_transaction": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "SubsidyLedgerTransactionFailedV1") -> SubsidyLedgerTransactionFailedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"ledger_transaction": True})
+    def from_dict(data: Any, path: str = "SubsidyLedgerTransactionFailedV1", key: str = "") -> SubsidyLedgerTransactionFailedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, SubsidyLedgerTransactionFailedV1._WIRE_FIELDS)
         return SubsidyLedgerTransactionFailedV1(
-            ledger_transaction=LedgerTransaction.from_dict(record["ledger_transaction"], f"{path}.ledger_transaction"),
+            ledger_transaction=LedgerTransaction.from_dict(record["ledger_transaction"], path, ".ledger_transaction"),
         )
 
     @staticmethod
@@ -190,12 +205,15 @@ class SubsidyLedgerTransactionReversedV1:
     #: The ledger transaction concerned.
     ledger_transaction: LedgerTransaction
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"ledger_transaction": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "SubsidyLedgerTransactionReversedV1") -> SubsidyLedgerTransactionReversedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"ledger_transaction": True})
+    def from_dict(data: Any, path: str = "SubsidyLedgerTransactionReversedV1", key: str = "") -> SubsidyLedgerTransactionReversedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, SubsidyLedgerTransactionReversedV1._WIRE_FIELDS)
         return SubsidyLedgerTransactionReversedV1(
-            ledger_transaction=LedgerTransaction.from_dict(record["ledger_transaction"], f"{path}.ledger_transaction"),
+            ledger_transaction=LedgerTransaction.from_dict(record["ledger_transaction"], path, ".ledger_transaction"),
         )
 
     @staticmethod
@@ -223,12 +241,15 @@ class SubsidyRedeemedV1:
     #: The subsidy redemption concerned.
     redemption: SubsidyRedemption
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"redemption": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "SubsidyRedeemedV1") -> SubsidyRedeemedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"redemption": True})
+    def from_dict(data: Any, path: str = "SubsidyRedeemedV1", key: str = "") -> SubsidyRedeemedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, SubsidyRedeemedV1._WIRE_FIELDS)
         return SubsidyRedeemedV1(
-            redemption=SubsidyRedemption.from_dict(record["redemption"], f"{path}.redemption"),
+            redemption=SubsidyRedemption.from_dict(record["redemption"], path, ".redemption"),
         )
 
     @staticmethod
@@ -258,12 +279,15 @@ class SubsidyRedemptionReversedV1:
     #: The subsidy redemption concerned.
     redemption: SubsidyRedemption
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"redemption": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "SubsidyRedemptionReversedV1") -> SubsidyRedemptionReversedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"redemption": True})
+    def from_dict(data: Any, path: str = "SubsidyRedemptionReversedV1", key: str = "") -> SubsidyRedemptionReversedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, SubsidyRedemptionReversedV1._WIRE_FIELDS)
         return SubsidyRedemptionReversedV1(
-            redemption=SubsidyRedemption.from_dict(record["redemption"], f"{path}.redemption"),
+            redemption=SubsidyRedemption.from_dict(record["redemption"], path, ".redemption"),
         )
 
     @staticmethod

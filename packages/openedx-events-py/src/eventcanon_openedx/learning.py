@@ -20,12 +20,15 @@ class AuthSessionLoginCompletedV1:
     #: The user concerned.
     user: UserData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "AuthSessionLoginCompletedV1") -> AuthSessionLoginCompletedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"user": True})
+    def from_dict(data: Any, path: str = "AuthSessionLoginCompletedV1", key: str = "") -> AuthSessionLoginCompletedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, AuthSessionLoginCompletedV1._WIRE_FIELDS)
         return AuthSessionLoginCompletedV1(
-            user=UserData.from_dict(record["user"], f"{path}.user"),
+            user=UserData.from_dict(record["user"], path, ".user"),
         )
 
     @staticmethod
@@ -53,12 +56,15 @@ class BadgeAwardedV1:
     #: The badge concerned.
     badge: BadgeData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"badge": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "BadgeAwardedV1") -> BadgeAwardedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"badge": True})
+    def from_dict(data: Any, path: str = "BadgeAwardedV1", key: str = "") -> BadgeAwardedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, BadgeAwardedV1._WIRE_FIELDS)
         return BadgeAwardedV1(
-            badge=BadgeData.from_dict(record["badge"], f"{path}.badge"),
+            badge=BadgeData.from_dict(record["badge"], path, ".badge"),
         )
 
     @staticmethod
@@ -86,12 +92,15 @@ class BadgeRevokedV1:
     #: The badge concerned.
     badge: BadgeData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"badge": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "BadgeRevokedV1") -> BadgeRevokedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"badge": True})
+    def from_dict(data: Any, path: str = "BadgeRevokedV1", key: str = "") -> BadgeRevokedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, BadgeRevokedV1._WIRE_FIELDS)
         return BadgeRevokedV1(
-            badge=BadgeData.from_dict(record["badge"], f"{path}.badge"),
+            badge=BadgeData.from_dict(record["badge"], path, ".badge"),
         )
 
     @staticmethod
@@ -121,12 +130,15 @@ class CcxCoursePassingStatusUpdatedV1:
     #: The learner's passing status after the grade change.
     course_passing_status: CcxCoursePassingStatusData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_passing_status": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CcxCoursePassingStatusUpdatedV1") -> CcxCoursePassingStatusUpdatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"course_passing_status": True})
+    def from_dict(data: Any, path: str = "CcxCoursePassingStatusUpdatedV1", key: str = "") -> CcxCoursePassingStatusUpdatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CcxCoursePassingStatusUpdatedV1._WIRE_FIELDS)
         return CcxCoursePassingStatusUpdatedV1(
-            course_passing_status=CcxCoursePassingStatusData.from_dict(record["course_passing_status"], f"{path}.course_passing_status"),
+            course_passing_status=CcxCoursePassingStatusData.from_dict(record["course_passing_status"], path, ".course_passing_status"),
         )
 
     @staticmethod
@@ -154,12 +166,15 @@ class CertificateChangedV1:
     #: The certificate concerned.
     certificate: CertificateData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"certificate": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CertificateChangedV1") -> CertificateChangedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"certificate": True})
+    def from_dict(data: Any, path: str = "CertificateChangedV1", key: str = "") -> CertificateChangedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CertificateChangedV1._WIRE_FIELDS)
         return CertificateChangedV1(
-            certificate=CertificateData.from_dict(record["certificate"], f"{path}.certificate"),
+            certificate=CertificateData.from_dict(record["certificate"], path, ".certificate"),
         )
 
     @staticmethod
@@ -187,12 +202,15 @@ class CertificateCreatedV1:
     #: The certificate concerned.
     certificate: CertificateData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"certificate": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CertificateCreatedV1") -> CertificateCreatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"certificate": True})
+    def from_dict(data: Any, path: str = "CertificateCreatedV1", key: str = "") -> CertificateCreatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CertificateCreatedV1._WIRE_FIELDS)
         return CertificateCreatedV1(
-            certificate=CertificateData.from_dict(record["certificate"], f"{path}.certificate"),
+            certificate=CertificateData.from_dict(record["certificate"], path, ".certificate"),
         )
 
     @staticmethod
@@ -220,12 +238,15 @@ class CertificateRevokedV1:
     #: The certificate concerned.
     certificate: CertificateData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"certificate": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CertificateRevokedV1") -> CertificateRevokedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"certificate": True})
+    def from_dict(data: Any, path: str = "CertificateRevokedV1", key: str = "") -> CertificateRevokedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CertificateRevokedV1._WIRE_FIELDS)
         return CertificateRevokedV1(
-            certificate=CertificateData.from_dict(record["certificate"], f"{path}.certificate"),
+            certificate=CertificateData.from_dict(record["certificate"], path, ".certificate"),
         )
 
     @staticmethod
@@ -253,12 +274,15 @@ class CohortMembershipChangedV1:
     #: The learner's cohort membership, as it is now.
     cohort: CohortData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"cohort": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CohortMembershipChangedV1") -> CohortMembershipChangedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"cohort": True})
+    def from_dict(data: Any, path: str = "CohortMembershipChangedV1", key: str = "") -> CohortMembershipChangedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CohortMembershipChangedV1._WIRE_FIELDS)
         return CohortMembershipChangedV1(
-            cohort=CohortData.from_dict(record["cohort"], f"{path}.cohort"),
+            cohort=CohortData.from_dict(record["cohort"], path, ".cohort"),
         )
 
     @staticmethod
@@ -286,12 +310,15 @@ class CourseEnrollmentChangedV1:
     #: The enrollment concerned.
     enrollment: CourseEnrollmentData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"enrollment": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseEnrollmentChangedV1") -> CourseEnrollmentChangedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"enrollment": True})
+    def from_dict(data: Any, path: str = "CourseEnrollmentChangedV1", key: str = "") -> CourseEnrollmentChangedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseEnrollmentChangedV1._WIRE_FIELDS)
         return CourseEnrollmentChangedV1(
-            enrollment=CourseEnrollmentData.from_dict(record["enrollment"], f"{path}.enrollment"),
+            enrollment=CourseEnrollmentData.from_dict(record["enrollment"], path, ".enrollment"),
         )
 
     @staticmethod
@@ -319,12 +346,15 @@ class CourseEnrollmentCreatedV1:
     #: The enrollment concerned.
     enrollment: CourseEnrollmentData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"enrollment": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseEnrollmentCreatedV1") -> CourseEnrollmentCreatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"enrollment": True})
+    def from_dict(data: Any, path: str = "CourseEnrollmentCreatedV1", key: str = "") -> CourseEnrollmentCreatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseEnrollmentCreatedV1._WIRE_FIELDS)
         return CourseEnrollmentCreatedV1(
-            enrollment=CourseEnrollmentData.from_dict(record["enrollment"], f"{path}.enrollment"),
+            enrollment=CourseEnrollmentData.from_dict(record["enrollment"], path, ".enrollment"),
         )
 
     @staticmethod
@@ -354,12 +384,15 @@ class CourseNotificationRequestedV1:
     #: What to notify and whom.
     course_notification_data: CourseNotificationData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_notification_data": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseNotificationRequestedV1") -> CourseNotificationRequestedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"course_notification_data": True})
+    def from_dict(data: Any, path: str = "CourseNotificationRequestedV1", key: str = "") -> CourseNotificationRequestedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseNotificationRequestedV1._WIRE_FIELDS)
         return CourseNotificationRequestedV1(
-            course_notification_data=CourseNotificationData.from_dict(record["course_notification_data"], f"{path}.course_notification_data"),
+            course_notification_data=CourseNotificationData.from_dict(record["course_notification_data"], path, ".course_notification_data"),
         )
 
     @staticmethod
@@ -387,12 +420,15 @@ class CoursePassingStatusUpdatedV1:
     #: The learner's passing status after the grade change.
     course_passing_status: CoursePassingStatusData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_passing_status": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CoursePassingStatusUpdatedV1") -> CoursePassingStatusUpdatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"course_passing_status": True})
+    def from_dict(data: Any, path: str = "CoursePassingStatusUpdatedV1", key: str = "") -> CoursePassingStatusUpdatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CoursePassingStatusUpdatedV1._WIRE_FIELDS)
         return CoursePassingStatusUpdatedV1(
-            course_passing_status=CoursePassingStatusData.from_dict(record["course_passing_status"], f"{path}.course_passing_status"),
+            course_passing_status=CoursePassingStatusData.from_dict(record["course_passing_status"], path, ".course_passing_status"),
         )
 
     @staticmethod
@@ -420,12 +456,15 @@ class CoursePersistentGradeSummaryChangedV1:
     #: The learner's grade, as it is now.
     grade: PersistentCourseGradeData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"grade": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CoursePersistentGradeSummaryChangedV1") -> CoursePersistentGradeSummaryChangedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"grade": True})
+    def from_dict(data: Any, path: str = "CoursePersistentGradeSummaryChangedV1", key: str = "") -> CoursePersistentGradeSummaryChangedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CoursePersistentGradeSummaryChangedV1._WIRE_FIELDS)
         return CoursePersistentGradeSummaryChangedV1(
-            grade=PersistentCourseGradeData.from_dict(record["grade"], f"{path}.grade"),
+            grade=PersistentCourseGradeData.from_dict(record["grade"], path, ".grade"),
         )
 
     @staticmethod
@@ -453,12 +492,15 @@ class CourseUnenrollmentCompletedV1:
     #: The enrollment concerned.
     enrollment: CourseEnrollmentData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"enrollment": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseUnenrollmentCompletedV1") -> CourseUnenrollmentCompletedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"enrollment": True})
+    def from_dict(data: Any, path: str = "CourseUnenrollmentCompletedV1", key: str = "") -> CourseUnenrollmentCompletedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseUnenrollmentCompletedV1._WIRE_FIELDS)
         return CourseUnenrollmentCompletedV1(
-            enrollment=CourseEnrollmentData.from_dict(record["enrollment"], f"{path}.enrollment"),
+            enrollment=CourseEnrollmentData.from_dict(record["enrollment"], path, ".enrollment"),
         )
 
     @staticmethod
@@ -488,12 +530,15 @@ class DiscussionsConfigurationChangedV1:
     #: The course's discussion settings, as they are now.
     configuration: CourseDiscussionConfigurationData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"configuration": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "DiscussionsConfigurationChangedV1") -> DiscussionsConfigurationChangedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"configuration": True})
+    def from_dict(data: Any, path: str = "DiscussionsConfigurationChangedV1", key: str = "") -> DiscussionsConfigurationChangedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, DiscussionsConfigurationChangedV1._WIRE_FIELDS)
         return DiscussionsConfigurationChangedV1(
-            configuration=CourseDiscussionConfigurationData.from_dict(record["configuration"], f"{path}.configuration"),
+            configuration=CourseDiscussionConfigurationData.from_dict(record["configuration"], path, ".configuration"),
         )
 
     @staticmethod
@@ -524,12 +569,15 @@ class ExamAttemptErroredV1:
     #: The exam attempt this event is about.
     exam_attempt: ExamAttemptData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"exam_attempt": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ExamAttemptErroredV1") -> ExamAttemptErroredV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"exam_attempt": True})
+    def from_dict(data: Any, path: str = "ExamAttemptErroredV1", key: str = "") -> ExamAttemptErroredV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ExamAttemptErroredV1._WIRE_FIELDS)
         return ExamAttemptErroredV1(
-            exam_attempt=ExamAttemptData.from_dict(record["exam_attempt"], f"{path}.exam_attempt"),
+            exam_attempt=ExamAttemptData.from_dict(record["exam_attempt"], path, ".exam_attempt"),
         )
 
     @staticmethod
@@ -560,12 +608,15 @@ class ExamAttemptRejectedV1:
     #: The exam attempt this event is about.
     exam_attempt: ExamAttemptData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"exam_attempt": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ExamAttemptRejectedV1") -> ExamAttemptRejectedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"exam_attempt": True})
+    def from_dict(data: Any, path: str = "ExamAttemptRejectedV1", key: str = "") -> ExamAttemptRejectedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ExamAttemptRejectedV1._WIRE_FIELDS)
         return ExamAttemptRejectedV1(
-            exam_attempt=ExamAttemptData.from_dict(record["exam_attempt"], f"{path}.exam_attempt"),
+            exam_attempt=ExamAttemptData.from_dict(record["exam_attempt"], path, ".exam_attempt"),
         )
 
     @staticmethod
@@ -595,12 +646,15 @@ class ExamAttemptResetV1:
     #: The exam attempt this event is about.
     exam_attempt: ExamAttemptData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"exam_attempt": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ExamAttemptResetV1") -> ExamAttemptResetV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"exam_attempt": True})
+    def from_dict(data: Any, path: str = "ExamAttemptResetV1", key: str = "") -> ExamAttemptResetV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ExamAttemptResetV1._WIRE_FIELDS)
         return ExamAttemptResetV1(
-            exam_attempt=ExamAttemptData.from_dict(record["exam_attempt"], f"{path}.exam_attempt"),
+            exam_attempt=ExamAttemptData.from_dict(record["exam_attempt"], path, ".exam_attempt"),
         )
 
     @staticmethod
@@ -631,12 +685,15 @@ class ExamAttemptSubmittedV1:
     #: The exam attempt this event is about.
     exam_attempt: ExamAttemptData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"exam_attempt": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ExamAttemptSubmittedV1") -> ExamAttemptSubmittedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"exam_attempt": True})
+    def from_dict(data: Any, path: str = "ExamAttemptSubmittedV1", key: str = "") -> ExamAttemptSubmittedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ExamAttemptSubmittedV1._WIRE_FIELDS)
         return ExamAttemptSubmittedV1(
-            exam_attempt=ExamAttemptData.from_dict(record["exam_attempt"], f"{path}.exam_attempt"),
+            exam_attempt=ExamAttemptData.from_dict(record["exam_attempt"], path, ".exam_attempt"),
         )
 
     @staticmethod
@@ -667,12 +724,15 @@ class ExamAttemptVerifiedV1:
     #: The exam attempt this event is about.
     exam_attempt: ExamAttemptData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"exam_attempt": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ExamAttemptVerifiedV1") -> ExamAttemptVerifiedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"exam_attempt": True})
+    def from_dict(data: Any, path: str = "ExamAttemptVerifiedV1", key: str = "") -> ExamAttemptVerifiedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ExamAttemptVerifiedV1._WIRE_FIELDS)
         return ExamAttemptVerifiedV1(
-            exam_attempt=ExamAttemptData.from_dict(record["exam_attempt"], f"{path}.exam_attempt"),
+            exam_attempt=ExamAttemptData.from_dict(record["exam_attempt"], path, ".exam_attempt"),
         )
 
     @staticmethod
@@ -703,12 +763,15 @@ class ExternalGraderScoreSubmittedV1:
     #: The score the grader returned.
     score: ExternalGraderScoreData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"score": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ExternalGraderScoreSubmittedV1") -> ExternalGraderScoreSubmittedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"score": True})
+    def from_dict(data: Any, path: str = "ExternalGraderScoreSubmittedV1", key: str = "") -> ExternalGraderScoreSubmittedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ExternalGraderScoreSubmittedV1._WIRE_FIELDS)
         return ExternalGraderScoreSubmittedV1(
-            score=ExternalGraderScoreData.from_dict(record["score"], f"{path}.score"),
+            score=ExternalGraderScoreData.from_dict(record["score"], path, ".score"),
         )
 
     @staticmethod
@@ -736,12 +799,15 @@ class ForumThreadCreatedV1:
     #: The post that was created.
     thread: DiscussionThreadData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"thread": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ForumThreadCreatedV1") -> ForumThreadCreatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"thread": True})
+    def from_dict(data: Any, path: str = "ForumThreadCreatedV1", key: str = "") -> ForumThreadCreatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ForumThreadCreatedV1._WIRE_FIELDS)
         return ForumThreadCreatedV1(
-            thread=DiscussionThreadData.from_dict(record["thread"], f"{path}.thread"),
+            thread=DiscussionThreadData.from_dict(record["thread"], path, ".thread"),
         )
 
     @staticmethod
@@ -769,12 +835,15 @@ class ForumThreadResponseCommentCreatedV1:
     #: The post that was created.
     thread: DiscussionThreadData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"thread": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ForumThreadResponseCommentCreatedV1") -> ForumThreadResponseCommentCreatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"thread": True})
+    def from_dict(data: Any, path: str = "ForumThreadResponseCommentCreatedV1", key: str = "") -> ForumThreadResponseCommentCreatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ForumThreadResponseCommentCreatedV1._WIRE_FIELDS)
         return ForumThreadResponseCommentCreatedV1(
-            thread=DiscussionThreadData.from_dict(record["thread"], f"{path}.thread"),
+            thread=DiscussionThreadData.from_dict(record["thread"], path, ".thread"),
         )
 
     @staticmethod
@@ -802,12 +871,15 @@ class ForumThreadResponseCreatedV1:
     #: The post that was created.
     thread: DiscussionThreadData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"thread": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ForumThreadResponseCreatedV1") -> ForumThreadResponseCreatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"thread": True})
+    def from_dict(data: Any, path: str = "ForumThreadResponseCreatedV1", key: str = "") -> ForumThreadResponseCreatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ForumThreadResponseCreatedV1._WIRE_FIELDS)
         return ForumThreadResponseCreatedV1(
-            thread=DiscussionThreadData.from_dict(record["thread"], f"{path}.thread"),
+            thread=DiscussionThreadData.from_dict(record["thread"], path, ".thread"),
         )
 
     @staticmethod
@@ -835,12 +907,15 @@ class IdvAttemptApprovedV1:
     #: The verification attempt concerned.
     idv_attempt: VerificationAttemptData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"idv_attempt": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "IdvAttemptApprovedV1") -> IdvAttemptApprovedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"idv_attempt": True})
+    def from_dict(data: Any, path: str = "IdvAttemptApprovedV1", key: str = "") -> IdvAttemptApprovedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, IdvAttemptApprovedV1._WIRE_FIELDS)
         return IdvAttemptApprovedV1(
-            idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], f"{path}.idv_attempt"),
+            idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], path, ".idv_attempt"),
         )
 
     @staticmethod
@@ -868,12 +943,15 @@ class IdvAttemptCreatedV1:
     #: The verification attempt concerned.
     idv_attempt: VerificationAttemptData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"idv_attempt": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "IdvAttemptCreatedV1") -> IdvAttemptCreatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"idv_attempt": True})
+    def from_dict(data: Any, path: str = "IdvAttemptCreatedV1", key: str = "") -> IdvAttemptCreatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, IdvAttemptCreatedV1._WIRE_FIELDS)
         return IdvAttemptCreatedV1(
-            idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], f"{path}.idv_attempt"),
+            idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], path, ".idv_attempt"),
         )
 
     @staticmethod
@@ -901,12 +979,15 @@ class IdvAttemptDeniedV1:
     #: The verification attempt concerned.
     idv_attempt: VerificationAttemptData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"idv_attempt": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "IdvAttemptDeniedV1") -> IdvAttemptDeniedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"idv_attempt": True})
+    def from_dict(data: Any, path: str = "IdvAttemptDeniedV1", key: str = "") -> IdvAttemptDeniedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, IdvAttemptDeniedV1._WIRE_FIELDS)
         return IdvAttemptDeniedV1(
-            idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], f"{path}.idv_attempt"),
+            idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], path, ".idv_attempt"),
         )
 
     @staticmethod
@@ -934,12 +1015,15 @@ class IdvAttemptPendingV1:
     #: The verification attempt concerned.
     idv_attempt: VerificationAttemptData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"idv_attempt": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "IdvAttemptPendingV1") -> IdvAttemptPendingV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"idv_attempt": True})
+    def from_dict(data: Any, path: str = "IdvAttemptPendingV1", key: str = "") -> IdvAttemptPendingV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, IdvAttemptPendingV1._WIRE_FIELDS)
         return IdvAttemptPendingV1(
-            idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], f"{path}.idv_attempt"),
+            idv_attempt=VerificationAttemptData.from_dict(record["idv_attempt"], path, ".idv_attempt"),
         )
 
     @staticmethod
@@ -967,12 +1051,15 @@ class LtiProviderLaunchSuccessV1:
     #: The launch concerned.
     launch_data: LtiProviderLaunchData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"launch_data": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "LtiProviderLaunchSuccessV1") -> LtiProviderLaunchSuccessV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"launch_data": True})
+    def from_dict(data: Any, path: str = "LtiProviderLaunchSuccessV1", key: str = "") -> LtiProviderLaunchSuccessV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, LtiProviderLaunchSuccessV1._WIRE_FIELDS)
         return LtiProviderLaunchSuccessV1(
-            launch_data=LtiProviderLaunchData.from_dict(record["launch_data"], f"{path}.launch_data"),
+            launch_data=LtiProviderLaunchData.from_dict(record["launch_data"], path, ".launch_data"),
         )
 
     @staticmethod
@@ -1000,12 +1087,15 @@ class OraSubmissionCreatedV1:
     #: The submission that was made.
     submission: ORASubmissionData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"submission": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "OraSubmissionCreatedV1") -> OraSubmissionCreatedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"submission": True})
+    def from_dict(data: Any, path: str = "OraSubmissionCreatedV1", key: str = "") -> OraSubmissionCreatedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, OraSubmissionCreatedV1._WIRE_FIELDS)
         return OraSubmissionCreatedV1(
-            submission=ORASubmissionData.from_dict(record["submission"], f"{path}.submission"),
+            submission=ORASubmissionData.from_dict(record["submission"], path, ".submission"),
         )
 
     @staticmethod
@@ -1033,12 +1123,15 @@ class ProgramCertificateAwardedV1:
     #: The program certificate concerned.
     program_certificate: ProgramCertificateData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"program_certificate": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ProgramCertificateAwardedV1") -> ProgramCertificateAwardedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"program_certificate": True})
+    def from_dict(data: Any, path: str = "ProgramCertificateAwardedV1", key: str = "") -> ProgramCertificateAwardedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ProgramCertificateAwardedV1._WIRE_FIELDS)
         return ProgramCertificateAwardedV1(
-            program_certificate=ProgramCertificateData.from_dict(record["program_certificate"], f"{path}.program_certificate"),
+            program_certificate=ProgramCertificateData.from_dict(record["program_certificate"], path, ".program_certificate"),
         )
 
     @staticmethod
@@ -1066,12 +1159,15 @@ class ProgramCertificateRevokedV1:
     #: The program certificate concerned.
     program_certificate: ProgramCertificateData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"program_certificate": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ProgramCertificateRevokedV1") -> ProgramCertificateRevokedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"program_certificate": True})
+    def from_dict(data: Any, path: str = "ProgramCertificateRevokedV1", key: str = "") -> ProgramCertificateRevokedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ProgramCertificateRevokedV1._WIRE_FIELDS)
         return ProgramCertificateRevokedV1(
-            program_certificate=ProgramCertificateData.from_dict(record["program_certificate"], f"{path}.program_certificate"),
+            program_certificate=ProgramCertificateData.from_dict(record["program_certificate"], path, ".program_certificate"),
         )
 
     @staticmethod
@@ -1099,12 +1195,15 @@ class StudentRegistrationCompletedV1:
     #: The user concerned.
     user: UserData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "StudentRegistrationCompletedV1") -> StudentRegistrationCompletedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"user": True})
+    def from_dict(data: Any, path: str = "StudentRegistrationCompletedV1", key: str = "") -> StudentRegistrationCompletedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, StudentRegistrationCompletedV1._WIRE_FIELDS)
         return StudentRegistrationCompletedV1(
-            user=UserData.from_dict(record["user"], f"{path}.user"),
+            user=UserData.from_dict(record["user"], path, ".user"),
         )
 
     @staticmethod
@@ -1132,12 +1231,15 @@ class UserCourseAccessRoleAddedV1:
     #: The role that was added or removed.
     course_access_role_data: CourseAccessRoleData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_access_role_data": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "UserCourseAccessRoleAddedV1") -> UserCourseAccessRoleAddedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"course_access_role_data": True})
+    def from_dict(data: Any, path: str = "UserCourseAccessRoleAddedV1", key: str = "") -> UserCourseAccessRoleAddedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, UserCourseAccessRoleAddedV1._WIRE_FIELDS)
         return UserCourseAccessRoleAddedV1(
-            course_access_role_data=CourseAccessRoleData.from_dict(record["course_access_role_data"], f"{path}.course_access_role_data"),
+            course_access_role_data=CourseAccessRoleData.from_dict(record["course_access_role_data"], path, ".course_access_role_data"),
         )
 
     @staticmethod
@@ -1165,12 +1267,15 @@ class UserCourseAccessRoleRemovedV1:
     #: The role that was added or removed.
     course_access_role_data: CourseAccessRoleData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_access_role_data": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "UserCourseAccessRoleRemovedV1") -> UserCourseAccessRoleRemovedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"course_access_role_data": True})
+    def from_dict(data: Any, path: str = "UserCourseAccessRoleRemovedV1", key: str = "") -> UserCourseAccessRoleRemovedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, UserCourseAccessRoleRemovedV1._WIRE_FIELDS)
         return UserCourseAccessRoleRemovedV1(
-            course_access_role_data=CourseAccessRoleData.from_dict(record["course_access_role_data"], f"{path}.course_access_role_data"),
+            course_access_role_data=CourseAccessRoleData.from_dict(record["course_access_role_data"], path, ".course_access_role_data"),
         )
 
     @staticmethod
@@ -1200,12 +1305,15 @@ class UserNotificationRequestedV1:
     #: What to notify and whom.
     notification_data: UserNotificationData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"notification_data": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "UserNotificationRequestedV1") -> UserNotificationRequestedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"notification_data": True})
+    def from_dict(data: Any, path: str = "UserNotificationRequestedV1", key: str = "") -> UserNotificationRequestedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, UserNotificationRequestedV1._WIRE_FIELDS)
         return UserNotificationRequestedV1(
-            notification_data=UserNotificationData.from_dict(record["notification_data"], f"{path}.notification_data"),
+            notification_data=UserNotificationData.from_dict(record["notification_data"], path, ".notification_data"),
         )
 
     @staticmethod
@@ -1233,12 +1341,15 @@ class XblockSkillVerifiedV1:
     #: The content block concerned.
     xblock_info: XBlockSkillVerificationData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"xblock_info": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "XblockSkillVerifiedV1") -> XblockSkillVerifiedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"xblock_info": True})
+    def from_dict(data: Any, path: str = "XblockSkillVerifiedV1", key: str = "") -> XblockSkillVerifiedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, XblockSkillVerifiedV1._WIRE_FIELDS)
         return XblockSkillVerifiedV1(
-            xblock_info=XBlockSkillVerificationData.from_dict(record["xblock_info"], f"{path}.xblock_info"),
+            xblock_info=XBlockSkillVerificationData.from_dict(record["xblock_info"], path, ".xblock_info"),
         )
 
     @staticmethod

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, ClassVar, Dict, List, Optional
 
 from ._runtime import read_bool, read_float, read_int, read_list, read_map, read_nullable, read_record, read_str
 
@@ -24,14 +24,17 @@ class UserPersonalData:
     #: The full name from the user's profile; empty when the user has not given one.
     name: str = ""
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"username": True, "email": True, "name": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "UserPersonalData") -> UserPersonalData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"username": True, "email": True, "name": False})
+    def from_dict(data: Any, path: str = "UserPersonalData", key: str = "") -> UserPersonalData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, UserPersonalData._WIRE_FIELDS)
         return UserPersonalData(
-            username=read_str(record["username"], f"{path}.username"),
-            email=read_str(record["email"], f"{path}.email"),
-            name=read_str(record["name"], f"{path}.name") if "name" in record else "",
+            username=read_str(record["username"], path, ".username"),
+            email=read_str(record["email"], path, ".email"),
+            name=read_str(record["name"], path, ".name") if "name" in record else "",
         )
 
     @staticmethod
@@ -70,14 +73,17 @@ class UserData:
     #: The user's personal details (username, email, name).
     pii: UserPersonalData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"id": True, "is_active": True, "pii": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "UserData") -> UserData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"id": True, "is_active": True, "pii": True})
+    def from_dict(data: Any, path: str = "UserData", key: str = "") -> UserData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, UserData._WIRE_FIELDS)
         return UserData(
-            id=read_int(record["id"], f"{path}.id"),
-            is_active=read_bool(record["is_active"], f"{path}.is_active"),
-            pii=UserPersonalData.from_dict(record["pii"], f"{path}.pii"),
+            id=read_int(record["id"], path, ".id"),
+            is_active=read_bool(record["is_active"], path, ".is_active"),
+            pii=UserPersonalData.from_dict(record["pii"], path, ".pii"),
         )
 
     @staticmethod
@@ -118,16 +124,19 @@ class BadgeTemplateData:
     #: Link to the badge image; null if none.
     image_url: Optional[str] = None
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True, "origin": True, "name": False, "description": False, "image_url": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "BadgeTemplateData") -> BadgeTemplateData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"uuid": True, "origin": True, "name": False, "description": False, "image_url": False})
+    def from_dict(data: Any, path: str = "BadgeTemplateData", key: str = "") -> BadgeTemplateData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, BadgeTemplateData._WIRE_FIELDS)
         return BadgeTemplateData(
-            uuid=read_str(record["uuid"], f"{path}.uuid"),
-            origin=read_str(record["origin"], f"{path}.origin"),
-            name=read_nullable(read_str)(record["name"], f"{path}.name") if "name" in record else None,
-            description=read_nullable(read_str)(record["description"], f"{path}.description") if "description" in record else None,
-            image_url=read_nullable(read_str)(record["image_url"], f"{path}.image_url") if "image_url" in record else None,
+            uuid=read_str(record["uuid"], path, ".uuid"),
+            origin=read_str(record["origin"], path, ".origin"),
+            name=read_nullable(read_str)(record["name"], path, ".name") if "name" in record else None,
+            description=read_nullable(read_str)(record["description"], path, ".description") if "description" in record else None,
+            image_url=read_nullable(read_str)(record["image_url"], path, ".image_url") if "image_url" in record else None,
         )
 
     @staticmethod
@@ -166,14 +175,17 @@ class BadgeData:
     #: What the badge is for.
     template: BadgeTemplateData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True, "user": True, "template": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "BadgeData") -> BadgeData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"uuid": True, "user": True, "template": True})
+    def from_dict(data: Any, path: str = "BadgeData", key: str = "") -> BadgeData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, BadgeData._WIRE_FIELDS)
         return BadgeData(
-            uuid=read_str(record["uuid"], f"{path}.uuid"),
-            user=UserData.from_dict(record["user"], f"{path}.user"),
-            template=BadgeTemplateData.from_dict(record["template"], f"{path}.template"),
+            uuid=read_str(record["uuid"], path, ".uuid"),
+            user=UserData.from_dict(record["user"], path, ".user"),
+            template=BadgeTemplateData.from_dict(record["template"], path, ".template"),
         )
 
     @staticmethod
@@ -220,18 +232,21 @@ class CcxCourseData:
     #: The enrollment cap; null for no cap.
     max_students_allowed: Optional[int] = None
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"ccx_course_key": True, "master_course_key": True, "display_name": False, "coach_email": False, "start": False, "end": False, "max_students_allowed": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CcxCourseData") -> CcxCourseData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"ccx_course_key": True, "master_course_key": True, "display_name": False, "coach_email": False, "start": False, "end": False, "max_students_allowed": False})
+    def from_dict(data: Any, path: str = "CcxCourseData", key: str = "") -> CcxCourseData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CcxCourseData._WIRE_FIELDS)
         return CcxCourseData(
-            ccx_course_key=read_str(record["ccx_course_key"], f"{path}.ccx_course_key"),
-            master_course_key=read_str(record["master_course_key"], f"{path}.master_course_key"),
-            display_name=read_str(record["display_name"], f"{path}.display_name") if "display_name" in record else "",
-            coach_email=read_str(record["coach_email"], f"{path}.coach_email") if "coach_email" in record else "",
-            start=read_nullable(read_str)(record["start"], f"{path}.start") if "start" in record else None,
-            end=read_nullable(read_str)(record["end"], f"{path}.end") if "end" in record else None,
-            max_students_allowed=read_nullable(read_int)(record["max_students_allowed"], f"{path}.max_students_allowed") if "max_students_allowed" in record else None,
+            ccx_course_key=read_str(record["ccx_course_key"], path, ".ccx_course_key"),
+            master_course_key=read_str(record["master_course_key"], path, ".master_course_key"),
+            display_name=read_str(record["display_name"], path, ".display_name") if "display_name" in record else "",
+            coach_email=read_str(record["coach_email"], path, ".coach_email") if "coach_email" in record else "",
+            start=read_nullable(read_str)(record["start"], path, ".start") if "start" in record else None,
+            end=read_nullable(read_str)(record["end"], path, ".end") if "end" in record else None,
+            max_students_allowed=read_nullable(read_int)(record["max_students_allowed"], path, ".max_students_allowed") if "max_students_allowed" in record else None,
         )
 
     @staticmethod
@@ -274,14 +289,17 @@ class CcxCoursePassingStatusData:
     #: The custom course.
     course: CcxCourseData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"is_passing": True, "user": True, "course": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CcxCoursePassingStatusData") -> CcxCoursePassingStatusData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"is_passing": True, "user": True, "course": True})
+    def from_dict(data: Any, path: str = "CcxCoursePassingStatusData", key: str = "") -> CcxCoursePassingStatusData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CcxCoursePassingStatusData._WIRE_FIELDS)
         return CcxCoursePassingStatusData(
-            is_passing=read_bool(record["is_passing"], f"{path}.is_passing"),
-            user=UserData.from_dict(record["user"], f"{path}.user"),
-            course=CcxCourseData.from_dict(record["course"], f"{path}.course"),
+            is_passing=read_bool(record["is_passing"], path, ".is_passing"),
+            user=UserData.from_dict(record["user"], path, ".user"),
+            course=CcxCourseData.from_dict(record["course"], path, ".course"),
         )
 
     @staticmethod
@@ -320,15 +338,18 @@ class CertificateSignatoryData:
     #: The signatory's title.
     title: str
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"image": True, "name": True, "organization": True, "title": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CertificateSignatoryData") -> CertificateSignatoryData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"image": True, "name": True, "organization": True, "title": True})
+    def from_dict(data: Any, path: str = "CertificateSignatoryData", key: str = "") -> CertificateSignatoryData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CertificateSignatoryData._WIRE_FIELDS)
         return CertificateSignatoryData(
-            image=read_str(record["image"], f"{path}.image"),
-            name=read_str(record["name"], f"{path}.name"),
-            organization=read_str(record["organization"], f"{path}.organization"),
-            title=read_str(record["title"], f"{path}.title"),
+            image=read_str(record["image"], path, ".image"),
+            name=read_str(record["name"], path, ".name"),
+            organization=read_str(record["organization"], path, ".organization"),
+            title=read_str(record["title"], path, ".title"),
         )
 
     @staticmethod
@@ -371,16 +392,19 @@ class CertificateConfigData:
     #: True when the configuration is in use.
     is_active: bool = False
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"certificate_type": True, "course_key": True, "title": True, "signatories": False, "is_active": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CertificateConfigData") -> CertificateConfigData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"certificate_type": True, "course_key": True, "title": True, "signatories": False, "is_active": False})
+    def from_dict(data: Any, path: str = "CertificateConfigData", key: str = "") -> CertificateConfigData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CertificateConfigData._WIRE_FIELDS)
         return CertificateConfigData(
-            certificate_type=read_str(record["certificate_type"], f"{path}.certificate_type"),
-            course_key=read_str(record["course_key"], f"{path}.course_key"),
-            title=read_str(record["title"], f"{path}.title"),
-            signatories=read_list(CertificateSignatoryData.from_dict)(record["signatories"], f"{path}.signatories") if "signatories" in record else [],
-            is_active=read_bool(record["is_active"], f"{path}.is_active") if "is_active" in record else False,
+            certificate_type=read_str(record["certificate_type"], path, ".certificate_type"),
+            course_key=read_str(record["course_key"], path, ".course_key"),
+            title=read_str(record["title"], path, ".title"),
+            signatories=read_list(CertificateSignatoryData.from_dict)(record["signatories"], path, ".signatories") if "signatories" in record else [],
+            is_active=read_bool(record["is_active"], path, ".is_active") if "is_active" in record else False,
         )
 
     @staticmethod
@@ -422,15 +446,18 @@ class CourseData:
     #: When the course run ends (UTC); null for a run without an end date.
     end: Optional[str] = None
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_key": True, "display_name": False, "start": False, "end": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseData") -> CourseData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"course_key": True, "display_name": False, "start": False, "end": False})
+    def from_dict(data: Any, path: str = "CourseData", key: str = "") -> CourseData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseData._WIRE_FIELDS)
         return CourseData(
-            course_key=read_str(record["course_key"], f"{path}.course_key"),
-            display_name=read_str(record["display_name"], f"{path}.display_name") if "display_name" in record else "",
-            start=read_nullable(read_str)(record["start"], f"{path}.start") if "start" in record else None,
-            end=read_nullable(read_str)(record["end"], f"{path}.end") if "end" in record else None,
+            course_key=read_str(record["course_key"], path, ".course_key"),
+            display_name=read_str(record["display_name"], path, ".display_name") if "display_name" in record else "",
+            start=read_nullable(read_str)(record["start"], path, ".start") if "start" in record else None,
+            end=read_nullable(read_str)(record["end"], path, ".end") if "end" in record else None,
         )
 
     @staticmethod
@@ -483,19 +510,22 @@ class CertificateData:
     #: The status before this change; empty when the certificate is new.
     previous_status: str = ""
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True, "course": True, "mode": True, "grade": True, "download_url": True, "name": True, "current_status": True, "previous_status": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CertificateData") -> CertificateData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"user": True, "course": True, "mode": True, "grade": True, "download_url": True, "name": True, "current_status": True, "previous_status": False})
+    def from_dict(data: Any, path: str = "CertificateData", key: str = "") -> CertificateData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CertificateData._WIRE_FIELDS)
         return CertificateData(
-            user=UserData.from_dict(record["user"], f"{path}.user"),
-            course=CourseData.from_dict(record["course"], f"{path}.course"),
-            mode=read_str(record["mode"], f"{path}.mode"),
-            grade=read_str(record["grade"], f"{path}.grade"),
-            download_url=read_str(record["download_url"], f"{path}.download_url"),
-            name=read_str(record["name"], f"{path}.name"),
-            current_status=read_str(record["current_status"], f"{path}.current_status"),
-            previous_status=read_str(record["previous_status"], f"{path}.previous_status") if "previous_status" in record else "",
+            user=UserData.from_dict(record["user"], path, ".user"),
+            course=CourseData.from_dict(record["course"], path, ".course"),
+            mode=read_str(record["mode"], path, ".mode"),
+            grade=read_str(record["grade"], path, ".grade"),
+            download_url=read_str(record["download_url"], path, ".download_url"),
+            name=read_str(record["name"], path, ".name"),
+            current_status=read_str(record["current_status"], path, ".current_status"),
+            previous_status=read_str(record["previous_status"], path, ".previous_status") if "previous_status" in record else "",
         )
 
     @staticmethod
@@ -540,14 +570,17 @@ class CohortData:
     #: The name of the cohort the learner is now in.
     name: str
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True, "course": True, "name": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CohortData") -> CohortData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"user": True, "course": True, "name": True})
+    def from_dict(data: Any, path: str = "CohortData", key: str = "") -> CohortData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CohortData._WIRE_FIELDS)
         return CohortData(
-            user=UserData.from_dict(record["user"], f"{path}.user"),
-            course=CourseData.from_dict(record["course"], f"{path}.course"),
-            name=read_str(record["name"], f"{path}.name"),
+            user=UserData.from_dict(record["user"], path, ".user"),
+            course=CourseData.from_dict(record["course"], path, ".course"),
+            name=read_str(record["name"], path, ".name"),
         )
 
     @staticmethod
@@ -578,12 +611,15 @@ class ContentAuthoringCourseData:
     #: The course run's identifier.
     course_key: str
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_key": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentAuthoringCourseData") -> ContentAuthoringCourseData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"course_key": True})
+    def from_dict(data: Any, path: str = "ContentAuthoringCourseData", key: str = "") -> ContentAuthoringCourseData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentAuthoringCourseData._WIRE_FIELDS)
         return ContentAuthoringCourseData(
-            course_key=read_str(record["course_key"], f"{path}.course_key"),
+            course_key=read_str(record["course_key"], path, ".course_key"),
         )
 
     @staticmethod
@@ -611,13 +647,16 @@ class ContentLibraryData:
     #: True when the change also affects the library's blocks, so indexes must update them too.
     update_blocks: bool = False
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_key": True, "update_blocks": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentLibraryData") -> ContentLibraryData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"library_key": True, "update_blocks": False})
+    def from_dict(data: Any, path: str = "ContentLibraryData", key: str = "") -> ContentLibraryData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentLibraryData._WIRE_FIELDS)
         return ContentLibraryData(
-            library_key=read_str(record["library_key"], f"{path}.library_key"),
-            update_blocks=read_bool(record["update_blocks"], f"{path}.update_blocks") if "update_blocks" in record else False,
+            library_key=read_str(record["library_key"], path, ".library_key"),
+            update_blocks=read_bool(record["update_blocks"], path, ".update_blocks") if "update_blocks" in record else False,
         )
 
     @staticmethod
@@ -647,13 +686,16 @@ class ContentObjectChangedData:
     #: Which associations changed, e.g. tags or collections; empty means all may have changed.
     changes: List[str] = field(default_factory=list)
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"object_id": True, "changes": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentObjectChangedData") -> ContentObjectChangedData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"object_id": True, "changes": False})
+    def from_dict(data: Any, path: str = "ContentObjectChangedData", key: str = "") -> ContentObjectChangedData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentObjectChangedData._WIRE_FIELDS)
         return ContentObjectChangedData(
-            object_id=read_str(record["object_id"], f"{path}.object_id"),
-            changes=read_list(read_str)(record["changes"], f"{path}.changes") if "changes" in record else [],
+            object_id=read_str(record["object_id"], path, ".object_id"),
+            changes=read_list(read_str)(record["changes"], path, ".changes") if "changes" in record else [],
         )
 
     @staticmethod
@@ -680,12 +722,15 @@ class ContentObjectData:
     #: The object's id (a course key, usage key or library key, as text).
     object_id: str
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"object_id": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ContentObjectData") -> ContentObjectData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"object_id": True})
+    def from_dict(data: Any, path: str = "ContentObjectData", key: str = "") -> ContentObjectData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ContentObjectData._WIRE_FIELDS)
         return ContentObjectData(
-            object_id=read_str(record["object_id"], f"{path}.object_id"),
+            object_id=read_str(record["object_id"], path, ".object_id"),
         )
 
     @staticmethod
@@ -719,15 +764,18 @@ class CourseAccessRoleData:
     #: The role's name, e.g. instructor, staff, beta_testers.
     role: str
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True, "org_key": True, "course_key": True, "role": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseAccessRoleData") -> CourseAccessRoleData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"user": True, "org_key": True, "course_key": True, "role": True})
+    def from_dict(data: Any, path: str = "CourseAccessRoleData", key: str = "") -> CourseAccessRoleData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseAccessRoleData._WIRE_FIELDS)
         return CourseAccessRoleData(
-            user=UserData.from_dict(record["user"], f"{path}.user"),
-            org_key=read_str(record["org_key"], f"{path}.org_key"),
-            course_key=read_str(record["course_key"], f"{path}.course_key"),
-            role=read_str(record["role"], f"{path}.role"),
+            user=UserData.from_dict(record["user"], path, ".user"),
+            org_key=read_str(record["org_key"], path, ".org_key"),
+            course_key=read_str(record["course_key"], path, ".course_key"),
+            role=read_str(record["role"], path, ".role"),
         )
 
     @staticmethod
@@ -770,16 +818,19 @@ class CourseScheduleData:
     #: When enrollment closes (UTC); null if it never closes.
     enrollment_end: Optional[str] = None
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"start": True, "pacing": True, "end": False, "enrollment_start": False, "enrollment_end": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseScheduleData") -> CourseScheduleData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"start": True, "pacing": True, "end": False, "enrollment_start": False, "enrollment_end": False})
+    def from_dict(data: Any, path: str = "CourseScheduleData", key: str = "") -> CourseScheduleData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseScheduleData._WIRE_FIELDS)
         return CourseScheduleData(
-            start=read_str(record["start"], f"{path}.start"),
-            pacing=read_str(record["pacing"], f"{path}.pacing"),
-            end=read_nullable(read_str)(record["end"], f"{path}.end") if "end" in record else None,
-            enrollment_start=read_nullable(read_str)(record["enrollment_start"], f"{path}.enrollment_start") if "enrollment_start" in record else None,
-            enrollment_end=read_nullable(read_str)(record["enrollment_end"], f"{path}.enrollment_end") if "enrollment_end" in record else None,
+            start=read_str(record["start"], path, ".start"),
+            pacing=read_str(record["pacing"], path, ".pacing"),
+            end=read_nullable(read_str)(record["end"], path, ".end") if "end" in record else None,
+            enrollment_start=read_nullable(read_str)(record["enrollment_start"], path, ".enrollment_start") if "enrollment_start" in record else None,
+            enrollment_end=read_nullable(read_str)(record["enrollment_end"], path, ".enrollment_end") if "enrollment_end" in record else None,
         )
 
     @staticmethod
@@ -824,16 +875,19 @@ class CourseCatalogData:
     #: True when learners can only enroll by invitation.
     invitation_only: bool = False
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_key": True, "name": True, "schedule_data": True, "hidden": False, "invitation_only": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseCatalogData") -> CourseCatalogData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"course_key": True, "name": True, "schedule_data": True, "hidden": False, "invitation_only": False})
+    def from_dict(data: Any, path: str = "CourseCatalogData", key: str = "") -> CourseCatalogData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseCatalogData._WIRE_FIELDS)
         return CourseCatalogData(
-            course_key=read_str(record["course_key"], f"{path}.course_key"),
-            name=read_str(record["name"], f"{path}.name"),
-            schedule_data=CourseScheduleData.from_dict(record["schedule_data"], f"{path}.schedule_data"),
-            hidden=read_bool(record["hidden"], f"{path}.hidden") if "hidden" in record else False,
-            invitation_only=read_bool(record["invitation_only"], f"{path}.invitation_only") if "invitation_only" in record else False,
+            course_key=read_str(record["course_key"], path, ".course_key"),
+            name=read_str(record["name"], path, ".name"),
+            schedule_data=CourseScheduleData.from_dict(record["schedule_data"], path, ".schedule_data"),
+            hidden=read_bool(record["hidden"], path, ".hidden") if "hidden" in record else False,
+            invitation_only=read_bool(record["invitation_only"], path, ".invitation_only") if "invitation_only" in record else False,
         )
 
     @staticmethod
@@ -881,17 +935,20 @@ class DiscussionTopicContext:
     #: Extra facts about the topic, e.g. the section and subsection names.
     context: Dict[str, str] = field(default_factory=dict)
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"title": True, "usage_key": False, "group_id": False, "external_id": False, "ordering": False, "context": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "DiscussionTopicContext") -> DiscussionTopicContext:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"title": True, "usage_key": False, "group_id": False, "external_id": False, "ordering": False, "context": False})
+    def from_dict(data: Any, path: str = "DiscussionTopicContext", key: str = "") -> DiscussionTopicContext:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, DiscussionTopicContext._WIRE_FIELDS)
         return DiscussionTopicContext(
-            title=read_str(record["title"], f"{path}.title"),
-            usage_key=read_nullable(read_str)(record["usage_key"], f"{path}.usage_key") if "usage_key" in record else None,
-            group_id=read_nullable(read_int)(record["group_id"], f"{path}.group_id") if "group_id" in record else None,
-            external_id=read_nullable(read_str)(record["external_id"], f"{path}.external_id") if "external_id" in record else None,
-            ordering=read_nullable(read_int)(record["ordering"], f"{path}.ordering") if "ordering" in record else None,
-            context=read_map(read_str)(record["context"], f"{path}.context") if "context" in record else {},
+            title=read_str(record["title"], path, ".title"),
+            usage_key=read_nullable(read_str)(record["usage_key"], path, ".usage_key") if "usage_key" in record else None,
+            group_id=read_nullable(read_int)(record["group_id"], path, ".group_id") if "group_id" in record else None,
+            external_id=read_nullable(read_str)(record["external_id"], path, ".external_id") if "external_id" in record else None,
+            ordering=read_nullable(read_int)(record["ordering"], path, ".ordering") if "ordering" in record else None,
+            context=read_map(read_str)(record["context"], path, ".context") if "context" in record else {},
         )
 
     @staticmethod
@@ -948,19 +1005,22 @@ class CourseDiscussionConfigurationData:
     #: The discussion topics of the course, in display order.
     contexts: List[DiscussionTopicContext] = field(default_factory=list)
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_key": True, "provider_type": True, "enabled": False, "enable_in_context": False, "enable_graded_units": False, "unit_level_visibility": False, "plugin_configuration": False, "contexts": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseDiscussionConfigurationData") -> CourseDiscussionConfigurationData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"course_key": True, "provider_type": True, "enabled": False, "enable_in_context": False, "enable_graded_units": False, "unit_level_visibility": False, "plugin_configuration": False, "contexts": False})
+    def from_dict(data: Any, path: str = "CourseDiscussionConfigurationData", key: str = "") -> CourseDiscussionConfigurationData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseDiscussionConfigurationData._WIRE_FIELDS)
         return CourseDiscussionConfigurationData(
-            course_key=read_str(record["course_key"], f"{path}.course_key"),
-            provider_type=read_str(record["provider_type"], f"{path}.provider_type"),
-            enabled=read_bool(record["enabled"], f"{path}.enabled") if "enabled" in record else True,
-            enable_in_context=read_bool(record["enable_in_context"], f"{path}.enable_in_context") if "enable_in_context" in record else True,
-            enable_graded_units=read_bool(record["enable_graded_units"], f"{path}.enable_graded_units") if "enable_graded_units" in record else False,
-            unit_level_visibility=read_bool(record["unit_level_visibility"], f"{path}.unit_level_visibility") if "unit_level_visibility" in record else False,
-            plugin_configuration=read_map(read_bool)(record["plugin_configuration"], f"{path}.plugin_configuration") if "plugin_configuration" in record else {},
-            contexts=read_list(DiscussionTopicContext.from_dict)(record["contexts"], f"{path}.contexts") if "contexts" in record else [],
+            course_key=read_str(record["course_key"], path, ".course_key"),
+            provider_type=read_str(record["provider_type"], path, ".provider_type"),
+            enabled=read_bool(record["enabled"], path, ".enabled") if "enabled" in record else True,
+            enable_in_context=read_bool(record["enable_in_context"], path, ".enable_in_context") if "enable_in_context" in record else True,
+            enable_graded_units=read_bool(record["enable_graded_units"], path, ".enable_graded_units") if "enable_graded_units" in record else False,
+            unit_level_visibility=read_bool(record["unit_level_visibility"], path, ".unit_level_visibility") if "unit_level_visibility" in record else False,
+            plugin_configuration=read_map(read_bool)(record["plugin_configuration"], path, ".plugin_configuration") if "plugin_configuration" in record else {},
+            contexts=read_list(DiscussionTopicContext.from_dict)(record["contexts"], path, ".contexts") if "contexts" in record else [],
         )
 
     @staticmethod
@@ -1016,17 +1076,20 @@ class CourseEnrollmentData:
     #: when learners enrolled themselves.
     created_by: Optional[UserData] = None
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True, "course": True, "mode": True, "is_active": True, "creation_date": True, "created_by": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseEnrollmentData") -> CourseEnrollmentData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"user": True, "course": True, "mode": True, "is_active": True, "creation_date": True, "created_by": False})
+    def from_dict(data: Any, path: str = "CourseEnrollmentData", key: str = "") -> CourseEnrollmentData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseEnrollmentData._WIRE_FIELDS)
         return CourseEnrollmentData(
-            user=UserData.from_dict(record["user"], f"{path}.user"),
-            course=CourseData.from_dict(record["course"], f"{path}.course"),
-            mode=read_str(record["mode"], f"{path}.mode"),
-            is_active=read_bool(record["is_active"], f"{path}.is_active"),
-            creation_date=read_str(record["creation_date"], f"{path}.creation_date"),
-            created_by=read_nullable(UserData.from_dict)(record["created_by"], f"{path}.created_by") if "created_by" in record else None,
+            user=UserData.from_dict(record["user"], path, ".user"),
+            course=CourseData.from_dict(record["course"], path, ".course"),
+            mode=read_str(record["mode"], path, ".mode"),
+            is_active=read_bool(record["is_active"], path, ".is_active"),
+            creation_date=read_str(record["creation_date"], path, ".creation_date"),
+            created_by=read_nullable(UserData.from_dict)(record["created_by"], path, ".created_by") if "created_by" in record else None,
         )
 
     @staticmethod
@@ -1076,17 +1139,20 @@ class CourseNotificationData:
     #: Who should receive it: filter name to allowed values, e.g. enrollment modes or roles.
     audience_filters: Dict[str, List[str]] = field(default_factory=dict)
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_key": True, "app_name": True, "notification_type": True, "content_url": True, "content_context": False, "audience_filters": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CourseNotificationData") -> CourseNotificationData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"course_key": True, "app_name": True, "notification_type": True, "content_url": True, "content_context": False, "audience_filters": False})
+    def from_dict(data: Any, path: str = "CourseNotificationData", key: str = "") -> CourseNotificationData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CourseNotificationData._WIRE_FIELDS)
         return CourseNotificationData(
-            course_key=read_str(record["course_key"], f"{path}.course_key"),
-            app_name=read_str(record["app_name"], f"{path}.app_name"),
-            notification_type=read_str(record["notification_type"], f"{path}.notification_type"),
-            content_url=read_str(record["content_url"], f"{path}.content_url"),
-            content_context=read_map(read_str)(record["content_context"], f"{path}.content_context") if "content_context" in record else {},
-            audience_filters=read_map(read_list(read_str))(record["audience_filters"], f"{path}.audience_filters") if "audience_filters" in record else {},
+            course_key=read_str(record["course_key"], path, ".course_key"),
+            app_name=read_str(record["app_name"], path, ".app_name"),
+            notification_type=read_str(record["notification_type"], path, ".notification_type"),
+            content_url=read_str(record["content_url"], path, ".content_url"),
+            content_context=read_map(read_str)(record["content_context"], path, ".content_context") if "content_context" in record else {},
+            audience_filters=read_map(read_list(read_str))(record["audience_filters"], path, ".audience_filters") if "audience_filters" in record else {},
         )
 
     @staticmethod
@@ -1127,14 +1193,17 @@ class CoursePassingStatusData:
     #: The learner.
     user: UserData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"is_passing": True, "course": True, "user": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "CoursePassingStatusData") -> CoursePassingStatusData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"is_passing": True, "course": True, "user": True})
+    def from_dict(data: Any, path: str = "CoursePassingStatusData", key: str = "") -> CoursePassingStatusData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, CoursePassingStatusData._WIRE_FIELDS)
         return CoursePassingStatusData(
-            is_passing=read_bool(record["is_passing"], f"{path}.is_passing"),
-            course=CourseData.from_dict(record["course"], f"{path}.course"),
-            user=UserData.from_dict(record["user"], f"{path}.user"),
+            is_passing=read_bool(record["is_passing"], path, ".is_passing"),
+            course=CourseData.from_dict(record["course"], path, ".course"),
+            user=UserData.from_dict(record["user"], path, ".user"),
         )
 
     @staticmethod
@@ -1220,31 +1289,34 @@ class DiscussionThreadData:
     #: Flags about the post, e.g. followed.
     options: Dict[str, bool] = field(default_factory=dict)
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"body": True, "commentable_id": True, "id": True, "truncated": True, "url": True, "user": True, "course_id": True, "thread_type": False, "anonymous": False, "anonymous_to_peers": False, "title": False, "title_truncated": False, "group_id": False, "team_id": False, "category_id": False, "category_name": False, "discussion": False, "user_course_roles": False, "user_forums_roles": False, "options": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "DiscussionThreadData") -> DiscussionThreadData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"body": True, "commentable_id": True, "id": True, "truncated": True, "url": True, "user": True, "course_id": True, "thread_type": False, "anonymous": False, "anonymous_to_peers": False, "title": False, "title_truncated": False, "group_id": False, "team_id": False, "category_id": False, "category_name": False, "discussion": False, "user_course_roles": False, "user_forums_roles": False, "options": False})
+    def from_dict(data: Any, path: str = "DiscussionThreadData", key: str = "") -> DiscussionThreadData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, DiscussionThreadData._WIRE_FIELDS)
         return DiscussionThreadData(
-            body=read_str(record["body"], f"{path}.body"),
-            commentable_id=read_str(record["commentable_id"], f"{path}.commentable_id"),
-            id=read_str(record["id"], f"{path}.id"),
-            truncated=read_bool(record["truncated"], f"{path}.truncated"),
-            url=read_str(record["url"], f"{path}.url"),
-            user=UserData.from_dict(record["user"], f"{path}.user"),
-            course_id=read_str(record["course_id"], f"{path}.course_id"),
-            thread_type=read_nullable(read_str)(record["thread_type"], f"{path}.thread_type") if "thread_type" in record else None,
-            anonymous=read_nullable(read_bool)(record["anonymous"], f"{path}.anonymous") if "anonymous" in record else None,
-            anonymous_to_peers=read_nullable(read_bool)(record["anonymous_to_peers"], f"{path}.anonymous_to_peers") if "anonymous_to_peers" in record else None,
-            title=read_nullable(read_str)(record["title"], f"{path}.title") if "title" in record else None,
-            title_truncated=read_nullable(read_bool)(record["title_truncated"], f"{path}.title_truncated") if "title_truncated" in record else None,
-            group_id=read_nullable(read_int)(record["group_id"], f"{path}.group_id") if "group_id" in record else None,
-            team_id=read_nullable(read_int)(record["team_id"], f"{path}.team_id") if "team_id" in record else None,
-            category_id=read_nullable(read_int)(record["category_id"], f"{path}.category_id") if "category_id" in record else None,
-            category_name=read_nullable(read_str)(record["category_name"], f"{path}.category_name") if "category_name" in record else None,
-            discussion=read_nullable(read_map(read_str))(record["discussion"], f"{path}.discussion") if "discussion" in record else None,
-            user_course_roles=read_list(read_str)(record["user_course_roles"], f"{path}.user_course_roles") if "user_course_roles" in record else [],
-            user_forums_roles=read_list(read_str)(record["user_forums_roles"], f"{path}.user_forums_roles") if "user_forums_roles" in record else [],
-            options=read_map(read_bool)(record["options"], f"{path}.options") if "options" in record else {},
+            body=read_str(record["body"], path, ".body"),
+            commentable_id=read_str(record["commentable_id"], path, ".commentable_id"),
+            id=read_str(record["id"], path, ".id"),
+            truncated=read_bool(record["truncated"], path, ".truncated"),
+            url=read_str(record["url"], path, ".url"),
+            user=UserData.from_dict(record["user"], path, ".user"),
+            course_id=read_str(record["course_id"], path, ".course_id"),
+            thread_type=read_nullable(read_str)(record["thread_type"], path, ".thread_type") if "thread_type" in record else None,
+            anonymous=read_nullable(read_bool)(record["anonymous"], path, ".anonymous") if "anonymous" in record else None,
+            anonymous_to_peers=read_nullable(read_bool)(record["anonymous_to_peers"], path, ".anonymous_to_peers") if "anonymous_to_peers" in record else None,
+            title=read_nullable(read_str)(record["title"], path, ".title") if "title" in record else None,
+            title_truncated=read_nullable(read_bool)(record["title_truncated"], path, ".title_truncated") if "title_truncated" in record else None,
+            group_id=read_nullable(read_int)(record["group_id"], path, ".group_id") if "group_id" in record else None,
+            team_id=read_nullable(read_int)(record["team_id"], path, ".team_id") if "team_id" in record else None,
+            category_id=read_nullable(read_int)(record["category_id"], path, ".category_id") if "category_id" in record else None,
+            category_name=read_nullable(read_str)(record["category_name"], path, ".category_name") if "category_name" in record else None,
+            discussion=read_nullable(read_map(read_str))(record["discussion"], path, ".discussion") if "discussion" in record else None,
+            user_course_roles=read_list(read_str)(record["user_course_roles"], path, ".user_course_roles") if "user_course_roles" in record else [],
+            user_forums_roles=read_list(read_str)(record["user_forums_roles"], path, ".user_forums_roles") if "user_forums_roles" in record else [],
+            options=read_map(read_bool)(record["options"], path, ".options") if "options" in record else {},
         )
 
     @staticmethod
@@ -1316,15 +1388,18 @@ class DuplicatedXBlockData:
     #: The key of the block that was copied.
     source_usage_key: str
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"usage_key": True, "block_type": True, "version": False, "source_usage_key": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "DuplicatedXBlockData") -> DuplicatedXBlockData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"usage_key": True, "block_type": True, "version": False, "source_usage_key": True})
+    def from_dict(data: Any, path: str = "DuplicatedXBlockData", key: str = "") -> DuplicatedXBlockData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, DuplicatedXBlockData._WIRE_FIELDS)
         return DuplicatedXBlockData(
-            usage_key=read_str(record["usage_key"], f"{path}.usage_key"),
-            block_type=read_str(record["block_type"], f"{path}.block_type"),
-            version=read_nullable(read_str)(record["version"], f"{path}.version") if "version" in record else None,
-            source_usage_key=read_str(record["source_usage_key"], f"{path}.source_usage_key"),
+            usage_key=read_str(record["usage_key"], path, ".usage_key"),
+            block_type=read_str(record["block_type"], path, ".block_type"),
+            version=read_nullable(read_str)(record["version"], path, ".version") if "version" in record else None,
+            source_usage_key=read_str(record["source_usage_key"], path, ".source_usage_key"),
         )
 
     @staticmethod
@@ -1382,21 +1457,24 @@ class EnterpriseCustomerUser:
     #: The invitation used to join; null if none.
     invite_key: Optional[str] = None
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"id": True, "created": True, "modified": True, "enterprise_customer_uuid": True, "user_id": True, "active": True, "linked": True, "is_relinkable": True, "should_inactivate_other_customers": True, "invite_key": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "EnterpriseCustomerUser") -> EnterpriseCustomerUser:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"id": True, "created": True, "modified": True, "enterprise_customer_uuid": True, "user_id": True, "active": True, "linked": True, "is_relinkable": True, "should_inactivate_other_customers": True, "invite_key": False})
+    def from_dict(data: Any, path: str = "EnterpriseCustomerUser", key: str = "") -> EnterpriseCustomerUser:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, EnterpriseCustomerUser._WIRE_FIELDS)
         return EnterpriseCustomerUser(
-            id=read_int(record["id"], f"{path}.id"),
-            created=read_str(record["created"], f"{path}.created"),
-            modified=read_str(record["modified"], f"{path}.modified"),
-            enterprise_customer_uuid=read_str(record["enterprise_customer_uuid"], f"{path}.enterprise_customer_uuid"),
-            user_id=read_int(record["user_id"], f"{path}.user_id"),
-            active=read_bool(record["active"], f"{path}.active"),
-            linked=read_bool(record["linked"], f"{path}.linked"),
-            is_relinkable=read_bool(record["is_relinkable"], f"{path}.is_relinkable"),
-            should_inactivate_other_customers=read_bool(record["should_inactivate_other_customers"], f"{path}.should_inactivate_other_customers"),
-            invite_key=read_nullable(read_str)(record["invite_key"], f"{path}.invite_key") if "invite_key" in record else None,
+            id=read_int(record["id"], path, ".id"),
+            created=read_str(record["created"], path, ".created"),
+            modified=read_str(record["modified"], path, ".modified"),
+            enterprise_customer_uuid=read_str(record["enterprise_customer_uuid"], path, ".enterprise_customer_uuid"),
+            user_id=read_int(record["user_id"], path, ".user_id"),
+            active=read_bool(record["active"], path, ".active"),
+            linked=read_bool(record["linked"], path, ".linked"),
+            is_relinkable=read_bool(record["is_relinkable"], path, ".is_relinkable"),
+            should_inactivate_other_customers=read_bool(record["should_inactivate_other_customers"], path, ".should_inactivate_other_customers"),
+            invite_key=read_nullable(read_str)(record["invite_key"], path, ".invite_key") if "invite_key" in record else None,
         )
 
     @staticmethod
@@ -1463,20 +1541,23 @@ class EnterpriseCourseEnrollment:
     #: When the learner unenrolled (UTC); null if enrolled.
     unenrolled_at: Optional[str] = None
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"id": True, "created": True, "modified": True, "enterprise_customer_user": True, "course_id": True, "saved_for_later": True, "source_slug": False, "unenrolled": False, "unenrolled_at": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "EnterpriseCourseEnrollment") -> EnterpriseCourseEnrollment:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"id": True, "created": True, "modified": True, "enterprise_customer_user": True, "course_id": True, "saved_for_later": True, "source_slug": False, "unenrolled": False, "unenrolled_at": False})
+    def from_dict(data: Any, path: str = "EnterpriseCourseEnrollment", key: str = "") -> EnterpriseCourseEnrollment:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, EnterpriseCourseEnrollment._WIRE_FIELDS)
         return EnterpriseCourseEnrollment(
-            id=read_int(record["id"], f"{path}.id"),
-            created=read_str(record["created"], f"{path}.created"),
-            modified=read_str(record["modified"], f"{path}.modified"),
-            enterprise_customer_user=EnterpriseCustomerUser.from_dict(record["enterprise_customer_user"], f"{path}.enterprise_customer_user"),
-            course_id=read_str(record["course_id"], f"{path}.course_id"),
-            saved_for_later=read_bool(record["saved_for_later"], f"{path}.saved_for_later"),
-            source_slug=read_nullable(read_str)(record["source_slug"], f"{path}.source_slug") if "source_slug" in record else None,
-            unenrolled=read_nullable(read_bool)(record["unenrolled"], f"{path}.unenrolled") if "unenrolled" in record else None,
-            unenrolled_at=read_nullable(read_str)(record["unenrolled_at"], f"{path}.unenrolled_at") if "unenrolled_at" in record else None,
+            id=read_int(record["id"], path, ".id"),
+            created=read_str(record["created"], path, ".created"),
+            modified=read_str(record["modified"], path, ".modified"),
+            enterprise_customer_user=EnterpriseCustomerUser.from_dict(record["enterprise_customer_user"], path, ".enterprise_customer_user"),
+            course_id=read_str(record["course_id"], path, ".course_id"),
+            saved_for_later=read_bool(record["saved_for_later"], path, ".saved_for_later"),
+            source_slug=read_nullable(read_str)(record["source_slug"], path, ".source_slug") if "source_slug" in record else None,
+            unenrolled=read_nullable(read_bool)(record["unenrolled"], path, ".unenrolled") if "unenrolled" in record else None,
+            unenrolled_at=read_nullable(read_str)(record["unenrolled_at"], path, ".unenrolled_at") if "unenrolled_at" in record else None,
         )
 
     @staticmethod
@@ -1517,12 +1598,15 @@ class EnterpriseGroup:
     #: The group's id.
     uuid: str
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "EnterpriseGroup") -> EnterpriseGroup:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"uuid": True})
+    def from_dict(data: Any, path: str = "EnterpriseGroup", key: str = "") -> EnterpriseGroup:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, EnterpriseGroup._WIRE_FIELDS)
         return EnterpriseGroup(
-            uuid=read_str(record["uuid"], f"{path}.uuid"),
+            uuid=read_str(record["uuid"], path, ".uuid"),
         )
 
     @staticmethod
@@ -1563,16 +1647,19 @@ class ExamAttemptData:
     #: or a reviewer); null when the learner or the system did it.
     requesting_user: Optional[UserData] = None
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"student_user": True, "course_key": True, "usage_key": True, "exam_type": True, "requesting_user": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ExamAttemptData") -> ExamAttemptData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"student_user": True, "course_key": True, "usage_key": True, "exam_type": True, "requesting_user": False})
+    def from_dict(data: Any, path: str = "ExamAttemptData", key: str = "") -> ExamAttemptData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ExamAttemptData._WIRE_FIELDS)
         return ExamAttemptData(
-            student_user=UserData.from_dict(record["student_user"], f"{path}.student_user"),
-            course_key=read_str(record["course_key"], f"{path}.course_key"),
-            usage_key=read_str(record["usage_key"], f"{path}.usage_key"),
-            exam_type=read_str(record["exam_type"], f"{path}.exam_type"),
-            requesting_user=read_nullable(UserData.from_dict)(record["requesting_user"], f"{path}.requesting_user") if "requesting_user" in record else None,
+            student_user=UserData.from_dict(record["student_user"], path, ".student_user"),
+            course_key=read_str(record["course_key"], path, ".course_key"),
+            usage_key=read_str(record["usage_key"], path, ".usage_key"),
+            exam_type=read_str(record["exam_type"], path, ".exam_type"),
+            requesting_user=read_nullable(UserData.from_dict)(record["requesting_user"], path, ".requesting_user") if "requesting_user" in record else None,
         )
 
     @staticmethod
@@ -1629,20 +1716,23 @@ class ExternalGraderScoreData:
     #: The grading queue that handled the submission.
     queue_name: str
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"points_possible": True, "points_earned": True, "course_id": True, "score_msg": True, "submission_id": True, "user_id": True, "module_id": True, "queue_key": True, "queue_name": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ExternalGraderScoreData") -> ExternalGraderScoreData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"points_possible": True, "points_earned": True, "course_id": True, "score_msg": True, "submission_id": True, "user_id": True, "module_id": True, "queue_key": True, "queue_name": True})
+    def from_dict(data: Any, path: str = "ExternalGraderScoreData", key: str = "") -> ExternalGraderScoreData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ExternalGraderScoreData._WIRE_FIELDS)
         return ExternalGraderScoreData(
-            points_possible=read_int(record["points_possible"], f"{path}.points_possible"),
-            points_earned=read_int(record["points_earned"], f"{path}.points_earned"),
-            course_id=read_str(record["course_id"], f"{path}.course_id"),
-            score_msg=read_str(record["score_msg"], f"{path}.score_msg"),
-            submission_id=read_int(record["submission_id"], f"{path}.submission_id"),
-            user_id=read_str(record["user_id"], f"{path}.user_id"),
-            module_id=read_str(record["module_id"], f"{path}.module_id"),
-            queue_key=read_str(record["queue_key"], f"{path}.queue_key"),
-            queue_name=read_str(record["queue_name"], f"{path}.queue_name"),
+            points_possible=read_int(record["points_possible"], path, ".points_possible"),
+            points_earned=read_int(record["points_earned"], path, ".points_earned"),
+            course_id=read_str(record["course_id"], path, ".course_id"),
+            score_msg=read_str(record["score_msg"], path, ".score_msg"),
+            submission_id=read_int(record["submission_id"], path, ".submission_id"),
+            user_id=read_str(record["user_id"], path, ".user_id"),
+            module_id=read_str(record["module_id"], path, ".module_id"),
+            queue_key=read_str(record["queue_key"], path, ".queue_key"),
+            queue_name=read_str(record["queue_name"], path, ".queue_name"),
         )
 
     @staticmethod
@@ -1704,19 +1794,22 @@ class LearnerCreditEnterpriseCourseEnrollment:
     #: The ledger transaction that paid for it; null if not known.
     transaction_id: Optional[str] = None
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True, "created": True, "modified": True, "fulfillment_type": True, "is_revoked": True, "enterprise_course_entitlement_uuid": False, "enterprise_course_enrollment": False, "transaction_id": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "LearnerCreditEnterpriseCourseEnrollment") -> LearnerCreditEnterpriseCourseEnrollment:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"uuid": True, "created": True, "modified": True, "fulfillment_type": True, "is_revoked": True, "enterprise_course_entitlement_uuid": False, "enterprise_course_enrollment": False, "transaction_id": False})
+    def from_dict(data: Any, path: str = "LearnerCreditEnterpriseCourseEnrollment", key: str = "") -> LearnerCreditEnterpriseCourseEnrollment:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, LearnerCreditEnterpriseCourseEnrollment._WIRE_FIELDS)
         return LearnerCreditEnterpriseCourseEnrollment(
-            uuid=read_str(record["uuid"], f"{path}.uuid"),
-            created=read_str(record["created"], f"{path}.created"),
-            modified=read_str(record["modified"], f"{path}.modified"),
-            fulfillment_type=read_str(record["fulfillment_type"], f"{path}.fulfillment_type"),
-            is_revoked=read_bool(record["is_revoked"], f"{path}.is_revoked"),
-            enterprise_course_entitlement_uuid=read_nullable(read_str)(record["enterprise_course_entitlement_uuid"], f"{path}.enterprise_course_entitlement_uuid") if "enterprise_course_entitlement_uuid" in record else None,
-            enterprise_course_enrollment=read_nullable(EnterpriseCourseEnrollment.from_dict)(record["enterprise_course_enrollment"], f"{path}.enterprise_course_enrollment") if "enterprise_course_enrollment" in record else None,
-            transaction_id=read_nullable(read_str)(record["transaction_id"], f"{path}.transaction_id") if "transaction_id" in record else None,
+            uuid=read_str(record["uuid"], path, ".uuid"),
+            created=read_str(record["created"], path, ".created"),
+            modified=read_str(record["modified"], path, ".modified"),
+            fulfillment_type=read_str(record["fulfillment_type"], path, ".fulfillment_type"),
+            is_revoked=read_bool(record["is_revoked"], path, ".is_revoked"),
+            enterprise_course_entitlement_uuid=read_nullable(read_str)(record["enterprise_course_entitlement_uuid"], path, ".enterprise_course_entitlement_uuid") if "enterprise_course_entitlement_uuid" in record else None,
+            enterprise_course_enrollment=read_nullable(EnterpriseCourseEnrollment.from_dict)(record["enterprise_course_enrollment"], path, ".enterprise_course_enrollment") if "enterprise_course_enrollment" in record else None,
+            transaction_id=read_nullable(read_str)(record["transaction_id"], path, ".transaction_id") if "transaction_id" in record else None,
         )
 
     @staticmethod
@@ -1770,17 +1863,20 @@ class LedgerTransactionReversal:
     #: created, pending, committed or failed.
     state: str
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True, "created": True, "modified": True, "idempotency_key": True, "quantity": True, "state": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "LedgerTransactionReversal") -> LedgerTransactionReversal:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"uuid": True, "created": True, "modified": True, "idempotency_key": True, "quantity": True, "state": True})
+    def from_dict(data: Any, path: str = "LedgerTransactionReversal", key: str = "") -> LedgerTransactionReversal:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, LedgerTransactionReversal._WIRE_FIELDS)
         return LedgerTransactionReversal(
-            uuid=read_str(record["uuid"], f"{path}.uuid"),
-            created=read_str(record["created"], f"{path}.created"),
-            modified=read_str(record["modified"], f"{path}.modified"),
-            idempotency_key=read_str(record["idempotency_key"], f"{path}.idempotency_key"),
-            quantity=read_int(record["quantity"], f"{path}.quantity"),
-            state=read_str(record["state"], f"{path}.state"),
+            uuid=read_str(record["uuid"], path, ".uuid"),
+            created=read_str(record["created"], path, ".created"),
+            modified=read_str(record["modified"], path, ".modified"),
+            idempotency_key=read_str(record["idempotency_key"], path, ".idempotency_key"),
+            quantity=read_int(record["quantity"], path, ".quantity"),
+            state=read_str(record["state"], path, ".state"),
         )
 
     @staticmethod
@@ -1851,24 +1947,27 @@ class LedgerTransaction:
     #: The reversal of this transaction; null if not reversed.
     reversal: Optional[LedgerTransactionReversal] = None
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True, "created": True, "modified": True, "idempotency_key": True, "quantity": True, "state": True, "ledger_uuid": True, "subsidy_access_policy_uuid": True, "lms_user_id": True, "content_key": True, "parent_content_key": False, "fulfillment_identifier": False, "reversal": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "LedgerTransaction") -> LedgerTransaction:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"uuid": True, "created": True, "modified": True, "idempotency_key": True, "quantity": True, "state": True, "ledger_uuid": True, "subsidy_access_policy_uuid": True, "lms_user_id": True, "content_key": True, "parent_content_key": False, "fulfillment_identifier": False, "reversal": False})
+    def from_dict(data: Any, path: str = "LedgerTransaction", key: str = "") -> LedgerTransaction:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, LedgerTransaction._WIRE_FIELDS)
         return LedgerTransaction(
-            uuid=read_str(record["uuid"], f"{path}.uuid"),
-            created=read_str(record["created"], f"{path}.created"),
-            modified=read_str(record["modified"], f"{path}.modified"),
-            idempotency_key=read_str(record["idempotency_key"], f"{path}.idempotency_key"),
-            quantity=read_int(record["quantity"], f"{path}.quantity"),
-            state=read_str(record["state"], f"{path}.state"),
-            ledger_uuid=read_str(record["ledger_uuid"], f"{path}.ledger_uuid"),
-            subsidy_access_policy_uuid=read_str(record["subsidy_access_policy_uuid"], f"{path}.subsidy_access_policy_uuid"),
-            lms_user_id=read_int(record["lms_user_id"], f"{path}.lms_user_id"),
-            content_key=read_str(record["content_key"], f"{path}.content_key"),
-            parent_content_key=read_nullable(read_str)(record["parent_content_key"], f"{path}.parent_content_key") if "parent_content_key" in record else None,
-            fulfillment_identifier=read_nullable(read_str)(record["fulfillment_identifier"], f"{path}.fulfillment_identifier") if "fulfillment_identifier" in record else None,
-            reversal=read_nullable(LedgerTransactionReversal.from_dict)(record["reversal"], f"{path}.reversal") if "reversal" in record else None,
+            uuid=read_str(record["uuid"], path, ".uuid"),
+            created=read_str(record["created"], path, ".created"),
+            modified=read_str(record["modified"], path, ".modified"),
+            idempotency_key=read_str(record["idempotency_key"], path, ".idempotency_key"),
+            quantity=read_int(record["quantity"], path, ".quantity"),
+            state=read_str(record["state"], path, ".state"),
+            ledger_uuid=read_str(record["ledger_uuid"], path, ".ledger_uuid"),
+            subsidy_access_policy_uuid=read_str(record["subsidy_access_policy_uuid"], path, ".subsidy_access_policy_uuid"),
+            lms_user_id=read_int(record["lms_user_id"], path, ".lms_user_id"),
+            content_key=read_str(record["content_key"], path, ".content_key"),
+            parent_content_key=read_nullable(read_str)(record["parent_content_key"], path, ".parent_content_key") if "parent_content_key" in record else None,
+            fulfillment_identifier=read_nullable(read_str)(record["fulfillment_identifier"], path, ".fulfillment_identifier") if "fulfillment_identifier" in record else None,
+            reversal=read_nullable(LedgerTransactionReversal.from_dict)(record["reversal"], path, ".reversal") if "reversal" in record else None,
         )
 
     @staticmethod
@@ -1920,13 +2019,16 @@ class LibraryBlockData:
     #: The block's key.
     usage_key: str
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_key": True, "usage_key": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "LibraryBlockData") -> LibraryBlockData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"library_key": True, "usage_key": True})
+    def from_dict(data: Any, path: str = "LibraryBlockData", key: str = "") -> LibraryBlockData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, LibraryBlockData._WIRE_FIELDS)
         return LibraryBlockData(
-            library_key=read_str(record["library_key"], f"{path}.library_key"),
-            usage_key=read_str(record["usage_key"], f"{path}.usage_key"),
+            library_key=read_str(record["library_key"], path, ".library_key"),
+            usage_key=read_str(record["usage_key"], path, ".usage_key"),
         )
 
     @staticmethod
@@ -1956,13 +2058,16 @@ class LibraryCollectionData:
     #: True when the change came from a background task and need not be shown to users immediately.
     background: bool = False
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"collection_key": True, "background": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "LibraryCollectionData") -> LibraryCollectionData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"collection_key": True, "background": False})
+    def from_dict(data: Any, path: str = "LibraryCollectionData", key: str = "") -> LibraryCollectionData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, LibraryCollectionData._WIRE_FIELDS)
         return LibraryCollectionData(
-            collection_key=read_str(record["collection_key"], f"{path}.collection_key"),
-            background=read_bool(record["background"], f"{path}.background") if "background" in record else False,
+            collection_key=read_str(record["collection_key"], path, ".collection_key"),
+            background=read_bool(record["background"], path, ".background") if "background" in record else False,
         )
 
     @staticmethod
@@ -1992,13 +2097,16 @@ class LibraryContainerData:
     #: True when the change came from a background task.
     background: bool = False
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"container_key": True, "background": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "LibraryContainerData") -> LibraryContainerData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"container_key": True, "background": False})
+    def from_dict(data: Any, path: str = "LibraryContainerData", key: str = "") -> LibraryContainerData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, LibraryContainerData._WIRE_FIELDS)
         return LibraryContainerData(
-            container_key=read_str(record["container_key"], f"{path}.container_key"),
-            background=read_bool(record["background"], f"{path}.background") if "background" in record else False,
+            container_key=read_str(record["container_key"], path, ".container_key"),
+            background=read_bool(record["background"], path, ".background") if "background" in record else False,
         )
 
     @staticmethod
@@ -2034,15 +2142,18 @@ class LtiProviderLaunchParamsData:
     #: Other launch parameters, by name.
     extra_params: Dict[str, str] = field(default_factory=dict)
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"roles": True, "context_id": True, "user_id": True, "extra_params": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "LtiProviderLaunchParamsData") -> LtiProviderLaunchParamsData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"roles": True, "context_id": True, "user_id": True, "extra_params": False})
+    def from_dict(data: Any, path: str = "LtiProviderLaunchParamsData", key: str = "") -> LtiProviderLaunchParamsData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, LtiProviderLaunchParamsData._WIRE_FIELDS)
         return LtiProviderLaunchParamsData(
-            roles=read_str(record["roles"], f"{path}.roles"),
-            context_id=read_str(record["context_id"], f"{path}.context_id"),
-            user_id=read_str(record["user_id"], f"{path}.user_id"),
-            extra_params=read_map(read_str)(record["extra_params"], f"{path}.extra_params") if "extra_params" in record else {},
+            roles=read_str(record["roles"], path, ".roles"),
+            context_id=read_str(record["context_id"], path, ".context_id"),
+            user_id=read_str(record["user_id"], path, ".user_id"),
+            extra_params=read_map(read_str)(record["extra_params"], path, ".extra_params") if "extra_params" in record else {},
         )
 
     @staticmethod
@@ -2082,15 +2193,18 @@ class LtiProviderLaunchData:
     #: The LTI parameters of the launch.
     launch_params: LtiProviderLaunchParamsData
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True, "course_key": True, "usage_key": True, "launch_params": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "LtiProviderLaunchData") -> LtiProviderLaunchData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"user": True, "course_key": True, "usage_key": True, "launch_params": True})
+    def from_dict(data: Any, path: str = "LtiProviderLaunchData", key: str = "") -> LtiProviderLaunchData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, LtiProviderLaunchData._WIRE_FIELDS)
         return LtiProviderLaunchData(
-            user=UserData.from_dict(record["user"], f"{path}.user"),
-            course_key=read_str(record["course_key"], f"{path}.course_key"),
-            usage_key=read_str(record["usage_key"], f"{path}.usage_key"),
-            launch_params=LtiProviderLaunchParamsData.from_dict(record["launch_params"], f"{path}.launch_params"),
+            user=UserData.from_dict(record["user"], path, ".user"),
+            course_key=read_str(record["course_key"], path, ".course_key"),
+            usage_key=read_str(record["usage_key"], path, ".usage_key"),
+            launch_params=LtiProviderLaunchParamsData.from_dict(record["launch_params"], path, ".launch_params"),
         )
 
     @staticmethod
@@ -2138,17 +2252,20 @@ class ORASubmissionAnswer:
     #: Where each file can be downloaded.
     file_urls: List[str] = field(default_factory=list)
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"parts": False, "file_keys": False, "file_descriptions": False, "file_names": False, "file_sizes": False, "file_urls": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ORASubmissionAnswer") -> ORASubmissionAnswer:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"parts": False, "file_keys": False, "file_descriptions": False, "file_names": False, "file_sizes": False, "file_urls": False})
+    def from_dict(data: Any, path: str = "ORASubmissionAnswer", key: str = "") -> ORASubmissionAnswer:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ORASubmissionAnswer._WIRE_FIELDS)
         return ORASubmissionAnswer(
-            parts=read_list(read_map(read_str))(record["parts"], f"{path}.parts") if "parts" in record else [],
-            file_keys=read_list(read_str)(record["file_keys"], f"{path}.file_keys") if "file_keys" in record else [],
-            file_descriptions=read_list(read_str)(record["file_descriptions"], f"{path}.file_descriptions") if "file_descriptions" in record else [],
-            file_names=read_list(read_str)(record["file_names"], f"{path}.file_names") if "file_names" in record else [],
-            file_sizes=read_list(read_int)(record["file_sizes"], f"{path}.file_sizes") if "file_sizes" in record else [],
-            file_urls=read_list(read_str)(record["file_urls"], f"{path}.file_urls") if "file_urls" in record else [],
+            parts=read_list(read_map(read_str))(record["parts"], path, ".parts") if "parts" in record else [],
+            file_keys=read_list(read_str)(record["file_keys"], path, ".file_keys") if "file_keys" in record else [],
+            file_descriptions=read_list(read_str)(record["file_descriptions"], path, ".file_descriptions") if "file_descriptions" in record else [],
+            file_names=read_list(read_str)(record["file_names"], path, ".file_names") if "file_names" in record else [],
+            file_sizes=read_list(read_int)(record["file_sizes"], path, ".file_sizes") if "file_sizes" in record else [],
+            file_urls=read_list(read_str)(record["file_urls"], path, ".file_urls") if "file_urls" in record else [],
         )
 
     @staticmethod
@@ -2201,18 +2318,21 @@ class ORASubmissionData:
     #: What the learner submitted.
     answer: ORASubmissionAnswer
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True, "anonymous_user_id": True, "location": True, "attempt_number": True, "created_at": True, "submitted_at": True, "answer": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ORASubmissionData") -> ORASubmissionData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"uuid": True, "anonymous_user_id": True, "location": True, "attempt_number": True, "created_at": True, "submitted_at": True, "answer": True})
+    def from_dict(data: Any, path: str = "ORASubmissionData", key: str = "") -> ORASubmissionData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ORASubmissionData._WIRE_FIELDS)
         return ORASubmissionData(
-            uuid=read_str(record["uuid"], f"{path}.uuid"),
-            anonymous_user_id=read_str(record["anonymous_user_id"], f"{path}.anonymous_user_id"),
-            location=read_str(record["location"], f"{path}.location"),
-            attempt_number=read_int(record["attempt_number"], f"{path}.attempt_number"),
-            created_at=read_str(record["created_at"], f"{path}.created_at"),
-            submitted_at=read_str(record["submitted_at"], f"{path}.submitted_at"),
-            answer=ORASubmissionAnswer.from_dict(record["answer"], f"{path}.answer"),
+            uuid=read_str(record["uuid"], path, ".uuid"),
+            anonymous_user_id=read_str(record["anonymous_user_id"], path, ".anonymous_user_id"),
+            location=read_str(record["location"], path, ".location"),
+            attempt_number=read_int(record["attempt_number"], path, ".attempt_number"),
+            created_at=read_str(record["created_at"], path, ".created_at"),
+            submitted_at=read_str(record["submitted_at"], path, ".submitted_at"),
+            answer=ORASubmissionAnswer.from_dict(record["answer"], path, ".answer"),
         )
 
     @staticmethod
@@ -2271,19 +2391,22 @@ class PersistentCourseGradeData:
     #: When the learner first reached a passing grade (UTC).
     passed_timestamp: str
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user_id": True, "course": True, "course_edited_timestamp": True, "course_version": True, "grading_policy_hash": True, "percent_grade": True, "letter_grade": True, "passed_timestamp": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "PersistentCourseGradeData") -> PersistentCourseGradeData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"user_id": True, "course": True, "course_edited_timestamp": True, "course_version": True, "grading_policy_hash": True, "percent_grade": True, "letter_grade": True, "passed_timestamp": True})
+    def from_dict(data: Any, path: str = "PersistentCourseGradeData", key: str = "") -> PersistentCourseGradeData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, PersistentCourseGradeData._WIRE_FIELDS)
         return PersistentCourseGradeData(
-            user_id=read_int(record["user_id"], f"{path}.user_id"),
-            course=CourseData.from_dict(record["course"], f"{path}.course"),
-            course_edited_timestamp=read_str(record["course_edited_timestamp"], f"{path}.course_edited_timestamp"),
-            course_version=read_str(record["course_version"], f"{path}.course_version"),
-            grading_policy_hash=read_str(record["grading_policy_hash"], f"{path}.grading_policy_hash"),
-            percent_grade=read_float(record["percent_grade"], f"{path}.percent_grade"),
-            letter_grade=read_str(record["letter_grade"], f"{path}.letter_grade"),
-            passed_timestamp=read_str(record["passed_timestamp"], f"{path}.passed_timestamp"),
+            user_id=read_int(record["user_id"], path, ".user_id"),
+            course=CourseData.from_dict(record["course"], path, ".course"),
+            course_edited_timestamp=read_str(record["course_edited_timestamp"], path, ".course_edited_timestamp"),
+            course_version=read_str(record["course_version"], path, ".course_version"),
+            grading_policy_hash=read_str(record["grading_policy_hash"], path, ".grading_policy_hash"),
+            percent_grade=read_float(record["percent_grade"], path, ".percent_grade"),
+            letter_grade=read_str(record["letter_grade"], path, ".letter_grade"),
+            passed_timestamp=read_str(record["passed_timestamp"], path, ".passed_timestamp"),
         )
 
     @staticmethod
@@ -2328,14 +2451,17 @@ class ProgramData:
     #: The kind of program, e.g. MicroMasters.
     program_type: str
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True, "title": True, "program_type": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ProgramData") -> ProgramData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"uuid": True, "title": True, "program_type": True})
+    def from_dict(data: Any, path: str = "ProgramData", key: str = "") -> ProgramData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ProgramData._WIRE_FIELDS)
         return ProgramData(
-            uuid=read_str(record["uuid"], f"{path}.uuid"),
-            title=read_str(record["title"], f"{path}.title"),
-            program_type=read_str(record["program_type"], f"{path}.program_type"),
+            uuid=read_str(record["uuid"], path, ".uuid"),
+            title=read_str(record["title"], path, ".title"),
+            program_type=read_str(record["program_type"], path, ".program_type"),
         )
 
     @staticmethod
@@ -2379,17 +2505,20 @@ class ProgramCertificateData:
     #: When the certificate becomes visible to the learner (UTC); null if immediately.
     certificate_available_date: Optional[str] = None
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True, "program": True, "uuid": True, "status": True, "url": True, "certificate_available_date": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "ProgramCertificateData") -> ProgramCertificateData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"user": True, "program": True, "uuid": True, "status": True, "url": True, "certificate_available_date": False})
+    def from_dict(data: Any, path: str = "ProgramCertificateData", key: str = "") -> ProgramCertificateData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, ProgramCertificateData._WIRE_FIELDS)
         return ProgramCertificateData(
-            user=UserData.from_dict(record["user"], f"{path}.user"),
-            program=ProgramData.from_dict(record["program"], f"{path}.program"),
-            uuid=read_str(record["uuid"], f"{path}.uuid"),
-            status=read_str(record["status"], f"{path}.status"),
-            url=read_str(record["url"], f"{path}.url"),
-            certificate_available_date=read_nullable(read_str)(record["certificate_available_date"], f"{path}.certificate_available_date") if "certificate_available_date" in record else None,
+            user=UserData.from_dict(record["user"], path, ".user"),
+            program=ProgramData.from_dict(record["program"], path, ".program"),
+            uuid=read_str(record["uuid"], path, ".uuid"),
+            status=read_str(record["status"], path, ".status"),
+            url=read_str(record["url"], path, ".url"),
+            certificate_available_date=read_nullable(read_str)(record["certificate_available_date"], path, ".certificate_available_date") if "certificate_available_date" in record else None,
         )
 
     @staticmethod
@@ -2436,16 +2565,19 @@ class RoleAssignmentData:
     #: The numeric id of the user who made the change; null for system changes.
     actor_id: Optional[int] = None
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"operation": True, "subject": True, "role": True, "scope": True, "actor_id": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "RoleAssignmentData") -> RoleAssignmentData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"operation": True, "subject": True, "role": True, "scope": True, "actor_id": False})
+    def from_dict(data: Any, path: str = "RoleAssignmentData", key: str = "") -> RoleAssignmentData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, RoleAssignmentData._WIRE_FIELDS)
         return RoleAssignmentData(
-            operation=read_str(record["operation"], f"{path}.operation"),
-            subject=read_str(record["subject"], f"{path}.subject"),
-            role=read_str(record["role"], f"{path}.role"),
-            scope=read_str(record["scope"], f"{path}.scope"),
-            actor_id=read_nullable(read_int)(record["actor_id"], f"{path}.actor_id") if "actor_id" in record else None,
+            operation=read_str(record["operation"], path, ".operation"),
+            subject=read_str(record["subject"], path, ".subject"),
+            role=read_str(record["role"], path, ".role"),
+            scope=read_str(record["scope"], path, ".scope"),
+            actor_id=read_nullable(read_int)(record["actor_id"], path, ".actor_id") if "actor_id" in record else None,
         )
 
     @staticmethod
@@ -2484,14 +2616,17 @@ class SubsidyRedemption:
     #: The learner's numeric user id.
     lms_user_id: int
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"subsidy_identifier": True, "content_key": True, "lms_user_id": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "SubsidyRedemption") -> SubsidyRedemption:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"subsidy_identifier": True, "content_key": True, "lms_user_id": True})
+    def from_dict(data: Any, path: str = "SubsidyRedemption", key: str = "") -> SubsidyRedemption:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, SubsidyRedemption._WIRE_FIELDS)
         return SubsidyRedemption(
-            subsidy_identifier=read_str(record["subsidy_identifier"], f"{path}.subsidy_identifier"),
-            content_key=read_str(record["content_key"], f"{path}.content_key"),
-            lms_user_id=read_int(record["lms_user_id"], f"{path}.lms_user_id"),
+            subsidy_identifier=read_str(record["subsidy_identifier"], path, ".subsidy_identifier"),
+            content_key=read_str(record["content_key"], path, ".content_key"),
+            lms_user_id=read_int(record["lms_user_id"], path, ".lms_user_id"),
         )
 
     @staticmethod
@@ -2529,15 +2664,18 @@ class TrackingLogData:
     #: The event's context, as a JSON text.
     context: str
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"name": True, "timestamp": True, "data": True, "context": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "TrackingLogData") -> TrackingLogData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"name": True, "timestamp": True, "data": True, "context": True})
+    def from_dict(data: Any, path: str = "TrackingLogData", key: str = "") -> TrackingLogData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, TrackingLogData._WIRE_FIELDS)
         return TrackingLogData(
-            name=read_str(record["name"], f"{path}.name"),
-            timestamp=read_str(record["timestamp"], f"{path}.timestamp"),
-            data=read_str(record["data"], f"{path}.data"),
-            context=read_str(record["context"], f"{path}.context"),
+            name=read_str(record["name"], path, ".name"),
+            timestamp=read_str(record["timestamp"], path, ".timestamp"),
+            data=read_str(record["data"], path, ".data"),
+            context=read_str(record["context"], path, ".context"),
         )
 
     @staticmethod
@@ -2583,17 +2721,20 @@ class UserNotificationData:
     #: Values the notification template fills in, by name.
     context: Dict[str, str] = field(default_factory=dict)
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user_ids": True, "notification_type": True, "content_url": True, "app_name": True, "course_key": True, "context": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "UserNotificationData") -> UserNotificationData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"user_ids": True, "notification_type": True, "content_url": True, "app_name": True, "course_key": True, "context": False})
+    def from_dict(data: Any, path: str = "UserNotificationData", key: str = "") -> UserNotificationData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, UserNotificationData._WIRE_FIELDS)
         return UserNotificationData(
-            user_ids=read_list(read_int)(record["user_ids"], f"{path}.user_ids"),
-            notification_type=read_str(record["notification_type"], f"{path}.notification_type"),
-            content_url=read_str(record["content_url"], f"{path}.content_url"),
-            app_name=read_str(record["app_name"], f"{path}.app_name"),
-            course_key=read_str(record["course_key"], f"{path}.course_key"),
-            context=read_map(read_str)(record["context"], f"{path}.context") if "context" in record else {},
+            user_ids=read_list(read_int)(record["user_ids"], path, ".user_ids"),
+            notification_type=read_str(record["notification_type"], path, ".notification_type"),
+            content_url=read_str(record["content_url"], path, ".content_url"),
+            app_name=read_str(record["app_name"], path, ".app_name"),
+            course_key=read_str(record["course_key"], path, ".course_key"),
+            context=read_map(read_str)(record["context"], path, ".context") if "context" in record else {},
         )
 
     @staticmethod
@@ -2640,16 +2781,19 @@ class VerificationAttemptData:
     #: When an approved verification stops being valid (UTC); null if it does not apply.
     expiration_date: Optional[str] = None
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"attempt_id": True, "user": True, "status": True, "name": False, "expiration_date": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "VerificationAttemptData") -> VerificationAttemptData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"attempt_id": True, "user": True, "status": True, "name": False, "expiration_date": False})
+    def from_dict(data: Any, path: str = "VerificationAttemptData", key: str = "") -> VerificationAttemptData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, VerificationAttemptData._WIRE_FIELDS)
         return VerificationAttemptData(
-            attempt_id=read_int(record["attempt_id"], f"{path}.attempt_id"),
-            user=UserData.from_dict(record["user"], f"{path}.user"),
-            status=read_str(record["status"], f"{path}.status"),
-            name=read_nullable(read_str)(record["name"], f"{path}.name") if "name" in record else None,
-            expiration_date=read_nullable(read_str)(record["expiration_date"], f"{path}.expiration_date") if "expiration_date" in record else None,
+            attempt_id=read_int(record["attempt_id"], path, ".attempt_id"),
+            user=UserData.from_dict(record["user"], path, ".user"),
+            status=read_str(record["status"], path, ".status"),
+            name=read_nullable(read_str)(record["name"], path, ".name") if "name" in record else None,
+            expiration_date=read_nullable(read_str)(record["expiration_date"], path, ".expiration_date") if "expiration_date" in record else None,
         )
 
     @staticmethod
@@ -2688,14 +2832,17 @@ class XBlockData:
     #: The block's version key; null when the sender does not track versions.
     version: Optional[str] = None
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"usage_key": True, "block_type": True, "version": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "XBlockData") -> XBlockData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"usage_key": True, "block_type": True, "version": False})
+    def from_dict(data: Any, path: str = "XBlockData", key: str = "") -> XBlockData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, XBlockData._WIRE_FIELDS)
         return XBlockData(
-            usage_key=read_str(record["usage_key"], f"{path}.usage_key"),
-            block_type=read_str(record["block_type"], f"{path}.block_type"),
-            version=read_nullable(read_str)(record["version"], f"{path}.version") if "version" in record else None,
+            usage_key=read_str(record["usage_key"], path, ".usage_key"),
+            block_type=read_str(record["block_type"], path, ".block_type"),
+            version=read_nullable(read_str)(record["version"], path, ".version") if "version" in record else None,
         )
 
     @staticmethod
@@ -2730,14 +2877,17 @@ class XBlockSkillVerificationData:
     #: Ids of the skills judged not to apply to the block.
     ignored_skills: List[int] = field(default_factory=list)
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"usage_key": True, "verified_skills": False, "ignored_skills": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "XBlockSkillVerificationData") -> XBlockSkillVerificationData:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"usage_key": True, "verified_skills": False, "ignored_skills": False})
+    def from_dict(data: Any, path: str = "XBlockSkillVerificationData", key: str = "") -> XBlockSkillVerificationData:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, XBlockSkillVerificationData._WIRE_FIELDS)
         return XBlockSkillVerificationData(
-            usage_key=read_str(record["usage_key"], f"{path}.usage_key"),
-            verified_skills=read_list(read_int)(record["verified_skills"], f"{path}.verified_skills") if "verified_skills" in record else [],
-            ignored_skills=read_list(read_int)(record["ignored_skills"], f"{path}.ignored_skills") if "ignored_skills" in record else [],
+            usage_key=read_str(record["usage_key"], path, ".usage_key"),
+            verified_skills=read_list(read_int)(record["verified_skills"], path, ".verified_skills") if "verified_skills" in record else [],
+            ignored_skills=read_list(read_int)(record["ignored_skills"], path, ".ignored_skills") if "ignored_skills" in record else [],
         )
 
     @staticmethod

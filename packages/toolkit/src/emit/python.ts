@@ -304,16 +304,20 @@ class ModuleRenderer {
     const fieldsSpec = type.fields
       .map((f) => `${JSON.stringify(f.name)}: ${f.required || f.default === undefined ? "True" : "False"}`)
       .join(", ");
+    // The wire names are a class constant, not a dict literal that every from_dict call would build.
     lines.push(
       "",
+      `    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {${fieldsSpec}}`,
+      "",
       "    @staticmethod",
-      `    def from_dict(data: Any, path: str = ${JSON.stringify(type.name)}) -> ${type.name}:`,
-      '        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""',
-      `        record = read_record(data, path, {${fieldsSpec}})`,
+      `    def from_dict(data: Any, path: str = ${JSON.stringify(type.name)}, key: str = "") -> ${type.name}:`,
+      '        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""',
+      "        path += key",
+      `        record = read_record(data, path, ${type.name}._WIRE_FIELDS)`,
       `        return ${type.name}(`,
     );
     for (const field of type.fields) {
-      const read = `${this.reader(field.type)}(record[${JSON.stringify(field.name)}], f"{path}.${field.name}")`;
+      const read = `${this.reader(field.type)}(record[${JSON.stringify(field.name)}], path, ${JSON.stringify(`.${field.name}`)})`;
       const value =
         field.default === undefined
           ? read
@@ -341,7 +345,7 @@ class ModuleRenderer {
     return `${lines.join("\n")}\n`;
   }
 
-  /** A reader: a callable (value, path) -> typed value, built from the runtime's combinators. */
+  /** A reader: a callable (value, path, key) -> typed value, built from the runtime's combinators. */
   private reader(type: TypeNode): string {
     switch (type.kind) {
       case "string":

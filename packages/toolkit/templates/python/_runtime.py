@@ -12,7 +12,9 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Type, TypeVar
 T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
 
-Reader = Callable[[Any, str], T]
+#: A reader takes (value, path, key): the value found at ``path + key``. The two are joined only to
+#: name a wrong value, so that reading a valid one builds no string.
+Reader = Callable[[Any, str, str], T]
 
 
 def _kind(value: Any) -> str:
@@ -35,69 +37,71 @@ def _fail(path: str, expected: str, value: Any) -> ValueError:
     return ValueError(f"{path}: expected {expected}, got {_kind(value)}")
 
 
-def read_str(value: Any, path: str) -> str:
+def read_str(value: Any, path: str, key: str) -> str:
     if not isinstance(value, str):
-        raise _fail(path, "a string", value)
+        raise _fail(path + key, "a string", value)
     return value
 
 
-def read_int(value: Any, path: str) -> int:
+def read_int(value: Any, path: str, key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _fail(path, "an integer", value)
+        raise _fail(path + key, "an integer", value)
     return value
 
 
-def read_float(value: Any, path: str) -> float:
+def read_float(value: Any, path: str, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _fail(path, "a number", value)
+        raise _fail(path + key, "a number", value)
     return float(value)
 
 
-def read_bool(value: Any, path: str) -> bool:
+def read_bool(value: Any, path: str, key: str) -> bool:
     if not isinstance(value, bool):
-        raise _fail(path, "a boolean", value)
+        raise _fail(path + key, "a boolean", value)
     return value
 
 
 def read_list(item: Reader[T]) -> Reader[List[T]]:
-    def read(value: Any, path: str) -> List[T]:
+    def read(value: Any, path: str, key: str) -> List[T]:
         if not isinstance(value, list):
-            raise _fail(path, "a list", value)
-        return [item(element, f"{path}[{index}]") for index, element in enumerate(value)]
+            raise _fail(path + key, "a list", value)
+        path += key
+        return [item(element, path, f"[{index}]") for index, element in enumerate(value)]
 
     return read
 
 
 def read_map(item: Reader[T]) -> Reader[Dict[str, T]]:
-    def read(value: Any, path: str) -> Dict[str, T]:
+    def read(value: Any, path: str, key: str) -> Dict[str, T]:
         if not isinstance(value, dict):
-            raise _fail(path, "an object", value)
+            raise _fail(path + key, "an object", value)
+        path += key
         out: Dict[str, T] = {}
-        for key, element in value.items():
-            if not isinstance(key, str):
-                raise ValueError(f"{path}: map keys must be strings, got {_kind(key)}")
-            out[key] = item(element, f"{path}[{key!r}]")
+        for name, element in value.items():
+            if not isinstance(name, str):
+                raise ValueError(f"{path}: map keys must be strings, got {_kind(name)}")
+            out[name] = item(element, path, f"[{name!r}]")
         return out
 
     return read
 
 
 def read_nullable(item: Reader[T]) -> Reader[Optional[T]]:
-    def read(value: Any, path: str) -> Optional[T]:
-        return None if value is None else item(value, path)
+    def read(value: Any, path: str, key: str) -> Optional[T]:
+        return None if value is None else item(value, path, key)
 
     return read
 
 
 def read_enum(enum: Type[E]) -> Reader[E]:
-    def read(value: Any, path: str) -> E:
+    def read(value: Any, path: str, key: str) -> E:
         if isinstance(value, enum):
             return value
         for member in enum:
             if member.value == value:
                 return member
         allowed = ", ".join(repr(member.value) for member in enum)
-        raise ValueError(f"{path}: expected one of {allowed}, got {value!r}")
+        raise ValueError(f"{path}{key}: expected one of {allowed}, got {value!r}")
 
     return read
 
@@ -109,6 +113,8 @@ def read_record(value: Any, path: str, fields: Mapping[str, bool]) -> Mapping[st
     """
     if not isinstance(value, dict):
         raise _fail(path, "an object", value)
+    if value.keys() == fields.keys():
+        return value
     for name, required in fields.items():
         if required and name not in value:
             raise ValueError(f"{path}.{name}: required field is missing")

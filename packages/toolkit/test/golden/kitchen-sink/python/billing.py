@@ -26,14 +26,17 @@ class InvoiceIssuedV1:
     #: Amounts per line id.
     lines: Dict[str, Money]
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"amount": True, "status": True, "lines": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "InvoiceIssuedV1") -> InvoiceIssuedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"amount": True, "status": True, "lines": True})
+    def from_dict(data: Any, path: str = "InvoiceIssuedV1", key: str = "") -> InvoiceIssuedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, InvoiceIssuedV1._WIRE_FIELDS)
         return InvoiceIssuedV1(
-            amount=Money.from_dict(record["amount"], f"{path}.amount"),
-            status=read_enum(Status)(record["status"], f"{path}.status"),
-            lines=read_map(Money.from_dict)(record["lines"], f"{path}.lines"),
+            amount=Money.from_dict(record["amount"], path, ".amount"),
+            status=read_enum(Status)(record["status"], path, ".status"),
+            lines=read_map(Money.from_dict)(record["lines"], path, ".lines"),
         )
 
     @staticmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Dict, List
+from typing import Any, ClassVar, Dict, List
 
 from ._runtime import read_float, read_int, read_list, read_record, read_str
 
@@ -28,13 +28,16 @@ class Point:
     #: y
     y: int
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"x": True, "y": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "Point") -> Point:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"x": True, "y": True})
+    def from_dict(data: Any, path: str = "Point", key: str = "") -> Point:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, Point._WIRE_FIELDS)
         return Point(
-            x=read_int(record["x"], f"{path}.x"),
-            y=read_int(record["y"], f"{path}.y"),
+            x=read_int(record["x"], path, ".x"),
+            y=read_int(record["y"], path, ".y"),
         )
 
     @staticmethod
@@ -64,13 +67,16 @@ class Geometry:
     #: Points in order.
     path: List[Point]
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"origin": True, "path": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "Geometry") -> Geometry:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"origin": True, "path": True})
+    def from_dict(data: Any, path: str = "Geometry", key: str = "") -> Geometry:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, Geometry._WIRE_FIELDS)
         return Geometry(
-            origin=Point.from_dict(record["origin"], f"{path}.origin"),
-            path=read_list(Point.from_dict)(record["path"], f"{path}.path"),
+            origin=Point.from_dict(record["origin"], path, ".origin"),
+            path=read_list(Point.from_dict)(record["path"], path, ".path"),
         )
 
     @staticmethod
@@ -100,13 +106,16 @@ class Money:
     #: ISO 4217 code.
     currency: str
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"amount": True, "currency": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "Money") -> Money:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"amount": True, "currency": True})
+    def from_dict(data: Any, path: str = "Money", key: str = "") -> Money:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, Money._WIRE_FIELDS)
         return Money(
-            amount=read_float(record["amount"], f"{path}.amount"),
-            currency=read_str(record["currency"], f"{path}.currency"),
+            amount=read_float(record["amount"], path, ".amount"),
+            currency=read_str(record["currency"], path, ".currency"),
         )
 
     @staticmethod
@@ -136,13 +145,16 @@ class Node:
     #: Sub-trees, in order.
     children: List['Node'] = field(default_factory=list)
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"name": True, "children": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "Node") -> Node:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"name": True, "children": False})
+    def from_dict(data: Any, path: str = "Node", key: str = "") -> Node:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, Node._WIRE_FIELDS)
         return Node(
-            name=read_str(record["name"], f"{path}.name"),
-            children=read_list(Node.from_dict)(record["children"], f"{path}.children") if "children" in record else [],
+            name=read_str(record["name"], path, ".name"),
+            children=read_list(Node.from_dict)(record["children"], path, ".children") if "children" in record else [],
         )
 
     @staticmethod

@@ -31,14 +31,17 @@ class LineItem:
     #: Price of one.
     unit_price: Money
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"sku": True, "quantity": True, "unit_price": True}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "LineItem") -> LineItem:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"sku": True, "quantity": True, "unit_price": True})
+    def from_dict(data: Any, path: str = "LineItem", key: str = "") -> LineItem:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, LineItem._WIRE_FIELDS)
         return LineItem(
-            sku=read_str(record["sku"], f"{path}.sku"),
-            quantity=read_int(record["quantity"], f"{path}.quantity"),
-            unit_price=Money.from_dict(record["unit_price"], f"{path}.unit_price"),
+            sku=read_str(record["sku"], path, ".sku"),
+            quantity=read_int(record["quantity"], path, ".quantity"),
+            unit_price=Money.from_dict(record["unit_price"], path, ".unit_price"),
         )
 
     @staticmethod
@@ -76,14 +79,17 @@ class OrderCancelledV1:
     #: Why.
     reason: str = ""
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"order_id": True, "refund": True, "reason": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "OrderCancelledV1") -> OrderCancelledV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"order_id": True, "refund": True, "reason": False})
+    def from_dict(data: Any, path: str = "OrderCancelledV1", key: str = "") -> OrderCancelledV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, OrderCancelledV1._WIRE_FIELDS)
         return OrderCancelledV1(
-            order_id=read_str(record["order_id"], f"{path}.order_id"),
-            refund=read_nullable(Money.from_dict)(record["refund"], f"{path}.refund"),
-            reason=read_str(record["reason"], f"{path}.reason") if "reason" in record else "",
+            order_id=read_str(record["order_id"], path, ".order_id"),
+            refund=read_nullable(Money.from_dict)(record["refund"], path, ".refund"),
+            reason=read_str(record["reason"], path, ".reason") if "reason" in record else "",
         )
 
     @staticmethod
@@ -175,32 +181,35 @@ class OrderPlacedV1:
     #: A number default written as an integer.
     weight_kg: float = 0.0
 
+    _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"order_id": True, "placed_at": True, "status": True, "total": True, "items": True, "attributes": True, "scores": True, "class": True, "from": True, "type": True, "default": True, "ids": True, "coupon": False, "gift_wrap": False, "priority": False, "channel": False, "notes": False, "tree": False, "geometry": False, "tag": False, "weight_kg": False}
+
     @staticmethod
-    def from_dict(data: Any, path: str = "OrderPlacedV1") -> OrderPlacedV1:
-        """Builds the value from its JSON form; raises ValueError naming the first wrong field."""
-        record = read_record(data, path, {"order_id": True, "placed_at": True, "status": True, "total": True, "items": True, "attributes": True, "scores": True, "class": True, "from": True, "type": True, "default": True, "ids": True, "coupon": False, "gift_wrap": False, "priority": False, "channel": False, "notes": False, "tree": False, "geometry": False, "tag": False, "weight_kg": False})
+    def from_dict(data: Any, path: str = "OrderPlacedV1", key: str = "") -> OrderPlacedV1:
+        """Builds the value from its JSON form at path + key; raises ValueError naming the first wrong field."""
+        path += key
+        record = read_record(data, path, OrderPlacedV1._WIRE_FIELDS)
         return OrderPlacedV1(
-            order_id=read_str(record["order_id"], f"{path}.order_id"),
-            placed_at=read_str(record["placed_at"], f"{path}.placed_at"),
-            status=read_enum(Status)(record["status"], f"{path}.status"),
-            total=Money.from_dict(record["total"], f"{path}.total"),
-            items=read_list(LineItem.from_dict)(record["items"], f"{path}.items"),
-            attributes=read_map(read_str)(record["attributes"], f"{path}.attributes"),
-            scores=read_map(read_list(read_nullable(read_float)))(record["scores"], f"{path}.scores"),
-            class_=read_str(record["class"], f"{path}.class"),
-            from_=read_str(record["from"], f"{path}.from"),
-            type=read_str(record["type"], f"{path}.type"),
-            default=read_bool(record["default"], f"{path}.default"),
-            ids=read_list(read_int)(record["ids"], f"{path}.ids"),
-            coupon=read_nullable(read_str)(record["coupon"], f"{path}.coupon") if "coupon" in record else None,
-            gift_wrap=read_bool(record["gift_wrap"], f"{path}.gift_wrap") if "gift_wrap" in record else False,
-            priority=read_int(record["priority"], f"{path}.priority") if "priority" in record else 0,
-            channel=read_enum(OrderPlacedV1Channel)(record["channel"], f"{path}.channel") if "channel" in record else OrderPlacedV1Channel.WEB,
-            notes=read_list(read_str)(record["notes"], f"{path}.notes") if "notes" in record else [],
-            tree=read_nullable(Node.from_dict)(record["tree"], f"{path}.tree") if "tree" in record else None,
-            geometry=read_nullable(Geometry.from_dict)(record["geometry"], f"{path}.geometry") if "geometry" in record else None,
-            tag=read_str(record["tag"], f"{path}.tag") if "tag" in record else "none",
-            weight_kg=read_float(record["weight_kg"], f"{path}.weight_kg") if "weight_kg" in record else 0.0,
+            order_id=read_str(record["order_id"], path, ".order_id"),
+            placed_at=read_str(record["placed_at"], path, ".placed_at"),
+            status=read_enum(Status)(record["status"], path, ".status"),
+            total=Money.from_dict(record["total"], path, ".total"),
+            items=read_list(LineItem.from_dict)(record["items"], path, ".items"),
+            attributes=read_map(read_str)(record["attributes"], path, ".attributes"),
+            scores=read_map(read_list(read_nullable(read_float)))(record["scores"], path, ".scores"),
+            class_=read_str(record["class"], path, ".class"),
+            from_=read_str(record["from"], path, ".from"),
+            type=read_str(record["type"], path, ".type"),
+            default=read_bool(record["default"], path, ".default"),
+            ids=read_list(read_int)(record["ids"], path, ".ids"),
+            coupon=read_nullable(read_str)(record["coupon"], path, ".coupon") if "coupon" in record else None,
+            gift_wrap=read_bool(record["gift_wrap"], path, ".gift_wrap") if "gift_wrap" in record else False,
+            priority=read_int(record["priority"], path, ".priority") if "priority" in record else 0,
+            channel=read_enum(OrderPlacedV1Channel)(record["channel"], path, ".channel") if "channel" in record else OrderPlacedV1Channel.WEB,
+            notes=read_list(read_str)(record["notes"], path, ".notes") if "notes" in record else [],
+            tree=read_nullable(Node.from_dict)(record["tree"], path, ".tree") if "tree" in record else None,
+            geometry=read_nullable(Geometry.from_dict)(record["geometry"], path, ".geometry") if "geometry" in record else None,
+            tag=read_str(record["tag"], path, ".tag") if "tag" in record else "none",
+            weight_kg=read_float(record["weight_kg"], path, ".weight_kg") if "weight_kg" in record else 0.0,
         )
 
     @staticmethod

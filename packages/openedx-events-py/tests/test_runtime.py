@@ -23,6 +23,7 @@ from eventcanon_openedx import (
     to_kafka_headers,
     to_redis_fields,
 )
+from eventcanon_openedx._avro import _fastavro
 from eventcanon_openedx.learning import ExamAttemptSubmittedV1
 
 CASES = list(examples())
@@ -88,6 +89,7 @@ def test_missing_fastavro_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.delitem(sys.modules, "fastavro", raising=False)
     monkeypatch.setattr(builtins, "__import__", no_fastavro)
+    _fastavro.cache_clear()  # it holds the module an earlier test imported; a failed import is not cached
     with pytest.raises(ImportError, match=r"pip install 'eventcanon-openedx-events\[avro\]'"):
         encode(ExamAttemptSubmittedV1.from_dict(EXAMPLE))
 

@@ -27,6 +27,8 @@ class EventData(Protocol):
 E = TypeVar("E")
 
 
+# Cached: the import statement's lookup alone is a few percent of encoding a small event.
+@lru_cache(maxsize=None)
 def _fastavro() -> Any:
     try:
         import fastavro

@@ -333,13 +333,13 @@ class ModuleRenderer {
       "        # decode() only: fastavro read `record` with this class's own schema, so every field is",
       "        # present and of its type, and what from_dict would check cannot fail.",
       `        return ${type.name}(`,
-      ...type.fields.map((f) => `            ${this.builder(f.type, `record[${JSON.stringify(f.name)}]`, 0)},`),
+      ...type.fields.map((f) => `            ${this.builder(f.type, `record[${JSON.stringify(f.name)}]`)},`),
       "        )",
       "",
       "    def to_dict(self) -> Dict[str, Any]:",
       '        """The JSON form: every field, defaults included, under its schema name."""',
       "        return {",
-      ...type.fields.map((f) => `            ${JSON.stringify(f.name)}: ${this.dumper(f.type, `self.${pythonFieldName(f.name)}`, 0)},`),
+      ...type.fields.map((f) => `            ${JSON.stringify(f.name)}: ${this.dumper(f.type, `self.${pythonFieldName(f.name)}`)},`),
       "        }",
     );
     return `${lines.join("\n")}\n`;
@@ -375,54 +375,51 @@ class ModuleRenderer {
    * The typed form of `value`, as fastavro read it: only records and enums need building. Lists and
    * maps are fastavro's own fresh ones, kept rather than copied.
    */
-  private builder(type: TypeNode, value: string, depth: number): string {
-    switch (type.kind) {
-      case "array": {
-        const item = this.builder(type.items, `v${depth}`, depth + 1);
-        return item === `v${depth}` ? value : `[${item} for v${depth} in ${value}]`;
-      }
-      case "map": {
-        const item = this.builder(type.values, `v${depth}`, depth + 1);
-        return item === `v${depth}` ? value : `{k${depth}: ${item} for k${depth}, v${depth} in ${value}.items()}`;
-      }
-      case "nullable": {
-        const inner = this.builder(type.inner, value, depth);
-        return inner === value ? value : `None if ${value} is None else ${inner}`;
-      }
-      case "ref": {
-        const named = namedType(this.model, type.name);
-        if (named.kind === "alias") return this.builder(named.target, value, depth);
-        this.used.add(named.name);
-        return named.kind === "enum" ? `${named.name}(${value})` : `${named.name}._from_avro(${value})`;
-      }
-      default:
-        return value;
-    }
+  private builder(type: TypeNode, value: string): string {
+    return this.conversion(type, value, 0, false, (named, v) => {
+      this.used.add(named.name);
+      return named.kind === "enum" ? `${named.name}(${v})` : `${named.name}._from_avro(${v})`;
+    });
   }
 
   /**
-   * The JSON form of `value`, a typed expression: chosen here from the model type, so that no
-   * call pays for finding out at run time what each field holds. Lists and maps are copied, so that
-   * changing the result never changes the frozen value.
+   * The JSON form of `value`, a typed expression. Lists and maps are copied, so that changing the
+   * result never changes the frozen value.
    */
-  private dumper(type: TypeNode, value: string, depth: number): string {
+  private dumper(type: TypeNode, value: string): string {
+    return this.conversion(type, value, 0, true, (named, v) => (named.kind === "enum" ? `${v}.value` : `${v}.to_dict()`));
+  }
+
+  /**
+   * A conversion of `value` chosen here from the model type, so that no call pays for finding out at
+   * run time what each field holds: `named` converts a record or enum; lists, maps and nulls are walked.
+   */
+  private conversion(
+    type: TypeNode,
+    value: string,
+    depth: number,
+    copy: boolean,
+    named: (type: RecordType | EnumType, value: string) => string,
+  ): string {
+    const item = `v${depth}`;
     switch (type.kind) {
       case "array": {
-        const item = this.dumper(type.items, `v${depth}`, depth + 1);
-        return item === `v${depth}` ? `list(${value})` : `[${item} for v${depth} in ${value}]`;
+        const inner = this.conversion(type.items, item, depth + 1, copy, named);
+        if (inner === item) return copy ? `list(${value})` : value;
+        return `[${inner} for ${item} in ${value}]`;
       }
       case "map": {
-        const item = this.dumper(type.values, `v${depth}`, depth + 1);
-        return item === `v${depth}` ? `dict(${value})` : `{k${depth}: ${item} for k${depth}, v${depth} in ${value}.items()}`;
+        const inner = this.conversion(type.values, item, depth + 1, copy, named);
+        if (inner === item) return copy ? `dict(${value})` : value;
+        return `{k${depth}: ${inner} for k${depth}, ${item} in ${value}.items()}`;
       }
       case "nullable": {
-        const inner = this.dumper(type.inner, value, depth);
+        const inner = this.conversion(type.inner, value, depth, copy, named);
         return inner === value ? value : `None if ${value} is None else ${inner}`;
       }
       case "ref": {
-        const named = namedType(this.model, type.name);
-        if (named.kind === "alias") return this.dumper(named.target, value, depth);
-        return named.kind === "enum" ? `${value}.value` : `${value}.to_dict()`;
+        const target = namedType(this.model, type.name);
+        return target.kind === "alias" ? this.conversion(target.target, value, depth, copy, named) : named(target, value);
       }
       default:
         return value;

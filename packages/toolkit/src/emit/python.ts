@@ -13,7 +13,7 @@ import {
 } from "../model.js";
 import { pythonFieldName } from "../naming.js";
 import { avroKeySchemaOf } from "./avro.js";
-import { type Emitter, generatedNotice, type OutputFiles } from "./emitter.js";
+import { type Emitter, generatedNotice, groupBy, type OutputFiles } from "./emitter.js";
 import type { RenderCache } from "./render-cache.js";
 import { recordSchema, type SchemaView, schemaOfType } from "./schema-view.js";
 
@@ -161,15 +161,11 @@ export const pythonEmitter: Emitter = {
     const classes = [...model.types.values()].filter((t): t is RecordType | EnumType => t.kind !== "alias");
     const placeholder = new Map(classes.map((t, i) => [t.name, `EcT${String(i).padStart(4, "0")}`]));
     const realName = new Map([...placeholder].map(([name, id]) => [id, name]));
+    const byModule = groupBy(classes, (t) => t.module);
     // Stubs of other modules' classes come back too: each class's output is taken from its own module's run.
     const quicktypeOut: QuicktypeClasses = { annotations: new Map(), members: new Map() };
-    for (const module of new Set(classes.map((t) => t.module))) {
-      const part = await runQuicktype(
-        model,
-        placeholder,
-        classes.filter((t) => t.module === module),
-        cache,
-      );
+    for (const [module, types] of byModule) {
+      const part = await runQuicktype(model, placeholder, types, cache);
       const own = (id: string) => model.types.get(realName.get(id) ?? "")?.module === module;
       for (const [id, annotations] of part.annotations) if (own(id)) quicktypeOut.annotations.set(id, annotations);
       for (const [id, members] of part.members) if (own(id)) quicktypeOut.members.set(id, members);
@@ -189,15 +185,7 @@ export const pythonEmitter: Emitter = {
     );
 
     const files: OutputFiles = new Map();
-    const modules = [...new Set(classes.map((t) => t.module))].sort();
-    for (const module of modules)
-      files.set(
-        `${module}.py`,
-        renderer.module(
-          module,
-          classes.filter((t) => t.module === module),
-        ),
-      );
+    for (const [module, types] of byModule) files.set(`${module}.py`, renderer.module(module, types));
     for (const template of readdirSync(TEMPLATES)
       .filter((f) => f.endsWith(".py"))
       .sort()) {
@@ -524,10 +512,13 @@ function registryModule(model: Model): string {
     "from typing import Any, Dict, Optional, Type",
     "",
   ];
-  const byModule = new Map<string, string[]>();
-  for (const event of model.events) byModule.set(event.record.module, [...(byModule.get(event.record.module) ?? []), event.record.name]);
-  for (const [module, names] of [...byModule].sort(([a], [b]) => (a < b ? -1 : 1)))
-    lines.push(`from .${module} import ${names.sort().join(", ")}`);
+  for (const [module, events] of groupBy(model.events, (e) => e.record.module))
+    lines.push(
+      `from .${module} import ${events
+        .map((e) => e.record.name)
+        .sort()
+        .join(", ")}`,
+    );
   lines.push(
     "",
     "",

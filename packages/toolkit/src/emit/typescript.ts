@@ -3,7 +3,7 @@ import { compile, type Options } from "json-schema-to-typescript";
 import type { CanonConfig } from "../config.js";
 import { directDependencies, type EventDefinition, type Model, type NamedType, namedType } from "../model.js";
 import { avroKeySchemaOf, avroSchemaOf, avscCompatible, avscNamespace } from "./avro.js";
-import { type Emitter, generatedNotice, type OutputFiles } from "./emitter.js";
+import { type Emitter, generatedNotice, groupBy, type OutputFiles } from "./emitter.js";
 import type { RenderCache } from "./render-cache.js";
 import { namedSchema } from "./schema-view.js";
 import { validatorModule } from "./typescript-validators.js";
@@ -50,13 +50,10 @@ const RUNTIME_TEMPLATES = new URL("../../templates/typescript/", import.meta.url
 export const typescriptEmitter: Emitter = {
   target: "typescript",
   async emit(model, config, cache) {
-    const byModule = new Map<string, NamedType[]>();
-    for (const type of model.types.values()) {
-      byModule.set(type.module, [...(byModule.get(type.module) ?? []), type]);
-    }
-    const modules = [...byModule.keys()].sort();
+    const byModule = groupBy(model.types.values(), (t) => t.module);
+    const modules = [...byModule.keys()];
     const files: OutputFiles = new Map();
-    for (const module of modules) files.set(`types/${module}.ts`, await typesModule(model, module, byModule.get(module) ?? [], cache));
+    for (const [module, types] of byModule) files.set(`types/${module}.ts`, await typesModule(model, module, types, cache));
     for (const domain of eventDomains(model)) {
       if (RESERVED_MODULES.has(domain)) throw new Error(`event domain "${domain}" clashes with a generated folder or file name`);
       const events = model.events.filter((e) => e.domain === domain);

@@ -12,8 +12,6 @@ export type AvroSchema = string | AvroSchema[] | { [key: string]: unknown };
 class AvroWriter {
   /** Model name -> the Avro name it was defined under. */
   private readonly defined: Map<string, string>;
-  /** Avro name -> the model type defined under it: one schema cannot define a name twice. */
-  private readonly owners: Map<string, string>;
 
   constructor(
     private readonly model: Model,
@@ -22,7 +20,6 @@ class AvroWriter {
     private readonly checkNamespace?: string,
   ) {
     this.defined = new Map(alreadyDefined);
-    this.owners = new Map([...alreadyDefined].map(([model, avro]) => [avro, model]));
   }
 
   /** Model name -> the full name a later schema can refer to (the acceptance check's registry). */
@@ -55,12 +52,6 @@ class AvroWriter {
         // In the acceptance check each type has a namespace of its own, so that types defined for
         // different events never clash in avsc's registry.
         const namespace = this.checkNamespace === undefined ? undefined : `${this.checkNamespace}.${named.name}`;
-        const clash = this.owners.get(name);
-        if (namespace === undefined && clash !== undefined)
-          throw new Error(
-            `types ${clash} and ${named.name} are both named ${name} in Avro, within one schema: give one an x-avro-name of its own`,
-          );
-        this.owners.set(name, named.name);
         this.defined.set(named.name, namespace === undefined ? name : `${namespace}.${name}`);
         const head = {
           name,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { writeCacheFile } from "./emit/render-cache.js";
 
 /** What generate last wrote to one file, and the file's identity on disk right after. */
 interface Entry {
@@ -82,20 +83,17 @@ export class OutputManifest {
     return hash;
   }
 
-  /** Records the folder as it is now, holding `files`; a failure leaves the cache useless, not the run wrong. */
+  /** Records the folder as it is now, holding `files`. */
   record(files: ReadonlyMap<string, string>): void {
+    const entries: Record<string, Entry> = {};
     try {
-      const entries: Record<string, Entry> = {};
       for (const [rel, content] of files) {
         const stat = statSync(path.join(this.dir, rel));
         entries[rel] = { hash: this.hash(rel, content), size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
       }
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      const temporary = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify({ writtenMs: Date.now(), files: entries } satisfies Stored));
-      renameSync(temporary, this.file);
     } catch {
-      // read-only or full disk
+      return; // a file removed since the write: keep the last record (holds() checks each entry against the disk)
     }
+    writeCacheFile(this.file, JSON.stringify({ writtenMs: Date.now(), files: entries } satisfies Stored));
   }
 }

@@ -3,8 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, uti
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+import { sha256 } from "../registry/canonical.js";
 
 /** The libraries whose output is cached: a new version of any of them must miss. */
 const LIBRARIES = ["ajv", "json-schema-to-typescript", "quicktype-core", "avsc"];
@@ -63,15 +62,23 @@ export class RenderCache {
       // not cached yet
     }
     const body = await render();
-    try {
-      mkdirSync(path.dirname(file), { recursive: true });
-      const temporary = `${file}.${process.pid}.tmp`;
-      writeFileSync(temporary, `${sha256(body)}\n${body}`);
-      renameSync(temporary, file);
-    } catch {
-      // A read-only or full disk makes the cache useless, not the run wrong.
-    }
+    writeCacheFile(file, `${sha256(body)}\n${body}`);
     return body;
+  }
+}
+
+/**
+ * Writes a file of the cache folder whole (to a temporary name, then renamed), or not at all: a
+ * read-only or full disk makes the cache useless, not the run wrong.
+ */
+export function writeCacheFile(file: string, text: string): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, text);
+    renameSync(temporary, file);
+  } catch {
+    // see above
   }
 }
 

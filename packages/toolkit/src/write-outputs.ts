@@ -151,7 +151,8 @@ export function differences(dir: string, files: OutputFiles, manifest?: OutputMa
     if (content !== undefined && manifest?.holds(rel, content)) return false;
     return content !== readFileSync(path.join(dir, rel), "utf8");
   });
-  for (const rel of files.keys()) if (!existing.includes(rel)) out.push(rel);
+  const onDisk = new Set(existing);
+  for (const rel of files.keys()) if (!onDisk.has(rel)) out.push(rel);
   return out.sort().map((rel) => path.join(dir, rel));
 }
 

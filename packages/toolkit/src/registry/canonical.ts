@@ -63,9 +63,38 @@ export function avroFingerprint(schema: unknown): string {
   return createHash("sha256").update(parsingCanonicalForm(schema)).digest("hex");
 }
 
+/** Attributes Java's Avro parser does not keep on a primitive type (its Schema.SCHEMA_RESERVED). */
+const PRIMITIVE_RESERVED = new Set(["name", "namespace", "doc", "aliases", "fields", "symbols", "items", "values", "size", "default"]);
+
+/**
+ * An Avro schema as Java's parser holds it, which is what Confluent's registry compares: a primitive
+ * written as an object keeps only its type and custom properties (`{"name": "course_key", "type":
+ * "string"}`, the key schema edx-event-bus-kafka registers, is `"string"`). Only schema positions are
+ * walked; defaults are values and stay as written.
+ */
+function javaAvroForm(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(javaAvroForm);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const node = schema as Record<string, unknown>;
+  if (typeof node.type === "string" && PRIMITIVES.has(node.type)) {
+    const kept = Object.entries(node).filter(([key]) => key !== "type" && !PRIMITIVE_RESERVED.has(key));
+    return kept.length === 0 ? node.type : Object.fromEntries([["type", node.type], ...kept]);
+  }
+  const out: Record<string, unknown> = { ...node };
+  if (typeof node.type === "object") out.type = javaAvroForm(node.type);
+  if (node.items !== undefined) out.items = javaAvroForm(node.items);
+  if (node.values !== undefined) out.values = javaAvroForm(node.values);
+  if (Array.isArray(node.fields))
+    out.fields = node.fields.map((f: Record<string, unknown>) =>
+      typeof f === "object" && f !== null ? { ...f, type: javaAvroForm(f.type) } : f,
+    );
+  return out;
+}
+
 /**
  * What makes two registrations "the same schema" (and so the same id): the JSON with object keys
- * sorted, so key order and whitespace do not matter but docs and defaults, which readers use, do.
+ * sorted, so key order and whitespace do not matter but docs and defaults, which readers use, do;
+ * Avro schemas as Java's parser reads them (see javaAvroForm).
  */
 export function schemaIdentity(schemaType: string, schema: unknown): string {
   const sorted = (value: unknown): unknown => {
@@ -77,7 +106,7 @@ export function schemaIdentity(schemaType: string, schema: unknown): string {
         .map((key) => [key, sorted((value as Record<string, unknown>)[key])]),
     );
   };
-  return `${schemaType}:${JSON.stringify(sorted(schema))}`;
+  return `${schemaType}:${JSON.stringify(sorted(schemaType === "AVRO" ? javaAvroForm(schema) : schema))}`;
 }
 
 /** SHA-256 of a text, hex: how released files are pinned against hand edits. */

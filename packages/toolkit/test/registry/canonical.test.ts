@@ -51,4 +51,32 @@ for schema in json.load(sys.stdin):
     expect(schemaIdentity("AVRO", a)).not.toBe(schemaIdentity("JSON", a));
     expect(parsingCanonicalForm(a)).toBe(parsingCanonicalForm({ ...a, doc: "d" }));
   });
+
+  it("reads a primitive written as an object as Java's Avro does: the bus's key field is the schema \"string\"", () => {
+    // What edx-event-bus-kafka registers under <topic>-string for a key at exam_attempt.course_key.
+    const busKey = { doc: "The course.", name: "course_key", type: "string" };
+    expect(schemaIdentity("AVRO", busKey)).toBe(schemaIdentity("AVRO", "string"));
+    expect(schemaIdentity("AVRO", { type: "long" })).toBe(schemaIdentity("AVRO", "long"));
+    // Custom properties and logical types are kept, as Java keeps them.
+    expect(schemaIdentity("AVRO", { type: "string", logicalType: "uuid" })).not.toBe(schemaIdentity("AVRO", "string"));
+    const nested = (type: unknown) => ({
+      type: "record",
+      name: "R",
+      fields: [{ name: "k", type, default: { type: "string", doc: "a value" } }],
+    });
+    expect(schemaIdentity("AVRO", nested({ type: "string", doc: "x" }))).toBe(schemaIdentity("AVRO", nested("string")));
+    expect(schemaIdentity("AVRO", { type: "array", items: { type: "int", name: "n" } })).toBe(
+      schemaIdentity("AVRO", { type: "array", items: "int" }),
+    );
+    // A default is a value, not a schema: it stays as written.
+    const withDefault = (value: unknown) => ({
+      type: "record",
+      name: "R",
+      fields: [{ name: "m", type: { type: "map", values: "string" }, default: value }],
+    });
+    expect(schemaIdentity("AVRO", withDefault({ type: "string", doc: "x" }))).not.toBe(
+      schemaIdentity("AVRO", withDefault({ type: "string" })),
+    );
+    expect(schemaIdentity("JSON", { type: "string", doc: "x" })).not.toBe(schemaIdentity("JSON", { type: "string" }));
+  });
 });

@@ -8,24 +8,28 @@ export interface SubjectSource {
   readonly topic?: string | undefined;
   /** The value schema's full name, e.g. `org.openedx.learning.exam.attempt.submitted.v1.CloudEvent`. */
   readonly fullName: string;
+  /** The key schema's name (see avroFullName): `string` for a string key; absent without a key. */
+  readonly keyName?: string | undefined;
 }
 
 export interface SubjectNames {
   readonly value: string;
-  readonly key: string;
+  readonly key: string | undefined;
 }
 
 /**
- * Confluent's three subject name strategies. Key subjects follow the value's with `-key`: under
- * topic-record that is `<topic>-<full name>-key`, the subject the Open edX bus's key serializer uses.
+ * Confluent's three subject name strategies, applied to the value and the key alike. The key's "record
+ * name" is the key schema's name, so under topic-record a string key is `<topic>-string`: the subject
+ * edx-event-bus-kafka's key serializer (confluent-kafka's topic_record_subject_name_strategy) uses, one
+ * for every event keyed by a string on that topic.
  */
 export function subjectNames(source: SubjectSource, config: CanonConfig): SubjectNames | string {
   const { strategy, topicPrefix } = config.subjects;
-  if (strategy === "record") return { value: source.fullName, key: `${source.fullName}-key` };
+  if (strategy === "record") return { value: source.fullName, key: source.keyName };
   if (source.topic === undefined) return `${source.eventType} has no x-topic; the ${strategy} subject strategy needs one`;
   const topic = topicPrefix === "" ? source.topic : `${topicPrefix}-${source.topic}`;
-  if (strategy === "topic") return { value: `${topic}-value`, key: `${topic}-key` };
-  return { value: `${topic}-${source.fullName}`, key: `${topic}-${source.fullName}-key` };
+  if (strategy === "topic") return { value: `${topic}-value`, key: source.keyName === undefined ? undefined : `${topic}-key` };
+  return { value: `${topic}-${source.fullName}`, key: source.keyName === undefined ? undefined : `${topic}-${source.keyName}` };
 }
 
 /** The full name of a named Avro schema (`namespace.name`), or its primitive type name. */
@@ -39,30 +43,39 @@ export function avroFullName(schema: unknown): string {
 /** A subject as released: its versions in order, each with its global id, and its compatibility level. */
 export interface ReleasedSubject {
   readonly subject: string;
+  /** Whether the subject holds message values or message keys. */
+  readonly role: "value" | "key";
   readonly mode: Mode;
   readonly versions: { readonly id: number; readonly schema: unknown }[];
 }
 
 /**
  * The subjects registry/ releases under the configured strategy: each event's value subject gets every
- * version; its key subject gets a version only when the key schema changed.
+ * version; a key subject, which several events on one topic may share, gets each distinct key schema once.
  */
 export function releasedSubjects(history: History, config: CanonConfig): ReleasedSubject[] {
-  const subjects = new Map<string, { subject: string; mode: Mode; versions: { id: number; schema: unknown }[] }>();
-  const add = (subject: string, mode: Mode, id: number, file: string) => {
-    const entry = subjects.get(subject) ?? { subject, mode, versions: [] };
+  const subjects = new Map<string, { subject: string; role: "value" | "key"; mode: Mode; versions: { id: number; schema: unknown }[] }>();
+  const add = (subject: string, role: "value" | "key", mode: Mode, id: number, schema: unknown) => {
+    const entry = subjects.get(subject) ?? { subject, role, mode, versions: [] };
     entry.mode = mode;
-    if (entry.versions.at(-1)?.id !== id) entry.versions.push({ id, schema: readReleased(history, file) });
+    if (!entry.versions.some((v) => v.id === id)) entry.versions.push({ id, schema });
     subjects.set(subject, entry);
   };
   for (const entry of history.entries) {
+    const value = readReleased(history, entry.value.file);
+    const key = entry.key === undefined ? undefined : readReleased(history, entry.key.file);
     const names = subjectNames(
-      { eventType: entry.event, topic: entry.topic, fullName: avroFullName(readReleased(history, entry.value.file)) },
+      {
+        eventType: entry.event,
+        topic: entry.topic,
+        fullName: avroFullName(value),
+        keyName: key === undefined ? undefined : avroFullName(key),
+      },
       config,
     );
     if (typeof names === "string") throw new Error(names);
-    add(names.value, entry.mode, entry.value.id, entry.value.file);
-    if (entry.key) add(names.key, entry.mode, entry.key.id, entry.key.file);
+    add(names.value, "value", entry.mode, entry.value.id, value);
+    if (entry.key !== undefined && names.key !== undefined) add(names.key, "key", entry.mode, entry.key.id, key);
   }
   return [...subjects.values()];
 }

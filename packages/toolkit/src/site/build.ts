@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Catalog } from "../catalog.js";
 import type { CanonConfig } from "../config.js";
 import { CanonError, ExitCode } from "../diagnostics.js";
-import { avroSchemaOf } from "../emit/avro.js";
+import { avroKeySchemaOf, avroSchemaOf } from "../emit/avro.js";
 import type { OutputFiles } from "../emit/emitter.js";
 import { codecName } from "../emit/typescript.js";
 import { type EventDefinition, type Field, type Model, type NamedType, namedType, reachableTypes, type TypeNode } from "../model.js";
@@ -68,8 +68,14 @@ function indexPage(model: Model): string {
 
 /** The event's registry subjects, and each released version with its global ids and fingerprint. */
 function registryRows(model: Model, event: EventDefinition, config: CanonConfig, history: History): string[] {
+  const key = avroKeySchemaOf(model, event);
   const names = subjectNames(
-    { eventType: event.eventType, topic: event.topic, fullName: avroFullName(avroSchemaOf(model, event, config)) },
+    {
+      eventType: event.eventType,
+      topic: event.topic,
+      fullName: avroFullName(avroSchemaOf(model, event, config)),
+      keyName: key === undefined ? undefined : avroFullName(key),
+    },
     config,
   );
   const released = eventHistory(history, event.eventType);
@@ -84,6 +90,9 @@ function registryRows(model: Model, event: EventDefinition, config: CanonConfig,
           .join("<br>");
   return [
     `<tr><th scope="row">Registry subject</th><td><code>${escapeHtml(typeof names === "string" ? "-" : names.value)}</code></td></tr>`,
+    ...(typeof names === "string" || names.key === undefined
+      ? []
+      : [`<tr><th scope="row">Key subject</th><td><code>${escapeHtml(names.key)}</code></td></tr>`]),
     `<tr><th scope="row">Released</th><td>${versions}</td></tr>`,
   ];
 }

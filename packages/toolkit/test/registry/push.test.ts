@@ -103,13 +103,13 @@ describe("canon registry push", () => {
     expect(level).toEqual({ compatibilityLevel: subjects[0]?.mode });
     // Identical key schemas share one id on the target too.
     const keyIds = new Set<number>();
-    for (const s of subjects.filter((x) => x.subject.endsWith("-key"))) {
+    for (const s of subjects.filter((x) => x.role === "key")) {
       const latest = (await (await fetch(`${target.url}/subjects/${encodeURIComponent(s.subject)}/versions/latest`)).json()) as {
         id: number;
       };
       keyIds.add(latest.id);
     }
-    expect(keyIds.size).toBe(new Set(subjects.filter((x) => x.subject.endsWith("-key")).map((x) => x.versions[0]?.id)).size);
+    expect(keyIds.size).toBe(new Set(subjects.filter((x) => x.role === "key").map((x) => x.versions[0]?.id)).size);
 
     const second = await push(target.url);
     expect(second).toMatchObject({ ok: true, registered: 0, unchanged: versionCount, configured: 0 });
@@ -164,7 +164,7 @@ describe("canon registry push", () => {
   it("checks before writing: an incompatible version already on the target stops the push with nothing written", async () => {
     const target = await emptyTarget();
     closers.push(target.close);
-    const victim = subjects.find((s) => !s.subject.endsWith("-key"))?.subject ?? "";
+    const victim = subjects.find((s) => s.role === "value")?.subject ?? "";
     const clash = JSON.stringify({ type: "record", name: "CloudEvent", namespace: "clash", fields: [{ name: "only", type: "int" }] });
     await fetch(`${target.url}/subjects/${encodeURIComponent(victim)}/versions`, {
       method: "POST",

@@ -19,6 +19,15 @@ def load(path: Path) -> Json:
     return value
 
 
+REGISTRY = REPO / "registry"
+
+
+def history() -> List[Json]:
+    """Every line of registry/index.jsonl: the released versions, oldest first."""
+    with (REGISTRY / "index.jsonl").open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
 def event_files() -> List[Path]:
     return sorted((SCHEMAS / "events").glob("*.json"))
 

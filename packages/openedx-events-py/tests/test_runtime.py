@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import builtins
 import copy
+import os
+import re
 import sys
 from typing import Any, Dict
 
 import pytest
 
-from catalog import examples, load, SCHEMAS
+from catalog import examples, history, load, SCHEMAS
 from eventcanon_openedx import (
     EVENTS,
+    SOURCELIB,
     EventMetadata,
+    SchemaResolutionError,
     decode,
     decode_framed,
+    deserialize,
+    deserialize_key,
     encode,
     encode_framed,
     encode_key,
+    key_subject,
+    serialize,
+    serialize_key,
+    subject,
     from_kafka_headers,
     from_redis_fields,
     to_kafka_headers,
@@ -54,13 +64,46 @@ def test_framing() -> None:
     framed = encode_framed(value, 0x01020304)
     assert framed[:5] == bytes([0, 1, 2, 3, 4])
     assert framed[5:] == encode(value)
-    assert decode_framed(ExamAttemptSubmittedV1, framed) == (0x01020304, value)
     with pytest.raises(ValueError, match=r"^not Confluent wire format: magic byte is 0x7b, expected 0x00 \(was the message framed"):
         decode_framed(ExamAttemptSubmittedV1, b"\x7b" + framed[1:])
     with pytest.raises(ValueError, match="^not Confluent wire format: 2 bytes is shorter than the 5-byte header$"):
         decode_framed(ExamAttemptSubmittedV1, b"\x00\x01")
     with pytest.raises(ValueError, match="^schema id must be an integer from 0 to 4294967295, got -1$"):
         encode_framed(value, -1)
+
+
+def test_framed_with_the_released_id_and_read_only_from_this_events_ids() -> None:
+    released = next(e for e in history() if e["event"] == SUBMITTED)
+    other = next(e for e in history() if e["event"] == "org.openedx.learning.exam.attempt.verified.v1")
+    spec = EVENTS[SUBMITTED]
+    assert (spec.schema_id, spec.key_schema_id) == (released["value"]["id"], released["key"]["id"])
+    value = ExamAttemptSubmittedV1.from_dict(EXAMPLE)
+    framed = serialize(value)
+    assert framed[1:5] == released["value"]["id"].to_bytes(4, "big")
+    assert decode_framed(ExamAttemptSubmittedV1, framed) == (released["value"]["id"], value)
+    # An id no registry gave out is refused; it used to decode "fine" with the package's own schema.
+    with pytest.raises(SchemaResolutionError) as unknown:
+        decode_framed(ExamAttemptSubmittedV1, encode_framed(value, 999))
+    assert str(unknown.value) == (
+        f"{SUBMITTED}: writer schema id 999 is not in this package's release history, and no schema registry was given: "
+        "pass one to deserialize to read versions released after this package"
+    )
+    assert (unknown.value.code, unknown.value.schema_id) == ("unknown-schema-id", 999)
+    with pytest.raises(SchemaResolutionError, match=f"^{SUBMITTED}: writer schema id {other['value']['id']} is the value schema of "):
+        deserialize(ExamAttemptSubmittedV1, encode_framed(value, other["value"]["id"]))
+    with pytest.raises(SchemaResolutionError, match=f"writer schema id {released['key']['id']} is a key schema, not a value schema of {SUBMITTED}$"):
+        decode_framed(ExamAttemptSubmittedV1, encode_framed(value, released["key"]["id"]))
+    key = serialize_key(value)
+    assert key[1:5] == released["key"]["id"].to_bytes(4, "big")
+    assert deserialize_key(ExamAttemptSubmittedV1, key) == (released["key"]["id"], EXAMPLE["exam_attempt"]["course_key"])
+
+
+def test_subjects_as_the_bus_names_them() -> None:
+    assert subject(ExamAttemptSubmittedV1) == f"learning-exam-attempt-lifecycle-{SUBMITTED}.CloudEvent"
+    assert key_subject(ExamAttemptSubmittedV1) == "learning-exam-attempt-lifecycle-string"
+    assert key_subject(ExamAttemptSubmittedV1, topic="dev-learning-exam-attempt-lifecycle") == "dev-learning-exam-attempt-lifecycle-string"
+    assert subject(ExamAttemptSubmittedV1, subject_name_strategy="topic") == "learning-exam-attempt-lifecycle-value"
+    assert key_subject(ExamAttemptSubmittedV1, subject_name_strategy="record") == "string"
 
 
 def test_key_is_the_avro_value_at_the_key_field() -> None:
@@ -106,6 +149,19 @@ METADATA = EventMetadata(
 
 def test_kafka_headers_as_the_event_bus_writes_them() -> None:
     headers = to_kafka_headers(METADATA)
+    # In edx-event-bus-kafka's order.
+    assert list(headers) == [
+        "ce_specversion",
+        "content-type",
+        "ce_datacontenttype",
+        "ce_type",
+        "ce_id",
+        "ce_source",
+        "ce_time",
+        "ce_minorversion",
+        "sourcehost",
+        "sourcelib",
+    ]
     assert headers == {
         "ce_type": SUBMITTED,
         "ce_id": "b1c2d3e4-0000-4000-8000-000000000001",
@@ -131,6 +187,9 @@ def test_kafka_header_rules() -> None:
         from_kafka_headers({"ce_id": "a", "ce_minorversion": "one"})
     defaulted = from_kafka_headers({"ce_id": "a"}, fallback_type="fallback.v1")
     assert (defaulted.event_type, defaulted.minorversion, defaulted.source, defaulted.time) == ("fallback.v1", 0, "", "")
+    assert defaulted.sourcelib == SOURCELIB == "11.2.0"
+    with pytest.raises(ValueError, match='^Kafka header "sourcelib" is not a version of integers joined by dots: \'\'$'):
+        from_kafka_headers({"ce_id": "a", "sourcelib": ""})
 
 
 def test_redis_fields() -> None:
@@ -144,5 +203,11 @@ def test_redis_fields() -> None:
 
 
 def test_fresh_metadata() -> None:
-    fresh = EventMetadata(event_type=SUBMITTED, source="openedx/lms/web", sourcelib="11.2.0")
-    assert len(fresh.id) == 36 and fresh.minorversion == 0 and fresh.time.endswith("Z")
+    """The bus's defaults; sourcelib is what the bus's consumer parses as integers (see tests/bus_peers for the real one)."""
+    fresh = EventMetadata(event_type=SUBMITTED)
+    assert len(fresh.id) == 36 and fresh.minorversion == 0
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00", fresh.time)
+    assert fresh.sourcelib == "11.2.0"
+    assert fresh.source == f"openedx/{os.environ.get('EVENTS_SERVICE_NAME') or 'SERVICE_NAME_UNSET'}/web"
+    with pytest.raises(ValueError, match=r"^sourcelib must be a version of integers joined by dots \(the bus's consumers parse it so\), got ''$"):
+        EventMetadata(event_type=SUBMITTED, sourcelib="")

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadCatalog, loadConfig, withDefaults } from "@eventcanon/toolkit";
+import { loadCatalog, loadConfig, readHistory, withDefaults } from "@eventcanon/toolkit";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   createMetadata,
@@ -50,9 +50,6 @@ describe("event codecs", () => {
     const framed = examAttemptSubmittedV1.encodeFramed(example, 0x01020304);
     expect([...framed.subarray(0, 5)]).toEqual([0, 1, 2, 3, 4]);
     expect(framed.subarray(5)).toEqual(examAttemptSubmittedV1.encode(example));
-    const back = examAttemptSubmittedV1.decodeFramed(framed);
-    expect(back.schemaId).toBe(0x01020304);
-    expect(back.data.exam_attempt.course_key).toBe(example.exam_attempt.course_key);
     const wrong = Buffer.from(framed);
     wrong[0] = 0x7b;
     expect(() => examAttemptSubmittedV1.decodeFramed(wrong)).toThrow(
@@ -62,6 +59,47 @@ describe("event codecs", () => {
       "not Confluent wire format: 2 bytes is shorter than the 5-byte header",
     );
     expect(() => examAttemptSubmittedV1.encodeFramed(example, -1)).toThrow("schema id must be an integer from 0 to 4294967295, got -1");
+  });
+
+  it("frames with the released id offline and reads only ids the release history gives this event", async () => {
+    const released = readHistory(loadConfig(REPO)).entries.find((e) => e.event === SUBMITTED.eventType);
+    expect(examAttemptSubmittedV1.schemaId).toBe(released?.value.id);
+    expect(examAttemptSubmittedV1.keySchemaId).toBe(released?.key?.id);
+    const framed = await examAttemptSubmittedV1.serialize(example);
+    expect(framed.readUInt32BE(1)).toBe(released?.value.id);
+    expect(examAttemptSubmittedV1.decodeFramed(framed)).toEqual({
+      schemaId: released?.value.id,
+      data: examAttemptSubmittedV1.decode(framed.subarray(5)),
+    });
+    // An id no registry gave out is refused; it used to decode "fine" with the package's own schema.
+    const unknown = examAttemptSubmittedV1.encodeFramed(example, 999);
+    expect(() => examAttemptSubmittedV1.decodeFramed(unknown)).toThrow(
+      "org.openedx.learning.exam.attempt.submitted.v1: writer schema id 999 is not in this package's release history, and no schema registry was given: pass one to deserialize to read versions released after this package",
+    );
+    await expect(examAttemptSubmittedV1.deserialize(unknown)).rejects.toMatchObject({ code: "unknown-schema-id", schemaId: 999 });
+    // Another event's id, and a key id, are not this event's values.
+    const other = readHistory(loadConfig(REPO)).entries.find((e) => e.event === "org.openedx.learning.exam.attempt.verified.v1");
+    expect(() => examAttemptSubmittedV1.decodeFramed(examAttemptSubmittedV1.encodeFramed(example, other?.value.id ?? 0))).toThrow(
+      `org.openedx.learning.exam.attempt.submitted.v1: writer schema id ${other?.value.id} is the value schema of org.openedx.learning.exam.attempt.verified.v1 version 1, not a value schema of org.openedx.learning.exam.attempt.submitted.v1`,
+    );
+    expect(() => examAttemptSubmittedV1.decodeFramed(examAttemptSubmittedV1.encodeFramed(example, released?.key?.id ?? 0))).toThrow(
+      `writer schema id ${released?.key?.id} is a key schema, not a value schema of org.openedx.learning.exam.attempt.submitted.v1`,
+    );
+    const key = await examAttemptSubmittedV1.serializeKey(example);
+    expect(key.readUInt32BE(1)).toBe(released?.key?.id);
+    expect(await examAttemptSubmittedV1.deserializeKey(key)).toEqual({ schemaId: released?.key?.id, key: example.exam_attempt.course_key });
+  });
+
+  it("names subjects as the Open edX bus does: value by record, key by key schema name", () => {
+    expect(examAttemptSubmittedV1.subject()).toBe(
+      "learning-exam-attempt-lifecycle-org.openedx.learning.exam.attempt.submitted.v1.CloudEvent",
+    );
+    expect(examAttemptSubmittedV1.keySubject()).toBe("learning-exam-attempt-lifecycle-string");
+    expect(examAttemptSubmittedV1.keySubject({ topic: "dev-learning-exam-attempt-lifecycle" })).toBe(
+      "dev-learning-exam-attempt-lifecycle-string",
+    );
+    expect(examAttemptSubmittedV1.subject({ subjectNameStrategy: "topic" })).toBe("learning-exam-attempt-lifecycle-value");
+    expect(examAttemptSubmittedV1.keySubject({ subjectNameStrategy: "record" })).toBe("string");
   });
 
   it("encodes the message key as the Avro value at the event key field", () => {
@@ -102,15 +140,36 @@ describe("event bus envelope", () => {
     sourcelib: "11.2.0",
   });
 
-  it("creates metadata with a fresh UUID, the current time and minor version 0", () => {
-    const fresh = createMetadata("t", { source: "openedx/lms/web", sourcelib: "11.2.0" });
+  it("creates metadata with the bus's defaults: a fresh UUID, now in UTC as isoformat writes it, minor version 0", () => {
+    const fresh = createMetadata("t");
     expect(fresh.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(fresh.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
     expect(Date.parse(fresh.time)).toBeGreaterThan(Date.parse("2026-01-01"));
     expect(fresh.minorversion).toBe(0);
+    // sourcelib: the openedx-events version the catalog follows, which the bus's consumers parse as integers.
+    expect(fresh.sourcelib).toBe("11.2.0");
+    expect(fresh.source).toBe(`openedx/${process.env.EVENTS_SERVICE_NAME || "SERVICE_NAME_UNSET"}/web`);
+    expect(() => createMetadata("t", { sourcelib: "" })).toThrow(
+      'sourcelib must be a version of integers joined by dots (the bus\'s consumers parse it so), got ""',
+    );
+    expect(() => createMetadata("t", { sourcelib: "11.2.0-rc1" })).toThrow('got "11.2.0-rc1"');
   });
 
   it("writes Kafka headers as the Open edX event bus does and reads them back", () => {
     const headers = toKafkaHeaders(metadata);
+    // In edx-event-bus-kafka's order.
+    expect(Object.keys(headers)).toEqual([
+      "ce_specversion",
+      "content-type",
+      "ce_datacontenttype",
+      "ce_type",
+      "ce_id",
+      "ce_source",
+      "ce_time",
+      "ce_minorversion",
+      "sourcehost",
+      "sourcelib",
+    ]);
     expect(headers).toEqual({
       ce_type: "org.openedx.learning.exam.attempt.submitted.v1",
       ce_id: "b1c2d3e4-0000-4000-8000-000000000001",
@@ -144,8 +203,11 @@ describe("event bus envelope", () => {
       source: "",
       sourcehost: "",
       time: "",
-      sourcelib: "",
+      sourcelib: "11.2.0",
     });
+    expect(() => fromKafkaHeaders({ ce_id: "a", sourcelib: "" })).toThrow(
+      'Kafka header "sourcelib" is not a version of integers joined by dots: ""',
+    );
     expect(() => fromKafkaHeaders({ ce_id: "a", ce_minorversion: "one" })).toThrow(
       'Kafka header "ce_minorversion" is not a whole number: one',
     );

@@ -21,6 +21,8 @@ export interface CanonConfig {
   readonly legacyEventTypes: ReadonlyMap<string, string>;
   /** Name of every event's top-level Avro record; absent: the event's type name. */
   readonly avroEventRecordName?: string;
+  /** What the generated packages put in the envelope by default. */
+  readonly envelope: { readonly sourcelib: string };
   /** Absolute output folder per target; each is owned entirely by the generator. */
   readonly outputs: Readonly<Record<Target, string>>;
   /** Compatibility mode for events without `x-compatibility`, and the JSON Schema policy. */
@@ -49,6 +51,7 @@ interface ConfigFile {
   eventTypePrefix?: string;
   legacyEventTypes?: Record<string, string>;
   avro?: { eventRecordName?: string };
+  envelope?: { sourcelib?: string };
   outputs?: Partial<Record<Target, string>>;
   compatibility?: { mode?: Mode; policy?: Policy };
   registry?: string;
@@ -80,6 +83,7 @@ export function loadConfig(cwd: string, overrides: ConfigOverrides = {}): CanonC
     eventTypePrefix: file.eventTypePrefix ?? "",
     legacyEventTypes: new Map(Object.entries(file.legacyEventTypes ?? {})),
     ...(file.avro?.eventRecordName === undefined ? {} : { avroEventRecordName: file.avro.eventRecordName }),
+    envelope: { sourcelib: file.envelope?.sourcelib ?? "0.0.0" },
     outputs,
     compatibility: { mode: file.compatibility?.mode ?? "BACKWARD", policy: file.compatibility?.policy ?? "strict" },
     registry: path.resolve(base, file.registry ?? "registry"),

@@ -9,6 +9,8 @@ import { pythonEmitter } from "./emit/python.js";
 import { pruneRenderCache, RenderCache } from "./emit/render-cache.js";
 import { typescriptEmitter } from "./emit/typescript.js";
 import type { Model } from "./model.js";
+import { readHistory } from "./registry/history.js";
+import { type ReleasedSchemas, releasedSchemas } from "./registry/released-schemas.js";
 import { differences, writeOutputFolders } from "./write-outputs.js";
 
 export const EMITTERS: Readonly<Record<Target, Emitter>> = {
@@ -25,6 +27,7 @@ export async function renderAll(
   targets: readonly Target[] = TARGETS,
 ): Promise<Map<Target, OutputFiles>> {
   const cache = new RenderCache(config.cache);
+  const released = releasedSchemas(readHistory(config));
   // A target's included targets are rendered too, even when not asked for.
   const needed = TARGETS.filter(
     (t) => targets.includes(t) || targets.some((asked) => Object.values(EMITTERS[asked].includes ?? {}).includes(t)),
@@ -38,12 +41,12 @@ export async function renderAll(
     availableParallelism() > 1 &&
     process.env.EVENTCANON_WORKERS !== "off" &&
     import.meta.url.endsWith(".js");
-  const worker = inWorker ? renderInWorker(catalog.model, config, "python") : undefined;
+  const worker = inWorker ? renderInWorker(catalog.model, config, released, "python") : undefined;
   try {
     const rendered = new Map<Target, OutputFiles>();
     for (const target of needed) {
       if (inWorker && target === "python") continue;
-      rendered.set(target, await EMITTERS[target].emit(catalog.model, config, cache));
+      rendered.set(target, await EMITTERS[target].emit(catalog.model, config, cache, released));
     }
     if (worker !== undefined) rendered.set("python", await worker.files);
     return new Map(targets.map((t) => [t, withIncludes(t, rendered)]));
@@ -60,8 +63,13 @@ function withIncludes(target: Target, rendered: ReadonlyMap<Target, OutputFiles>
   return files;
 }
 
-function renderInWorker(model: Model, config: CanonConfig, target: Target): { files: Promise<OutputFiles>; stop: () => Promise<number> } {
-  const worker = new Worker(new URL("./render-worker.js", import.meta.url), { workerData: { model, config, target } });
+function renderInWorker(
+  model: Model,
+  config: CanonConfig,
+  released: ReleasedSchemas,
+  target: Target,
+): { files: Promise<OutputFiles>; stop: () => Promise<number> } {
+  const worker = new Worker(new URL("./render-worker.js", import.meta.url), { workerData: { model, config, released, target } });
   const files = new Promise<OutputFiles>((resolve, reject) => {
     worker.once("message", (message: OutputFiles) => resolve(message));
     worker.once("error", reject);

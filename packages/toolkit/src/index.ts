@@ -7,6 +7,8 @@ export type { Emitter, OutputFiles } from "./emit/emitter.js";
 export { bundledSchemaOf } from "./emit/json-schema.js";
 export { EMITTERS, generate, renderAll } from "./generate.js";
 export type * from "./model.js";
+export { type History, type ReleaseEntry, readHistory, readReleased } from "./registry/history.js";
+export { type RunningRegistry, serveRegistry } from "./registry/server.js";
 export { sampleRecord, seededRandom } from "./sample.js";
 export { shapeError, withDefaults } from "./values.js";
 export { listFiles, writeOutputFolder } from "./write-outputs.js";

@@ -4,6 +4,7 @@ import type { CanonConfig, Target } from "./config.js";
 import { RenderCache } from "./emit/render-cache.js";
 import { EMITTERS } from "./generate.js";
 import type { Model } from "./model.js";
+import type { ReleasedSchemas } from "./registry/released-schemas.js";
 
-const { model, config, target } = workerData as { model: Model; config: CanonConfig; target: Target };
-parentPort?.postMessage(await EMITTERS[target].emit(model, config, new RenderCache(config.cache)));
+const { model, config, released, target } = workerData as { model: Model; config: CanonConfig; released: ReleasedSchemas; target: Target };
+parentPort?.postMessage(await EMITTERS[target].emit(model, config, new RenderCache(config.cache), released));

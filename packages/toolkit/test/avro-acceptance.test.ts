@@ -6,6 +6,7 @@ import { loadConfig } from "../src/config.js";
 import { avroEmitter } from "../src/emit/avro.js";
 import { NO_CACHE } from "../src/emit/render-cache.js";
 import type { Model, NamedType, RecordType } from "../src/model.js";
+import { NO_RELEASES } from "../src/registry/released-schemas.js";
 import { FIXTURES } from "./helpers.js";
 
 /**
@@ -38,7 +39,7 @@ function withType(m: Model, type: NamedType): Model {
 
 describe("avro target: avsc's acceptance", () => {
   it("accepts the catalog, and each file is a schema avsc accepts on its own", async () => {
-    const files = await avroEmitter.emit(model(), config, NO_CACHE);
+    const files = await avroEmitter.emit(model(), config, NO_CACHE, NO_RELEASES);
     expect(files.size).toBeGreaterThan(1);
     for (const text of files.values()) expect(() => avro.Type.forSchema(JSON.parse(text))).not.toThrow();
   });
@@ -49,12 +50,12 @@ describe("avro target: avsc's acceptance", () => {
     const [first, ...rest] = type.fields;
     if (first === undefined) throw new Error("empty record");
     const broken = { ...type, fields: [...rest, { ...first, type: { kind: "boolean" as const }, default: { value: "not a boolean" } }] };
-    await expect(avroEmitter.emit(withType(m, broken), config, NO_CACHE)).rejects.toThrow(/invalid|default/i);
+    await expect(avroEmitter.emit(withType(m, broken), config, NO_CACHE, NO_RELEASES)).rejects.toThrow(/invalid|default/i);
   });
 
   it("refuses an invalid Avro name", async () => {
     const m = model();
     const type = sharedRecord(m);
-    await expect(avroEmitter.emit(withType(m, { ...type, avroName: "1Bad" }), config, NO_CACHE)).rejects.toThrow(/1Bad/);
+    await expect(avroEmitter.emit(withType(m, { ...type, avroName: "1Bad" }), config, NO_CACHE, NO_RELEASES)).rejects.toThrow(/1Bad/);
   });
 });

@@ -26,6 +26,9 @@ class EventSpec:
     key_field: Optional[str]
     #: Avro schema of the key field's value.
     key_schema: Any
+    #: Global ids of the package's value and key schemas in the release history; None while not released.
+    schema_id: Optional[int] = None
+    key_schema_id: Optional[int] = None
 
     def avro_schema(self) -> Dict[str, Any]:
         """The Avro schema (the Open edX event bus wire form), as shipped in the package."""
@@ -50,6 +53,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="analytics-tracking-event-lifecycle",
         key_field="tracking_log.name",
         key_schema="string",
+        schema_id=1,
+        key_schema_id=2,
     ),
     "org.openedx.authz.role_assignment.created": EventSpec(
         event_type="org.openedx.authz.role_assignment.created",
@@ -57,6 +62,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="authz-role-assignment-lifecycle",
         key_field="role_assignment.subject",
         key_schema="string",
+        schema_id=3,
+        key_schema_id=2,
     ),
     "org.openedx.authz.role_assignment.deleted": EventSpec(
         event_type="org.openedx.authz.role_assignment.deleted",
@@ -64,6 +71,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="authz-role-assignment-lifecycle",
         key_field="role_assignment.subject",
         key_schema="string",
+        schema_id=4,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.content.object.associations.changed.v1": EventSpec(
         event_type="org.openedx.content_authoring.content.object.associations.changed.v1",
@@ -71,6 +80,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-content-object-associations-lifecycle",
         key_field="content_object.object_id",
         key_schema="string",
+        schema_id=5,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.content.object.tags.changed.v1": EventSpec(
         event_type="org.openedx.content_authoring.content.object.tags.changed.v1",
@@ -78,6 +89,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-content-object-tags-lifecycle",
         key_field="content_object.object_id",
         key_schema="string",
+        schema_id=6,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.content_library.collection.created.v1": EventSpec(
         event_type="org.openedx.content_authoring.content_library.collection.created.v1",
@@ -85,6 +98,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-content-library-collection-lifecycle",
         key_field="library_collection.collection_key",
         key_schema="string",
+        schema_id=7,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.content_library.collection.deleted.v1": EventSpec(
         event_type="org.openedx.content_authoring.content_library.collection.deleted.v1",
@@ -92,6 +107,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-content-library-collection-lifecycle",
         key_field="library_collection.collection_key",
         key_schema="string",
+        schema_id=8,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.content_library.collection.updated.v1": EventSpec(
         event_type="org.openedx.content_authoring.content_library.collection.updated.v1",
@@ -99,6 +116,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-content-library-collection-lifecycle",
         key_field="library_collection.collection_key",
         key_schema="string",
+        schema_id=9,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.content_library.container.created.v1": EventSpec(
         event_type="org.openedx.content_authoring.content_library.container.created.v1",
@@ -106,6 +125,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-content-library-container-lifecycle",
         key_field="library_container.container_key",
         key_schema="string",
+        schema_id=10,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.content_library.container.deleted.v1": EventSpec(
         event_type="org.openedx.content_authoring.content_library.container.deleted.v1",
@@ -113,6 +134,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-content-library-container-lifecycle",
         key_field="library_container.container_key",
         key_schema="string",
+        schema_id=11,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.content_library.container.published.v1": EventSpec(
         event_type="org.openedx.content_authoring.content_library.container.published.v1",
@@ -120,6 +143,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-content-library-container-lifecycle",
         key_field="library_container.container_key",
         key_schema="string",
+        schema_id=12,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.content_library.container.updated.v1": EventSpec(
         event_type="org.openedx.content_authoring.content_library.container.updated.v1",
@@ -127,6 +152,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-content-library-container-lifecycle",
         key_field="library_container.container_key",
         key_schema="string",
+        schema_id=13,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.content_library.created.v1": EventSpec(
         event_type="org.openedx.content_authoring.content_library.created.v1",
@@ -134,6 +161,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-content-library-lifecycle",
         key_field="content_library.library_key",
         key_schema="string",
+        schema_id=14,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.content_library.deleted.v1": EventSpec(
         event_type="org.openedx.content_authoring.content_library.deleted.v1",
@@ -141,6 +170,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-content-library-lifecycle",
         key_field="content_library.library_key",
         key_schema="string",
+        schema_id=15,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.content_library.updated.v1": EventSpec(
         event_type="org.openedx.content_authoring.content_library.updated.v1",
@@ -148,6 +179,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-content-library-lifecycle",
         key_field="content_library.library_key",
         key_schema="string",
+        schema_id=16,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.course.catalog_info.changed.v1": EventSpec(
         event_type="org.openedx.content_authoring.course.catalog_info.changed.v1",
@@ -155,6 +188,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-course-catalog-info-lifecycle",
         key_field="catalog_info.course_key",
         key_schema="string",
+        schema_id=17,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.course.certificate_config.changed.v1": EventSpec(
         event_type="org.openedx.content_authoring.course.certificate_config.changed.v1",
@@ -162,6 +197,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-course-certificate-config-lifecycle",
         key_field="certificate_config.course_key",
         key_schema="string",
+        schema_id=18,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.course.certificate_config.deleted.v1": EventSpec(
         event_type="org.openedx.content_authoring.course.certificate_config.deleted.v1",
@@ -169,6 +206,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-course-certificate-config-lifecycle",
         key_field="certificate_config.course_key",
         key_schema="string",
+        schema_id=19,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.course.created.v1": EventSpec(
         event_type="org.openedx.content_authoring.course.created.v1",
@@ -176,6 +215,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-course-lifecycle",
         key_field="course.course_key",
         key_schema="string",
+        schema_id=20,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.course.import.completed.v1": EventSpec(
         event_type="org.openedx.content_authoring.course.import.completed.v1",
@@ -183,6 +224,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-course-import-lifecycle",
         key_field="course.course_key",
         key_schema="string",
+        schema_id=21,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.course.rerun.completed.v1": EventSpec(
         event_type="org.openedx.content_authoring.course.rerun.completed.v1",
@@ -190,6 +233,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-course-rerun-lifecycle",
         key_field="course.course_key",
         key_schema="string",
+        schema_id=22,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.library_block.created.v1": EventSpec(
         event_type="org.openedx.content_authoring.library_block.created.v1",
@@ -197,6 +242,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-library-block-lifecycle",
         key_field="library_block.usage_key",
         key_schema="string",
+        schema_id=23,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.library_block.deleted.v1": EventSpec(
         event_type="org.openedx.content_authoring.library_block.deleted.v1",
@@ -204,6 +251,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-library-block-lifecycle",
         key_field="library_block.usage_key",
         key_schema="string",
+        schema_id=24,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.library_block.published.v1": EventSpec(
         event_type="org.openedx.content_authoring.library_block.published.v1",
@@ -211,6 +260,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-library-block-lifecycle",
         key_field="library_block.usage_key",
         key_schema="string",
+        schema_id=25,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.library_block.updated.v1": EventSpec(
         event_type="org.openedx.content_authoring.library_block.updated.v1",
@@ -218,6 +269,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-library-block-lifecycle",
         key_field="library_block.usage_key",
         key_schema="string",
+        schema_id=26,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.xblock.created.v1": EventSpec(
         event_type="org.openedx.content_authoring.xblock.created.v1",
@@ -225,6 +278,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-xblock-lifecycle",
         key_field="xblock_info.usage_key",
         key_schema="string",
+        schema_id=27,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.xblock.deleted.v1": EventSpec(
         event_type="org.openedx.content_authoring.xblock.deleted.v1",
@@ -232,6 +287,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-xblock-lifecycle",
         key_field="xblock_info.usage_key",
         key_schema="string",
+        schema_id=28,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.xblock.duplicated.v1": EventSpec(
         event_type="org.openedx.content_authoring.xblock.duplicated.v1",
@@ -239,6 +296,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-xblock-lifecycle",
         key_field="xblock_info.usage_key",
         key_schema="string",
+        schema_id=29,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.xblock.published.v1": EventSpec(
         event_type="org.openedx.content_authoring.xblock.published.v1",
@@ -246,6 +305,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-xblock-lifecycle",
         key_field="xblock_info.usage_key",
         key_schema="string",
+        schema_id=30,
+        key_schema_id=2,
     ),
     "org.openedx.content_authoring.xblock.updated.v1": EventSpec(
         event_type="org.openedx.content_authoring.xblock.updated.v1",
@@ -253,6 +314,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="content-authoring-xblock-lifecycle",
         key_field="xblock_info.usage_key",
         key_schema="string",
+        schema_id=31,
+        key_schema_id=2,
     ),
     "org.openedx.enterprise.enterprise_group.deleted.v1": EventSpec(
         event_type="org.openedx.enterprise.enterprise_group.deleted.v1",
@@ -260,6 +323,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="enterprise-enterprise-group-lifecycle",
         key_field="enterprise_group.uuid",
         key_schema="string",
+        schema_id=32,
+        key_schema_id=2,
     ),
     "org.openedx.enterprise.learner_credit_course_enrollment.revoked.v1": EventSpec(
         event_type="org.openedx.enterprise.learner_credit_course_enrollment.revoked.v1",
@@ -267,6 +332,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="enterprise-learner-credit-course-enrollment-lifecycle",
         key_field="learner_credit_course_enrollment.uuid",
         key_schema="string",
+        schema_id=33,
+        key_schema_id=2,
     ),
     "org.openedx.enterprise.subsidy.redeemed.v1": EventSpec(
         event_type="org.openedx.enterprise.subsidy.redeemed.v1",
@@ -274,6 +341,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="enterprise-subsidy-lifecycle",
         key_field="redemption.subsidy_identifier",
         key_schema="string",
+        schema_id=34,
+        key_schema_id=2,
     ),
     "org.openedx.enterprise.subsidy.redemption-reversed.v1": EventSpec(
         event_type="org.openedx.enterprise.subsidy.redemption-reversed.v1",
@@ -281,6 +350,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="enterprise-subsidy-lifecycle",
         key_field="redemption.subsidy_identifier",
         key_schema="string",
+        schema_id=35,
+        key_schema_id=2,
     ),
     "org.openedx.enterprise.subsidy_ledger_transaction.committed.v1": EventSpec(
         event_type="org.openedx.enterprise.subsidy_ledger_transaction.committed.v1",
@@ -288,6 +359,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="enterprise-subsidy-ledger-transaction-lifecycle",
         key_field="ledger_transaction.uuid",
         key_schema="string",
+        schema_id=36,
+        key_schema_id=2,
     ),
     "org.openedx.enterprise.subsidy_ledger_transaction.created.v1": EventSpec(
         event_type="org.openedx.enterprise.subsidy_ledger_transaction.created.v1",
@@ -295,6 +368,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="enterprise-subsidy-ledger-transaction-lifecycle",
         key_field="ledger_transaction.uuid",
         key_schema="string",
+        schema_id=37,
+        key_schema_id=2,
     ),
     "org.openedx.enterprise.subsidy_ledger_transaction.failed.v1": EventSpec(
         event_type="org.openedx.enterprise.subsidy_ledger_transaction.failed.v1",
@@ -302,6 +377,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="enterprise-subsidy-ledger-transaction-lifecycle",
         key_field="ledger_transaction.uuid",
         key_schema="string",
+        schema_id=38,
+        key_schema_id=2,
     ),
     "org.openedx.enterprise.subsidy_ledger_transaction.reversed.v1": EventSpec(
         event_type="org.openedx.enterprise.subsidy_ledger_transaction.reversed.v1",
@@ -309,6 +386,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="enterprise-subsidy-ledger-transaction-lifecycle",
         key_field="ledger_transaction.uuid",
         key_schema="string",
+        schema_id=39,
+        key_schema_id=2,
     ),
     "org.openedx.learning.auth.session.login.completed.v1": EventSpec(
         event_type="org.openedx.learning.auth.session.login.completed.v1",
@@ -316,6 +395,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-auth-session-login-lifecycle",
         key_field="user.pii.username",
         key_schema="string",
+        schema_id=40,
+        key_schema_id=2,
     ),
     "org.openedx.learning.badge.awarded.v1": EventSpec(
         event_type="org.openedx.learning.badge.awarded.v1",
@@ -323,6 +404,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-badge-lifecycle",
         key_field="badge.uuid",
         key_schema="string",
+        schema_id=41,
+        key_schema_id=2,
     ),
     "org.openedx.learning.badge.revoked.v1": EventSpec(
         event_type="org.openedx.learning.badge.revoked.v1",
@@ -330,6 +413,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-badge-lifecycle",
         key_field="badge.uuid",
         key_schema="string",
+        schema_id=42,
+        key_schema_id=2,
     ),
     "org.openedx.learning.ccx.course.passing.status.updated.v1": EventSpec(
         event_type="org.openedx.learning.ccx.course.passing.status.updated.v1",
@@ -337,6 +422,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-ccx-course-passing-status-lifecycle",
         key_field="course_passing_status.course.ccx_course_key",
         key_schema="string",
+        schema_id=43,
+        key_schema_id=2,
     ),
     "org.openedx.learning.certificate.changed.v1": EventSpec(
         event_type="org.openedx.learning.certificate.changed.v1",
@@ -344,6 +431,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-certificate-lifecycle",
         key_field="certificate.course.course_key",
         key_schema="string",
+        schema_id=44,
+        key_schema_id=2,
     ),
     "org.openedx.learning.certificate.created.v1": EventSpec(
         event_type="org.openedx.learning.certificate.created.v1",
@@ -351,6 +440,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-certificate-lifecycle",
         key_field="certificate.course.course_key",
         key_schema="string",
+        schema_id=45,
+        key_schema_id=2,
     ),
     "org.openedx.learning.certificate.revoked.v1": EventSpec(
         event_type="org.openedx.learning.certificate.revoked.v1",
@@ -358,6 +449,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-certificate-lifecycle",
         key_field="certificate.course.course_key",
         key_schema="string",
+        schema_id=46,
+        key_schema_id=2,
     ),
     "org.openedx.learning.cohort_membership.changed.v1": EventSpec(
         event_type="org.openedx.learning.cohort_membership.changed.v1",
@@ -365,6 +458,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-cohort-membership-lifecycle",
         key_field="cohort.course.course_key",
         key_schema="string",
+        schema_id=47,
+        key_schema_id=2,
     ),
     "org.openedx.learning.course.enrollment.changed.v1": EventSpec(
         event_type="org.openedx.learning.course.enrollment.changed.v1",
@@ -372,6 +467,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-course-enrollment-lifecycle",
         key_field="enrollment.course.course_key",
         key_schema="string",
+        schema_id=48,
+        key_schema_id=2,
     ),
     "org.openedx.learning.course.enrollment.created.v1": EventSpec(
         event_type="org.openedx.learning.course.enrollment.created.v1",
@@ -379,6 +476,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-course-enrollment-lifecycle",
         key_field="enrollment.course.course_key",
         key_schema="string",
+        schema_id=49,
+        key_schema_id=2,
     ),
     "org.openedx.learning.course.notification.requested.v1": EventSpec(
         event_type="org.openedx.learning.course.notification.requested.v1",
@@ -386,6 +485,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-course-notification-lifecycle",
         key_field="course_notification_data.course_key",
         key_schema="string",
+        schema_id=50,
+        key_schema_id=2,
     ),
     "org.openedx.learning.course.passing.status.updated.v1": EventSpec(
         event_type="org.openedx.learning.course.passing.status.updated.v1",
@@ -393,6 +494,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-course-passing-status-lifecycle",
         key_field="course_passing_status.course.course_key",
         key_schema="string",
+        schema_id=51,
+        key_schema_id=2,
     ),
     "org.openedx.learning.course.persistent_grade_summary.changed.v1": EventSpec(
         event_type="org.openedx.learning.course.persistent_grade_summary.changed.v1",
@@ -400,6 +503,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-course-persistent-grade-summary-lifecycle",
         key_field="grade.course.course_key",
         key_schema="string",
+        schema_id=52,
+        key_schema_id=2,
     ),
     "org.openedx.learning.course.unenrollment.completed.v1": EventSpec(
         event_type="org.openedx.learning.course.unenrollment.completed.v1",
@@ -407,6 +512,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-course-unenrollment-lifecycle",
         key_field="enrollment.course.course_key",
         key_schema="string",
+        schema_id=53,
+        key_schema_id=2,
     ),
     "org.openedx.learning.discussions.configuration.changed.v1": EventSpec(
         event_type="org.openedx.learning.discussions.configuration.changed.v1",
@@ -414,6 +521,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-discussions-configuration-lifecycle",
         key_field="configuration.course_key",
         key_schema="string",
+        schema_id=54,
+        key_schema_id=2,
     ),
     "org.openedx.learning.exam.attempt.errored.v1": EventSpec(
         event_type="org.openedx.learning.exam.attempt.errored.v1",
@@ -421,6 +530,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-exam-attempt-lifecycle",
         key_field="exam_attempt.course_key",
         key_schema="string",
+        schema_id=55,
+        key_schema_id=2,
     ),
     "org.openedx.learning.exam.attempt.rejected.v1": EventSpec(
         event_type="org.openedx.learning.exam.attempt.rejected.v1",
@@ -428,6 +539,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-exam-attempt-lifecycle",
         key_field="exam_attempt.course_key",
         key_schema="string",
+        schema_id=56,
+        key_schema_id=2,
     ),
     "org.openedx.learning.exam.attempt.reset.v1": EventSpec(
         event_type="org.openedx.learning.exam.attempt.reset.v1",
@@ -435,6 +548,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-exam-attempt-lifecycle",
         key_field="exam_attempt.course_key",
         key_schema="string",
+        schema_id=57,
+        key_schema_id=2,
     ),
     "org.openedx.learning.exam.attempt.submitted.v1": EventSpec(
         event_type="org.openedx.learning.exam.attempt.submitted.v1",
@@ -442,6 +557,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-exam-attempt-lifecycle",
         key_field="exam_attempt.course_key",
         key_schema="string",
+        schema_id=58,
+        key_schema_id=2,
     ),
     "org.openedx.learning.exam.attempt.verified.v1": EventSpec(
         event_type="org.openedx.learning.exam.attempt.verified.v1",
@@ -449,6 +566,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-exam-attempt-lifecycle",
         key_field="exam_attempt.course_key",
         key_schema="string",
+        schema_id=59,
+        key_schema_id=2,
     ),
     "org.openedx.learning.external_grader.score.submitted.v1": EventSpec(
         event_type="org.openedx.learning.external_grader.score.submitted.v1",
@@ -456,6 +575,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-external-grader-score-lifecycle",
         key_field="score.course_id",
         key_schema="string",
+        schema_id=60,
+        key_schema_id=2,
     ),
     "org.openedx.learning.forum.thread.created.v1": EventSpec(
         event_type="org.openedx.learning.forum.thread.created.v1",
@@ -463,6 +584,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-forum-thread-lifecycle",
         key_field="thread.course_id",
         key_schema="string",
+        schema_id=61,
+        key_schema_id=2,
     ),
     "org.openedx.learning.forum.thread.response.comment.created.v1": EventSpec(
         event_type="org.openedx.learning.forum.thread.response.comment.created.v1",
@@ -470,6 +593,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-forum-thread-response-comment-lifecycle",
         key_field="thread.course_id",
         key_schema="string",
+        schema_id=62,
+        key_schema_id=2,
     ),
     "org.openedx.learning.forum.thread.response.created.v1": EventSpec(
         event_type="org.openedx.learning.forum.thread.response.created.v1",
@@ -477,6 +602,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-forum-thread-response-lifecycle",
         key_field="thread.course_id",
         key_schema="string",
+        schema_id=63,
+        key_schema_id=2,
     ),
     "org.openedx.learning.idv_attempt.approved.v1": EventSpec(
         event_type="org.openedx.learning.idv_attempt.approved.v1",
@@ -484,6 +611,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-idv-attempt-lifecycle",
         key_field="idv_attempt.user.id",
         key_schema="long",
+        schema_id=64,
+        key_schema_id=65,
     ),
     "org.openedx.learning.idv_attempt.created.v1": EventSpec(
         event_type="org.openedx.learning.idv_attempt.created.v1",
@@ -491,6 +620,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-idv-attempt-lifecycle",
         key_field="idv_attempt.user.id",
         key_schema="long",
+        schema_id=66,
+        key_schema_id=65,
     ),
     "org.openedx.learning.idv_attempt.denied.v1": EventSpec(
         event_type="org.openedx.learning.idv_attempt.denied.v1",
@@ -498,6 +629,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-idv-attempt-lifecycle",
         key_field="idv_attempt.user.id",
         key_schema="long",
+        schema_id=67,
+        key_schema_id=65,
     ),
     "org.openedx.learning.idv_attempt.pending.v1": EventSpec(
         event_type="org.openedx.learning.idv_attempt.pending.v1",
@@ -505,6 +638,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-idv-attempt-lifecycle",
         key_field="idv_attempt.user.id",
         key_schema="long",
+        schema_id=68,
+        key_schema_id=65,
     ),
     "org.openedx.learning.lti_provider.launch.success.v1": EventSpec(
         event_type="org.openedx.learning.lti_provider.launch.success.v1",
@@ -512,6 +647,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-lti-provider-launch-lifecycle",
         key_field="launch_data.course_key",
         key_schema="string",
+        schema_id=69,
+        key_schema_id=2,
     ),
     "org.openedx.learning.ora.submission.created.v1": EventSpec(
         event_type="org.openedx.learning.ora.submission.created.v1",
@@ -519,6 +656,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-ora-submission-lifecycle",
         key_field="submission.uuid",
         key_schema="string",
+        schema_id=70,
+        key_schema_id=2,
     ),
     "org.openedx.learning.program.certificate.awarded.v1": EventSpec(
         event_type="org.openedx.learning.program.certificate.awarded.v1",
@@ -526,6 +665,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-program-certificate-lifecycle",
         key_field="program_certificate.program.uuid",
         key_schema="string",
+        schema_id=71,
+        key_schema_id=2,
     ),
     "org.openedx.learning.program.certificate.revoked.v1": EventSpec(
         event_type="org.openedx.learning.program.certificate.revoked.v1",
@@ -533,6 +674,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-program-certificate-lifecycle",
         key_field="program_certificate.program.uuid",
         key_schema="string",
+        schema_id=72,
+        key_schema_id=2,
     ),
     "org.openedx.learning.student.registration.completed.v1": EventSpec(
         event_type="org.openedx.learning.student.registration.completed.v1",
@@ -540,6 +683,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-student-registration-lifecycle",
         key_field="user.pii.username",
         key_schema="string",
+        schema_id=73,
+        key_schema_id=2,
     ),
     "org.openedx.learning.user.course_access_role.added.v1": EventSpec(
         event_type="org.openedx.learning.user.course_access_role.added.v1",
@@ -547,6 +692,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-user-course-access-role-lifecycle",
         key_field="course_access_role_data.course_key",
         key_schema="string",
+        schema_id=74,
+        key_schema_id=2,
     ),
     "org.openedx.learning.user.course_access_role.removed.v1": EventSpec(
         event_type="org.openedx.learning.user.course_access_role.removed.v1",
@@ -554,6 +701,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-user-course-access-role-lifecycle",
         key_field="course_access_role_data.course_key",
         key_schema="string",
+        schema_id=75,
+        key_schema_id=2,
     ),
     "org.openedx.learning.user.notification.requested.v1": EventSpec(
         event_type="org.openedx.learning.user.notification.requested.v1",
@@ -561,6 +710,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-user-notification-lifecycle",
         key_field="notification_data.course_key",
         key_schema="string",
+        schema_id=76,
+        key_schema_id=2,
     ),
     "org.openedx.learning.xblock.skill.verified.v1": EventSpec(
         event_type="org.openedx.learning.xblock.skill.verified.v1",
@@ -568,5 +719,7 @@ EVENTS: Dict[str, EventSpec] = {
         topic="learning-xblock-skill-lifecycle",
         key_field="xblock_info.usage_key",
         key_schema="string",
+        schema_id=77,
+        key_schema_id=2,
     ),
 }

@@ -18,6 +18,7 @@ export * from "./content_authoring.js";
 export * from "./enterprise.js";
 export * from "./learning.js";
 export type * from "./types/shared.js";
+export { releaseHistory } from "./releases.js";
 export * from "./runtime/index.js";
 
 /** The data type of every event, keyed by event type string. */

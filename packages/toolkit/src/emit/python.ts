@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { InputData, type JSONSchema, JSONSchemaInput, JSONSchemaStore, quicktype } from "quicktype-core";
+import type { CanonConfig } from "../config.js";
 import {
   directDependencies,
   type EnumType,
@@ -12,12 +12,11 @@ import {
   type TypeNode,
 } from "../model.js";
 import { pythonFieldName } from "../naming.js";
-import { avroKeySchemaOf } from "./avro.js";
-import { type Emitter, generatedNotice, groupBy, type OutputFiles } from "./emitter.js";
+import { type ReleasedSchemas, releasedIdOf } from "../registry/released-schemas.js";
+import { avroKeySchemaOf, avroSchemaOf } from "./avro.js";
+import { type Emitter, generatedNotice, groupBy, type OutputFiles, runtimeTemplates } from "./emitter.js";
 import type { RenderCache } from "./render-cache.js";
 import { recordSchema, type SchemaView, schemaOfType } from "./schema-view.js";
-
-const TEMPLATES = new URL("../../templates/python/", import.meta.url);
 
 /** What quicktype's python renderer gave for each class, under placeholder names. */
 interface QuicktypeClasses {
@@ -157,7 +156,7 @@ function parseQuicktypeOutput(lines: readonly string[]): QuicktypeClasses {
 export const pythonEmitter: Emitter = {
   target: "python",
   includes: { "schemas/avro": "avro", "schemas/json": "jsonschema" },
-  async emit(model, _config, cache) {
+  async emit(model, config, cache, released) {
     const classes = [...model.types.values()].filter((t): t is RecordType | EnumType => t.kind !== "alias");
     const placeholder = new Map(classes.map((t, i) => [t.name, `EcT${String(i).padStart(4, "0")}`]));
     const realName = new Map([...placeholder].map(([name, id]) => [id, name]));
@@ -186,12 +185,9 @@ export const pythonEmitter: Emitter = {
 
     const files: OutputFiles = new Map();
     for (const [module, types] of byModule) files.set(`${module}.py`, renderer.module(module, types));
-    for (const template of readdirSync(TEMPLATES)
-      .filter((f) => f.endsWith(".py"))
-      .sort()) {
-      files.set(template, `${generatedNotice("#")}\n${readFileSync(new URL(template, TEMPLATES), "utf8")}`);
-    }
-    files.set("_registry.py", registryModule(model));
+    for (const [template, text] of runtimeTemplates("python", ".py", "#", config)) files.set(template, text);
+    files.set("_registry.py", registryModule(model, config, released));
+    files.set("_history.py", historyModule(model, config, released));
     files.set("py.typed", "");
     return files;
   },
@@ -499,7 +495,7 @@ function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-function registryModule(model: Model): string {
+function registryModule(model: Model, config: CanonConfig, released: ReleasedSchemas): string {
   const lines = [
     generatedNotice("#"),
     '"""Every event type with its data class, routing facts and schemas."""',
@@ -533,6 +529,9 @@ function registryModule(model: Model): string {
     "    key_field: Optional[str]",
     "    #: Avro schema of the key field's value.",
     "    key_schema: Any",
+    "    #: Global ids of the package's value and key schemas in the release history; None while not released.",
+    "    schema_id: Optional[int] = None",
+    "    key_schema_id: Optional[int] = None",
     "",
     "    def avro_schema(self) -> Dict[str, Any]:",
     '        """The Avro schema (the Open edX event bus wire form), as shipped in the package."""',
@@ -554,6 +553,8 @@ function registryModule(model: Model): string {
   );
   for (const event of model.events) {
     const key = avroKeySchemaOf(model, event);
+    const schemaId = releasedIdOf(released, avroSchemaOf(model, event, config));
+    const keySchemaId = key === undefined ? undefined : releasedIdOf(released, key);
     lines.push(
       `    ${JSON.stringify(event.eventType)}: EventSpec(`,
       `        event_type=${JSON.stringify(event.eventType)},`,
@@ -561,11 +562,43 @@ function registryModule(model: Model): string {
       `        topic=${event.topic === undefined ? "None" : JSON.stringify(event.topic)},`,
       `        key_field=${event.keyField === undefined ? "None" : JSON.stringify(event.keyField)},`,
       `        key_schema=${key === undefined ? "None" : pythonJson(key)},`,
+      `        schema_id=${schemaId ?? "None"},`,
+      `        key_schema_id=${keySchemaId ?? "None"},`,
       "    ),",
     );
   }
   lines.push("}", "");
   return lines.join("\n");
+}
+
+/**
+ * Every released schema by id, for consumers to read any released version offline. A value schema
+ * that is an event's current one is left out (None): that event's Avro schema file holds it.
+ */
+function historyModule(model: Model, config: CanonConfig, released: ReleasedSchemas): string {
+  const current = new Set(model.events.map((e) => releasedIdOf(released, avroSchemaOf(model, e, config))));
+  return [
+    generatedNotice("#"),
+    '"""Every schema released in registry/, by global id: the writer schemas a consumer reads offline."""',
+    "",
+    "from __future__ import annotations",
+    "",
+    "from typing import Any, Dict, Optional, Tuple",
+    "",
+    "#: Value schemas: event type, version, and the schema as released (None where it is the event's current one).",
+    "VALUES: Dict[int, Tuple[str, int, Optional[Any]]] = {",
+    ...[...released.values].map(
+      ([id, { event, version, schema }]) =>
+        `    ${id}: (${JSON.stringify(event)}, ${version}, ${current.has(id) ? "None" : pythonJson(schema)}),`,
+    ),
+    "}",
+    "",
+    "#: Key schemas, shared by every event whose key has that schema.",
+    "KEYS: Dict[int, Any] = {",
+    ...[...released.keys].map(([id, schema]) => `    ${id}: ${pythonJson(schema)},`),
+    "}",
+    "",
+  ].join("\n");
 }
 
 /** A JSON value as a Python literal (null/true/false spelt the Python way). */

@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { compile, type Options } from "json-schema-to-typescript";
 import type { CanonConfig } from "../config.js";
 import { directDependencies, type EventDefinition, type Model, type NamedType, namedType } from "../model.js";
-import { avroKeySchemaOf, avroSchemaOf, avscCompatible, avscNamespace } from "./avro.js";
-import { type Emitter, generatedNotice, groupBy, type OutputFiles } from "./emitter.js";
+import { type ReleasedSchemas, releasedIdOf } from "../registry/released-schemas.js";
+import { type AvroSchema, avroKeySchemaOf, avroSchemaOf, avscCompatible } from "./avro.js";
+import { type Emitter, generatedNotice, groupBy, type OutputFiles, runtimeTemplates } from "./emitter.js";
 import type { RenderCache } from "./render-cache.js";
 import { namedSchema } from "./schema-view.js";
 import { validatorModule } from "./typescript-validators.js";
@@ -40,16 +40,15 @@ async function declaration(model: Model, type: NamedType, cache: RenderCache): P
   );
 }
 
-const RUNTIME_TEMPLATES = new URL("../../templates/typescript/", import.meta.url);
-
 /**
  * Writes, under the output folder: `types/<module>.ts` (declarations), `validators/<domain>.ts`
  * (precompiled ajv), `<domain>.ts` (one typed codec per event, plus the domain's types, so
- * `.../learning` is a deep import), `runtime/` (codec, framing, envelope) and `index.ts`.
+ * `.../learning` is a deep import), `releases.ts` (registry/'s history), `runtime/` (codec, framing,
+ * envelope, writer schemas, registry client) and `index.ts`.
  */
 export const typescriptEmitter: Emitter = {
   target: "typescript",
-  async emit(model, config, cache) {
+  async emit(model, config, cache, released) {
     const byModule = groupBy(model.types.values(), (t) => t.module);
     const modules = [...byModule.keys()];
     const files: OutputFiles = new Map();
@@ -58,19 +57,16 @@ export const typescriptEmitter: Emitter = {
       if (RESERVED_MODULES.has(domain)) throw new Error(`event domain "${domain}" clashes with a generated folder or file name`);
       const events = model.events.filter((e) => e.domain === domain);
       files.set(`validators/${domain}.ts`, await validatorModule(model, events, cache));
-      files.set(`${domain}.ts`, codecModule(model, config, domain, events));
+      files.set(`${domain}.ts`, codecModule(model, config, released, domain, events));
     }
-    for (const template of readdirSync(RUNTIME_TEMPLATES)
-      .filter((f) => f.endsWith(".ts"))
-      .sort()) {
-      files.set(`runtime/${template}`, `${generatedNotice("//")}\n${readFileSync(new URL(template, RUNTIME_TEMPLATES), "utf8")}`);
-    }
+    files.set("releases.ts", releasesModule(model, config, released));
+    for (const [template, text] of runtimeTemplates("typescript", ".ts", "//", config)) files.set(`runtime/${template}`, text);
     files.set("index.ts", indexModule(model, modules));
     return files;
   },
 };
 
-const RESERVED_MODULES = new Set(["index", "types", "validators", "runtime"]);
+const RESERVED_MODULES = new Set(["index", "types", "validators", "runtime", "releases"]);
 
 function eventDomains(model: Model): string[] {
   return [...new Set(model.events.map((e) => e.domain))].sort();
@@ -98,11 +94,18 @@ export function codecName(typeName: string): string {
   return typeName.charAt(0).toLowerCase() + typeName.slice(1);
 }
 
-function codecModule(model: Model, config: CanonConfig, domain: string, events: readonly EventDefinition[]): string {
+function codecModule(
+  model: Model,
+  config: CanonConfig,
+  released: ReleasedSchemas,
+  domain: string,
+  events: readonly EventDefinition[],
+): string {
   const names = events.map((e) => e.record.name).sort();
   const lines = [
     generatedNotice("//"),
     "",
+    'import { releaseHistory } from "./releases.js";',
     'import { EventCodec } from "./runtime/codec.js";',
     `import type { ${names.join(", ")} } from "./types/${domain}.js";`,
     `import * as validators from "./validators/${domain}.js";`,
@@ -112,27 +115,69 @@ function codecModule(model: Model, config: CanonConfig, domain: string, events: 
   for (const event of events) {
     const keySchema = avroKeySchemaOf(model, event);
     const avroSchema = avroSchemaOf(model, event, config);
+    const schemaId = releasedIdOf(released, avroSchema);
+    const keySchemaId = keySchema === undefined ? undefined : releasedIdOf(released, keySchema);
     const spec = {
       eventType: event.eventType,
       ...(event.topic === undefined ? {} : { topic: event.topic }),
       ...(event.keyField === undefined ? {} : { keyField: event.keyField }),
+      ...(schemaId === undefined ? {} : { schemaId }),
+      ...(keySchemaId === undefined ? {} : { keySchemaId }),
       avroSchema,
-      // The event type is the only namespace in the schema, so only it can make avsc's copy differ.
-      ...(avscNamespace(event.eventType) === event.eventType ? {} : { avscSchema: avscCompatible(avroSchema) }),
       ...(keySchema === undefined ? {} : { keyAvroSchema: avscCompatible(keySchema) }),
     };
     // One line per key, each value on one line: the schemas are for avsc, not for reading (the .avsc
     // files are), and indented they were three quarters of the module's size.
     const body = `{\n${Object.entries(spec)
       .map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)},\n`)
-      .join("")}  "validator": validators.${event.record.name},\n}`;
+      .join("")}  "validator": validators.${event.record.name},\n  "history": releaseHistory,\n}`;
+    const keyType = keySchema === undefined ? "never" : keyTsType(keySchema);
     lines.push(
       "",
       `/** Codec for \`${event.eventType}\`. */`,
-      `export const ${codecName(event.record.name)} = new EventCodec<${event.record.name}>(${body});`,
+      `export const ${codecName(event.record.name)} = new EventCodec<${event.record.name}, ${keyType}>(${body});`,
     );
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** The TypeScript type of a message key's value, from its Avro schema (keys are scalars or enums). */
+function keyTsType(schema: AvroSchema): string {
+  if (schema === "string") return "string";
+  if (schema === "boolean") return "boolean";
+  if (schema === "long" || schema === "int" || schema === "double" || schema === "float") return "number";
+  const symbols = typeof schema === "object" && !Array.isArray(schema) ? schema.symbols : undefined;
+  if (Array.isArray(symbols)) return symbols.map((s) => JSON.stringify(s)).join(" | ");
+  return "unknown";
+}
+
+/**
+ * Every released schema by id, for consumers to read any released version offline. A value schema
+ * that is an event's current one is left out: that event's codec carries it.
+ */
+function releasesModule(model: Model, config: CanonConfig, released: ReleasedSchemas): string {
+  const current = new Set(model.events.map((e) => releasedIdOf(released, avroSchemaOf(model, e, config))));
+  const values = [...released.values].map(([id, { event, version, schema }]) => {
+    const entry = current.has(id) ? [event, version] : [event, version, schema];
+    return `    ${id}: ${JSON.stringify(entry)},`;
+  });
+  const keys = [...released.keys].map(([id, schema]) => `    ${id}: ${JSON.stringify(schema)},`);
+  return [
+    generatedNotice("//"),
+    "",
+    'import type { ReleaseHistory } from "./runtime/history.js";',
+    "",
+    "/** Every schema released in registry/, by global id: the writer schemas a consumer reads offline. */",
+    "export const releaseHistory: ReleaseHistory = {",
+    "  values: {",
+    ...values,
+    "  },",
+    "  keys: {",
+    ...keys,
+    "  },",
+    "};",
+    "",
+  ].join("\n");
 }
 
 /** Re-exports every module, maps each event type to its data type and to its codec. */
@@ -148,7 +193,7 @@ function indexModule(model: Model, modules: readonly string[]): string {
   for (const domain of eventDomains(model)) lines.push(`export * from "./${domain}.js";`);
   for (const module of modules.filter((m) => !model.events.some((e) => e.domain === m)))
     lines.push(`export type * from "./types/${module}.js";`);
-  lines.push('export * from "./runtime/index.js";');
+  lines.push('export { releaseHistory } from "./releases.js";', 'export * from "./runtime/index.js";');
   lines.push("", "/** The data type of every event, keyed by event type string. */", "export interface EventDataByType {");
   for (const event of model.events) lines.push(`  ${JSON.stringify(event.eventType)}: ${event.record.name};`);
   lines.push("}", "", "export type EventType = keyof EventDataByType;", "");

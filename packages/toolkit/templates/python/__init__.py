@@ -4,9 +4,28 @@ from __future__ import annotations
 
 from typing import Any, Dict, Type
 
-from ._avro import avro_schema, decode, decode_framed, encode, encode_framed, encode_key, unframe
-from ._envelope import EventMetadata, from_kafka_headers, from_redis_fields, to_kafka_headers, to_redis_fields
+from ._avro import (
+    avro_schema,
+    decode,
+    decode_framed,
+    decode_key,
+    deserialize,
+    deserialize_key,
+    encode,
+    encode_framed,
+    encode_key,
+    key_of,
+    key_subject,
+    registration_text,
+    serialize,
+    serialize_key,
+    subject,
+    unframe,
+)
+from ._envelope import SOURCELIB, EventMetadata, from_kafka_headers, from_redis_fields, to_kafka_headers, to_redis_fields
 from ._registry import EVENTS, EventSpec
+from ._registry_client import RegisteredSchema, SchemaRegistryClient, SchemaRegistryError, SubjectVersion
+from ._resolution import SchemaResolutionError
 
 #: The data class of every event, keyed by event type string.
 EVENT_DATA_CLASSES: Dict[str, Type[Any]] = {event_type: spec.data_class for event_type, spec in EVENTS.items()}
@@ -14,16 +33,31 @@ EVENT_DATA_CLASSES: Dict[str, Type[Any]] = {event_type: spec.data_class for even
 __all__ = [
     "EVENTS",
     "EVENT_DATA_CLASSES",
+    "SOURCELIB",
     "EventMetadata",
     "EventSpec",
+    "RegisteredSchema",
+    "SchemaRegistryClient",
+    "SchemaRegistryError",
+    "SchemaResolutionError",
+    "SubjectVersion",
     "avro_schema",
     "decode",
     "decode_framed",
+    "decode_key",
+    "deserialize",
+    "deserialize_key",
     "encode",
     "encode_framed",
     "encode_key",
     "from_kafka_headers",
     "from_redis_fields",
+    "key_of",
+    "key_subject",
+    "registration_text",
+    "serialize",
+    "serialize_key",
+    "subject",
     "to_kafka_headers",
     "to_redis_fields",
     "unframe",

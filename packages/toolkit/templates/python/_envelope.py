@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import socket
 import uuid
 from dataclasses import dataclass, field
@@ -10,38 +12,57 @@ from typing import Callable, Dict, Iterable, Mapping, Optional, Tuple, Union
 
 _SPEC_VERSION = "1.0"
 _CONTENT_TYPE = "application/avro"
+#: The version of the event definitions this package follows (eventcanon.config.json's envelope.sourcelib).
+SOURCELIB = "$EVENTCANON_SOURCELIB"
+_VERSION = re.compile(r"[0-9]+(\.[0-9]+)*")
 
 HeaderValue = Union[str, bytes]
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+    # As the bus writes it: datetime.isoformat(), "+00:00" rather than "Z".
+    return datetime.now(timezone.utc).isoformat()
+
+
+def _source() -> str:
+    # As openedx-events makes it from the EVENTS_SERVICE_NAME setting, here from the environment.
+    return f"openedx/{os.environ.get('EVENTS_SERVICE_NAME') or 'SERVICE_NAME_UNSET'}/web"
 
 
 @dataclass(frozen=True)
 class EventMetadata:
-    """What travels with an event besides its data; defaults make a fresh event."""
+    """What travels with an event besides its data; the defaults are the Open edX bus's for a fresh event.
+
+    The bus's consumers read ``sourcelib`` as integers joined by dots, so anything else is refused.
+    """
 
     event_type: str
-    source: str = ""
-    sourcelib: str = ""
+    source: str = field(default_factory=_source)
+    sourcelib: str = SOURCELIB
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     minorversion: int = 0
     sourcehost: str = field(default_factory=socket.gethostname)
     time: str = field(default_factory=_now)
 
+    def __post_init__(self) -> None:
+        if not _VERSION.fullmatch(self.sourcelib):
+            raise ValueError(
+                f"sourcelib must be a version of integers joined by dots (the bus's consumers parse it so), got {self.sourcelib!r}"
+            )
+
 
 def to_kafka_headers(metadata: EventMetadata) -> Dict[str, str]:
     """Headers as the Open edX event bus writes them (CloudEvents binary mode)."""
+    # In edx-event-bus-kafka's order: the three fixed headers, then one per metadata field.
     return {
+        "ce_specversion": _SPEC_VERSION,
+        "content-type": _CONTENT_TYPE,
+        "ce_datacontenttype": _CONTENT_TYPE,
         "ce_type": metadata.event_type,
         "ce_id": metadata.id,
         "ce_source": metadata.source,
-        "ce_specversion": _SPEC_VERSION,
         "ce_time": metadata.time,
         "ce_minorversion": str(metadata.minorversion),
-        "ce_datacontenttype": _CONTENT_TYPE,
-        "content-type": _CONTENT_TYPE,
         "sourcehost": metadata.sourcehost,
         "sourcelib": metadata.sourcelib,
     }
@@ -102,6 +123,10 @@ def _from_fields(get: Callable[[str], Optional[str]], prefix: str, fallback_type
         raise ValueError(f'{what} "{prefix}minorversion" is not a whole number: {minor}') from None
     if minorversion < 0:
         raise ValueError(f'{what} "{prefix}minorversion" is not a whole number: {minor}')
+    # A missing sourcelib takes the default, as the bus's consumer does; a malformed one is refused.
+    sourcelib = get("sourcelib")
+    if sourcelib is not None and not _VERSION.fullmatch(sourcelib):
+        raise ValueError(f'{what} "sourcelib" is not a version of integers joined by dots: {sourcelib!r}')
     return EventMetadata(
         event_type=get(f"{prefix}type") or fallback_type,
         id=event_id,
@@ -109,5 +134,5 @@ def _from_fields(get: Callable[[str], Optional[str]], prefix: str, fallback_type
         source=get(f"{prefix}source") or "",
         sourcehost=get("sourcehost") or "",
         time=get(f"{prefix}time") or "",
-        sourcelib=get("sourcelib") or "",
+        sourcelib=SOURCELIB if sourcelib is None else sourcelib,
     )

@@ -1,5 +1,10 @@
 import avro from "avsc";
 import { frame, unframe } from "./framing.js";
+import type { ReleaseHistory } from "./history.js";
+import { Lru } from "./lru.js";
+import { type SchemaRegistryClient, SchemaRegistryError } from "./registry-client.js";
+import { Refusal, type Resolution, resolution, SchemaResolutionError } from "./resolution.js";
+import { keyFieldSchema, registrationText, type SubjectNameStrategy, schemaName, subjectName } from "./subjects.js";
 
 /** One problem found by `check`: where (a JSON pointer into the data) and what. */
 export interface ValidationIssue {
@@ -18,26 +23,62 @@ export interface EventSpec {
   readonly topic?: string;
   /** Dotted path of the field whose value is the message key. */
   readonly keyField?: string;
+  /** The global id of `avroSchema` in the release history; absent while the schema is not released. */
+  readonly schemaId?: number;
+  readonly keySchemaId?: number;
   readonly avroSchema: avro.Schema;
-  /** The same schema with names avsc accepts, when the wire names are not valid Avro names. */
-  readonly avscSchema?: avro.Schema;
   /** Avro schema of the key field's value. */
   readonly keyAvroSchema?: avro.Schema;
   readonly validator: CompiledValidator;
+  /** Every released schema, by id: the writer schemas read offline. */
+  readonly history: ReleaseHistory;
 }
 
+export interface SerializeOptions {
+  /** Without one, the message is framed with the released id of the package's schema, offline. */
+  readonly registry?: SchemaRegistryClient;
+  /** The Kafka topic the message goes to (prefix included); default the event's `x-topic`. */
+  readonly topic?: string;
+  /** Default `topic-record`, the Open edX bus's. */
+  readonly subjectNameStrategy?: SubjectNameStrategy;
+  /** Register the schema under its subject when it is not there (Confluent's auto.register.schemas); default false. */
+  readonly autoRegister?: boolean;
+  /** Write with the subject's latest schema and id instead of the package's (Confluent's use.latest.version). */
+  readonly useLatestVersion?: boolean;
+}
+
+export interface DeserializeOptions {
+  /** Asked for writer schema ids that the package's release history does not hold. */
+  readonly registry?: SchemaRegistryClient;
+}
+
+type Role = "value" | "key";
+type Writer = Resolution | SchemaResolutionError;
+/** Writer schema id -> how to read it, or why it cannot be read; per role, for one source of ids. */
+type Writers = Record<Role, Lru<number, Writer>>;
+const writers = (): Writers => ({ value: new Lru(1000), key: new Lru(1000) });
+
 /**
- * Everything a producer or consumer does with one event type, typed by its data `T`.
+ * Everything a producer or consumer does with one event type, typed by its data `T` and key `K`.
  * Avro types are built on first use, not at import.
  */
-export class EventCodec<T> {
+export class EventCodec<T, K = unknown> {
   readonly eventType: string;
   readonly topic: string | undefined;
   readonly keyField: string | undefined;
   readonly avroSchema: avro.Schema;
+  /** The released id of the package's value schema; undefined while not released. */
+  readonly schemaId: number | undefined;
+  readonly keySchemaId: number | undefined;
   private readonly spec: EventSpec;
   private avroType: avro.Type | undefined;
   private keyType: avro.Type | undefined;
+  /** The release history's ids, and each registry's: the same id may name other schemas in a registry with ids of its own. */
+  private readonly bundledWriters = writers();
+  private readonly registryWriters = new WeakMap<SchemaRegistryClient, Writers>();
+  private readonly given = { value: new WeakMap<object, Resolution>(), key: new WeakMap<object, Resolution>() };
+  /** Writer types for useLatestVersion, by id. */
+  private readonly latestTypes = new Lru<number, avro.Type>(100);
 
   constructor(spec: EventSpec) {
     this.spec = spec;
@@ -45,6 +86,8 @@ export class EventCodec<T> {
     this.topic = spec.topic;
     this.keyField = spec.keyField;
     this.avroSchema = spec.avroSchema;
+    this.schemaId = spec.schemaId;
+    this.keySchemaId = spec.keySchemaId;
   }
 
   /** True when `data` satisfies the event's JSON Schema (formats and patterns included). */
@@ -60,27 +103,16 @@ export class EventCodec<T> {
 
   /** Avro binary of `data` (no framing). Throws naming the first field that does not fit. */
   encode(data: T): Buffer {
-    const type = this.type();
-    try {
-      return type.toBuffer(data);
-    } catch (error) {
-      throw new TypeError(`${this.eventType}: cannot encode: ${describeInvalid(type, data) ?? (error as Error).message}`);
-    }
+    return this.write(this.type(), data);
   }
 
-  decode(bytes: Uint8Array): T {
-    try {
-      return this.type().fromBuffer(toBuffer(bytes)) as T;
-    } catch (error) {
-      const message = (error as Error).message;
-      if (message.includes("precision loss")) {
-        throw new RangeError(
-          `${this.eventType}: cannot decode: a long value is outside ±(2^53 - 1), which a JavaScript number cannot hold exactly; ` +
-            "this package refuses to lose precision (see the README on large integers)",
-        );
-      }
-      throw new TypeError(`${this.eventType}: cannot decode ${bytes.length} bytes: ${message}`);
-    }
+  /**
+   * Reads Avro binary (no framing). Without `writerSchema` the bytes must have been written with this
+   * package's schema; with it, the writer's schema is resolved against the package's.
+   */
+  decode(bytes: Uint8Array, writerSchema?: avro.Schema): T {
+    if (writerSchema === undefined) return this.read(this.type(), bytes, "") as T;
+    return this.readResolved("value", this.givenWriter("value", writerSchema), toBuffer(bytes), undefined) as T;
   }
 
   /** Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro body. */
@@ -88,24 +120,301 @@ export class EventCodec<T> {
     return frame(schemaId, this.encode(data));
   }
 
+  /** Reads Confluent wire format whose writer schema is in the package's release history (offline). */
   decodeFramed(bytes: Uint8Array): { schemaId: number; data: T } {
     const { schemaId, body } = unframe(bytes);
-    return { schemaId, data: this.decode(body) };
+    return { schemaId, data: this.readFramed("value", schemaId, body, this.bundled("value", schemaId)) as T };
   }
 
-  /** The message key: the Avro encoding of the value at the event's key field. */
-  encodeKey(data: T): Buffer {
-    if (this.spec.keyField === undefined || this.spec.keyAvroSchema === undefined) {
-      throw new Error(`${this.eventType} declares no event key field`);
-    }
-    this.keyType ??= avro.Type.forSchema(this.spec.keyAvroSchema);
+  /**
+   * Confluent wire format, as Confluent's serializers write it: the id is the released id of the
+   * package's schema (offline), or with a registry the id under the event's subject (looked up,
+   * registered with `autoRegister`, or the subject's latest with `useLatestVersion`).
+   */
+  async serialize(data: T, options: SerializeOptions = {}): Promise<Buffer> {
+    return this.serializeAs("value", data, options);
+  }
+
+  /** Reads Confluent wire format written with any schema the history or the registry knows, resolved to the package's. */
+  async deserialize(bytes: Uint8Array, options: DeserializeOptions = {}): Promise<{ schemaId: number; data: T }> {
+    const { schemaId, body } = unframe(bytes);
+    return { schemaId, data: (await this.deserializeAs("value", schemaId, body, options)) as T };
+  }
+
+  /** The message key: the value at the event's key field. */
+  keyOf(data: T): K {
+    const keyField = this.requireKey();
     let value: unknown = data;
-    for (const segment of this.spec.keyField.split(".")) value = (value as Record<string, unknown> | null)?.[segment];
-    return this.keyType.toBuffer(value);
+    for (const segment of keyField.split(".")) value = (value as Record<string, unknown> | null)?.[segment];
+    return value as K;
+  }
+
+  /** The message key's Avro binary (no framing): the Avro encoding of the value at the event's key field. */
+  encodeKey(data: T): Buffer {
+    return this.write(this.keyAvro(), this.keyOf(data), this.keyField);
+  }
+
+  decodeKey(bytes: Uint8Array, writerSchema?: avro.Schema): K {
+    if (writerSchema === undefined) return this.read(this.keyAvro(), bytes, "key ") as K;
+    return this.readResolved("key", this.givenWriter("key", writerSchema), toBuffer(bytes), undefined) as K;
+  }
+
+  /** The key in Confluent wire format, under the bus's key subject (`<topic>-string` for a string key). */
+  async serializeKey(data: T, options: SerializeOptions = {}): Promise<Buffer> {
+    return this.serializeAs("key", data, options);
+  }
+
+  async deserializeKey(bytes: Uint8Array, options: DeserializeOptions = {}): Promise<{ schemaId: number; key: K }> {
+    const { schemaId, body } = unframe(bytes);
+    return { schemaId, key: (await this.deserializeAs("key", schemaId, body, options)) as K };
+  }
+
+  /** The value subject under a strategy (default topic-record: `<topic>-<record full name>`). */
+  subject(options: Pick<SerializeOptions, "topic" | "subjectNameStrategy"> = {}): string {
+    return this.subjectOf("value", options);
+  }
+
+  /** The key subject, named as edx-event-bus-kafka names it: `<topic>-<key schema name>` by default. */
+  keySubject(options: Pick<SerializeOptions, "topic" | "subjectNameStrategy"> = {}): string {
+    return this.subjectOf("key", options);
+  }
+
+  private subjectOf(role: Role, options: Pick<SerializeOptions, "topic" | "subjectNameStrategy">): string {
+    const topic = options.topic ?? this.topic;
+    const strategy = options.subjectNameStrategy ?? "topic-record";
+    if (strategy !== "record" && topic === undefined)
+      throw new TypeError(`${this.eventType} has no x-topic: pass the topic, or use the record subject name strategy`);
+    const schema = role === "value" ? this.avroSchema : this.keyAvroSchemaOrThrow();
+    return subjectName(strategy, role, schemaName(schema), topic);
+  }
+
+  private async serializeAs(role: Role, data: T, options: SerializeOptions): Promise<Buffer> {
+    const own = role === "value" ? this.schemaId : this.keySchemaId;
+    const body = () => (role === "value" ? this.encode(data) : this.encodeKey(data));
+    const registry = options.registry;
+    if (registry === undefined) {
+      if (own === undefined)
+        throw new SchemaResolutionError(
+          "unknown-schema-id",
+          `${this.eventType}: the package's ${role} schema is not in its release history (not released yet: run canon release), so it has no id to frame with offline; pass a schema registry to look it up`,
+        );
+      return frame(own, body());
+    }
+    const subject = this.subjectOf(role, options);
+    if (options.useLatestVersion) {
+      const latest = await registry.latest(subject);
+      if (latest.schemaType !== "AVRO")
+        throw new TypeError(`${this.eventType}: the latest schema of ${subject} is ${latest.schemaType}, not AVRO`);
+      let type = this.latestTypes.get(latest.id);
+      if (type === undefined) {
+        type = avro.Type.forSchema(avscCompatible(JSON.parse(latest.schema) as avro.Schema));
+        this.latestTypes.set(latest.id, type);
+      }
+      return frame(latest.id, this.write(type, role === "value" ? data : this.keyOf(data)));
+    }
+    const schema = role === "value" ? this.avroSchema : keyFieldSchema(this.avroSchema, this.requireKey());
+    const text = registrationText(schema);
+    let id: number;
+    try {
+      id = options.autoRegister ? await registry.register(subject, text) : await registry.lookup(subject, text);
+    } catch (error) {
+      if (error instanceof SchemaRegistryError && error.status === 404)
+        throw new SchemaResolutionError(
+          "unknown-schema-id",
+          `${this.eventType}: the package's ${role} schema is not registered under subject ${subject} at ${registry.url}; register it with canon registry push, or let serialize register it (autoRegister)`,
+        );
+      throw error;
+    }
+    return frame(id, body());
+  }
+
+  private async deserializeAs(role: Role, schemaId: number, body: Buffer, options: DeserializeOptions): Promise<unknown> {
+    const registry = options.registry;
+    const bundled = registry?.assignsOwnIds ? undefined : this.bundled(role, schemaId);
+    if (bundled !== undefined || registry === undefined) return this.readFramed(role, schemaId, body, bundled);
+    let cache = this.registryWriters.get(registry);
+    if (cache === undefined) {
+      cache = writers();
+      this.registryWriters.set(registry, cache);
+    }
+    let found = cache[role].get(schemaId);
+    if (found === undefined) {
+      const text = await this.fetchWriter(registry, schemaId);
+      found = this.compileOrError(cache, role, schemaId, JSON.parse(text) as avro.Schema, " (from the registry)");
+    }
+    return this.readFramed(role, schemaId, body, found);
+  }
+
+  private async fetchWriter(registry: SchemaRegistryClient, schemaId: number): Promise<string> {
+    try {
+      const registered = await registry.schemaById(schemaId);
+      if (registered.schemaType === "AVRO") return registered.schema;
+      throw new SchemaResolutionError(
+        "wrong-record",
+        `${this.eventType}: writer schema id ${schemaId} is a ${registered.schemaType} schema in the schema registry at ${registry.url}, not Avro`,
+        schemaId,
+      );
+    } catch (error) {
+      if (!(error instanceof SchemaRegistryError)) throw error;
+      if (error.errorCode === 40403 || error.status === 404)
+        throw new SchemaResolutionError(
+          "unknown-schema-id",
+          `${this.eventType}: writer schema id ${schemaId} is neither in this package's release history nor in the schema registry at ${registry.url}`,
+          schemaId,
+        );
+      throw new SchemaResolutionError(
+        "registry-error",
+        `${this.eventType}: cannot fetch writer schema id ${schemaId}: ${error.message}`,
+        schemaId,
+      );
+    }
+  }
+
+  /** The writer schema of an id from the release history: this codec's own, an older one, or another's (an error). */
+  private bundled(role: Role, schemaId: number): Writer | "own" | undefined {
+    if (schemaId === (role === "value" ? this.schemaId : this.keySchemaId)) return "own";
+    const known = this.bundledWriters[role].get(schemaId);
+    if (known !== undefined) return known;
+    const value = this.spec.history.values[schemaId];
+    const key = this.spec.history.keys[schemaId];
+    if (role === "key" && key !== undefined) return this.compileOrError(this.bundledWriters, "key", schemaId, key, "");
+    if (role === "value" && value !== undefined && value[0] === this.eventType && value[2] !== undefined)
+      return this.compileOrError(this.bundledWriters, "value", schemaId, value[2], "");
+    if (value === undefined && key === undefined) return undefined;
+    const whose = value === undefined ? "a key schema" : `the value schema of ${value[0]} version ${value[1]}`;
+    const error = new SchemaResolutionError(
+      "wrong-record",
+      `${this.eventType}: writer schema id ${schemaId} is ${whose}, not a ${role} schema of ${this.eventType}`,
+      schemaId,
+    );
+    this.bundledWriters[role].set(schemaId, error);
+    return error;
+  }
+
+  private compileOrError(cache: Writers, role: Role, schemaId: number, schema: avro.Schema, from: string): Writer {
+    let found: Writer;
+    try {
+      found = this.compile(role, schemaId, schema, from);
+    } catch (error) {
+      if (!(error instanceof SchemaResolutionError)) throw error;
+      found = error;
+    }
+    cache[role].set(schemaId, found);
+    return found;
+  }
+
+  /** A writer schema passed in: compiled once per schema object. */
+  private givenWriter(role: Role, schema: avro.Schema): Resolution {
+    if (typeof schema !== "object" || schema === null) return this.compile(role, undefined, schema, "");
+    let found = this.given[role].get(schema);
+    if (found === undefined) {
+      found = this.compile(role, undefined, schema, "");
+      this.given[role].set(schema, found);
+    }
+    return found;
+  }
+
+  /** Resolution from a writer schema to the package's; errors say which record or which field. */
+  private compile(role: Role, schemaId: number | undefined, schema: avro.Schema, from: string): Resolution {
+    const id = schemaId === undefined ? "the writer schema" : `writer schema id ${schemaId}${from}`;
+    const reader = role === "value" ? this.avroSchema : this.keyAvroSchemaOrThrow();
+    if (role === "value" && schemaName(schema) !== schemaName(reader))
+      throw new SchemaResolutionError(
+        "wrong-record",
+        `${this.eventType}: ${id} is for record ${schemaName(schema)}, not ${schemaName(reader)}`,
+        schemaId,
+      );
+    try {
+      return resolution(role === "value" ? this.type() : this.keyAvro(), avscCompatible(schema));
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      throw new SchemaResolutionError(
+        "incompatible-schema",
+        `${this.eventType}: ${id} cannot be read as this package's ${role} schema: ${this.wireNames(error.message)}`,
+        schemaId,
+        error.path,
+      );
+    }
+  }
+
+  private readFramed(role: Role, schemaId: number, body: Buffer, writer: Writer | "own" | undefined): unknown {
+    if (writer === "own") return role === "value" ? this.read(this.type(), body, "") : this.read(this.keyAvro(), body, "key ");
+    if (writer === undefined)
+      throw new SchemaResolutionError(
+        "unknown-schema-id",
+        `${this.eventType}: writer schema id ${schemaId} is not in this package's release history, and no schema registry was given: pass one to deserialize to read versions released after this package`,
+        schemaId,
+      );
+    if (writer instanceof SchemaResolutionError) throw writer;
+    return this.readResolved(role, writer, body, schemaId);
+  }
+
+  private readResolved(role: Role, writer: Resolution, body: Buffer, schemaId: number | undefined): unknown {
+    try {
+      return writer.read(body);
+    } catch (error) {
+      const with_ = schemaId === undefined ? "another schema" : `writer schema id ${schemaId}`;
+      if (error instanceof Refusal)
+        throw new SchemaResolutionError(
+          "value-not-readable",
+          `${this.eventType}: cannot read a ${role} written with ${with_}: ${this.wireNames(error.message)}`,
+          schemaId,
+          error.path,
+        );
+      throw this.decodeError(error as Error, body, ` (${role} written with ${with_})`);
+    }
+  }
+
+  private write(type: avro.Type, value: unknown, keyField?: string): Buffer {
+    try {
+      return type.toBuffer(value);
+    } catch (error) {
+      const what = keyField === undefined ? "" : ` the key ${keyField}`;
+      throw new TypeError(`${this.eventType}: cannot encode${what}: ${describeInvalid(type, value) ?? (error as Error).message}`);
+    }
+  }
+
+  /** Names in a message as on the wire: avsc was given the event's namespace with `_` for its invalid characters. */
+  private wireNames(message: string): string {
+    const renamed = avscNamespace(this.eventType);
+    return renamed === this.eventType ? message : message.split(renamed).join(this.eventType);
+  }
+
+  private read(type: avro.Type, bytes: Uint8Array, what: string): unknown {
+    try {
+      return type.fromBuffer(toBuffer(bytes));
+    } catch (error) {
+      throw this.decodeError(error as Error, bytes, what === "" ? "" : ` (${what.trim()})`);
+    }
+  }
+
+  private decodeError(error: Error, bytes: Uint8Array, what: string): Error {
+    if (error.message.includes("precision loss"))
+      return new RangeError(
+        `${this.eventType}: cannot decode${what}: a long value is outside ±(2^53 - 1), which a JavaScript number cannot hold exactly; ` +
+          "this package refuses to lose precision (see the README on large integers)",
+      );
+    return new TypeError(`${this.eventType}: cannot decode ${bytes.length} bytes${what}: ${error.message}`);
+  }
+
+  private requireKey(): string {
+    if (this.spec.keyField === undefined || this.spec.keyAvroSchema === undefined)
+      throw new Error(`${this.eventType} declares no event key field`);
+    return this.spec.keyField;
+  }
+
+  private keyAvroSchemaOrThrow(): avro.Schema {
+    this.requireKey();
+    return this.spec.keyAvroSchema as avro.Schema;
+  }
+
+  private keyAvro(): avro.Type {
+    this.keyType ??= avro.Type.forSchema(this.keyAvroSchemaOrThrow());
+    return this.keyType;
   }
 
   private type(): avro.Type {
-    this.avroType ??= avro.Type.forSchema(this.spec.avscSchema ?? this.spec.avroSchema);
+    this.avroType ??= avro.Type.forSchema(avscCompatible(this.spec.avroSchema));
     return this.avroType;
   }
 }
@@ -123,4 +432,24 @@ function describeInvalid(type: avro.Type, data: unknown): string | undefined {
 
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * The schema as avsc accepts it: Avro names are `[A-Za-z_][A-Za-z0-9_]*` per dotted segment, but some
+ * Open edX event types (hence namespaces) have a hyphen. Binary encoding does not use names, so avsc
+ * gets `_` for each invalid character and reads and writes the same bytes.
+ */
+function avscCompatible(schema: avro.Schema): avro.Schema {
+  if (Array.isArray(schema)) return schema.map(avscCompatible) as avro.Schema;
+  if (typeof schema !== "object" || schema === null) return schema;
+  return Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => [
+      key,
+      key === "namespace" && typeof value === "string" ? avscNamespace(value) : avscCompatible(value as avro.Schema),
+    ]),
+  ) as avro.Schema;
+}
+
+function avscNamespace(namespace: string): string {
+  return namespace.replace(/[^A-Za-z0-9_.]/g, "_");
 }

@@ -19,34 +19,44 @@ export interface EventMetadata {
 
 const SPEC_VERSION = "1.0";
 const CONTENT_TYPE = "application/avro";
+/** The version of the event definitions this package follows (eventcanon.config.json's envelope.sourcelib). */
+export const SOURCELIB: string = "$EVENTCANON_SOURCELIB";
+const VERSION = /^[0-9]+(\.[0-9]+)*$/;
 
-/** Metadata for a new event: a fresh UUID, now as UTC, this host; the rest from `fields`. */
-export function createMetadata(
-  eventType: string,
-  fields: Partial<Omit<EventMetadata, "event_type">> & Pick<EventMetadata, "source" | "sourcelib">,
-): EventMetadata {
+/**
+ * Metadata for a new event, with the Open edX bus's defaults: a fresh UUID, now in UTC as Python's
+ * isoformat writes it, this host, the source `openedx/<EVENTS_SERVICE_NAME>/web` and this package's
+ * sourcelib. The bus's consumers read sourcelib as integers joined by dots: anything else is refused here.
+ */
+export function createMetadata(eventType: string, fields: Partial<Omit<EventMetadata, "event_type">> = {}): EventMetadata {
+  const sourcelib = fields.sourcelib ?? SOURCELIB;
+  if (!VERSION.test(sourcelib))
+    throw new TypeError(
+      `sourcelib must be a version of integers joined by dots (the bus's consumers parse it so), got ${JSON.stringify(sourcelib)}`,
+    );
   return {
     event_type: eventType,
     id: fields.id ?? randomUUID(),
     minorversion: fields.minorversion ?? 0,
-    source: fields.source,
+    source: fields.source ?? `openedx/${process.env.EVENTS_SERVICE_NAME || "SERVICE_NAME_UNSET"}/web`,
     sourcehost: fields.sourcehost ?? hostname(),
-    time: fields.time ?? new Date().toISOString(),
-    sourcelib: fields.sourcelib,
+    time: fields.time ?? new Date().toISOString().replace(/Z$/, "+00:00"),
+    sourcelib,
   };
 }
 
 /** Kafka headers as the Open edX event bus writes them (CloudEvents binary mode). */
 export function toKafkaHeaders(metadata: EventMetadata): Record<string, string> {
+  // In edx-event-bus-kafka's order: the three fixed headers, then one per metadata field.
   return {
+    ce_specversion: SPEC_VERSION,
+    "content-type": CONTENT_TYPE,
+    ce_datacontenttype: CONTENT_TYPE,
     ce_type: metadata.event_type,
     ce_id: metadata.id,
     ce_source: metadata.source,
-    ce_specversion: SPEC_VERSION,
     ce_time: metadata.time,
     ce_minorversion: String(metadata.minorversion),
-    ce_datacontenttype: CONTENT_TYPE,
-    "content-type": CONTENT_TYPE,
     sourcehost: metadata.sourcehost,
     sourcelib: metadata.sourcelib,
   };
@@ -112,6 +122,10 @@ function fromFields(get: (name: string) => string | undefined, prefix: string, f
   const minorversion = minor === undefined ? 0 : Number(minor);
   if (!Number.isInteger(minorversion) || minorversion < 0)
     throw new Error(`${what} "${prefix}minorversion" is not a whole number: ${minor}`);
+  // A missing sourcelib takes the default, as the bus's consumer does; a malformed one is refused.
+  const sourcelib = get("sourcelib");
+  if (sourcelib !== undefined && !VERSION.test(sourcelib))
+    throw new Error(`${what} "sourcelib" is not a version of integers joined by dots: ${JSON.stringify(sourcelib)}`);
   return {
     event_type: get(`${prefix}type`) ?? fallbackType,
     id,
@@ -119,6 +133,6 @@ function fromFields(get: (name: string) => string | undefined, prefix: string, f
     source: get(`${prefix}source`) ?? "",
     sourcehost: get("sourcehost") ?? "",
     time: get(`${prefix}time`) ?? "",
-    sourcelib: get("sourcelib") ?? "",
+    sourcelib: sourcelib ?? SOURCELIB,
   };
 }

@@ -1,4 +1,11 @@
-export { type CompiledValidator, EventCodec, type EventSpec, type ValidationIssue } from "./codec.js";
+export {
+  type CompiledValidator,
+  type DeserializeOptions,
+  EventCodec,
+  type EventSpec,
+  type SerializeOptions,
+  type ValidationIssue,
+} from "./codec.js";
 export {
   createMetadata,
   type EventMetadata,
@@ -9,3 +16,13 @@ export {
   toRedisFields,
 } from "./envelope.js";
 export { frame, unframe } from "./framing.js";
+export type { ReleaseHistory } from "./history.js";
+export {
+  type RegisteredSchema,
+  SchemaRegistryClient,
+  SchemaRegistryError,
+  type SchemaRegistryOptions,
+  type SubjectVersion,
+} from "./registry-client.js";
+export { type ResolutionErrorCode, SchemaResolutionError } from "./resolution.js";
+export { registrationText, type SubjectNameStrategy } from "./subjects.js";

@@ -23,6 +23,9 @@ class EventSpec:
     key_field: Optional[str]
     #: Avro schema of the key field's value.
     key_schema: Any
+    #: Global ids of the package's value and key schemas in the release history; None while not released.
+    schema_id: Optional[int] = None
+    key_schema_id: Optional[int] = None
 
     def avro_schema(self) -> Dict[str, Any]:
         """The Avro schema (the Open edX event bus wire form), as shipped in the package."""
@@ -47,6 +50,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic=None,
         key_field=None,
         key_schema=None,
+        schema_id=None,
+        key_schema_id=None,
     ),
     "com.example.shop.order.cancelled.v1": EventSpec(
         event_type="com.example.shop.order.cancelled.v1",
@@ -54,6 +59,8 @@ EVENTS: Dict[str, EventSpec] = {
         topic=None,
         key_field=None,
         key_schema=None,
+        schema_id=None,
+        key_schema_id=None,
     ),
     "com.example.shop.order.placed.v1": EventSpec(
         event_type="com.example.shop.order.placed.v1",
@@ -61,5 +68,7 @@ EVENTS: Dict[str, EventSpec] = {
         topic="shop-orders",
         key_field="order_id",
         key_schema="string",
+        schema_id=None,
+        key_schema_id=None,
     ),
 }

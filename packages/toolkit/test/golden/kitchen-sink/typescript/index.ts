@@ -9,6 +9,7 @@ import type { OrderCancelledV1, OrderPlacedV1 } from "./shop.js";
 export * from "./billing.js";
 export * from "./shop.js";
 export type * from "./types/shared.js";
+export { releaseHistory } from "./releases.js";
 export * from "./runtime/index.js";
 
 /** The data type of every event, keyed by event type string. */

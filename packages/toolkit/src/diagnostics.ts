@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   "config-unreadable",
   "default-invalid",
   "enum-symbol-invalid",
+  "enum-default-invalid",
   "event-file-name",
   "event-type-name",
   "example-invalid",

@@ -37,6 +37,14 @@ function lintModel(files: readonly SchemaFile[], model: Model, config: CanonConf
           );
         }
       });
+      if (type.fallback !== undefined && !type.symbols.includes(type.fallback))
+        at(
+          file,
+          joinPointer(pointer, "x-enum-default"),
+          "enum-default-invalid",
+          `x-enum-default "${type.fallback}" is not one of the enum's symbols`,
+          `use one of ${type.symbols.map((s) => `"${s}"`).join(", ")}`,
+        );
     }
     if (type.kind !== "record") continue;
     const pythonNames = new Map<string, string>();

@@ -140,7 +140,12 @@ class ModelBuilder {
       ...(typeof node["x-avro-name"] === "string" ? { avroName: node["x-avro-name"] } : {}),
     };
     if (Array.isArray(node.enum)) {
-      const type: NamedType = { ...base, kind: "enum", symbols: node.enum.map(String) };
+      const type: NamedType = {
+        ...base,
+        kind: "enum",
+        symbols: node.enum.map(String),
+        ...(typeof node["x-enum-default"] === "string" ? { fallback: node["x-enum-default"] } : {}),
+      };
       this.types.set(name, type);
       return name;
     }

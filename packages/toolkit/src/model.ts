@@ -69,6 +69,11 @@ export interface RecordType extends NamedBase {
 export interface EnumType extends NamedBase {
   readonly kind: "enum";
   readonly symbols: readonly string[];
+  /**
+   * The symbol a reader takes for a symbol it does not know (`x-enum-default`, Avro's enum default):
+   * with one, adding a symbol keeps older consumers reading.
+   */
+  readonly fallback?: string;
 }
 
 /** A named scalar such as `CourseKey`: a string with a meaning of its own. */

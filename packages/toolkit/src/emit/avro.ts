@@ -58,7 +58,13 @@ class AvroWriter {
           ...(namespace === undefined ? {} : { namespace }),
           ...(named.description === undefined ? {} : { doc: named.description }),
         };
-        if (named.kind === "enum") return { type: "enum", ...head, symbols: [...named.symbols] };
+        if (named.kind === "enum")
+          return {
+            type: "enum",
+            ...head,
+            symbols: [...named.symbols],
+            ...(named.fallback === undefined ? {} : { default: named.fallback }),
+          };
         return { type: "record", ...head, fields: named.fields.map((f) => this.fieldOf(f)) };
       }
     }

@@ -10,7 +10,7 @@ export type * from "./types/billing.js";
 /** Codec for `com.example.billing.invoice.issued.v1`. */
 export const invoiceIssuedV1 = new EventCodec<InvoiceIssuedV1, never>({
   "eventType": "com.example.billing.invoice.issued.v1",
-  "avroSchema": {"type":"record","name":"InvoiceIssuedV1","namespace":"com.example.billing.invoice.issued.v1","doc":"An invoice was issued; uses shared types from another domain module.","fields":[{"name":"amount","type":{"type":"record","name":"Money","doc":"An amount of money in one currency.","fields":[{"name":"amount","type":"double","doc":"Amount in the currency's main unit."},{"name":"currency","type":"string","doc":"ISO 4217 code."}]},"doc":"Invoiced amount."},{"name":"status","type":{"type":"enum","name":"Status","doc":"Where an order is in its life.","symbols":["active","in_review","closed"]},"doc":"Status."},{"name":"lines","type":{"type":"map","values":"Money"},"doc":"Amounts per line id."}]},
+  "avroSchema": {"type":"record","name":"InvoiceIssuedV1","namespace":"com.example.billing.invoice.issued.v1","doc":"An invoice was issued; uses shared types from another domain module.","fields":[{"name":"amount","type":{"type":"record","name":"Money","doc":"An amount of money in one currency.","fields":[{"name":"amount","type":"double","doc":"Amount in the currency's main unit."},{"name":"currency","type":"string","doc":"ISO 4217 code."}]},"doc":"Invoiced amount."},{"name":"status","type":{"type":"enum","name":"Status","doc":"Where an order is in its life.","symbols":["active","in_review","closed"],"default":"active"},"doc":"Status."},{"name":"lines","type":{"type":"map","values":"Money"},"doc":"Amounts per line id."}]},
   "validator": validators.InvoiceIssuedV1,
   "history": releaseHistory,
 });

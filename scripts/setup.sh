@@ -24,6 +24,19 @@ bash scripts/fetch-apicurio.sh > /dev/null || echo "setup: Apicurio Registry una
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r packages/openedx-events-py/requirements-dev.txt
 
+# The Open edX bus's own libraries (openedx-events 11 needs Python 3.12) and confluent-kafka, the peers the
+# run-time tests interoperate with, in a venv of their own; the tests that need it skip, naming it, without it.
+python312=""
+for candidate in python3.12 "$(pyenv root 2>/dev/null)"/versions/3.12*/bin/python3.12; do
+  if "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then python312=$candidate; break; fi
+done
+if [[ -n "$python312" ]]; then
+  "$python312" -m venv .venv-peers
+  .venv-peers/bin/python -m pip install --quiet --disable-pip-version-check -r packages/openedx-events-py/requirements-peers.txt
+else
+  echo "setup: no Python 3.12 found; the tests against openedx-events, edx-event-bus-* and confluent-kafka will be skipped" >&2
+fi
+
 if [[ "${1:-}" != "--install-only" ]]; then
   npx turbo run generate
   npx canon catalog

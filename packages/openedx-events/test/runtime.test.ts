@@ -143,7 +143,7 @@ describe("event bus envelope", () => {
   it("creates metadata with the bus's defaults: a fresh UUID, now in UTC as isoformat writes it, minor version 0", () => {
     const fresh = createMetadata("t");
     expect(fresh.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(fresh.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
+    expect(fresh.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}000)?\+00:00$/);
     expect(Date.parse(fresh.time)).toBeGreaterThan(Date.parse("2026-01-01"));
     expect(fresh.minorversion).toBe(0);
     // sourcelib: the openedx-events version the catalog follows, which the bus's consumers parse as integers.

@@ -102,6 +102,85 @@ export interface EventDataByType {
 
 export type EventType = keyof EventDataByType;
 
+/** The type of every event's message key, keyed by event type string (never: no key). */
+export interface EventKeyByType {
+  "org.openedx.analytics.tracking.event.emitted.v1": string;
+  "org.openedx.authz.role_assignment.created": string;
+  "org.openedx.authz.role_assignment.deleted": string;
+  "org.openedx.content_authoring.content.object.associations.changed.v1": string;
+  "org.openedx.content_authoring.content.object.tags.changed.v1": string;
+  "org.openedx.content_authoring.content_library.collection.created.v1": string;
+  "org.openedx.content_authoring.content_library.collection.deleted.v1": string;
+  "org.openedx.content_authoring.content_library.collection.updated.v1": string;
+  "org.openedx.content_authoring.content_library.container.created.v1": string;
+  "org.openedx.content_authoring.content_library.container.deleted.v1": string;
+  "org.openedx.content_authoring.content_library.container.published.v1": string;
+  "org.openedx.content_authoring.content_library.container.updated.v1": string;
+  "org.openedx.content_authoring.content_library.created.v1": string;
+  "org.openedx.content_authoring.content_library.deleted.v1": string;
+  "org.openedx.content_authoring.content_library.updated.v1": string;
+  "org.openedx.content_authoring.course.catalog_info.changed.v1": string;
+  "org.openedx.content_authoring.course.certificate_config.changed.v1": string;
+  "org.openedx.content_authoring.course.certificate_config.deleted.v1": string;
+  "org.openedx.content_authoring.course.created.v1": string;
+  "org.openedx.content_authoring.course.import.completed.v1": string;
+  "org.openedx.content_authoring.course.rerun.completed.v1": string;
+  "org.openedx.content_authoring.library_block.created.v1": string;
+  "org.openedx.content_authoring.library_block.deleted.v1": string;
+  "org.openedx.content_authoring.library_block.published.v1": string;
+  "org.openedx.content_authoring.library_block.updated.v1": string;
+  "org.openedx.content_authoring.xblock.created.v1": string;
+  "org.openedx.content_authoring.xblock.deleted.v1": string;
+  "org.openedx.content_authoring.xblock.duplicated.v1": string;
+  "org.openedx.content_authoring.xblock.published.v1": string;
+  "org.openedx.content_authoring.xblock.updated.v1": string;
+  "org.openedx.enterprise.enterprise_group.deleted.v1": string;
+  "org.openedx.enterprise.learner_credit_course_enrollment.revoked.v1": string;
+  "org.openedx.enterprise.subsidy.redeemed.v1": string;
+  "org.openedx.enterprise.subsidy.redemption-reversed.v1": string;
+  "org.openedx.enterprise.subsidy_ledger_transaction.committed.v1": string;
+  "org.openedx.enterprise.subsidy_ledger_transaction.created.v1": string;
+  "org.openedx.enterprise.subsidy_ledger_transaction.failed.v1": string;
+  "org.openedx.enterprise.subsidy_ledger_transaction.reversed.v1": string;
+  "org.openedx.learning.auth.session.login.completed.v1": string;
+  "org.openedx.learning.badge.awarded.v1": string;
+  "org.openedx.learning.badge.revoked.v1": string;
+  "org.openedx.learning.ccx.course.passing.status.updated.v1": string;
+  "org.openedx.learning.certificate.changed.v1": string;
+  "org.openedx.learning.certificate.created.v1": string;
+  "org.openedx.learning.certificate.revoked.v1": string;
+  "org.openedx.learning.cohort_membership.changed.v1": string;
+  "org.openedx.learning.course.enrollment.changed.v1": string;
+  "org.openedx.learning.course.enrollment.created.v1": string;
+  "org.openedx.learning.course.notification.requested.v1": string;
+  "org.openedx.learning.course.passing.status.updated.v1": string;
+  "org.openedx.learning.course.persistent_grade_summary.changed.v1": string;
+  "org.openedx.learning.course.unenrollment.completed.v1": string;
+  "org.openedx.learning.discussions.configuration.changed.v1": string;
+  "org.openedx.learning.exam.attempt.errored.v1": string;
+  "org.openedx.learning.exam.attempt.rejected.v1": string;
+  "org.openedx.learning.exam.attempt.reset.v1": string;
+  "org.openedx.learning.exam.attempt.submitted.v1": string;
+  "org.openedx.learning.exam.attempt.verified.v1": string;
+  "org.openedx.learning.external_grader.score.submitted.v1": string;
+  "org.openedx.learning.forum.thread.created.v1": string;
+  "org.openedx.learning.forum.thread.response.comment.created.v1": string;
+  "org.openedx.learning.forum.thread.response.created.v1": string;
+  "org.openedx.learning.idv_attempt.approved.v1": number;
+  "org.openedx.learning.idv_attempt.created.v1": number;
+  "org.openedx.learning.idv_attempt.denied.v1": number;
+  "org.openedx.learning.idv_attempt.pending.v1": number;
+  "org.openedx.learning.lti_provider.launch.success.v1": string;
+  "org.openedx.learning.ora.submission.created.v1": string;
+  "org.openedx.learning.program.certificate.awarded.v1": string;
+  "org.openedx.learning.program.certificate.revoked.v1": string;
+  "org.openedx.learning.student.registration.completed.v1": string;
+  "org.openedx.learning.user.course_access_role.added.v1": string;
+  "org.openedx.learning.user.course_access_role.removed.v1": string;
+  "org.openedx.learning.user.notification.requested.v1": string;
+  "org.openedx.learning.xblock.skill.verified.v1": string;
+}
+
 /** Every event type in the catalog, sorted. */
 export const eventTypes = [
   "org.openedx.analytics.tracking.event.emitted.v1",
@@ -182,7 +261,7 @@ export const eventTypes = [
 ] as const satisfies readonly EventType[];
 
 /** The codec of every event, keyed by event type string. */
-export const events: { readonly [K in EventType]: EventCodec<EventDataByType[K]> } = {
+export const events: { readonly [K in EventType]: EventCodec<EventDataByType[K], EventKeyByType[K]> } = {
   "org.openedx.analytics.tracking.event.emitted.v1": trackingEventEmittedV1,
   "org.openedx.authz.role_assignment.created": roleAssignmentCreated,
   "org.openedx.authz.role_assignment.deleted": roleAssignmentDeleted,

@@ -197,12 +197,21 @@ function indexModule(model: Model, modules: readonly string[]): string {
   lines.push("", "/** The data type of every event, keyed by event type string. */", "export interface EventDataByType {");
   for (const event of model.events) lines.push(`  ${JSON.stringify(event.eventType)}: ${event.record.name};`);
   lines.push("}", "", "export type EventType = keyof EventDataByType;", "");
+  lines.push(
+    "/** The type of every event's message key, keyed by event type string (never: no key). */",
+    "export interface EventKeyByType {",
+  );
+  for (const event of model.events) {
+    const key = avroKeySchemaOf(model, event);
+    lines.push(`  ${JSON.stringify(event.eventType)}: ${key === undefined ? "never" : keyTsType(key)};`);
+  }
+  lines.push("}", "");
   lines.push("/** Every event type in the catalog, sorted. */", "export const eventTypes = [");
   for (const event of model.events) lines.push(`  ${JSON.stringify(event.eventType)},`);
   lines.push("] as const satisfies readonly EventType[];", "");
   lines.push(
     "/** The codec of every event, keyed by event type string. */",
-    "export const events: { readonly [K in EventType]: EventCodec<EventDataByType[K]> } = {",
+    "export const events: { readonly [K in EventType]: EventCodec<EventDataByType[K], EventKeyByType[K]> } = {",
   );
   for (const event of model.events) lines.push(`  ${JSON.stringify(event.eventType)}: ${codecName(event.record.name)},`);
   lines.push("};", "");

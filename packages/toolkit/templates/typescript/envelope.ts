@@ -40,9 +40,15 @@ export function createMetadata(eventType: string, fields: Partial<Omit<EventMeta
     minorversion: fields.minorversion ?? 0,
     source: fields.source ?? `openedx/${process.env.EVENTS_SERVICE_NAME || "SERVICE_NAME_UNSET"}/web`,
     sourcehost: fields.sourcehost ?? hostname(),
-    time: fields.time ?? new Date().toISOString().replace(/Z$/, "+00:00"),
+    time: fields.time ?? isoformat(new Date()),
     sourcelib,
   };
+}
+
+/** As Python's datetime.isoformat() writes a UTC time, which is how the bus writes ce_time: microseconds, "+00:00". */
+function isoformat(date: Date): string {
+  const [seconds, millis] = date.toISOString().slice(0, -1).split(".") as [string, string];
+  return `${seconds}${millis === "000" ? "" : `.${millis}000`}+00:00`;
 }
 
 /** Kafka headers as the Open edX event bus writes them (CloudEvents binary mode). */

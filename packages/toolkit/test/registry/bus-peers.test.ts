@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { AvroDeserializer, SchemaRegistryClient, SerdeType } from "@confluentinc/schemaregistry";
@@ -6,34 +5,15 @@ import { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
-import { REPO, TOOLKIT, venvPython } from "../helpers.js";
+import { REPO } from "../helpers.js";
+import { runPeer } from "../runtime/peer.js";
+import { PYTHON_PACKAGE } from "../runtime/upstream.js";
 
 const config = loadConfig(REPO);
 const EVENTS = [
   ["org.openedx.learning.exam.attempt.submitted.v1", "learning-exam-attempt-lifecycle"],
   ["org.openedx.learning.course.enrollment.created.v1", "learning-course-enrollment-lifecycle"],
 ] as const;
-
-/** Runs the Python peer without blocking: the registry it talks to is served by this process. */
-function python(args: string[], input: string): Promise<unknown> {
-  const child = spawn(venvPython(), [path.join(TOOLKIT, "test/registry/python_peer.py"), ...args], {
-    env: { ...process.env, PYTHONPATH: path.join(REPO, "packages/openedx-events-py/src") },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  child.stdin.end(input);
-  return new Promise((resolve, reject) =>
-    child.on("close", (code) =>
-      code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`python_peer.py ${args.join(" ")}: ${stderr}`)),
-    ),
-  );
-}
 
 const exampleOf = (eventType: string) =>
   (JSON.parse(readFileSync(path.join(config.schemas, "events", `${eventType}.json`), "utf8")) as { examples: unknown[] }).examples[0];
@@ -54,14 +34,17 @@ describe("a TypeScript and a Python producer share schema ids through canon regi
       const id = await registry.getLatestSchemaId(subject);
       const fromTs = await registry.encode(id, example);
 
-      const read = (await python(["consume", server.url, eventType, subject], fromTs.toString("hex"))) as { id: number; value: unknown };
-      expect(read.id).toBe(id);
-      expect(read.value).toEqual(example);
-
-      const written = (await python(["produce", server.url, eventType, subject], JSON.stringify(example))) as { id: number; hex: string };
-      expect(written.id).toBe(id);
-      const fromPython = Buffer.from(written.hex, "hex");
-      expect(fromPython.equals(fromTs)).toBe(true);
+      // The Python package, as a consumer and as a producer that must not register: ids from the registry.
+      const [read, written] = await runPeer(
+        [PYTHON_PACKAGE.path],
+        [
+          { op: "deserialize", package: PYTHON_PACKAGE.name, event: eventType, hex: fromTs.toString("hex"), registry: server.url },
+          { op: "serialize", package: PYTHON_PACKAGE.name, event: eventType, data: example, registry: server.url },
+        ],
+      );
+      expect(read).toEqual({ ok: true, id, value: example });
+      expect(written).toEqual({ ok: true, hex: fromTs.toString("hex") });
+      const fromPython = Buffer.from(written?.ok ? (written.hex ?? "") : "", "hex");
       expect(await registry.decode(fromPython)).toEqual(example);
       const official = new AvroDeserializer(new SchemaRegistryClient({ baseURLs: [server.url] }), SerdeType.VALUE, {});
       expect(await official.deserialize(topic, fromPython)).toEqual(example);

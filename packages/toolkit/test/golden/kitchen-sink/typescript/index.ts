@@ -21,6 +21,13 @@ export interface EventDataByType {
 
 export type EventType = keyof EventDataByType;
 
+/** The type of every event's message key, keyed by event type string (never: no key). */
+export interface EventKeyByType {
+  "com.example.billing.invoice.issued.v1": never;
+  "com.example.shop.order.cancelled.v1": never;
+  "com.example.shop.order.placed.v1": string;
+}
+
 /** Every event type in the catalog, sorted. */
 export const eventTypes = [
   "com.example.billing.invoice.issued.v1",
@@ -29,7 +36,7 @@ export const eventTypes = [
 ] as const satisfies readonly EventType[];
 
 /** The codec of every event, keyed by event type string. */
-export const events: { readonly [K in EventType]: EventCodec<EventDataByType[K]> } = {
+export const events: { readonly [K in EventType]: EventCodec<EventDataByType[K], EventKeyByType[K]> } = {
   "com.example.billing.invoice.issued.v1": invoiceIssuedV1,
   "com.example.shop.order.cancelled.v1": orderCancelledV1,
   "com.example.shop.order.placed.v1": orderPlacedV1,

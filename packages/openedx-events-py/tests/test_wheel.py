@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 import tarfile
 import zipfile
 from pathlib import Path
+from typing import Dict, Iterator, Optional
 
 import pytest
+
+from catalog import history
 
 PACKAGE = Path(__file__).resolve().parents[1]
 README = PACKAGE.parents[1] / "README.md"
@@ -21,8 +25,8 @@ def snippet(name: str) -> str:
     return match.group(1)
 
 
-def run(*args: str, cwd: Path = PACKAGE) -> str:
-    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
+def run(*args: str, cwd: Path = PACKAGE, env: Optional[Dict[str, str]] = None) -> str:
+    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})})
     assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout
 
@@ -51,7 +55,23 @@ def test_wheel_and_sdist_hold_the_package_its_data_and_py_typed(dist: Path) -> N
     assert any(n.endswith("src/eventcanon_openedx/py.typed") for n in tarfile.open(sdist).getnames())
 
 
-def test_readme_snippets_run_in_a_fresh_venv(dist: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def registry_url() -> Iterator[str]:
+    """canon registry serve over registry/, as its own process on a free port."""
+    cli = PACKAGE.parents[1] / "packages" / "toolkit" / "dist" / "cli.js"
+    server = subprocess.Popen(["node", str(cli), "registry", "serve", "--port", "0"], cwd=PACKAGE.parents[1], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        match = re.search(r" on (http://127\.0\.0\.1:\d+)", line)
+        assert match, f"canon registry serve said: {line!r}"
+        yield match.group(1)
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_readme_snippets_run_in_a_fresh_venv(dist: Path, tmp_path: Path, registry_url: str) -> None:
     (wheel,) = dist.glob("*.whl")
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", str(venv))
@@ -59,4 +79,8 @@ def test_readme_snippets_run_in_a_fresh_venv(dist: Path, tmp_path: Path) -> None
     run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f"{wheel}[avro]")
     script = tmp_path / "snippets.py"
     script.write_text(snippet("python-producer") + "\n" + snippet("python-consumer"), encoding="utf-8")
-    assert run(python, str(script), cwd=tmp_path) == "org.openedx.learning.exam.attempt.submitted.v1 course-v1:edX+DemoX+Demo_Course 42\n"
+    submitted = "org.openedx.learning.exam.attempt.submitted.v1"
+    released = next(e for e in history() if e["event"] == submitted)["value"]["id"]
+    expected = f"{submitted} {released} course-v1:edX+DemoX+Demo_Course 42\n"
+    assert run(python, str(script), cwd=tmp_path) == expected
+    assert run(python, str(script), cwd=tmp_path, env={"SCHEMA_REGISTRY_URL": registry_url}) == expected

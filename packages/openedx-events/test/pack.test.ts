@@ -1,15 +1,16 @@
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { loadConfig, readHistory } from "@eventcanon/toolkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const PACKAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const REPO = path.resolve(PACKAGE, "../..");
 
-function sh(command: string, args: string[], cwd: string): string {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8" });
+function sh(command: string, args: string[], cwd: string, env: Record<string, string> = {}): string {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, ...env } });
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
@@ -22,11 +23,34 @@ function snippet(name: string): string {
   return code;
 }
 
+/** `canon registry serve` over registry/ as its own process on a free port; resolves with its URL. */
+function serveRegistry(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [path.join(REPO, "packages/toolkit/dist/cli.js"), "registry", "serve", "--port", "0"], {
+    cwd: REPO,
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      const url = / on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      if (url !== undefined) resolve({ url, child });
+    });
+    child.on("exit", (code) => reject(new Error(`canon registry serve exited ${code}: ${out}`)));
+  });
+}
+
+/** The released id of the exam attempt submitted event's current schema: what its messages carry. */
+const SUBMITTED_ID = readHistory(loadConfig(REPO)).entries.find((e) => e.event === "org.openedx.learning.exam.attempt.submitted.v1")?.value
+  .id;
+
 /** The packed tarball installed into a fresh project, as a consumer would get it. */
 describe("npm pack smoke test", () => {
   let project: string;
+  let registry: { url: string; child: ChildProcess };
+  afterAll(() => registry?.child.kill());
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    registry = await serveRegistry();
     project = mkdtempSync(path.join(os.tmpdir(), "eventcanon-consumer-"));
     sh("npm", ["pack", "--pack-destination", project, "--silent"], PACKAGE);
     const tarball = readdirSync(project).find((f) => f.endsWith(".tgz"));
@@ -61,8 +85,9 @@ describe("npm pack smoke test", () => {
       }),
     );
     sh(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], project);
-    const output = sh(process.execPath, ["out/consumer.js"], project);
-    expect(output).toBe("org.openedx.learning.exam.attempt.submitted.v1 course-v1:edX+DemoX+Demo_Course 42\n");
+    const expected = `org.openedx.learning.exam.attempt.submitted.v1 ${SUBMITTED_ID} course-v1:edX+DemoX+Demo_Course 42\n`;
+    expect(sh(process.execPath, ["out/consumer.js"], project)).toBe(expected);
+    expect(sh(process.execPath, ["out/consumer.js"], project, { SCHEMA_REGISTRY_URL: registry.url })).toBe(expected);
   });
 
   it("works from CommonJS and through a deep import per domain", () => {

@@ -17,7 +17,7 @@ import struct
 import threading
 import weakref
 from functools import lru_cache
-from typing import Any, ClassVar, Dict, Optional, Protocol, Tuple, Type, TypeVar, Union
+from typing import Any, ClassVar, Dict, Literal, Optional, Protocol, Tuple, Type, TypeVar, Union
 
 from ._registry_client import Lru, SchemaRegistryClient, SchemaRegistryError
 from ._resolution import Refusal, SchemaResolutionError, incompatibility, locate
@@ -139,6 +139,7 @@ class _Writer:
         self.label = label
         self.schema_id = schema_id
         self.parsed, self.named = _parse(schema)
+        self.what = f" ({role} written with {'another schema' if schema_id is None else f'writer schema id {schema_id}'})"
         reader, named = _reader(event_type, role)
         if role == "value" and _full_name(schema) != _full_name(_schema_of(event_type, role)):
             raise SchemaResolutionError(
@@ -155,10 +156,10 @@ class _Writer:
 
     def read(self, data: bytes) -> Any:
         reader, named = _reader(self.event_type, self.role)
-        written = "another schema" if self.schema_id is None else f"writer schema id {self.schema_id}"
         try:
-            return _read(self.event_type, data, self.parsed, reader, f" ({self.role} written with {written})")
+            return _read(self.event_type, data, self.parsed, reader, self.what)
         except _fastavro().read.SchemaResolutionError as error:
+            written = "another schema" if self.schema_id is None else f"writer schema id {self.schema_id}"
             # fastavro refused a value: read it with the writer's schema alone to say which and why.
             value = _fastavro().schemaless_reader(io.BytesIO(data), self.parsed, None, return_record_name=True)
             found: Optional[Refusal] = locate(reader, self.parsed, value, named, self.named)
@@ -194,7 +195,9 @@ _lock = threading.Lock()
 # (the same id may name other schemas in a registry with ids of its own).
 _bundled: "Lru[Tuple[str, str, int], _Found]" = Lru(10_000)
 _from_registry: "weakref.WeakKeyDictionary[SchemaRegistryClient, Lru[Tuple[str, str, int], _Found]]" = weakref.WeakKeyDictionary()
-_given: "Lru[Tuple[str, str, str], _Writer]" = Lru(1000)
+# By the schema object's identity (the object is kept with it, so the identity stays its own): a
+# consumer passes the same object for every message, and dumping it to find it costs a read.
+_given: "Lru[Tuple[str, str, int], Tuple[Any, _Writer]]" = Lru(1000)
 
 
 def _compiled(cache: "Lru[Tuple[str, str, int], _Found]", event_type: str, role: str, schema_id: int, schema: Any, label: str) -> _Found:
@@ -215,7 +218,10 @@ def _own_id(event_type: str, role: str) -> Optional[int]:
     return spec.schema_id if role == "value" else spec.key_schema_id
 
 
-def _bundled_writer(event_type: str, role: str, schema_id: int) -> Union[_Found, str, None]:
+_Own = Literal["own"]
+
+
+def _bundled_writer(event_type: str, role: str, schema_id: int) -> Union[_Found, _Own, None]:
     """The writer schema of an id from the release history: "own", an older one, or another's (an error)."""
     from ._history import KEYS, VALUES
 
@@ -241,7 +247,7 @@ def _bundled_writer(event_type: str, role: str, schema_id: int) -> Union[_Found,
     return error
 
 
-def _read_framed(event_type: str, role: str, schema_id: int, body: bytes, writer: Union[_Found, str, None]) -> Any:
+def _read_framed(event_type: str, role: str, schema_id: int, body: bytes, writer: Union[_Found, _Own, None]) -> Any:
     if writer == "own":
         reader = _reader(event_type, role)[0]
         return _read(event_type, body, reader, None, "" if role == "value" else " (key)")
@@ -252,10 +258,9 @@ def _read_framed(event_type: str, role: str, schema_id: int, body: bytes, writer
             "pass one to deserialize to read versions released after this package",
             schema_id,
         )
-    if isinstance(writer, SchemaResolutionError):
-        raise writer
-    assert isinstance(writer, _Writer)
-    return writer.read(body)
+    if isinstance(writer, _Writer):
+        return writer.read(body)
+    raise writer  # a SchemaResolutionError found when the id was first seen
 
 
 def _registry_writer(registry: SchemaRegistryClient, event_type: str, role: str, schema_id: int) -> _Found:
@@ -288,21 +293,22 @@ def _registry_writer(registry: SchemaRegistryClient, event_type: str, role: str,
 
 def _deserialize(event_type: str, role: str, data: bytes, registry: Optional[SchemaRegistryClient]) -> Tuple[int, Any]:
     schema_id, body = unframe(data)
-    writer = None if registry is not None and registry.assigns_own_ids else _bundled_writer(event_type, role, schema_id)
+    writer: Union[_Found, _Own, None] = None if registry is not None and registry.assigns_own_ids else _bundled_writer(event_type, role, schema_id)
     if writer is None and registry is not None:
         writer = _registry_writer(registry, event_type, role, schema_id)
     return schema_id, _read_framed(event_type, role, schema_id, body, writer)
 
 
 def _given_writer(event_type: str, role: str, writer_schema: Any) -> _Writer:
-    key = (event_type, role, json.dumps(writer_schema, sort_keys=True))
+    key = (event_type, role, id(writer_schema))
     with _lock:
         known = _given.get(key)
-    if known is None:
-        known = _Writer(event_type, role, writer_schema, "the writer schema", None)
-        with _lock:
-            _given.set(key, known)
-    return known
+    if known is not None and known[0] is writer_schema:
+        return known[1]
+    writer = _Writer(event_type, role, writer_schema, "the writer schema", None)
+    with _lock:
+        _given.set(key, (writer_schema, writer))
+    return writer
 
 
 def decode(data_class: Type[E], data: bytes, writer_schema: Any = None) -> E:

@@ -36,20 +36,20 @@ export interface EventSpec {
 
 export interface SerializeOptions {
   /** Without one, the message is framed with the released id of the package's schema, offline. */
-  readonly registry?: SchemaRegistryClient;
+  readonly registry?: SchemaRegistryClient | undefined;
   /** The Kafka topic the message goes to (prefix included); default the event's `x-topic`. */
-  readonly topic?: string;
+  readonly topic?: string | undefined;
   /** Default `topic-record`, the Open edX bus's. */
-  readonly subjectNameStrategy?: SubjectNameStrategy;
+  readonly subjectNameStrategy?: SubjectNameStrategy | undefined;
   /** Register the schema under its subject when it is not there (Confluent's auto.register.schemas); default false. */
-  readonly autoRegister?: boolean;
+  readonly autoRegister?: boolean | undefined;
   /** Write with the subject's latest schema and id instead of the package's (Confluent's use.latest.version). */
-  readonly useLatestVersion?: boolean;
+  readonly useLatestVersion?: boolean | undefined;
 }
 
 export interface DeserializeOptions {
   /** Asked for writer schema ids that the package's release history does not hold. */
-  readonly registry?: SchemaRegistryClient;
+  readonly registry?: SchemaRegistryClient | undefined;
 }
 
 type Role = "value" | "key";

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { events, examAttemptSubmittedV1, SchemaRegistryClient } from "../../../openedx-events/src/index.js";
 import { loadConfig } from "../../src/config.js";
 import { readHistory } from "../../src/registry/history.js";
 import { pushRegistry } from "../../src/registry/push.js";
@@ -9,6 +10,8 @@ import { releasedSubjects } from "../../src/registry/subjects.js";
 import { AVRO_CASES } from "../compat/avro-cases.js";
 import { JSON_CASES } from "../compat/json-schema-cases.js";
 import { REPO } from "../helpers.js";
+import { runPeer } from "../runtime/peer.js";
+import { PYTHON_PACKAGE, upstreamCases } from "../runtime/upstream.js";
 import { type Apicurio, apicurioFolder, findJava, startApicurio } from "./apicurio.js";
 
 const java = findJava();
@@ -17,6 +20,9 @@ const unavailable = typeof fetched === "string" ? fetched : undefined;
 if (unavailable) console.warn(`SKIPPED the Apicurio Registry integration test: ${unavailable}`);
 
 const config = loadConfig(REPO);
+const SUBMITTED = "org.openedx.learning.exam.attempt.submitted.v1";
+const exampleOf = (eventType: string) =>
+  (JSON.parse(readFileSync(path.join(config.schemas, "events", `${eventType}.json`), "utf8")) as { examples: unknown[] }).examples[0];
 const subjects = releasedSubjects(readHistory(config), config);
 /** The differences docs/registry.md documents, by case name; the test fails if the observed ones change. */
 const DOCUMENTED = [...readFileSync(path.join(REPO, "docs/registry.md"), "utf8").matchAll(/^\| (JSON|AVRO) +\| ([^|]+?) +\|/gm)].map(
@@ -61,6 +67,64 @@ describe.skipIf(unavailable !== undefined)("Apicurio Registry 3.3.3, a registry 
     }
     const second = await pushRegistry({ config, url: apicurio.url, dryRun: false, log: () => {} });
     expect(second).toMatchObject({ registered: 0, configured: 0, unchanged: first.registered });
+  }, 120_000);
+
+  it("both packages write and read through its Confluent API, with ids of its own, old xblock versions included", async () => {
+    const registry = new SchemaRegistryClient({ url: apicurio.url, assignsOwnIds: true });
+    const data = { exam_attempt: (exampleOf(SUBMITTED) as { exam_attempt: unknown }).exam_attempt };
+    const framed = await examAttemptSubmittedV1.serialize(data as never, { registry });
+    const apicurioId = (
+      await call(apicurio.url, "GET", `/subjects/${encodeURIComponent(examAttemptSubmittedV1.subject())}/versions/latest`)
+    ).body.id;
+    expect(framed.readUInt32BE(1)).toBe(apicurioId);
+    expect((await examAttemptSubmittedV1.deserialize(framed, { registry })).data).toEqual(data);
+    const [pyWrites, pyReads] = await runPeer(
+      [PYTHON_PACKAGE.path],
+      [
+        { op: "serialize", package: PYTHON_PACKAGE.name, event: SUBMITTED, data, registry: apicurio.url },
+        {
+          op: "deserialize",
+          package: PYTHON_PACKAGE.name,
+          event: SUBMITTED,
+          hex: framed.toString("hex"),
+          registry: apicurio.url,
+          assigns_own_ids: true,
+        },
+      ],
+    );
+    expect(pyWrites).toEqual({ ok: true, hex: framed.toString("hex") });
+    expect(pyReads).toEqual({ ok: true, id: apicurioId, value: data });
+
+    // openedx-events' older xblock schemas as earlier versions of a subject (topic prefix "dev"), then today's.
+    for (const c of await upstreamCases()) {
+      const codec = events[c.eventType as keyof typeof events];
+      const subject = codec.subject({ topic: `dev-${codec.topic}` });
+      const old = await call(apicurio.url, "POST", `/subjects/${encodeURIComponent(subject)}/versions`, {
+        schema: JSON.stringify(c.schema),
+      });
+      const now = await call(apicurio.url, "POST", `/subjects/${encodeURIComponent(subject)}/versions`, {
+        schema: JSON.stringify(codec.avroSchema),
+      });
+      expect([old.status, now.status], JSON.stringify([old.body, now.body])).toEqual([200, 200]);
+      const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, 0]), c.body]);
+      frame.writeUInt32BE(Number(old.body.id), 1);
+      const expected = { xblock_info: { ...c.value.xblock_info, version: null } };
+      expect(await codec.deserialize(frame, { registry })).toEqual({ schemaId: old.body.id, data: expected });
+      const [python] = await runPeer(
+        [PYTHON_PACKAGE.path],
+        [
+          {
+            op: "deserialize",
+            package: PYTHON_PACKAGE.name,
+            event: c.eventType,
+            hex: frame.toString("hex"),
+            registry: apicurio.url,
+            assigns_own_ids: true,
+          },
+        ],
+      );
+      expect(python).toEqual({ ok: true, id: old.body.id, value: expected });
+    }
   }, 120_000);
 
   it("agrees with canon compat on every Avro case, and differs on JSON Schema only where docs/registry.md says", async () => {

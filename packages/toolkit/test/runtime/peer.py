@@ -29,7 +29,8 @@ def _jsonable(value: Any) -> Any:
 def _registry(package: Any, op: Dict[str, Any]) -> Any:
     if not op.get("registry"):
         return None
-    return package.SchemaRegistryClient(op["registry"], assigns_own_ids=bool(op.get("assigns_own_ids")), retries=1)
+    auth = tuple(op["auth"]) if op.get("auth") else None
+    return package.SchemaRegistryClient(op["registry"], auth=auth, assigns_own_ids=bool(op.get("assigns_own_ids")), retries=1)
 
 
 def _run(op: Dict[str, Any]) -> Dict[str, Any]:

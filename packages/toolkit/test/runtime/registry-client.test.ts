@@ -1,12 +1,17 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import avro from "avsc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { events, SchemaRegistryClient, SchemaRegistryError, xblockCreatedV1 } from "../../../openedx-events/src/index.js";
 import { loadConfig } from "../../src/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { REPO, tempDir } from "../helpers.js";
 import { type Fault, faultyProxy } from "../registry/faulty-proxy.js";
-import { upstreamCases } from "./upstream.js";
+import { runPeer } from "./peer.js";
+import { PYTHON_PACKAGE, type UpstreamCase, upstreamCases } from "./upstream.js";
+
+const basic = (user: { username: string; password: string }) =>
+  `Basic ${Buffer.from(`${user.username}:${user.password}`).toString("base64")}`;
 
 /**
  * The TypeScript package's registry client against `canon registry serve` (basic auth, a data folder
@@ -29,7 +34,7 @@ describe("SchemaRegistryClient", () => {
       data: tempDir("client-registry"),
       usersFile: users,
     });
-    const auth = `Basic ${Buffer.from(`${USER.username}:${USER.password}`).toString("base64")}`;
+    const auth = basic(USER);
     for (const c of await upstreamCases()) {
       const response = await fetch(`${server.url}/subjects/${encodeURIComponent(`upstream-${c.eventType}`)}/versions`, {
         method: "POST",
@@ -141,6 +146,42 @@ describe("SchemaRegistryClient", () => {
     expect(await xblockCreatedV1.deserializeKey(key, { registry: client })).toEqual({
       schemaId: latest.id,
       key: data.xblock_info.usage_key,
+    });
+  });
+
+  it("useLatestVersion writes with the subject's latest schema and id, as Confluent's serializers do, in both languages", async () => {
+    const client = new SchemaRegistryClient({ url: server.url, auth: USER });
+    const [old] = (await upstreamCases()).filter((c) => c.eventType === xblockCreatedV1.eventType) as [UpstreamCase];
+    const topic = "pinned-content-authoring-xblock-lifecycle";
+    const registered = await fetch(`${server.url}/subjects/${encodeURIComponent(xblockCreatedV1.subject({ topic }))}/versions`, {
+      method: "POST",
+      headers: { "content-type": "application/vnd.schemaregistry.v1+json", authorization: basic(USER) },
+      body: JSON.stringify({ schema: JSON.stringify(old.schema) }),
+    });
+    const oldId = ((await registered.json()) as { id: number }).id;
+    const data = { xblock_info: { usage_key: "block-v1:a+b+c+type@html+block@p", block_type: "html", version: "v9" } };
+    const framed = await xblockCreatedV1.serialize(data, { registry: client, topic, useLatestVersion: true });
+    // The subject's latest is the old schema, which has no version field: its bytes, read back with version null.
+    expect(framed.readUInt32BE(1)).toBe(oldId);
+    expect(framed.subarray(5)).toEqual(avro.Type.forSchema(old.schema as avro.Schema).toBuffer(data));
+    const [python] = await runPeer(
+      [PYTHON_PACKAGE.path],
+      [
+        {
+          op: "serialize",
+          package: PYTHON_PACKAGE.name,
+          event: xblockCreatedV1.eventType,
+          data,
+          registry: server.url,
+          auth: [USER.username, USER.password],
+          options: { topic, use_latest_version: true },
+        },
+      ],
+    );
+    expect(python).toEqual({ ok: true, hex: framed.toString("hex") });
+    expect(await xblockCreatedV1.deserialize(framed, { registry: client })).toEqual({
+      schemaId: oldId,
+      data: { xblock_info: { ...data.xblock_info, version: null } },
     });
   });
 });

@@ -10,6 +10,7 @@ export type PeerOp =
       event: string;
       data: unknown;
       registry?: string;
+      auth?: [string, string];
       options?: Record<string, unknown>;
     }
   | { op: "deserialize" | "deserialize-key"; package: string; event: string; hex: string; registry?: string; assigns_own_ids?: boolean }

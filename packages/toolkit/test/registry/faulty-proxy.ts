@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type Fault = (request: { method: string; url: string; n: number; body: string }) => "pass" | "503" | "slow" | "409" | "drop";
+export type Fault = (request: { method: string; url: string; n: number; body: string }) => "pass" | "429" | "503" | "slow" | "409" | "drop";
 
 /** A proxy in front of a registry that injects faults: 5xx, answers too slow to wait for, dropped connections, 409. */
 export async function faultyProxy(target: string, fault: Fault) {
@@ -20,6 +20,10 @@ export async function faultyProxy(target: string, fault: Fault) {
         response
           .writeHead(503, { "content-type": "application/json" })
           .end('{"error_code":50003,"message":"Error while forwarding the request to the leader"}');
+        return;
+      }
+      if (kind === "429") {
+        response.writeHead(429, { "content-type": "application/json" }).end('{"error_code":42901,"message":"Too many requests"}');
         return;
       }
       if (kind === "409") {

@@ -18,8 +18,10 @@ import { asJson, type PeerOp, type PeerOutcome, runPeer } from "./peer.js";
  * reference for every value, and the two packages must agree on values and on errors, word for word.
  */
 
-const XBLOCK = "org.openedx.content_authoring.xblock.created.v1";
+/** The five xblock events, whose version 1 is upstream's older wire schema, and the grade event of every change kind. */
+const XBLOCKS = ["created", "deleted", "duplicated", "published", "updated"].map((e) => `org.openedx.content_authoring.xblock.${e}.v1`);
 const GRADE = "org.openedx.learning.course.grade.changed.v1";
+const EVENTS = [...XBLOCKS, GRADE];
 const UPSTREAM = path.join(FIXTURES, "upstream-xblock");
 
 type Json = Record<string, unknown>;
@@ -31,10 +33,21 @@ interface Step {
 }
 
 const V1_GRADE = { user_id: 7, grade: 0.85, status: "passing", comment: "well done", source: "grader" };
-const V1_XBLOCK = { xblock_info: { usage_key: "block-v1:edX+DemoX+Demo_Course+type@problem+block@p1", block_type: "problem" } };
+const xblock = (event: string, extra: Json = {}) => ({
+  xblock_info: {
+    usage_key: `block-v1:edX+DemoX+Demo_Course+type@problem+block@${event.split(".")[3]}`,
+    block_type: "problem",
+    ...(event.includes(".duplicated.") ? { source_usage_key: "block-v1:edX+DemoX+Demo_Course+type@problem+block@p0" } : {}),
+    ...extra,
+  },
+});
 const GRADE_FILE = `schemas/events/${GRADE}.json`;
 const STEPS: readonly Step[] = [
-  { change: "first release", apply: () => {}, samples: { [GRADE]: V1_GRADE, [XBLOCK]: V1_XBLOCK } },
+  {
+    change: "first release",
+    apply: () => {},
+    samples: { [GRADE]: V1_GRADE, ...Object.fromEntries(XBLOCKS.map((e) => [e, xblock(e)])) },
+  },
   {
     change: "field added with a default (grade.attempt; xblock_info.version, as upstream added it)",
     apply: (repo) => {
@@ -42,11 +55,16 @@ const STEPS: readonly Step[] = [
         s.properties.attempt = { type: "integer", description: "Which attempt.", default: 1 };
         s.examples = [{ ...V1_GRADE, attempt: 2 }];
       });
-      edit(repo, "schemas/types/XBlockData.json", (s) => {
-        s.properties.version = { type: ["string", "null"], description: "The block's version key; null when not tracked.", default: null };
-      });
+      for (const type of ["XBlockData", "DuplicatedXBlockData"])
+        edit(repo, `schemas/types/${type}.json`, (s) => {
+          s.properties.version = {
+            type: ["string", "null"],
+            description: "The block's version key; null when not tracked.",
+            default: null,
+          };
+        });
     },
-    samples: { [GRADE]: { ...V1_GRADE, attempt: 2 }, [XBLOCK]: { xblock_info: { ...V1_XBLOCK.xblock_info, version: "v-42" } } },
+    samples: { [GRADE]: { ...V1_GRADE, attempt: 2 }, ...Object.fromEntries(XBLOCKS.map((e) => [e, xblock(e, { version: "v-42" })])) },
   },
   {
     change: "field removed (grade.comment, which has a default)",
@@ -120,25 +138,21 @@ describe("a consumer on any released version reads every compatible version", ()
 
   it("released each change as a new version, and the xblock's version 1 is upstream's older wire schema", () => {
     const history = readHistory(loadConfig(repo));
-    expect(history.entries.map((e) => `${e.event} v${e.version}`)).toEqual([
-      `${XBLOCK} v1`,
-      `${GRADE} v1`,
-      `${XBLOCK} v2`,
-      `${GRADE} v2`,
-      `${GRADE} v3`,
-      `${GRADE} v4`,
-      `${GRADE} v5`,
-    ]);
-    const v1 = history.entries.find((e) => e.event === XBLOCK && e.version === 1);
-    const upstream = JSON.parse(readFileSync(path.join(UPSTREAM, "org+openedx+content_authoring+xblock+created+v1_schema.avsc"), "utf8"));
-    expect(parsingCanonicalForm(readReleased(history, v1?.value.file ?? ""))).toBe(parsingCanonicalForm(upstream));
+    expect(history.entries.map((e) => `${e.event} v${e.version}`).sort()).toEqual(
+      [...EVENTS.flatMap((e) => [`${e} v1`, `${e} v2`]), `${GRADE} v3`, `${GRADE} v4`, `${GRADE} v5`].sort(),
+    );
+    for (const event of XBLOCKS) {
+      const v1 = history.entries.find((e) => e.event === event && e.version === 1);
+      const upstream = JSON.parse(readFileSync(path.join(UPSTREAM, `${event.replaceAll(".", "+")}_schema.avsc`), "utf8"));
+      expect(parsingCanonicalForm(readReleased(history, v1?.value.file ?? "")), event).toBe(parsingCanonicalForm(upstream));
+    }
   });
 
   it("both packages of every step frame the same bytes with the released ids, offline", async () => {
     const ops: PeerOp[] = [];
     const expected: string[] = [];
     for (const p of packages)
-      for (const event of [XBLOCK, GRADE]) {
+      for (const event of EVENTS) {
         const codec = p.ts.events[event];
         const data = sampleAt(p.step, event);
         expected.push((await codec.serialize(data)).toString("hex"), (await codec.serializeKey(data)).toString("hex"));
@@ -164,7 +178,7 @@ describe("a consumer on any released version reads every compatible version", ()
     }
     const cases: Case[] = [];
     for (const writer of packages)
-      for (const event of [XBLOCK, GRADE])
+      for (const event of EVENTS)
         for (const reader of packages)
           cases.push({ reader, writer, event, frame: await writer.ts.events[event].serialize(sampleAt(writer.step, event)) });
 
@@ -227,8 +241,8 @@ describe("a consumer on any released version reads every compatible version", ()
       expect(known, label).toBe(writer.step <= reader.step || codec.schemaId === frame.readUInt32BE(1));
       expect(pythonOffline, label).toEqual(offline);
     }
-    // 5 x 5 readers and writers of two events; the one refusal per old reader of step 4's null source.
-    expect(readable + refused).toBe(50);
+    // 5 x 5 readers and writers of six events; the one refusal per old reader of step 4's null source.
+    expect(readable + refused).toBe(150);
     expect(refused).toBe(4);
   });
 

@@ -181,10 +181,24 @@ describe.skipIf(missing !== undefined)("the Open edX bus's own libraries and the
       expect(bodies[3]?.schema).toBe(bodies[1]?.schema);
       // And confluent-kafka's frames read in both packages.
       const value = Buffer.from(String(confluentValue?.ok && confluentValue.hex), "hex");
+      const key = Buffer.from(String(confluentKey?.ok && confluentKey.hex), "hex");
       expect(await examAttemptSubmittedV1.deserialize(value, { registry })).toEqual({
         schemaId: examAttemptSubmittedV1.schemaId,
         data: example,
       });
+      expect(await examAttemptSubmittedV1.deserializeKey(key, { registry })).toEqual({
+        schemaId: examAttemptSubmittedV1.keySchemaId,
+        key: example.exam_attempt.course_key,
+      });
+      const [python, pythonKey] = await runPeer(
+        [PYTHON_PACKAGE.path],
+        [
+          { op: "deserialize", package: PYTHON_PACKAGE.name, event: SUBMITTED, hex: value.toString("hex"), registry: server.url },
+          { op: "deserialize-key", package: PYTHON_PACKAGE.name, event: SUBMITTED, hex: key.toString("hex"), registry: server.url },
+        ],
+      );
+      expect(python).toEqual({ ok: true, id: examAttemptSubmittedV1.schemaId, value: example });
+      expect(pythonKey).toEqual({ ok: true, id: examAttemptSubmittedV1.keySchemaId, value: example.exam_attempt.course_key });
     } finally {
       await proxy.close();
     }

@@ -66,12 +66,12 @@ describe("SchemaRegistryClient", () => {
     expect(bad.requests).toBe(1);
   });
 
-  it("retries 5xx and dropped connections with backoff, and says what happened when they go on", async () => {
-    const flaky = await proxied(({ n }) => (n === 1 ? "503" : n === 2 ? "drop" : "pass"));
+  it("retries 429, 5xx and dropped connections with backoff, and says what happened when they go on", async () => {
+    const flaky = await proxied(({ n }) => (n === 1 ? "429" : n === 2 ? "503" : n === 3 ? "drop" : "pass"));
     try {
       const client = new SchemaRegistryClient({ url: flaky.url, auth: USER, backoffMs: 5 });
       expect((await client.schemaById(ids[0] as number)).id).toBe(ids[0]);
-      expect(client.requests).toBe(3);
+      expect(client.requests).toBe(4);
     } finally {
       await flaky.close();
     }

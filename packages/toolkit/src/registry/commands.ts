@@ -104,6 +104,9 @@ export function runRelease(args: string[], cwd: string): number {
       process.stdout.write(
         `${released.length} ${values["dry-run"] ? "to release" : "released"}, ${plan.unchanged.length} unchanged -> ${path.relative(cwd, settings.registry) || "."}\n`,
       );
+      // The packages ship the history: until they are generated again, they frame the new versions with no id.
+      if (released.length > 0 && !values["dry-run"])
+        process.stdout.write("next: canon generate, so that the packages ship the new release history and ids\n");
     }
   }
   return compatible ? ExitCode.ok : ExitCode.invalidSchemas;

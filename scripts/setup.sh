@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs everything from scratch (npm packages, Debian's chromium, Apicurio Registry from Maven
-# Central, a Python venv with the pinned tools) and then, unless --install-only is given, runs the main job: generate every target from
+# Installs everything from scratch (npm packages, Debian's chromium and redis-server, Apache Kafka and
+# Apicurio Registry from Maven Central, a Python venv with the pinned tools, a Python 3.12 venv with the
+# Open edX bus's own libraries) and then, unless --install-only is given, runs the main job: generate every target from
 # schemas/ and build the catalog site.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,18 @@ if [[ ! -x /usr/bin/chromium ]]; then
     echo "setup: /usr/bin/chromium is missing; install Debian's chromium package for the browser tests" >&2
   fi
 fi
+
+# Debian's redis-server, for the Redis Streams bus tests (they start it themselves, on a free loopback port).
+if ! command -v redis-server >/dev/null; then
+  if [[ "$(id -u)" == 0 ]]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server > /dev/null
+  else
+    echo "setup: redis-server is missing; install Debian's redis-server package for the bus tests" >&2
+  fi
+fi
+
+# Apache Kafka's broker jars from Maven Central, for the Kafka bus tests (a single-node KRaft broker they start).
+bash scripts/fetch-kafka.sh > /dev/null || echo "setup: Apache Kafka unavailable; the Kafka bus tests will be skipped" >&2
 
 # Apicurio Registry, a schema registry by others, for the registry integration test (needs Java 21+,
 # which the machine's /usr/lib/jvm provides; the test says so and skips where it does not).

@@ -4,8 +4,8 @@ import net from "node:net";
 import path from "node:path";
 import { REPO } from "../helpers.js";
 
-/** A Java that runs Apicurio 3 (built for Java 21): JAVA_HOME, then the JDKs under /usr/lib/jvm, then PATH. */
-export function findJava(): string | undefined {
+/** A Java of at least `minimum` (Apicurio 3 is built for 21): JAVA_HOME, then the JDKs under /usr/lib/jvm, then PATH. */
+export function findJava(minimum = 21): string | undefined {
   const jvm = "/usr/lib/jvm";
   const candidates = [
     ...(process.env.JAVA_HOME ? [path.join(process.env.JAVA_HOME, "bin/java")] : []),
@@ -15,7 +15,7 @@ export function findJava(): string | undefined {
   for (const java of candidates) {
     const result = spawnSync(java, ["-version"], { encoding: "utf8" });
     const major = /version "(\d+)/.exec(result.stderr ?? "")?.[1];
-    if (result.status === 0 && Number(major) >= 21) return java;
+    if (result.status === 0 && Number(major) >= minimum) return java;
   }
   return undefined;
 }
@@ -26,7 +26,7 @@ export function apicurioFolder(): { folder: string } | string {
   return result.status === 0 ? { folder: result.stdout.trim().split("\n").at(-1) ?? "" } : result.stderr.trim();
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as net.AddressInfo).port;

@@ -162,7 +162,13 @@ export class EventCodec<T, K = unknown> {
 
   /** The key in Confluent wire format, under the bus's key subject (`<topic>-string` for a string key). */
   async serializeKey(data: T, options: SerializeOptions = {}): Promise<Buffer> {
-    return this.serializeAs("key", data, options);
+    return this.serializeAs("key", this.keyOf(data), options);
+  }
+
+  /** A key given as its value (not taken from the event's data), in Confluent wire format. */
+  async serializeKeyValue(key: K, options: SerializeOptions = {}): Promise<Buffer> {
+    this.requireKey();
+    return this.serializeAs("key", key, options);
   }
 
   async deserializeKey(bytes: Uint8Array, options: DeserializeOptions = {}): Promise<{ schemaId: number; key: K }> {
@@ -189,9 +195,10 @@ export class EventCodec<T, K = unknown> {
     return subjectName(strategy, role, schemaName(schema), topic);
   }
 
-  private async serializeAs(role: Role, data: T, options: SerializeOptions): Promise<Buffer> {
+  /** The value goes to its own schema; a key, given as its value, to the key schema. */
+  private async serializeAs(role: Role, value: unknown, options: SerializeOptions): Promise<Buffer> {
     const own = role === "value" ? this.schemaId : this.keySchemaId;
-    const body = () => (role === "value" ? this.encode(data) : this.encodeKey(data));
+    const body = () => (role === "value" ? this.encode(value as T) : this.write(this.keyAvro(), value, this.keyField));
     const registry = options.registry;
     if (registry === undefined) {
       if (own === undefined)
@@ -211,7 +218,7 @@ export class EventCodec<T, K = unknown> {
         type = avro.Type.forSchema(avscCompatible(JSON.parse(latest.schema) as avro.Schema));
         this.latestTypes.set(latest.id, type);
       }
-      return frame(latest.id, this.write(type, role === "value" ? data : this.keyOf(data)));
+      return frame(latest.id, this.write(type, value));
     }
     const schema = role === "value" ? this.avroSchema : keyFieldSchema(this.avroSchema, this.requireKey());
     const text = registrationText(schema);

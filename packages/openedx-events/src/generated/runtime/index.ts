@@ -27,3 +27,30 @@ export {
 } from "./registry-client.js";
 export { type ResolutionErrorCode, SchemaResolutionError } from "./resolution.js";
 export { registrationText, type SubjectNameStrategy } from "./subjects.js";
+export {
+  type BusLogger,
+  type ConsumerStats,
+  DEAD_LETTER,
+  type Delivery,
+  type Failure,
+  type Handler,
+  Handlers,
+  type RetryPolicy,
+} from "./bus.js";
+export {
+  type KafkaClient,
+  type KafkaConsumerOptions,
+  KafkaEventConsumer,
+  KafkaEventProducer,
+  type KafkaProducerOptions,
+  type SendOptions,
+  type Sent,
+} from "./kafka.js";
+export {
+  type RedisClient,
+  type RedisConsumerOptions,
+  RedisEventConsumer,
+  RedisEventProducer,
+  type RedisProducerOptions,
+  SCHEMA_ID_FIELD,
+} from "./redis.js";

@@ -1,0 +1,256 @@
+import { hostname } from "node:os";
+import {
+  type BusLogger,
+  CONSOLE_LOGGER,
+  type ConsumerStats,
+  deadLetterFields,
+  deliver,
+  fullTopic,
+  type Handlers,
+  type Outcome,
+  type RetryPolicy,
+  stopOnSignals,
+} from "./bus.js";
+import type { EventCodec } from "./codec.js";
+import { createMetadata, type EventMetadata, fromKafkaHeaders, type KafkaHeaders, toKafkaHeaders } from "./envelope.js";
+import type { SchemaRegistryClient } from "./registry-client.js";
+
+/**
+ * Kafka producer and consumer for the Open edX event bus, over a KafkaJS-compatible client that the
+ * application makes and passes in (kafkajs 2, or @confluentinc/kafka-javascript's KafkaJS API): this
+ * package imports none. Messages are the bus's: the event's topic (with EVENT_BUS_TOPIC_PREFIX), the
+ * key and value in Confluent wire format, the envelope in edx-event-bus-kafka's headers.
+ */
+
+/** The part of a KafkaJS `Kafka` this module uses. */
+export interface KafkaClient {
+  producer(config?: Record<string, unknown>): KafkaProducerClient;
+  consumer(config: { groupId: string } & Record<string, unknown>): KafkaConsumerClient;
+}
+
+export interface KafkaProducerClient {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  send(record: {
+    topic: string;
+    acks?: number;
+    messages: { key: Buffer | null; value: Buffer | null; headers?: Record<string, Buffer> }[];
+  }): Promise<{ partition: number; offset?: string; baseOffset?: string }[]>;
+}
+
+export interface KafkaMessagePayload {
+  topic: string;
+  partition: number;
+  message: { key: Buffer | null; value: Buffer | null; headers?: KafkaHeaders; offset: string };
+}
+
+export interface KafkaConsumerClient {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  subscribe(subscription: { topics: string[]; fromBeginning?: boolean }): Promise<void>;
+  run(config: { autoCommit?: boolean; eachMessage?: (payload: KafkaMessagePayload) => Promise<void> }): Promise<void>;
+  commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
+}
+
+export interface SendOptions<K> {
+  /** The message key; default the value at the event's key field. */
+  readonly key?: K;
+  /** Envelope fields; the rest are the bus's defaults (see createMetadata). */
+  readonly metadata?: Partial<Omit<EventMetadata, "event_type">>;
+  /** The topic, prefix included; default the event's x-topic with the producer's prefix. */
+  readonly topic?: string;
+}
+
+export interface KafkaProducerOptions {
+  readonly kafka: KafkaClient;
+  /** Without one, messages carry the released schema ids (offline). */
+  readonly registry?: SchemaRegistryClient | undefined;
+  /** As the bus's EVENT_BUS_TOPIC_PREFIX: `<prefix>-<topic>`. */
+  readonly topicPrefix?: string | undefined;
+  /** Check the data against the event's JSON Schema before sending (default true). */
+  readonly validate?: boolean;
+}
+
+/** Where a message went. */
+export interface Sent {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** Headers as bytes, in edx-event-bus-kafka's order. */
+function headerBytes(metadata: EventMetadata): Record<string, Buffer> {
+  return Object.fromEntries(Object.entries(toKafkaHeaders(metadata)).map(([name, value]) => [name, Buffer.from(value, "utf8")]));
+}
+
+/**
+ * Sends events and waits for the broker's acknowledgement (all in-sync replicas); a failure is an
+ * exception, never a log line only.
+ */
+export class KafkaEventProducer {
+  private producer: KafkaProducerClient | undefined;
+  private connecting: Promise<void> | undefined;
+
+  constructor(private readonly options: KafkaProducerOptions) {}
+
+  async connect(): Promise<void> {
+    this.producer ??= this.options.kafka.producer({ allowAutoTopicCreation: true, idempotent: false });
+    this.connecting ??= this.producer.connect();
+    await this.connecting;
+  }
+
+  async send<T, K>(codec: EventCodec<T, K>, data: T, options: SendOptions<K> = {}): Promise<Sent> {
+    if (this.options.validate !== false && !codec.validate(data))
+      throw new TypeError(`${codec.eventType}: not sent, the data does not fit the schema: ${JSON.stringify(codec.check(data))}`);
+    const topic = options.topic ?? (codec.topic === undefined ? undefined : fullTopic(codec.topic, this.options.topicPrefix));
+    if (topic === undefined) throw new TypeError(`${codec.eventType} has no x-topic: pass the topic to send`);
+    const serialize = { registry: this.options.registry, topic };
+    const value = await codec.serialize(data, serialize);
+    const key =
+      codec.keyField === undefined
+        ? null
+        : options.key === undefined
+          ? await codec.serializeKey(data, serialize)
+          : await codec.serializeKeyValue(options.key, serialize);
+    const headers = headerBytes(createMetadata(codec.eventType, options.metadata));
+    await this.connect();
+    const [sent] = await (this.producer as KafkaProducerClient).send({ topic, acks: -1, messages: [{ key, value, headers }] });
+    if (sent === undefined) throw new Error(`${codec.eventType}: the broker acknowledged nothing for ${topic}`);
+    return { topic, partition: sent.partition, offset: sent.offset ?? sent.baseOffset ?? "" };
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.producer !== undefined && this.connecting !== undefined) await this.producer.disconnect();
+    this.producer = undefined;
+    this.connecting = undefined;
+  }
+}
+
+export interface KafkaConsumerOptions {
+  readonly kafka: KafkaClient;
+  readonly groupId: string;
+  /** Full topic names, prefix included. */
+  readonly topics: readonly string[];
+  readonly handlers: Handlers;
+  /**
+   * Where a group with no committed offsets starts: `earliest` reads what is already there. Required:
+   * edx-event-bus-kafka's consumer has no auto.offset.reset, so a new group silently misses earlier records.
+   */
+  readonly start: "earliest" | "latest";
+  /** Asked for writer schema ids the package's release history does not hold. */
+  readonly registry?: SchemaRegistryClient | undefined;
+  /** Where a message that cannot be handled goes; default `<topic>-dead-letter`. */
+  readonly deadLetterTopic?: (topic: string) => string;
+  readonly retry?: RetryPolicy;
+  /** Stop gracefully on SIGTERM and SIGINT (default true). */
+  readonly stopOnSignals?: boolean;
+  readonly logger?: BusLogger;
+}
+
+/**
+ * Consumes with a group, at least once: a message's offset is committed only after its handler
+ * returned, or after it was written to the dead-letter topic. A handler that throws is tried again
+ * with backoff, then dead-lettered with the error in headers; a message that cannot be decoded is
+ * dead-lettered at once; the loop never stops on one message. stop() finishes the message in hand,
+ * commits it and disconnects.
+ */
+export class KafkaEventConsumer {
+  readonly stats: ConsumerStats = { handled: 0, retried: 0, deadLettered: 0, ignored: 0 };
+  private consumer: KafkaConsumerClient | undefined;
+  private deadLetters: KafkaProducerClient | undefined;
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+  private resolveRun: (() => void) | undefined;
+  private failed: ((error: Error) => void) | undefined;
+
+  constructor(private readonly options: KafkaConsumerOptions) {}
+
+  /** Runs until stop() (or a signal); rejects only when a message could neither be handled nor dead-lettered. */
+  async run(): Promise<void> {
+    const { kafka, groupId, topics } = this.options;
+    this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: true });
+    this.deadLetters = kafka.producer({ allowAutoTopicCreation: true });
+    await Promise.all([this.consumer.connect(), this.deadLetters.connect()]);
+    await this.consumer.subscribe({ topics: [...topics], fromBeginning: this.options.start === "earliest" });
+    const removeSignals = this.options.stopOnSignals === false ? () => {} : stopOnSignals(() => this.stop());
+    const failure = new Promise<never>((_, reject) => {
+      this.failed = reject;
+    });
+    try {
+      await this.consumer.run({ autoCommit: false, eachMessage: (payload) => this.each(payload) });
+      await Promise.race([new Promise<void>((resolve) => (this.resolveRun = resolve)), failure]);
+    } finally {
+      removeSignals();
+    }
+  }
+
+  /** Finishes the message in hand, commits it, and disconnects. */
+  stop(): Promise<void> {
+    this.stopping = true;
+    this.stopped ??= (async () => {
+      await this.consumer?.disconnect();
+      await this.deadLetters?.disconnect();
+      this.resolveRun?.();
+    })();
+    return this.stopped;
+  }
+
+  private async each({ topic, partition, message }: KafkaMessagePayload): Promise<void> {
+    if (this.stopping) return;
+    const logger = this.options.logger ?? CONSOLE_LOGGER;
+    const position = `${partition}:${message.offset}`;
+    let metadata: EventMetadata | Error;
+    try {
+      metadata = fromKafkaHeaders(message.headers ?? {});
+    } catch (error) {
+      metadata = error as Error;
+    }
+    const registry = this.options.registry;
+    const outcome: Outcome = await deliver(
+      {
+        topic,
+        position,
+        metadata,
+        read: async (codec) => {
+          if (message.value === null) throw new TypeError(`${codec.eventType}: the message at ${topic} ${position} has no value`);
+          const value = await codec.deserialize(message.value, { registry });
+          const key = message.key === null || codec.keyField === undefined ? null : (await codec.deserializeKey(message.key, { registry })).key;
+          return { data: value.data, key, schemaId: value.schemaId };
+        },
+      },
+      this.options.handlers,
+      this.options.retry ?? {},
+      this.stats,
+      () => this.stopping,
+    );
+    if (outcome.kind === "abandoned") return;
+    if (outcome.kind === "handled") this.stats.handled++;
+    if (outcome.kind === "ignored") {
+      this.stats.ignored++;
+      logger.info(`${topic} ${position}: no handler for ${outcome.eventType}; acknowledged`);
+    }
+    if (outcome.kind === "dead-letter") {
+      const target = (this.options.deadLetterTopic ?? ((t) => `${t}-dead-letter`))(topic);
+      const headers: Record<string, Buffer> = {};
+      for (const [name, value] of Object.entries(message.headers ?? {}))
+        if (value !== undefined) headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(String(value), "utf8");
+      for (const [name, value] of deadLetterFields(outcome.failure, topic, position, this.options.groupId)) headers[name] = Buffer.from(value, "utf8");
+      try {
+        await (this.deadLetters as KafkaProducerClient).send({ topic: target, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+      } catch (error) {
+        // Not dead-lettered, so not committed: the consumer stops, and the message comes again when it is restarted.
+        this.failed?.(new Error(`${topic} ${position}: cannot write to the dead-letter topic ${target}: ${(error as Error).message}`));
+        void this.stop();
+        return;
+      }
+      this.stats.deadLettered++;
+      logger.warn(`${topic} ${position}: dead-lettered to ${target} (${outcome.failure.code}: ${outcome.failure.reason})`);
+    }
+    await (this.consumer as KafkaConsumerClient).commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+  }
+}
+
+/** A client id that says who is connected: host and process. */
+export function clientId(prefix = "eventcanon"): string {
+  return `${prefix}-${hostname()}-${process.pid}`;
+}

@@ -11,7 +11,7 @@ import {
   type RetryPolicy,
   stopOnSignals,
 } from "./bus.js";
-import type { EventCodec } from "./codec.js";
+import type { EventCodec, SerializeOptions } from "./codec.js";
 import { createMetadata, type EventMetadata, fromKafkaHeaders, type KafkaHeaders, toKafkaHeaders } from "./envelope.js";
 import type { SchemaRegistryClient } from "./registry-client.js";
 
@@ -67,6 +67,8 @@ export interface KafkaProducerOptions {
   readonly registry?: SchemaRegistryClient | undefined;
   /** As the bus's EVENT_BUS_TOPIC_PREFIX: `<prefix>-<topic>`. */
   readonly topicPrefix?: string | undefined;
+  /** How ids are had from the registry (Confluent's auto.register.schemas, use.latest.version, subject strategy). */
+  readonly serializer?: Pick<SerializeOptions, "autoRegister" | "useLatestVersion" | "subjectNameStrategy">;
   /** Check the data against the event's JSON Schema before sending (default true). */
   readonly validate?: boolean;
 }
@@ -104,7 +106,7 @@ export class KafkaEventProducer {
       throw new TypeError(`${codec.eventType}: not sent, the data does not fit the schema: ${JSON.stringify(codec.check(data))}`);
     const topic = options.topic ?? (codec.topic === undefined ? undefined : fullTopic(codec.topic, this.options.topicPrefix));
     if (topic === undefined) throw new TypeError(`${codec.eventType} has no x-topic: pass the topic to send`);
-    const serialize = { registry: this.options.registry, topic };
+    const serialize = { ...this.options.serializer, registry: this.options.registry, topic };
     const value = await codec.serialize(data, serialize);
     const key =
       codec.keyField === undefined
@@ -214,7 +216,8 @@ export class KafkaEventConsumer {
         read: async (codec) => {
           if (message.value === null) throw new TypeError(`${codec.eventType}: the message at ${topic} ${position} has no value`);
           const value = await codec.deserialize(message.value, { registry });
-          const key = message.key === null || codec.keyField === undefined ? null : (await codec.deserializeKey(message.key, { registry })).key;
+          const key =
+            message.key === null || codec.keyField === undefined ? null : (await codec.deserializeKey(message.key, { registry })).key;
           return { data: value.data, key, schemaId: value.schemaId };
         },
       },
@@ -234,9 +237,14 @@ export class KafkaEventConsumer {
       const headers: Record<string, Buffer> = {};
       for (const [name, value] of Object.entries(message.headers ?? {}))
         if (value !== undefined) headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(String(value), "utf8");
-      for (const [name, value] of deadLetterFields(outcome.failure, topic, position, this.options.groupId)) headers[name] = Buffer.from(value, "utf8");
+      for (const [name, value] of deadLetterFields(outcome.failure, topic, position, this.options.groupId))
+        headers[name] = Buffer.from(value, "utf8");
       try {
-        await (this.deadLetters as KafkaProducerClient).send({ topic: target, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+        await (this.deadLetters as KafkaProducerClient).send({
+          topic: target,
+          acks: -1,
+          messages: [{ key: message.key, value: message.value, headers }],
+        });
       } catch (error) {
         // Not dead-lettered, so not committed: the consumer stops, and the message comes again when it is restarted.
         this.failed?.(new Error(`${topic} ${position}: cannot write to the dead-letter topic ${target}: ${(error as Error).message}`));

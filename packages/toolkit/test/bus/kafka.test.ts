@@ -23,7 +23,9 @@ const example = (
     examples: Submitted[];
   }
 ).examples[0] as Submitted;
-const withUser = (id: number): Submitted => ({ exam_attempt: { ...example.exam_attempt, student_user: { ...example.exam_attempt.student_user, id } } });
+const withUser = (id: number): Submitted => ({
+  exam_attempt: { ...example.exam_attempt, student_user: { ...example.exam_attempt.student_user, id } },
+});
 
 /** Waits until `done()` holds, polling; fails with `what` after the timeout. */
 async function until(done: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {

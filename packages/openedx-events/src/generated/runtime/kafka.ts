@@ -12,7 +12,7 @@ import {
   type RetryPolicy,
   stopOnSignals,
 } from "./bus.js";
-import type { EventCodec } from "./codec.js";
+import type { EventCodec, SerializeOptions } from "./codec.js";
 import { createMetadata, type EventMetadata, fromKafkaHeaders, type KafkaHeaders, toKafkaHeaders } from "./envelope.js";
 import type { SchemaRegistryClient } from "./registry-client.js";
 
@@ -68,6 +68,8 @@ export interface KafkaProducerOptions {
   readonly registry?: SchemaRegistryClient | undefined;
   /** As the bus's EVENT_BUS_TOPIC_PREFIX: `<prefix>-<topic>`. */
   readonly topicPrefix?: string | undefined;
+  /** How ids are had from the registry (Confluent's auto.register.schemas, use.latest.version, subject strategy). */
+  readonly serializer?: Pick<SerializeOptions, "autoRegister" | "useLatestVersion" | "subjectNameStrategy">;
   /** Check the data against the event's JSON Schema before sending (default true). */
   readonly validate?: boolean;
 }
@@ -105,7 +107,7 @@ export class KafkaEventProducer {
       throw new TypeError(`${codec.eventType}: not sent, the data does not fit the schema: ${JSON.stringify(codec.check(data))}`);
     const topic = options.topic ?? (codec.topic === undefined ? undefined : fullTopic(codec.topic, this.options.topicPrefix));
     if (topic === undefined) throw new TypeError(`${codec.eventType} has no x-topic: pass the topic to send`);
-    const serialize = { registry: this.options.registry, topic };
+    const serialize = { ...this.options.serializer, registry: this.options.registry, topic };
     const value = await codec.serialize(data, serialize);
     const key =
       codec.keyField === undefined

@@ -11,7 +11,7 @@ import {
   type RetryPolicy,
   stopOnSignals,
 } from "./bus.js";
-import type { EventCodec } from "./codec.js";
+import type { EventCodec, SerializeOptions } from "./codec.js";
 import { createMetadata, type EventMetadata, fromRedisFields, toRedisFields } from "./envelope.js";
 import { frame, unframe } from "./framing.js";
 import type { SchemaRegistryClient } from "./registry-client.js";
@@ -42,6 +42,8 @@ export interface RedisProducerOptions {
   readonly topicPrefix?: string | undefined;
   /** Streams are trimmed to about this many entries (edx-event-bus-redis's EVENT_BUS_REDIS_STREAM_MAX_LEN); default 10,000. */
   readonly maxLen?: number;
+  /** How ids are had from the registry (Confluent's auto.register.schemas, use.latest.version, subject strategy). */
+  readonly serializer?: Pick<SerializeOptions, "autoRegister" | "useLatestVersion" | "subjectNameStrategy">;
   /** Check the data against the event's JSON Schema before sending (default true). */
   readonly validate?: boolean;
 }
@@ -62,7 +64,7 @@ export class RedisEventProducer {
     let schemaId: number | undefined;
     let body: Buffer;
     try {
-      const unframed = unframe(await codec.serialize(data, { registry: this.options.registry, topic: stream }));
+      const unframed = unframe(await codec.serialize(data, { ...this.options.serializer, registry: this.options.registry, topic: stream }));
       schemaId = unframed.schemaId;
       body = unframed.body;
     } catch (error) {

@@ -1,0 +1,242 @@
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { Redis } from "ioredis";
+import { Kafka, logLevel } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type EventMetadata,
+  events,
+  Handlers,
+  KafkaEventConsumer,
+  KafkaEventProducer,
+  RedisEventConsumer,
+  RedisEventProducer,
+  SchemaRegistryClient,
+} from "../../../openedx-events/src/index.js";
+import { loadConfig } from "../../src/config.js";
+import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
+import { REPO, TOOLKIT, tempDir } from "../helpers.js";
+import { kafkaUnavailable, redisUnavailable, type Server, startKafka, startRedis } from "./servers.js";
+
+/**
+ * A TypeScript service and edx-platform's own bus libraries (edx-event-bus-kafka 6, edx-event-bus-redis 1,
+ * with openedx-events 11.2.0) exchange every Open edX event the bus can carry, over a real Kafka broker
+ * and a real Redis, in both directions: the bus's producer -> our consumer, our producer -> the bus's
+ * consumer firing its Django signals (asserted in a receiver).
+ */
+
+const PEERS = path.join(REPO, ".venv-peers/bin/python");
+const missing =
+  kafkaUnavailable() ??
+  redisUnavailable() ??
+  (existsSync(PEERS) ? undefined : `${PEERS} (Python 3.12 with the Open edX bus: scripts/setup.sh)`);
+if (missing) console.warn(`SKIPPED the tests against edx-event-bus-kafka and edx-event-bus-redis: ${missing}`);
+
+const config = loadConfig(REPO);
+/** The bus's producer sends every event to its topic: one topic carries them all here, as ce_type tells them apart. */
+const TOPIC = "interop-all-events";
+type EventType = keyof typeof events;
+interface Example {
+  readonly event: EventType;
+  readonly data: unknown;
+  readonly key_field: string;
+  readonly topic: string;
+}
+/** Every event but the two whose data openedx-events cannot put on the bus (an open file), with its first example. */
+const EXAMPLES: Example[] = (Object.keys(events) as EventType[])
+  .filter((e) => !e.startsWith("org.openedx.content_authoring.course.certificate_config."))
+  .map((event) => {
+    const schema = JSON.parse(readFileSync(path.join(config.schemas, "events", `${event}.json`), "utf8")) as { examples: unknown[] };
+    return { event, data: schema.examples[0], key_field: events[event].keyField as string, topic: TOPIC };
+  });
+
+function edx(job: Record<string, unknown>): Promise<unknown> {
+  const child = spawn(PEERS, [path.join(TOOLKIT, "test/bus/edx_bus.py")]);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  child.stdin.end(JSON.stringify(job));
+  return new Promise((resolve, reject) =>
+    child.on("close", (code) =>
+      code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`edx_bus.py exited ${code}:\n${stderr.slice(-3000)}`)),
+    ),
+  );
+}
+
+async function until(done: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Collects every event of EXAMPLES' types, with its metadata. */
+function collector() {
+  const got: { event: string; data: unknown; metadata: EventMetadata }[] = [];
+  const handlers = new Handlers();
+  for (const { event } of EXAMPLES)
+    handlers.on(events[event] as never, (data: unknown, delivery: { metadata: EventMetadata }) => {
+      got.push({ event, data, metadata: delivery.metadata });
+    });
+  return { got, handlers };
+}
+
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+describe.skipIf(missing !== undefined)("interoperating with edx-event-bus-kafka and edx-event-bus-redis", () => {
+  let kafkaServer: Server;
+  let redisServer: Server;
+  let registry: RunningRegistry;
+  let kafka: Kafka;
+  let settings: Record<string, unknown>;
+  beforeAll(async () => {
+    [kafkaServer, redisServer] = await Promise.all([startKafka(), startRedis()]);
+    registry = await serveRegistry({ config, port: 0, host: "127.0.0.1", data: tempDir("interop-registry") });
+    kafka = new Kafka({ clientId: "interop", brokers: [kafkaServer.address], logLevel: logLevel.NOTHING, retry: { retries: 8 } });
+    settings = {
+      EVENT_BUS_KAFKA_BOOTSTRAP_SERVERS: kafkaServer.address,
+      EVENT_BUS_KAFKA_SCHEMA_REGISTRY_URL: registry.url,
+      EVENT_BUS_REDIS_CONNECTION_URL: redisServer.address,
+      EVENT_BUS_REDIS_CONSUMER_POLL_TIMEOUT: 1,
+      EVENTS_SERVICE_NAME: "edx-platform",
+    };
+  }, 120_000);
+  afterAll(async () => {
+    await registry?.close();
+    await kafkaServer?.stop("SIGKILL");
+    await redisServer?.stop("SIGKILL");
+  });
+
+  it(`Kafka: edx-event-bus-kafka's producer -> our consumer, ${EXAMPLES.length} events with equal data and metadata`, async () => {
+    const topic = `${TOPIC}-from-edx`;
+    const sent = (await edx({ settings, op: "send", bus: "kafka", events: EXAMPLES.map((e) => ({ ...e, topic })) })) as {
+      metadata: EventMetadata;
+      data: unknown;
+    }[];
+    const { got, handlers } = collector();
+    const consumer = new KafkaEventConsumer({
+      kafka,
+      groupId: "ours-from-edx",
+      topics: [topic],
+      handlers,
+      start: "earliest",
+      registry: new SchemaRegistryClient({ url: registry.url }),
+      logger: quiet,
+    });
+    const running = consumer.run();
+    await until(() => got.length === EXAMPLES.length, `${EXAMPLES.length} events`);
+    await consumer.stop();
+    await running;
+    expect(got.map((g) => g.event)).toEqual(EXAMPLES.map((e) => e.event));
+    for (const [i, g] of got.entries()) {
+      expect(JSON.parse(JSON.stringify(g.data)), g.event).toEqual(sent[i]?.data);
+      expect(g.metadata, g.event).toEqual(sent[i]?.metadata);
+    }
+    expect(consumer.stats).toEqual({ handled: EXAMPLES.length, retried: 0, deadLettered: 0, ignored: 0 });
+  }, 180_000);
+
+  it(`Kafka: our producer -> edx-event-bus-kafka's consumer, which fires the signal with equal data`, async () => {
+    const topic = `${TOPIC}-to-edx`;
+    // A new topic, so new subjects: registered as the bus's producer registers them (auto.register.schemas).
+    const producer = new KafkaEventProducer({
+      kafka,
+      registry: new SchemaRegistryClient({ url: registry.url }),
+      serializer: { autoRegister: true },
+    });
+    const sentMetadata: string[] = [];
+    for (const e of EXAMPLES) {
+      await producer.send(events[e.event] as never, e.data as never, { topic, metadata: { source: "openedx/ts-service/web" } });
+      sentMetadata.push(e.event);
+    }
+    await producer.disconnect();
+    await preCommitEarliest(topic, "edx-from-ours");
+    const expected = (await edx({ settings, op: "normalize", events: EXAMPLES })) as unknown[];
+    const { received } = (await edx({
+      settings,
+      op: "receive",
+      bus: "kafka",
+      topic,
+      group: "edx-from-ours",
+      event_types: EXAMPLES.map((e) => e.event),
+      count: EXAMPLES.length,
+      timeout: 120,
+    })) as { received: { data: unknown; metadata: EventMetadata }[] };
+    expect(received.map((r) => r.metadata.event_type)).toEqual(sentMetadata);
+    for (const [i, r] of received.entries()) {
+      expect(r.data, r.metadata.event_type).toEqual(expected[i]);
+      expect(r.metadata.source).toBe("openedx/ts-service/web");
+      expect(r.metadata.sourcelib).toBe("11.2.0");
+    }
+  }, 240_000);
+
+  /** edx's consumer has no auto.offset.reset: a new group starts at the end. Its group is given offset 0 first. */
+  async function preCommitEarliest(topic: string, groupId: string): Promise<void> {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: "0" }] });
+    await admin.disconnect();
+  }
+
+  it(`Redis: edx-event-bus-redis's producer -> our consumer, ${EXAMPLES.length} events with equal data and metadata`, async () => {
+    const stream = `${TOPIC}-redis-from-edx`;
+    const sent = (await edx({ settings, op: "send", bus: "redis", events: EXAMPLES.map((e) => ({ ...e, topic: stream })) })) as {
+      metadata: EventMetadata;
+      data: unknown;
+    }[];
+    const redis = new Redis(redisServer.address);
+    try {
+      const { got, handlers } = collector();
+      const consumer = new RedisEventConsumer({
+        redis,
+        group: "ours-from-edx",
+        streams: [stream],
+        handlers,
+        start: "earliest",
+        logger: quiet,
+      });
+      const running = consumer.run();
+      await until(() => got.length === EXAMPLES.length, `${EXAMPLES.length} entries`);
+      await consumer.stop();
+      await running;
+      for (const [i, g] of got.entries()) {
+        expect(JSON.parse(JSON.stringify(g.data)), g.event).toEqual(sent[i]?.data);
+        expect(g.metadata, g.event).toEqual(sent[i]?.metadata);
+      }
+      // Entries with no schema id are read with the package's schema, as edx's consumer reads every entry.
+      expect(consumer.stats).toEqual({ handled: EXAMPLES.length, retried: 0, deadLettered: 0, ignored: 0 });
+    } finally {
+      redis.disconnect();
+    }
+  }, 180_000);
+
+  it("Redis: our producer -> edx-event-bus-redis's consumer, which fires the signal with equal data", async () => {
+    const stream = `${TOPIC}-redis-to-edx`;
+    const redis = new Redis(redisServer.address);
+    try {
+      const producer = new RedisEventProducer({ redis });
+      for (const e of EXAMPLES) await producer.send(events[e.event] as never, e.data as never, { topic: stream });
+    } finally {
+      redis.disconnect();
+    }
+    const expected = (await edx({ settings, op: "normalize", events: EXAMPLES })) as unknown[];
+    const { received } = (await edx({
+      settings,
+      op: "receive",
+      bus: "redis",
+      topic: stream,
+      group: "edx-from-ours",
+      event_types: EXAMPLES.map((e) => e.event),
+      count: EXAMPLES.length,
+      timeout: 120,
+    })) as { received: { data: unknown; metadata: EventMetadata }[] };
+    expect(received.length).toBe(EXAMPLES.length);
+    for (const [i, r] of received.entries()) expect(r.data, r.metadata.event_type).toEqual(expected[i]);
+  }, 240_000);
+});

@@ -92,7 +92,8 @@ type Connection = { bus: "kafka" | "redis"; client: any; close: () => Promise<vo
 async function connect(bus: "kafka" | "redis", bootstrap: string): Promise<Connection> {
   if (bus === "kafka") {
     const { Kafka, logLevel } = (await load("kafkajs")) as { Kafka: new (config: object) => unknown; logLevel: Record<string, number> };
-    const client = new Kafka({ clientId: `eventcanon-openedx-${process.pid}`, brokers: bootstrap.split(","), logLevel: logLevel.ERROR });
+    // kafkajs logs even what it retries; what fails is thrown, and said on stderr.
+    const client = new Kafka({ clientId: `eventcanon-openedx-${process.pid}`, brokers: bootstrap.split(","), logLevel: logLevel.NOTHING });
     return { bus, client, close: async () => {} };
   }
   const module = await load("ioredis");
@@ -185,7 +186,16 @@ async function consume(
     });
   const consumer =
     connection.bus === "kafka"
-      ? new KafkaEventConsumer({ kafka: connection.client, groupId: group, topics, handlers, start, registry })
+      ? new KafkaEventConsumer({
+          kafka: connection.client,
+          groupId: group,
+          topics,
+          handlers,
+          start,
+          registry,
+          // A console consumer that was killed leaves its group quickly, for the next one to start.
+          consumerConfig: { sessionTimeout: 10_000, heartbeatInterval: 1_000 },
+        })
       : new RedisEventConsumer({ redis: connection.client, group, streams: topics, handlers, start, registry });
   stop = () => consumer.stop();
   const idle =

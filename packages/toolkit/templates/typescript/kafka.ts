@@ -147,6 +147,8 @@ export interface KafkaConsumerOptions {
   /** Stop gracefully on SIGTERM and SIGINT (default true). */
   readonly stopOnSignals?: boolean;
   readonly logger?: BusLogger;
+  /** More of the client's consumer config (e.g. sessionTimeout); groupId and offsets are this consumer's. */
+  readonly consumerConfig?: Record<string, unknown>;
 }
 
 /**
@@ -161,40 +163,67 @@ export class KafkaEventConsumer {
   private consumer: KafkaConsumerClient | undefined;
   private deadLetters: KafkaProducerClient | undefined;
   private stopping = false;
-  private stopped: Promise<void> | undefined;
-  private resolveRun: (() => void) | undefined;
-  private failed: ((error: Error) => void) | undefined;
+  private running: Promise<void> | undefined;
+  private requestStop: () => void = () => {};
+  private readonly stopRequested = new Promise<void>((resolve) => {
+    this.requestStop = resolve;
+  });
+  private fail: (error: Error) => void = () => {};
+  private readonly failed = new Promise<never>((_, reject) => {
+    this.fail = reject;
+  });
 
-  constructor(private readonly options: KafkaConsumerOptions) {}
+  constructor(private readonly options: KafkaConsumerOptions) {
+    // A failure before run() awaits it must not be an unhandled rejection.
+    this.failed.catch(() => {});
+  }
 
-  /** Runs until stop() (or a signal); rejects only when a message could neither be handled nor dead-lettered. */
-  async run(): Promise<void> {
+  /**
+   * Runs until stop() (or a signal) and then disconnects; rejects only when a message could neither
+   * be handled nor dead-lettered (it is then not committed, and comes again on the next run).
+   */
+  run(): Promise<void> {
+    this.running ??= this.consume();
+    return this.running;
+  }
+
+  private async consume(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
-    this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: true });
-    this.deadLetters = kafka.producer({ allowAutoTopicCreation: true });
-    await Promise.all([this.consumer.connect(), this.deadLetters.connect()]);
-    await this.consumer.subscribe({ topics: [...topics], fromBeginning: this.options.start === "earliest" });
     const removeSignals = this.options.stopOnSignals === false ? () => {} : stopOnSignals(() => this.stop());
-    const failure = new Promise<never>((_, reject) => {
-      this.failed = reject;
-    });
+    this.consumer = kafka.consumer({ allowAutoTopicCreation: true, ...this.options.consumerConfig, groupId });
+    this.deadLetters = kafka.producer({ allowAutoTopicCreation: true });
     try {
-      await this.consumer.run({ autoCommit: false, eachMessage: (payload) => this.each(payload) });
-      await Promise.race([new Promise<void>((resolve) => (this.resolveRun = resolve)), failure]);
+      await Promise.all([this.consumer.connect(), this.deadLetters.connect()]);
+      await this.subscribe(topics);
+      if (!this.stopping) await this.consumer.run({ autoCommit: false, eachMessage: (payload) => this.each(payload) });
+      await Promise.race([this.stopRequested, this.failed]);
     } finally {
+      this.stopping = true;
       removeSignals();
+      // Waits for the message in hand: it finishes and commits before the consumer leaves its group.
+      await this.consumer.disconnect();
+      await this.deadLetters.disconnect();
     }
   }
 
-  /** Finishes the message in hand, commits it, and disconnects. */
-  stop(): Promise<void> {
+  /** A topic that does not exist yet is created by the broker on first ask, and is unknown until then: ask again. */
+  private async subscribe(topics: readonly string[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await (this.consumer as KafkaConsumerClient).subscribe({ topics: [...topics], fromBeginning: this.options.start === "earliest" });
+        return;
+      } catch (error) {
+        if ((error as { retriable?: boolean }).retriable !== true || attempt >= 30 || this.stopping) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /** Finishes the message in hand, commits it, and disconnects; resolves when run() has ended. */
+  async stop(): Promise<void> {
     this.stopping = true;
-    this.stopped ??= (async () => {
-      await this.consumer?.disconnect();
-      await this.deadLetters?.disconnect();
-      this.resolveRun?.();
-    })();
-    return this.stopped;
+    this.requestStop();
+    await this.running?.catch(() => {});
   }
 
   private async each({ topic, partition, message }: KafkaMessagePayload): Promise<void> {
@@ -247,8 +276,8 @@ export class KafkaEventConsumer {
         });
       } catch (error) {
         // Not dead-lettered, so not committed: the consumer stops, and the message comes again when it is restarted.
-        this.failed?.(new Error(`${topic} ${position}: cannot write to the dead-letter topic ${target}: ${(error as Error).message}`));
-        void this.stop();
+        this.stopping = true;
+        this.fail(new Error(`${topic} ${position}: cannot write to the dead-letter topic ${target}: ${(error as Error).message}`));
         return;
       }
       this.stats.deadLettered++;

@@ -93,7 +93,8 @@ type Connection = { bus: "kafka" | "redis"; client: any; close: () => Promise<vo
 async function connect(bus: "kafka" | "redis", bootstrap: string): Promise<Connection> {
   if (bus === "kafka") {
     const { Kafka, logLevel } = (await load("kafkajs")) as { Kafka: new (config: object) => unknown; logLevel: Record<string, number> };
-    const client = new Kafka({ clientId: `eventcanon-openedx-${process.pid}`, brokers: bootstrap.split(","), logLevel: logLevel.ERROR });
+    // kafkajs logs even what it retries; what fails is thrown, and said on stderr.
+    const client = new Kafka({ clientId: `eventcanon-openedx-${process.pid}`, brokers: bootstrap.split(","), logLevel: logLevel.NOTHING });
     return { bus, client, close: async () => {} };
   }
   const module = await load("ioredis");
@@ -104,7 +105,13 @@ async function connect(bus: "kafka" | "redis", bootstrap: string): Promise<Conne
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
-async function produce(values: Values, events: Readonly<Record<string, AnyCodec>>, connection: Connection, registry: SchemaRegistryClient | undefined, io: CliIo) {
+async function produce(
+  values: Values,
+  events: Readonly<Record<string, AnyCodec>>,
+  connection: Connection,
+  registry: SchemaRegistryClient | undefined,
+  io: CliIo,
+) {
   const eventType = values["event-type"] as string | undefined;
   if (eventType === undefined) throw new UsageError("produce needs --event-type TYPE");
   const codec = events[eventType];
@@ -144,7 +151,13 @@ async function produce(values: Values, events: Readonly<Record<string, AnyCodec>
   return refused > 0 ? 1 : 0;
 }
 
-async function consume(values: Values, events: Readonly<Record<string, AnyCodec>>, connection: Connection, registry: SchemaRegistryClient | undefined, io: CliIo) {
+async function consume(
+  values: Values,
+  events: Readonly<Record<string, AnyCodec>>,
+  connection: Connection,
+  registry: SchemaRegistryClient | undefined,
+  io: CliIo,
+) {
   const topics = values.topic as string[] | undefined;
   if (topics === undefined || topics.length === 0) throw new UsageError("consume needs --topic T");
   const max = values.max === undefined ? Number.POSITIVE_INFINITY : Number(values.max);
@@ -174,15 +187,27 @@ async function consume(values: Values, events: Readonly<Record<string, AnyCodec>
     });
   const consumer =
     connection.bus === "kafka"
-      ? new KafkaEventConsumer({ kafka: connection.client, groupId: group, topics, handlers, start, registry })
+      ? new KafkaEventConsumer({
+          kafka: connection.client,
+          groupId: group,
+          topics,
+          handlers,
+          start,
+          registry,
+          // A console consumer that was killed leaves its group quickly, for the next one to start.
+          consumerConfig: { sessionTimeout: 10_000, heartbeatInterval: 1_000 },
+        })
       : new RedisEventConsumer({ redis: connection.client, group, streams: topics, handlers, start, registry });
   stop = () => consumer.stop();
   const idle =
     idleMs === undefined
       ? undefined
-      : setInterval(() => {
-          if (Date.now() - last > idleMs) void stop();
-        }, Math.min(idleMs, 250));
+      : setInterval(
+          () => {
+            if (Date.now() - last > idleMs) void stop();
+          },
+          Math.min(idleMs, 250),
+        );
   try {
     await consumer.run();
   } finally {

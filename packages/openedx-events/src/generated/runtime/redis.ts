@@ -141,43 +141,64 @@ export class RedisEventConsumer {
     this.done = new Promise((resolve) => {
       run = resolve;
     });
+    const logger = this.options.logger ?? CONSOLE_LOGGER;
+    let pendingFirst = true;
+    let outage = 0;
     try {
-      // What this consumer read and did not acknowledge before it stopped comes first.
-      for (const stream of streams) await this.handle(stream, await this.read(["STREAMS", stream, "0"]));
       while (!this.stopping) {
-        for (const stream of streams) {
-          const claimed = (await redis.callBuffer(
-            "XAUTOCLAIM",
-            stream,
-            group,
-            this.name,
-            this.options.claimIdleMs ?? 60_000,
-            "0-0",
-            "COUNT",
-            100,
-          )) as [Buffer, Entry[], Buffer[]?];
-          await this.handle(stream, claimed[1] ?? []);
+        try {
+          // What this consumer read and did not acknowledge before it stopped (or lost Redis) comes first.
+          if (pendingFirst) for (const stream of streams) await this.handle(stream, await this.read(["STREAMS", stream, "0"]));
+          pendingFirst = false;
+          await this.poll();
+          outage = 0;
+        } catch (error) {
+          // Redis gone (restarting, unreachable): nothing was acknowledged that was not handled, so wait and read again.
+          if (this.stopping) break;
+          outage++;
+          pendingFirst = true;
+          const delay = Math.min(5_000, 100 * 2 ** Math.min(outage, 6));
+          logger.warn(`redis: ${(error as Error).message}; reading again in ${delay} ms`);
+          await new Promise((resolve) => setTimeout(resolve, delay));
         }
-        if (this.stopping) break;
-        const reply = (await redis.callBuffer(
-          "XREADGROUP",
-          "GROUP",
-          group,
-          this.name,
-          "COUNT",
-          100,
-          "BLOCK",
-          this.options.blockMs ?? 1_000,
-          "STREAMS",
-          ...streams,
-          ...streams.map(() => ">"),
-        )) as [Buffer, Entry[]][] | null;
-        for (const [stream, entries] of reply ?? []) await this.handle(stream.toString("utf8"), entries);
       }
     } finally {
       removeSignals();
       run();
     }
+  }
+
+  /** One round: entries dead consumers left pending, then new ones. */
+  private async poll(): Promise<void> {
+    const { redis, group, streams } = this.options;
+    for (const stream of streams) {
+      const claimed = (await redis.callBuffer(
+        "XAUTOCLAIM",
+        stream,
+        group,
+        this.name,
+        this.options.claimIdleMs ?? 60_000,
+        "0-0",
+        "COUNT",
+        100,
+      )) as [Buffer, Entry[], Buffer[]?];
+      await this.handle(stream, claimed[1] ?? []);
+    }
+    if (this.stopping) return;
+    const reply = (await redis.callBuffer(
+      "XREADGROUP",
+      "GROUP",
+      group,
+      this.name,
+      "COUNT",
+      100,
+      "BLOCK",
+      this.options.blockMs ?? 1_000,
+      "STREAMS",
+      ...streams,
+      ...streams.map(() => ">"),
+    )) as [Buffer, Entry[]][] | null;
+    for (const [stream, entries] of reply ?? []) await this.handle(stream.toString("utf8"), entries);
   }
 
   /** Finishes the entry in hand, acknowledges it, and ends run(). */

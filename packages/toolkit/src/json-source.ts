@@ -81,6 +81,16 @@ export function parseJsonSource(file: string, text: string): { source: JsonSourc
 }
 
 /**
+ * The `json-too-deep` problem of a JSON text (where it first nests deeper than MAX_JSON_DEPTH), found
+ * without recursion; undefined when it does not. The registry server holds schemas sent to it to the
+ * same limit as schema files, before any parser that recurses sees them.
+ */
+export function tooDeep(file: string, text: string): Diagnostic | undefined {
+  const { tooDeepAt } = scan(text);
+  return tooDeepAt === undefined ? undefined : tooDeepError(file, text, tooDeepAt);
+}
+
+/**
  * One pass without recursion: the offset of the first `{` or `[` that opens level MAX_JSON_DEPTH + 1,
  * and the number of colons outside strings.
  */

@@ -7,7 +7,9 @@ import type { Mode, Policy } from "../compat/change.js";
 import { avroComparison, jsonSchemaComparison } from "../compat/comparisons.js";
 import { type Comparison, judge, type Verdict } from "../compat/judge.js";
 import { type AvroSchema, avscCompatible } from "../emit/avro.js";
+import { MAX_JSON_DEPTH, tooDeep } from "../json-source.js";
 import { schemaIdentity } from "./canonical.js";
+import { refNestingProblem } from "./ref-nesting.js";
 
 export type SchemaType = "AVRO" | "JSON";
 
@@ -38,11 +40,20 @@ export interface ParsedSchema {
   readonly identity: string;
 }
 
-/** Parses and validates a schema sent to the registry; a string is the reason it is invalid. */
+/**
+ * Parses, validates and canonicalises a schema sent to the registry; a string is the reason it is
+ * invalid. Registration, lookup, the compatibility check and the replay of the log at start all come
+ * here, so a schema accepted once is accepted again after a restart. The nesting is checked first,
+ * without recursion: avsc, ajv, the identity and the compatibility check all recurse, and how deep they
+ * get before the stack runs out depends on how warm the process is.
+ */
 export function parseSchema(text: unknown, schemaType: unknown): ParsedSchema | string {
   const type = schemaType === undefined || schemaType === null ? "AVRO" : schemaType;
   if (type !== "AVRO" && type !== "JSON") return `schema type ${String(type)} is not supported; use AVRO or JSON`;
   if (typeof text !== "string") return 'the request needs "schema": the schema as a string';
+  const deep = tooDeep("schema", text);
+  if (deep !== undefined)
+    return `the schema nests deeper than ${MAX_JSON_DEPTH} levels (objects and arrays) at ${deep.pointer || "/"}; the registry holds schemas to the nesting limit canon lint applies to schema files`;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -57,6 +68,8 @@ export function parseSchema(text: unknown, schemaType: unknown): ParsedSchema | 
       const draft = metaValidator((value as Record<string, unknown>).$schema);
       if (typeof draft === "string") return draft;
       if (!draft.validateSchema(value as object)) return `invalid JSON schema: ${draft.errorsText(draft.errors)}`;
+      const expanded = refNestingProblem(value);
+      if (expanded !== undefined) return expanded;
     }
   } catch (error) {
     return `invalid ${type} schema: ${(error as Error).message}`;

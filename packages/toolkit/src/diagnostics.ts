@@ -41,6 +41,7 @@ export const ERROR_CODES = [
   "ref-to-invalid-file",
   "registry-edited",
   "registry-invalid",
+  "registry-log-invalid",
   "registry-rewritten",
   "registry-unlisted-file",
   "required-unknown-field",

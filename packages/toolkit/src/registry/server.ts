@@ -23,6 +23,8 @@ export interface ServeOptions {
   readonly usersFile?: string;
   /** Slow clients are cut off after this long (headers and body), in ms. */
   readonly requestTimeoutMs?: number;
+  /** Gets the line saying a torn record was set aside at start (default: standard error). */
+  readonly notice?: (line: string) => void;
 }
 
 export interface RunningRegistry {
@@ -81,7 +83,12 @@ function requestUrl(raw: string | undefined): URL {
  * between reading the body and answering, so concurrent registrations of one schema get one id.
  */
 export async function serveRegistry(options: ServeOptions): Promise<RunningRegistry> {
-  const store = new RegistryStore(options.config, readHistory(options.config), options.data);
+  const store = new RegistryStore(
+    options.config,
+    readHistory(options.config),
+    options.data,
+    options.notice ?? ((line) => process.stderr.write(`${line}\n`)),
+  );
   const users = loadUsers(options.usersFile);
   const policy = options.config.compatibility.policy;
   const timeout = options.requestTimeoutMs ?? 10_000;
@@ -168,10 +175,7 @@ export async function serveRegistry(options: ServeOptions): Promise<RunningRegis
             409,
             `Schema being registered is incompatible with an earlier schema for subject "${subject}", details: ${verdictMessages(verdict).join("; ")}`,
           );
-        const id = known ?? store.newId();
-        const version = Math.max(0, ...(store.subjects.get(subject) ?? []).map((v) => v.version)) + 1;
-        store.commit({ op: "register", subject, version, id, schemaType: schema.schemaType, schema: schema.text });
-        return ok({ id, version });
+        return ok(store.register(subject, schema));
       },
     ],
     [
@@ -390,10 +394,15 @@ export async function serveRegistry(options: ServeOptions): Promise<RunningRegis
     },
   );
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port, options.host, resolve);
+    });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${port}`,
@@ -402,7 +411,10 @@ export async function serveRegistry(options: ServeOptions): Promise<RunningRegis
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          store.close();
+          resolve();
+        });
       }),
   };
 }

@@ -61,8 +61,11 @@ export function parseSchema(text: unknown, schemaType: unknown): ParsedSchema | 
     return `the schema is not JSON: ${(error as Error).message}`;
   }
   try {
-    if (type === "AVRO") avro.Type.forSchema(avscCompatible(value as AvroSchema) as avro.Schema);
-    else if (typeof value !== "boolean" && (typeof value !== "object" || value === null || Array.isArray(value)))
+    if (type === "AVRO") {
+      const nameless = namelessType(value);
+      if (nameless !== undefined) return nameless;
+      avro.Type.forSchema(avscCompatible(value as AvroSchema) as avro.Schema);
+    } else if (typeof value !== "boolean" && (typeof value !== "object" || value === null || Array.isArray(value)))
       return "a JSON Schema is an object or a boolean";
     else {
       const draft = metaValidator((value as Record<string, unknown>).$schema);
@@ -75,6 +78,35 @@ export function parseSchema(text: unknown, schemaType: unknown): ParsedSchema | 
     return `invalid ${type} schema: ${(error as Error).message}`;
   }
   return { schemaType: type, text, value, identity: schemaIdentity(type, value) };
+}
+
+const NAMED = new Set(["record", "error", "enum", "fixed"]);
+
+/**
+ * A record, enum or fixed without a name, which avsc takes as an anonymous type and Java's Avro (in
+ * Confluent's registry and every Java client) refuses: "No name in schema". Recurses at most as deep
+ * as the schema nests, which is checked before.
+ */
+function namelessType(schema: unknown): string | undefined {
+  if (Array.isArray(schema)) {
+    for (const branch of schema) {
+      const found = namelessType(branch);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (typeof schema !== "object" || schema === null) return undefined;
+  const node = schema as Record<string, unknown>;
+  const { type } = node;
+  if (typeof type === "string" && NAMED.has(type) && (typeof node.name !== "string" || node.name === "")) {
+    const shown = JSON.stringify(schema);
+    return `No name in schema: ${shown.length > 200 ? `${shown.slice(0, 200)}...` : shown}; every record, enum and fixed needs a "name"`;
+  }
+  if (type === "record" || type === "error")
+    return Array.isArray(node.fields) ? namelessType(node.fields.map((f) => (f as Record<string, unknown> | null)?.type)) : undefined;
+  if (type === "array") return namelessType(node.items);
+  if (type === "map") return namelessType(node.values);
+  return typeof type === "object" ? namelessType(type) : undefined;
 }
 
 /**

@@ -4,6 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { isMode } from "../compat/change.js";
 import type { CanonConfig } from "../config.js";
+import { connectionGate, defaultMaxConnections } from "./connections.js";
 import { readHistory } from "./history.js";
 import { parseSchema, registryVerdict, verdictMessages } from "./schemas.js";
 import { RegistryError, RegistryStore, type StoredVersion, versionNumber } from "./store.js";
@@ -23,8 +24,10 @@ export interface ServeOptions {
   readonly readOnly?: boolean;
   /** `user:password` lines; or EVENTCANON_REGISTRY_USERS=user:password,... in the environment. */
   readonly usersFile?: string;
-  /** Slow clients are cut off after this long (headers and body), in ms. */
+  /** A connection that has not sent a whole request this long (ms) after opening or its last answer is closed. */
   readonly requestTimeoutMs?: number;
+  /** Open connections at most (default: defaultMaxConnections()); one more is answered 503 and closed. */
+  readonly maxConnections?: number;
   /** Gets the line saying a torn record was set aside at start (default: standard error). */
   readonly notice?: (line: string) => void;
 }
@@ -33,6 +36,8 @@ export interface RunningRegistry {
   readonly url: string;
   readonly port: number;
   readonly subjects: number;
+  /** The cap on open connections in force. */
+  readonly maxConnections: number;
   close(): Promise<void>;
 }
 
@@ -391,9 +396,16 @@ export async function serveRegistry(options: ServeOptions): Promise<RunningRegis
   }
 
   const errorText = (e: RegistryError) => JSON.stringify({ error_code: e.errorCode, message: e.message });
-  // Checking every second (not Node's default 30 s) is what makes the timeouts cut slow clients off in time.
-  const server = http.createServer({ requestTimeout: timeout, headersTimeout: timeout, connectionsCheckingInterval: 1000 });
+  const server = http.createServer();
   server.keepAliveTimeout = 5_000;
+  // Before the handler, so the gate sees each request start first.
+  const maxConnections = options.maxConnections ?? defaultMaxConnections();
+  const gate = connectionGate(server, {
+    timeoutMs: timeout,
+    maxConnections,
+    contentType: CONTENT_TYPE,
+    errorBody: (status, message) => errorText(new RegistryError(status, message)),
+  });
   server.on("request", (request: http.IncomingMessage, response: http.ServerResponse) => {
     const send = (status: number, text: string, headers: Record<string, string> = {}) => {
       if (response.headersSent) return;
@@ -449,27 +461,29 @@ export async function serveRegistry(options: ServeOptions): Promise<RunningRegis
       }
     });
   });
+  const listener = gate.listener;
   try {
     await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(options.port, options.host, resolve);
+      listener.once("error", reject);
+      listener.listen(options.port, options.host, resolve);
     });
   } catch (error) {
     store.close();
     throw error;
   }
-  const port = (server.address() as AddressInfo).port;
+  const port = (listener.address() as AddressInfo).port;
   return {
     url: `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${port}`,
     port,
     subjects: store.subjects.size,
+    maxConnections,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
+        listener.close(() => {
           store.close();
           resolve();
         });
+        gate.closeAll();
       }),
   };
 }

@@ -44,7 +44,8 @@ export function emptyRegistryConfig(): CanonConfig {
 export interface ServerProcess {
   readonly child: ChildProcess;
   readonly url: string;
-  /** Everything the process wrote to standard error so far. */
+  /** Everything the process wrote to standard output and standard error so far. */
+  stdout(): string;
   stderr(): string;
   /** Resolves with the exit code (or signal) once the process has ended. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -81,7 +82,7 @@ export function startServer(data: string, options: { shell?: string; args?: stri
     child.stdout?.on("data", (d: Buffer) => {
       stdout += d.toString();
       const url = /serving \d+ subjects on (http:\/\/\S+)/.exec(stdout)?.[1];
-      if (url !== undefined) resolve({ child, url, stderr: () => stderr, exited });
+      if (url !== undefined) resolve({ child, url, stdout: () => stdout, stderr: () => stderr, exited });
     });
     exited.then(({ code, signal }) => reject(new Error(`canon registry serve ended (${code ?? signal}) before serving:\n${stderr}`)));
   });

@@ -50,6 +50,8 @@ const LOG_HINT =
 export class RegistryStore {
   readonly schemas = new Map<number, ParsedSchema>();
   private readonly byIdentity = new Map<string, number>();
+  /** Stored schemas by their exact text, per type: clients send the same text again and again. */
+  private readonly byText = new Map<string, Map<string, ParsedSchema>>();
   readonly subjects = new Map<string, StoredVersion[]>();
   readonly levels = new Map<string, Mode>();
   global: Mode;
@@ -141,6 +143,9 @@ export class RegistryStore {
         return `version ${record.version} of '${record.subject}' is registered twice: the data folder was written against another registry/; move it away`;
       return (released) => {
         if (known === undefined) this.schemas.set(record.id, schema);
+        const texts = this.byText.get(schema.schemaType) ?? new Map<string, ParsedSchema>();
+        texts.set(schema.text, schema);
+        this.byText.set(schema.schemaType, texts);
         if (!this.byIdentity.has(schema.identity)) this.byIdentity.set(schema.identity, record.id);
         this.nextId = Math.max(this.nextId, record.id + 1);
         versions.push({ subject: record.subject, version: record.version, id: record.id, deleted: false, released });
@@ -184,6 +189,15 @@ export class RegistryStore {
     const version = (this.subjects.get(subject) ?? []).reduce((max, v) => Math.max(max, v.version), 0) + 1;
     this.commit({ op: "register", subject, version, id, schemaType: schema.schemaType, schema: schema.text }, schema);
     return { id, version };
+  }
+
+  /**
+   * A stored schema sent again with the very same text, without parsing it again: parseSchema would
+   * give the same answer, and for a large schema takes most of the time a request waits.
+   */
+  stored(text: unknown, schemaType: unknown): ParsedSchema | undefined {
+    if (typeof text !== "string") return undefined;
+    return this.byText.get(schemaType === undefined || schemaType === null ? "AVRO" : String(schemaType))?.get(text);
   }
 
   idOf(schema: ParsedSchema): number | undefined {

@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   "ref-outside-schemas",
   "ref-remote",
   "ref-to-invalid-file",
+  "registry-data-in-use",
   "registry-edited",
   "registry-invalid",
   "registry-log-invalid",

@@ -9,6 +9,7 @@ import {
   openSync,
   readFileSync,
   readSync,
+  rmSync,
   writeSync,
 } from "node:fs";
 import path from "node:path";
@@ -17,6 +18,16 @@ import path from "node:path";
 export interface LogLine {
   readonly number: number;
   readonly text: string;
+}
+
+/** Another process (still running) holds the log: two writers would write over each other's records. */
+export class LogInUse extends Error {
+  constructor(
+    readonly file: string,
+    readonly pid: number,
+  ) {
+    super(`${file} is in use by process ${pid}`);
+  }
 }
 
 /**
@@ -33,6 +44,7 @@ export class AppendLog {
     readonly file: string,
     private readonly fd: number,
     private size: number,
+    private readonly lockFile: string,
   ) {}
 
   /**
@@ -44,8 +56,15 @@ export class AppendLog {
     const created = mkdirSync(folder, { recursive: true });
     // A new folder or file exists after a crash only once the folder holding its name is synced too.
     if (created !== undefined) for (let dir = folder; dir !== path.dirname(created); dir = path.dirname(dir)) syncFolder(path.dirname(dir));
+    const lockFile = lock(file);
     const isNew = !existsSync(file);
-    const fd = openSync(file, constants.O_RDWR | constants.O_CREAT, 0o644);
+    let fd: number;
+    try {
+      fd = openSync(file, constants.O_RDWR | constants.O_CREAT, 0o644);
+    } catch (error) {
+      rmSync(lockFile, { force: true });
+      throw error;
+    }
     try {
       if (isNew) {
         fsyncSync(fd);
@@ -71,9 +90,10 @@ export class AppendLog {
       }
       const text = bytes.subarray(0, end).toString("utf8");
       const lines = text === "" ? [] : text.slice(0, -1).split("\n");
-      return { log: new AppendLog(file, fd, end), lines: lines.map((line, i) => ({ number: i + 1, text: line })) };
+      return { log: new AppendLog(file, fd, end, lockFile), lines: lines.map((line, i) => ({ number: i + 1, text: line })) };
     } catch (error) {
       closeSync(fd);
+      rmSync(lockFile, { force: true });
       throw error;
     }
   }
@@ -106,6 +126,41 @@ export class AppendLog {
 
   close(): void {
     closeSync(this.fd);
+    rmSync(this.lockFile, { force: true });
+  }
+}
+
+/**
+ * Takes `<file>.lock`, holding this process's id, or throws LogInUse when a running process holds it. A
+ * lock whose process is gone (killed, or the machine restarted) is taken over: it is what kill -9 leaves.
+ */
+function lock(file: string): string {
+  const lockFile = `${file}.lock`;
+  for (;;) {
+    try {
+      const fd = openSync(lockFile, "wx", 0o644);
+      try {
+        writeSync(fd, `${process.pid}\n`);
+      } finally {
+        closeSync(fd);
+      }
+      return lockFile;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const pid = Number(readFileSync(lockFile, "utf8").trim());
+    if (Number.isInteger(pid) && pid > 0 && running(pid)) throw new LogInUse(file, pid);
+    rmSync(lockFile, { force: true });
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -4,7 +4,7 @@ import type { CanonConfig } from "../config.js";
 import { CanonError } from "../diagnostics.js";
 import { toPosix } from "../schema-files.js";
 import type { History } from "./history.js";
-import { AppendLog, type LogLine } from "./log.js";
+import { AppendLog, LogInUse, type LogLine } from "./log.js";
 import type { ParsedSchema } from "./schemas.js";
 import { parseSchema } from "./schemas.js";
 import { releasedSubjects } from "./subjects.js";
@@ -66,7 +66,7 @@ export class RegistryStore {
       this.levels.set(released.subject, released.mode);
     }
     if (dataFolder === undefined) return;
-    const { log, lines } = AppendLog.open(path.join(dataFolder, LOG_FILE), notice);
+    const { log, lines } = openLog(path.join(dataFolder, LOG_FILE), notice);
     try {
       for (const line of lines) this.replay(log.file, line);
     } catch (error) {
@@ -233,6 +233,24 @@ export class RegistryStore {
 
   level(subject: string): Mode {
     return this.levels.get(subject) ?? this.global;
+  }
+}
+
+/** The log, or the problem that another server holds it, as a diagnostic naming the process. */
+function openLog(file: string, notice: (line: string) => void): ReturnType<typeof AppendLog.open> {
+  try {
+    return AppendLog.open(file, notice);
+  } catch (error) {
+    if (!(error instanceof LogInUse)) throw error;
+    throw new CanonError([
+      {
+        code: "registry-data-in-use",
+        file: toPosix(path.relative(process.cwd(), file)),
+        pointer: "",
+        message: `another canon registry serve (process ${error.pid}) is using this log: two servers would write over each other's records`,
+        hint: `stop that one, or give this one another --data folder; if process ${error.pid} is not a registry server, remove ${path.basename(file)}.lock`,
+      },
+    ]);
   }
 }
 

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOG_FILE } from "../../src/registry/store.js";
-import { tempDir } from "../helpers.js";
-import { call, record, startServer } from "./serve-helpers.js";
+import { REPO, tempDir } from "../helpers.js";
+import { call, failedStart, record, startServer } from "./serve-helpers.js";
 
 const small = (name: string) => record(name, [{ name: "a", type: "string" }]);
 
@@ -94,6 +94,38 @@ describe("canon registry serve keeps every acknowledged registration", () => {
     } finally {
       again.child.kill("SIGTERM");
       await again.exited;
+    }
+  });
+
+  it("a second server on the same data folder is refused while the first runs, naming its process; after a kill -9 the lock is taken over", async () => {
+    const data = tempDir("registry-lock");
+    const first = await startServer(data);
+    try {
+      const acknowledged = await call(first.url, "POST", "/subjects/locked-value/versions", { schema: small("Locked") });
+      const pid = first.child.pid as number;
+      const second = await failedStart(data);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toBe(
+        `${path.relative(REPO, path.join(data, LOG_FILE))} (document) error[registry-data-in-use]: another canon registry serve (process ${pid}) is using this log: two servers would write over each other's records\n` +
+          `    hint: stop that one, or give this one another --data folder; if process ${pid} is not a registry server, remove ${LOG_FILE}.lock\n` +
+          "1 error in 1 file\n",
+      );
+      // The refused one wrote nothing: the first still serves what it acknowledged, and can write.
+      expect((await call(first.url, "GET", "/subjects/locked-value/versions/1")).body.id).toBe(acknowledged.body.id);
+      expect((await call(first.url, "POST", "/subjects/locked-2-value/versions", { schema: small("Locked2") })).status).toBe(200);
+      process.kill(pid, "SIGKILL");
+      await first.exited;
+      expect(readFileSync(path.join(data, `${LOG_FILE}.lock`), "utf8")).toBe(`${pid}\n`);
+      const after = await startServer(data);
+      try {
+        expect((await call(after.url, "GET", "/subjects/locked-2-value/versions/1")).status).toBe(200);
+        expect(readFileSync(path.join(data, `${LOG_FILE}.lock`), "utf8")).toBe(`${after.child.pid}\n`);
+      } finally {
+        after.child.kill("SIGTERM");
+        await after.exited;
+      }
+    } finally {
+      first.child.kill("SIGKILL");
     }
   });
 });

@@ -46,14 +46,16 @@ export interface ParsedSchema {
  * here, so a schema accepted once is accepted again after a restart. The nesting is checked first,
  * without recursion: avsc, ajv, the identity and the compatibility check all recurse, and how deep they
  * get before the stack runs out depends on how warm the process is.
+ *
+ * `depthLimit` is lint's limit, or more when registry/ releases a deeper schema (see RegistryStore).
  */
-export function parseSchema(text: unknown, schemaType: unknown): ParsedSchema | string {
+export function parseSchema(text: unknown, schemaType: unknown, depthLimit = MAX_JSON_DEPTH): ParsedSchema | string {
   const type = schemaType === undefined || schemaType === null ? "AVRO" : schemaType;
   if (type !== "AVRO" && type !== "JSON") return `schema type ${String(type)} is not supported; use AVRO or JSON`;
   if (typeof text !== "string") return 'the request needs "schema": the schema as a string';
-  const deep = tooDeep("schema", text);
+  const deep = tooDeep("schema", text, depthLimit);
   if (deep !== undefined)
-    return `the schema nests deeper than ${MAX_JSON_DEPTH} levels (objects and arrays) at ${deep.pointer || "/"}; the registry holds schemas to the nesting limit canon lint applies to schema files`;
+    return `the schema nests deeper than ${depthLimit} levels (objects and arrays) at ${deep.pointer || "/"}; the registry holds schemas to ${depthLimit === MAX_JSON_DEPTH ? "the nesting limit canon lint applies to schema files" : "the nesting of the deepest schema registry/ releases"}`;
   let value: unknown;
   try {
     value = JSON.parse(text);

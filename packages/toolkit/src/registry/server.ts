@@ -134,7 +134,7 @@ export async function serveRegistry(options: ServeOptions): Promise<RunningRegis
     const references = request.references;
     if (Array.isArray(references) && references.length > 0)
       throw new RegistryError(42201, "Invalid schema: schema references are not supported");
-    const parsed = store.stored(request.schema, request.schemaType) ?? parseSchema(request.schema, request.schemaType);
+    const parsed = store.stored(request.schema, request.schemaType) ?? parseSchema(request.schema, request.schemaType, store.depthLimit);
     if (typeof parsed === "string") throw new RegistryError(42201, `Invalid schema: ${parsed}`);
     return parsed;
   };

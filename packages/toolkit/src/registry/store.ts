@@ -2,6 +2,7 @@ import path from "node:path";
 import { isMode, type Mode } from "../compat/change.js";
 import type { CanonConfig } from "../config.js";
 import { CanonError } from "../diagnostics.js";
+import { MAX_JSON_DEPTH, nestingDepth } from "../json-source.js";
 import { toPosix } from "../schema-files.js";
 import type { History } from "./history.js";
 import { AppendLog, LogInUse, type LogLine } from "./log.js";
@@ -56,14 +57,25 @@ export class RegistryStore {
   readonly levels = new Map<string, Mode>();
   global: Mode;
   private nextId = 1;
+  /**
+   * How deep a schema may nest: lint's limit, or the deepest released schema's nesting. canon release
+   * writes an event's Avro with every type it reaches inlined, from files that each pass lint's limit,
+   * and registry/ cannot change: what it releases must stay servable, and registrable again.
+   */
+  readonly depthLimit: number;
   private readonly log: AppendLog | undefined;
 
   /** `notice` gets the line saying that a torn record was set aside at start. */
   constructor(config: CanonConfig, history: History, dataFolder: string | undefined, notice: (line: string) => void) {
     this.global = config.compatibility.mode;
-    for (const released of releasedSubjects(history, config)) {
-      for (const { id, schema } of released.versions) this.addReleased(released.subject, id, schema);
-      this.levels.set(released.subject, released.mode);
+    const released = releasedSubjects(history, config).map((subject) => ({
+      ...subject,
+      texts: subject.versions.map(({ id, schema }) => ({ id, text: JSON.stringify(schema) })),
+    }));
+    this.depthLimit = Math.max(MAX_JSON_DEPTH, ...released.flatMap((r) => r.texts.map(({ text }) => nestingDepth(text))));
+    for (const subject of released) {
+      for (const { id, text } of subject.texts) this.addReleased(subject.subject, id, text);
+      this.levels.set(subject.subject, subject.mode);
     }
     if (dataFolder === undefined) return;
     const { log, lines } = openLog(path.join(dataFolder, LOG_FILE), notice);
@@ -80,8 +92,8 @@ export class RegistryStore {
     this.log?.close();
   }
 
-  private addReleased(subject: string, id: number, value: unknown): void {
-    const parsed = parseSchema(JSON.stringify(value), "AVRO");
+  private addReleased(subject: string, id: number, text: string): void {
+    const parsed = parseSchema(text, "AVRO", this.depthLimit);
     if (typeof parsed === "string") throw new Error(`released schema ${id} under ${subject}: ${parsed}`);
     const apply = this.prepare(
       { op: "register", subject, version: (this.subjects.get(subject)?.length ?? 0) + 1, id, schemaType: "AVRO", schema: parsed.text },
@@ -119,7 +131,7 @@ export class RegistryStore {
     if (typeof record === "string") throw fail(record);
     let schema: ParsedSchema | undefined;
     if (record.op === "register") {
-      const parsed = parseSchema(record.schema, record.schemaType);
+      const parsed = parseSchema(record.schema, record.schemaType, this.depthLimit);
       if (typeof parsed === "string") throw fail(`schema id ${record.id} under '${record.subject}' cannot be read back: ${parsed}`);
       schema = parsed;
     }

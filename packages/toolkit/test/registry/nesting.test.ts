@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_JSON_DEPTH } from "../../src/json-source.js";
+import { avroFingerprint, sha256 } from "../../src/registry/canonical.js";
 import { MAX_EXPANDED_SUBSCHEMAS } from "../../src/registry/ref-nesting.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { tempDir } from "../helpers.js";
@@ -141,5 +142,45 @@ describe("canon registry serve refuses schemas nested past lint's limit, on ever
       message:
         'Invalid schema: $ref "#/$defs/missing" at /properties/a names nothing in this schema: the registry follows JSON pointers within the schema only (references to other schemas are not supported)',
     });
+  });
+});
+
+describe("canon registry serve and a released schema nested deeper than lint's limit", () => {
+  it("serves it, finds it when sent again in other whitespace, and holds new schemas to its depth instead", async () => {
+    // canon release inlines every type an event reaches, from files that each pass lint: 70 levels here.
+    const deepest = `{"type":"record","name":"Deep","namespace":"org.test","fields":[{"name":"a","type":${nestedArrays(67)}}]}`;
+    const registry = path.join(tempDir("registry-deep-release"), "registry");
+    mkdirSync(path.join(registry, "org.test.deep.v1"), { recursive: true });
+    writeFileSync(path.join(registry, "org.test.deep.v1/v1.avsc"), deepest);
+    writeFileSync(path.join(registry, "org.test.deep.v1/v1.schema.json"), "{}");
+    const entry = {
+      event: "org.test.deep.v1",
+      version: 1,
+      topic: "deep",
+      mode: "BACKWARD",
+      value: { file: "org.test.deep.v1/v1.avsc", sha256: sha256(deepest), id: 1, fingerprint: avroFingerprint(JSON.parse(deepest)) },
+      jsonSchema: { file: "org.test.deep.v1/v1.schema.json", sha256: sha256("{}") },
+    };
+    writeFileSync(path.join(registry, "index.jsonl"), `${JSON.stringify(entry)}\n`);
+    const server = await serveRegistry({
+      config: { ...config, registry },
+      port: 0,
+      host: "127.0.0.1",
+      data: tempDir("registry-deep-data"),
+    });
+    try {
+      const subject = "deep-org.test.Deep";
+      expect((await call(server.url, "GET", `/subjects/${subject}/versions/latest`)).body).toMatchObject({ id: 1, schema: deepest });
+      const pretty = JSON.stringify(JSON.parse(deepest), null, 2);
+      expect((await call(server.url, "POST", `/subjects/${subject}`, { schema: pretty })).body).toMatchObject({ id: 1, version: 1 });
+      expect((await call(server.url, "POST", "/subjects/as-deep-value/versions", { schema: nestedArrays(70) })).status).toBe(200);
+      const deeper = await call(server.url, "POST", "/subjects/as-deep-value/versions", { schema: nestedArrays(71) });
+      expect(deeper.body).toEqual({
+        error_code: 42201,
+        message: `Invalid schema: the schema nests deeper than 70 levels (objects and arrays) at ${"/items".repeat(70)}; the registry holds schemas to the nesting of the deepest schema registry/ releases`,
+      });
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { CONTENT_TYPE, serveRegistry } from "../../src/registry/server.js";
-import { tempDir } from "../helpers.js";
+import { canon, REPO, tempDir } from "../helpers.js";
 import { call, emptyRegistryConfig, record, startServer } from "./serve-helpers.js";
 
 /** What a raw connection saw: how long it stayed open, and what the server sent (status line, JSON body). */
@@ -162,6 +162,27 @@ describe("canon registry serve caps open connections with a clear refusal", () =
       const after = await call(server.url, "POST", "/subjects/after-flood-value/versions", { schema: record("AfterFlood", []) });
       expect(after.status).toBe(200);
       expect(server.stderr()).toBe("");
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
+  });
+
+  it("--max-connections sets the cap; a value that is not a whole number from 1 is a usage error (exit 2)", async () => {
+    for (const value of ["0", "abc", "2.5"]) {
+      const refused = canon(["registry", "serve", "--port", "0", "--max-connections", value], REPO);
+      expect(refused.code, value).toBe(2);
+      expect(refused.stderr.split("\n")[0]).toBe("canon registry serve: --max-connections must be a whole number, at least 1");
+    }
+    const server = await startServer(tempDir("registry-cap-flag"), { args: ["--max-connections", "3"] });
+    try {
+      expect(server.stdout()).toContain("(at most 3 connections at once)");
+      const port = Number(new URL(server.url).port);
+      const held = Array.from({ length: 3 }, () => probe(port));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await fetch(`${server.url}/subjects`)).status).toBe(503);
+      server.child.kill("SIGTERM");
+      await Promise.all(held);
     } finally {
       server.child.kill("SIGTERM");
       await server.exited;

@@ -81,11 +81,27 @@ export function parseJsonSource(file: string, text: string): { source: JsonSourc
 }
 
 /**
- * One pass without recursion: the offset of the first `{` or `[` that opens level MAX_JSON_DEPTH + 1,
- * and the number of colons outside strings.
+ * The `json-too-deep` problem of a JSON text (where it first nests deeper than `limit`), found without
+ * recursion; undefined when it does not. The registry server holds schemas sent to it to the same limit
+ * as schema files, before any parser that recurses sees them.
  */
-function scan(text: string): { tooDeepAt: number | undefined; colons: number } {
+export function tooDeep(file: string, text: string, limit = MAX_JSON_DEPTH): Diagnostic | undefined {
+  const { tooDeepAt } = scan(text, limit);
+  return tooDeepAt === undefined ? undefined : tooDeepError(file, text, tooDeepAt);
+}
+
+/** How many levels (objects and arrays) a JSON text nests, found without recursion. */
+export function nestingDepth(text: string): number {
+  return scan(text, Number.POSITIVE_INFINITY).deepest;
+}
+
+/**
+ * One pass without recursion: the offset of the first `{` or `[` that opens level `limit` + 1, the
+ * number of colons outside strings, and the deepest level reached.
+ */
+function scan(text: string, limit = MAX_JSON_DEPTH): { tooDeepAt: number | undefined; colons: number; deepest: number } {
   let depth = 0;
+  let deepest = 0;
   let colons = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -96,10 +112,11 @@ function scan(text: string): { tooDeepAt: number | undefined; colons: number } {
     } else if (c === 0x22) inString = true;
     else if (c === 0x3a) colons++;
     else if (c === 0x7b || c === 0x5b) {
-      if (++depth > MAX_JSON_DEPTH) return { tooDeepAt: i, colons };
+      if (++depth > limit) return { tooDeepAt: i, colons, deepest: depth };
+      if (depth > deepest) deepest = depth;
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
-  return { tooDeepAt: undefined, colons };
+  return { tooDeepAt: undefined, colons, deepest };
 }
 
 /** Object members in a parsed value, nested ones included; JSON.parse keeps one per distinct key. */

@@ -28,7 +28,9 @@ export const REGISTRY_HELP = `usage: canon registry <serve|push|verify> [options
 
   serve    a Confluent Schema Registry compatible server over registry/ and a local store
            --port N (default 8081), --host H (default 127.0.0.1), --data DIR (default .eventcanon/registry),
-           --read-only, --users FILE (basic auth: one user:password per line; or EVENTCANON_REGISTRY_USERS=u:p,...)
+           --read-only, --users FILE (basic auth: one user:password per line; or EVENTCANON_REGISTRY_USERS=u:p,...),
+           --max-connections N (default 256, or a quarter of the open-file limit if lower: one more is answered 503;
+           each connection must send a whole request within 10 s of opening or of its last answer)
   push     mirror registry/ into a Confluent-compatible registry
            --url URL (required), --dry-run; credentials from EVENTCANON_REGISTRY_USER and
            EVENTCANON_REGISTRY_PASSWORD (an API key and secret for Confluent Cloud)
@@ -132,6 +134,7 @@ export async function runRegistry(args: string[], cwd: string): Promise<number> 
         data: { type: "string" },
         "read-only": { type: "boolean" },
         users: { type: "string" },
+        "max-connections": { type: "string" },
         url: { type: "string" },
         "dry-run": { type: "boolean" },
       },
@@ -156,6 +159,9 @@ export async function runRegistry(args: string[], cwd: string): Promise<number> 
   if (verb === "serve") {
     const port = Number(str("port") ?? "8081");
     if (!Number.isInteger(port) || port < 0 || port > 65535) return usage("registry serve", "--port must be 0-65535", REGISTRY_HELP);
+    const maxConnections = str("max-connections") === undefined ? undefined : Number(str("max-connections"));
+    if (maxConnections !== undefined && (!Number.isInteger(maxConnections) || maxConnections < 1))
+      return usage("registry serve", "--max-connections must be a whole number, at least 1", REGISTRY_HELP);
     const problems = verifyHistory(settings, cwd);
     if (problems.length > 0) return fail(problems, "text");
     const server = await serveRegistry({
@@ -164,9 +170,12 @@ export async function runRegistry(args: string[], cwd: string): Promise<number> 
       host: str("host") ?? "127.0.0.1",
       data: path.resolve(cwd, str("data") ?? ".eventcanon/registry"),
       readOnly: values["read-only"] === true,
+      ...(maxConnections === undefined ? {} : { maxConnections }),
       ...(str("users") === undefined ? {} : { usersFile: path.resolve(cwd, str("users") as string) }),
     });
-    process.stdout.write(`canon registry: serving ${server.subjects} subjects on ${server.url}\n`);
+    process.stdout.write(
+      `canon registry: serving ${server.subjects} subjects on ${server.url} (at most ${server.maxConnections} connections at once)\n`,
+    );
     await new Promise<void>((resolve) => {
       const stop = () => server.close().then(resolve);
       process.once("SIGINT", stop);

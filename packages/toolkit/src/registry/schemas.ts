@@ -7,7 +7,9 @@ import type { Mode, Policy } from "../compat/change.js";
 import { avroComparison, jsonSchemaComparison } from "../compat/comparisons.js";
 import { type Comparison, judge, type Verdict } from "../compat/judge.js";
 import { type AvroSchema, avscCompatible } from "../emit/avro.js";
+import { MAX_JSON_DEPTH, tooDeep } from "../json-source.js";
 import { schemaIdentity } from "./canonical.js";
+import { refNestingProblem } from "./ref-nesting.js";
 
 export type SchemaType = "AVRO" | "JSON";
 
@@ -38,11 +40,22 @@ export interface ParsedSchema {
   readonly identity: string;
 }
 
-/** Parses and validates a schema sent to the registry; a string is the reason it is invalid. */
-export function parseSchema(text: unknown, schemaType: unknown): ParsedSchema | string {
+/**
+ * Parses, validates and canonicalises a schema sent to the registry; a string is the reason it is
+ * invalid. Registration, lookup, the compatibility check and the replay of the log at start all come
+ * here, so a schema accepted once is accepted again after a restart. The nesting is checked first,
+ * without recursion: avsc, ajv, the identity and the compatibility check all recurse, and how deep they
+ * get before the stack runs out depends on how warm the process is.
+ *
+ * `depthLimit` is lint's limit, or more when registry/ releases a deeper schema (see RegistryStore).
+ */
+export function parseSchema(text: unknown, schemaType: unknown, depthLimit = MAX_JSON_DEPTH): ParsedSchema | string {
   const type = schemaType === undefined || schemaType === null ? "AVRO" : schemaType;
   if (type !== "AVRO" && type !== "JSON") return `schema type ${String(type)} is not supported; use AVRO or JSON`;
   if (typeof text !== "string") return 'the request needs "schema": the schema as a string';
+  const deep = tooDeep("schema", text, depthLimit);
+  if (deep !== undefined)
+    return `the schema nests deeper than ${depthLimit} levels (objects and arrays) at ${deep.pointer || "/"}; the registry holds schemas to ${depthLimit === MAX_JSON_DEPTH ? "the nesting limit canon lint applies to schema files" : "the nesting of the deepest schema registry/ releases"}`;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -50,18 +63,52 @@ export function parseSchema(text: unknown, schemaType: unknown): ParsedSchema | 
     return `the schema is not JSON: ${(error as Error).message}`;
   }
   try {
-    if (type === "AVRO") avro.Type.forSchema(avscCompatible(value as AvroSchema) as avro.Schema);
-    else if (typeof value !== "boolean" && (typeof value !== "object" || value === null || Array.isArray(value)))
+    if (type === "AVRO") {
+      const nameless = namelessType(value);
+      if (nameless !== undefined) return nameless;
+      avro.Type.forSchema(avscCompatible(value as AvroSchema) as avro.Schema);
+    } else if (typeof value !== "boolean" && (typeof value !== "object" || value === null || Array.isArray(value)))
       return "a JSON Schema is an object or a boolean";
     else {
       const draft = metaValidator((value as Record<string, unknown>).$schema);
       if (typeof draft === "string") return draft;
       if (!draft.validateSchema(value as object)) return `invalid JSON schema: ${draft.errorsText(draft.errors)}`;
+      const expanded = refNestingProblem(value);
+      if (expanded !== undefined) return expanded;
     }
   } catch (error) {
     return `invalid ${type} schema: ${(error as Error).message}`;
   }
   return { schemaType: type, text, value, identity: schemaIdentity(type, value) };
+}
+
+const NAMED = new Set(["record", "error", "enum", "fixed"]);
+
+/**
+ * A record, enum or fixed without a name, which avsc takes as an anonymous type and Java's Avro (in
+ * Confluent's registry and every Java client) refuses: "No name in schema". Recurses at most as deep
+ * as the schema nests, which is checked before.
+ */
+function namelessType(schema: unknown): string | undefined {
+  if (Array.isArray(schema)) {
+    for (const branch of schema) {
+      const found = namelessType(branch);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (typeof schema !== "object" || schema === null) return undefined;
+  const node = schema as Record<string, unknown>;
+  const { type } = node;
+  if (typeof type === "string" && NAMED.has(type) && (typeof node.name !== "string" || node.name === "")) {
+    const shown = JSON.stringify(schema);
+    return `No name in schema: ${shown.length > 200 ? `${shown.slice(0, 200)}...` : shown}; every record, enum and fixed needs a "name"`;
+  }
+  if (type === "record" || type === "error")
+    return Array.isArray(node.fields) ? namelessType(node.fields.map((f) => (f as Record<string, unknown> | null)?.type)) : undefined;
+  if (type === "array") return namelessType(node.items);
+  if (type === "map") return namelessType(node.values);
+  return typeof type === "object" ? namelessType(type) : undefined;
 }
 
 /**

@@ -43,7 +43,15 @@ export interface Apicurio {
 /** Starts Apicurio in memory on a free loopback port and waits until its ccompat API answers. */
 export async function startApicurio(java: string, folder: string): Promise<Apicurio> {
   const port = await freePort();
-  const child: ChildProcess = spawn(java, [`-Dquarkus.http.port=${port}`, "-Dquarkus.http.host=127.0.0.1", "-jar", "quarkus-run.jar"], {
+  // Its management interface (health, metrics) binds 0.0.0.0:9000 unless told: two runs on one machine collided there.
+  const management = await freePort();
+  const args = [
+    `-Dquarkus.http.port=${port}`,
+    "-Dquarkus.http.host=127.0.0.1",
+    `-Dquarkus.management.port=${management}`,
+    "-Dquarkus.management.host=127.0.0.1",
+  ];
+  const child: ChildProcess = spawn(java, [...args, "-jar", "quarkus-run.jar"], {
     cwd: folder,
     stdio: ["ignore", "pipe", "pipe"],
   });

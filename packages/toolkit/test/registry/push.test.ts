@@ -121,12 +121,16 @@ describe("canon registry push", () => {
     closers.push(target.close);
     const victim = subjects.find((s) => s.role === "value")?.subject ?? "";
     const clash = JSON.stringify({ type: "record", name: "CloudEvent", namespace: "clash", fields: [{ name: "only", type: "int" }] });
+    // fetch sends a string as text/plain, which a Confluent registry refuses with 415.
+    const headers = { "content-type": "application/vnd.schemaregistry.v1+json" };
     await fetch(`${target.url}/subjects/${encodeURIComponent(victim)}/versions`, {
       method: "POST",
+      headers,
       body: JSON.stringify({ schema: clash }),
     });
     await fetch(`${target.url}/config/${encodeURIComponent(victim)}`, {
       method: "PUT",
+      headers,
       body: JSON.stringify({ compatibility: "BACKWARD" }),
     });
     const result = await push(target.url);

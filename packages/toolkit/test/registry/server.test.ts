@@ -7,6 +7,7 @@ import { loadConfig } from "../../src/config.js";
 import { readHistory } from "../../src/registry/history.js";
 import { CONTENT_TYPE, type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { REPO, tempDir } from "../helpers.js";
+import { call, record } from "./serve-helpers.js";
 
 const config = loadConfig(REPO);
 const history = readHistory(config);
@@ -14,30 +15,12 @@ const SUBMITTED = "org.openedx.learning.exam.attempt.submitted.v1";
 const SUBMITTED_SUBJECT = `learning-exam-attempt-lifecycle-${SUBMITTED}.CloudEvent`;
 const submittedEntry = history.entries.find((e) => e.event === SUBMITTED);
 
-const record = (name: string, fields: object[]) => JSON.stringify({ type: "record", name, namespace: "test.registry", fields });
 const V1 = record("Thing", [{ name: "a", type: "string" }]);
 const V2_COMPATIBLE = record("Thing", [
   { name: "a", type: "string" },
   { name: "b", type: ["null", "int"], default: null },
 ]);
 const V2_BREAKING = record("Thing", [{ name: "a", type: "int" }]);
-
-// biome-ignore lint/suspicious/noExplicitAny: responses are asserted field by field.
-type Body = any;
-
-async function call(url: string, method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${url}${route}`, {
-    method,
-    headers: { "content-type": CONTENT_TYPE, ...headers },
-    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    type: response.headers.get("content-type"),
-    body: text === "" ? undefined : (JSON.parse(text) as Body),
-  };
-}
 
 describe("canon registry serve: the Confluent API over registry/", () => {
   let server: RunningRegistry;

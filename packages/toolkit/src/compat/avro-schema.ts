@@ -118,6 +118,8 @@ export function parseAvroSchema(value: unknown): ParsedAvro {
 class Parser {
   readonly names = new Map<string, NamedType>();
   readonly warnings: AvroWarning[] = [];
+  /** Namespaces already warned about. */
+  private readonly warned = new Set<string>();
   /** Records whose fields are being read: a default cannot be checked against them yet. */
   private readonly incomplete = new Set<RecordType>();
 
@@ -201,6 +203,15 @@ class Parser {
     if (PRIMITIVES.has(fullName))
       throw new AvroSchemaError(`a type may not be named after the primitive ${fullName}`, joinPointer(pointer, "name"));
     if (this.names.has(fullName)) throw new AvroSchemaError(`${fullName} is defined twice`, joinPointer(pointer, "name"));
+    // Accepted, as avsc's users and fastavro do (one Open edX event's namespace has a hyphen), but said.
+    const odd = space === "" ? undefined : space.split(".").find((part) => !NAME.test(part));
+    if (odd !== undefined && !this.warned.has(space)) {
+      this.warned.add(space);
+      this.warnings.push({
+        pointer: joinPointer(pointer, dot >= 0 ? "name" : "namespace"),
+        message: `namespace part "${odd}" of ${space} is not an Avro name: Avro Java, and so Confluent's registry, refuses the schema`,
+      });
+    }
     return { fullName, name, namespace: space, aliases: aliasesOf(node, pointer, space), pointer };
   }
 

@@ -25,6 +25,18 @@ describe("Avro cases where the specification, Avro Java and avsc part ways: cano
     ]);
   });
 
+  it("warns where a namespace part is not a name, which Avro Java refuses", () => {
+    const hyphen = AVRO_JAVA_CASES.find((c) => c.name.startsWith("Java, not canon: a namespace part"))?.reader;
+    expect(parseAvroSchema(hyphen).warnings).toEqual([
+      {
+        pointer: "/namespace",
+        message:
+          'namespace part "redemption-reversed" of org.openedx.enterprise.subsidy.redemption-reversed.v1 is not an Avro name: ' +
+          "Avro Java, and so Confluent's registry, refuses the schema",
+      },
+    ]);
+  });
+
   it("says which of its refusals Avro Java lets through, so a report can say the registry would take it", () => {
     const refusals = AVRO_JAVA_CASES.flatMap((c) => {
       const answer = canonAvro(c.writer, c.reader);

@@ -187,6 +187,15 @@ export const AVRO_JAVA_CASES: AvroJavaCase[] = [
     java: "compatible",
   },
   {
+    // The Open edX bus puts event types in Avro namespaces; one has a hyphen (README, The catalog).
+    name: "Java, not canon: a namespace part that is not a name is accepted, with a warning",
+    writer: rec("CloudEvent", [f("a", "int")], { namespace: "org.openedx.enterprise.subsidy.redemption-reversed.v1" }),
+    reader: rec("CloudEvent", [f("a", "int")], { namespace: "org.openedx.enterprise.subsidy.redemption-reversed.v1" }),
+    report: [],
+    canon: "compatible",
+    java: "invalid",
+  },
+  {
     name: "Java and the specification: an enum default stands in for unknown symbols",
     writer: { type: "enum", name: "E", symbols: ["A", "B"] },
     reader: { type: "enum", name: "E", symbols: ["A"], default: "A" },

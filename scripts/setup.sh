@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything from scratch (npm packages, Debian's chromium and redis-server, Apache Kafka and
-# Apicurio Registry from Maven Central, a Python venv with the pinned tools, a Python 3.12 venv with the
+# Installs everything from scratch (npm packages, Debian's chromium and redis-server, Apache Kafka,
+# Apicurio Registry and Avro Java from Maven Central, a Python venv with the pinned tools, a Python 3.12 venv with the
 # Open edX bus's own libraries) and then, unless --install-only is given, runs the main job: generate every target from
 # schemas/ and build the catalog site.
 set -euo pipefail
@@ -33,6 +33,10 @@ bash scripts/fetch-kafka.sh > /dev/null || echo "setup: Apache Kafka unavailable
 # Apicurio Registry, a schema registry by others, for the registry integration test (needs Java 21+,
 # which the machine's /usr/lib/jvm provides; the test says so and skips where it does not).
 bash scripts/fetch-apicurio.sh > /dev/null || echo "setup: Apicurio Registry unavailable; its integration test will be skipped" >&2
+
+# Apache Avro Java from Maven Central, for the differential test and bench of canon compat's Avro verdicts
+# (the test fetches it itself where this did not, and skips only without Java or Maven).
+bash scripts/fetch-avro-java.sh > /dev/null || echo "setup: Avro Java unavailable; the Avro differential test needs Java and Maven" >&2
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r packages/openedx-events-py/requirements-dev.txt

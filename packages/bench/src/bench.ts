@@ -1,6 +1,6 @@
-// npm run bench [-- --sizes 500,1000,2000 --runs 3]: whole-process timings on synthetic catalogs,
-// and serialization throughput against the raw libraries (--sizes "" for the latter alone).
-// Figures go to build/bench/results.json.
+// npm run bench [-- --sizes 500,1000,2000 --runs 3 --parts catalogs,runtime,python,compat]: whole-process
+// timings on synthetic catalogs, serialization throughput against the raw libraries, and canon compat's Avro
+// checks against Avro Java's. Figures go to build/bench/results.json.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -10,18 +10,26 @@ import { parseArgs } from "node:util";
 import { examAttemptSubmittedV1 } from "@eventcanon/openedx-events";
 import avro from "avsc";
 import { createAjvForBench } from "./ajv.js";
+import { compatFigures } from "./compat.js";
 import { writeSyntheticCatalog } from "./synthetic.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const CLI = path.join(REPO, "packages/toolkit/dist/cli.js");
 const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "500,1000,2000" }, runs: { type: "string", default: "3" } } });
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "500,1000,2000" },
+    runs: { type: "string", default: "3" },
+    parts: { type: "string", default: "catalogs,runtime,python,compat" },
+  },
+});
 const sizes = (values.sizes ?? "")
   .split(",")
   .filter((size) => size !== "")
   .map(Number);
 const runs = Number(values.runs);
+const parts = new Set((values.parts ?? "").split(","));
 
 interface Timing {
   readonly median: number;
@@ -213,9 +221,10 @@ function pythonFigures(): unknown {
 const results = {
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
   runs,
-  catalogs: sizes.map(catalogFigures),
-  runtime: runtimeFigures(),
-  python: pythonFigures(),
+  catalogs: parts.has("catalogs") ? sizes.map(catalogFigures) : [],
+  runtime: parts.has("runtime") ? runtimeFigures() : undefined,
+  python: parts.has("python") ? pythonFigures() : undefined,
+  compat: parts.has("compat") ? compatFigures(REPO, runs) : undefined,
 };
 const out = path.join(REPO, "build/bench");
 mkdirSync(out, { recursive: true });
@@ -240,16 +249,29 @@ if (smallest !== undefined && largest !== undefined && largest !== smallest) {
   );
   lines.push(`-- growth ${smallest.events} -> ${largest.events} events (x${factor}): ${growth.join(", ")}`);
 }
-const ts = results.runtime.typescript as Record<string, { helper: number; raw: number; ratio: number }>;
-lines.push("-- TypeScript runtime (ops/s, helper vs raw library)");
-for (const [name, p] of Object.entries(ts))
+if (results.runtime !== undefined) {
+  const ts = results.runtime.typescript as Record<string, { helper: number; raw: number; ratio: number }>;
+  lines.push("-- TypeScript runtime (ops/s, helper vs raw library)");
+  for (const [name, p] of Object.entries(ts))
+    lines.push(
+      `${name.padEnd(14)} ${Math.round(p.helper).toString().padStart(9)} vs ${Math.round(p.raw).toString().padStart(9)}  ratio ${p.ratio}`,
+    );
   lines.push(
-    `${name.padEnd(14)} ${Math.round(p.helper).toString().padStart(9)} vs ${Math.round(p.raw).toString().padStart(9)}  ratio ${p.ratio}`,
+    `JSON baseline: stringify ${Math.round((results.runtime.jsonBaseline as { stringify: number }).stringify)}, parse ${Math.round((results.runtime.jsonBaseline as { parse: number }).parse)}`,
   );
-lines.push(
-  `JSON baseline: stringify ${Math.round((results.runtime.jsonBaseline as { stringify: number }).stringify)}, parse ${Math.round((results.runtime.jsonBaseline as { parse: number }).parse)}`,
-);
-lines.push(`-- Python runtime: ${JSON.stringify(results.python)}`);
+}
+if (results.python !== undefined) lines.push(`-- Python runtime: ${JSON.stringify(results.python)}`);
+if (results.compat !== undefined) {
+  type Figures = { full: number; checks: number };
+  const c = results.compat as { pairs: number; canon: Figures; java: Figures | string; ratio?: Figures };
+  lines.push(`-- canon compat, Avro (${c.pairs} pairs checked BACKWARD and FORWARD; pairs/s, canon vs Avro Java)`);
+  if (typeof c.java === "string") lines.push(`canon ${Math.round(c.canon.full)}; Avro Java not measured: ${c.java}`);
+  else
+    for (const key of ["full", "checks"] as const)
+      lines.push(
+        `${(key === "full" ? "parse + check" : "check only").padEnd(14)} ${Math.round(c.canon[key]).toString().padStart(7)} vs ${Math.round(c.java[key]).toString().padStart(7)}  ratio ${c.ratio?.[key]}`,
+      );
+}
 lines.push(`figures: ${path.relative(REPO, path.join(out, "results.json"))}`);
 process.stdout.write(`${lines.join("\n")}\n`);
 cpSync(path.join(out, "results.json"), path.join(out, `results-${Date.now()}.json`));

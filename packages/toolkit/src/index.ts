@@ -1,5 +1,7 @@
 export { createAjv } from "./ajv.js";
 export { type Catalog, loadCatalog } from "./catalog.js";
+export { type AvroPair, sampleAvroPairs } from "./compat/avro-pair-sampler.js";
+export { avroComparison } from "./compat/comparisons.js";
 export { type CanonConfig, loadConfig, TARGETS, type Target } from "./config.js";
 export { CanonError, type Diagnostic, ExitCode, formatDiagnostic, formatReport } from "./diagnostics.js";
 export { avroSchemaOf, avscCompatible } from "./emit/avro.js";

@@ -1,4 +1,5 @@
 import { AvroResolution } from "./avro-resolution.js";
+import { type AvroType, parseAvroSchema } from "./avro-schema.js";
 import type { Change, Policy } from "./change.js";
 import { JsonSchemaDiff, type ReadFile } from "./json-schema-diff.js";
 import type { Comparison } from "./judge.js";
@@ -28,16 +29,28 @@ export function jsonSchemaComparison(
   };
 }
 
-/** Avro schema-resolution comparison: BACKWARD reads old data with the new schema. */
+/**
+ * Avro schema-resolution comparison: BACKWARD reads old data with the new schema. Each schema is
+ * parsed once, when a direction first needs it; an invalid one throws AvroSchemaError.
+ */
 export function avroComparison(
   against: string,
   before: { file: string; schema: unknown },
   after: { file: string; schema: unknown },
 ): Comparison {
+  const parsed = (schema: unknown) => {
+    let type: AvroType | undefined;
+    return () => {
+      type ??= parseAvroSchema(schema).type;
+      return type;
+    };
+  };
+  const old = parsed(before.schema);
+  const next = parsed(after.schema);
   return {
     against,
-    backward: () => new AvroResolution(before.schema, after.schema, before.file, after.file).check(),
-    forward: () => new AvroResolution(after.schema, before.schema, after.file, before.file).check(),
+    backward: () => new AvroResolution(old(), next(), before.file, after.file).check(),
+    forward: () => new AvroResolution(next(), old(), after.file, before.file).check(),
   };
 }
 

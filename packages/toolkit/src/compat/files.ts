@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import avro from "avsc";
 import { loadCatalog } from "../catalog.js";
 import { type CanonConfig, loadConfig } from "../config.js";
 import { CanonError, type Diagnostic, ExitCode } from "../diagnostics.js";
-import { type AvroSchema, avroSchemaOf, avscCompatible } from "../emit/avro.js";
+import { type AvroSchema, avroSchemaOf } from "../emit/avro.js";
 import { type JsonSource, locate, type Position, parseJsonSource, valueAt } from "../json-source.js";
+import { AvroSchemaError, parseAvroSchema } from "./avro-schema.js";
 import { isMode, type Mode, type Policy } from "./change.js";
 import { avroComparison, jsonSchemaComparison, prefixed } from "./comparisons.js";
 import { judge, type Verdict } from "./judge.js";
@@ -66,11 +66,11 @@ export function compareFiles(oldFile: string, newFile: string, cwd: string, opti
     });
   }
   if (isAvro(newFile)) {
-    for (const file of [oldFile, newFile]) checkAvro(file, cache.read(file));
+    const notes = [oldFile, newFile].flatMap((file) => checkAvro(file, cache));
     const verdict = judge(options.mode ?? config.compatibility.mode, [
       avroComparison(oldFile, { file: oldFile, schema: cache.read(oldFile) }, { file: newFile, schema: cache.read(newFile) }),
     ]);
-    return [{ name: `${newFile} (Avro)`, verdict, notes: [] }];
+    return [{ name: `${newFile} (Avro)`, verdict, notes }];
   }
   const declared = (cache.read(newFile) as Record<string, unknown> | null)?.["x-compatibility"];
   const mode = options.mode ?? (typeof declared === "string" && isMode(declared) ? declared : config.compatibility.mode);
@@ -115,18 +115,26 @@ export function catalogAvro(file: string, cwd: string): AvroSchema | undefined {
   return avroSchemaOf(catalog.model, event, loadConfig(cwd));
 }
 
-function checkAvro(file: string, schema: unknown): void {
+/** Checks an .avsc file by the Avro specification; its warnings become notes of the report. */
+function checkAvro(file: string, cache: SourceCache): string[] {
+  const where = (pointer: string) => {
+    const position = cache.locate(file, pointer);
+    return position === undefined ? file : `${file}:${position.line}:${position.column}`;
+  };
   try {
-    avro.Type.forSchema(avscCompatible(schema as AvroSchema) as avro.Schema);
+    return parseAvroSchema(cache.read(file)).warnings.map((w) => `warning: ${where(w.pointer)} (${w.pointer}): ${w.message}`);
   } catch (error) {
+    if (!(error instanceof AvroSchemaError)) throw error;
+    const position = cache.locate(file, error.pointer) ?? { line: 1, column: 1 };
     throw usage({
       code: "compat-input-invalid",
       file,
-      pointer: "",
-      line: 1,
-      column: 1,
-      message: `not a valid Avro schema: ${(error as Error).message}`,
-      hint: "fix the schema; avsc must parse it",
+      pointer: error.pointer,
+      ...position,
+      message: `not a valid Avro schema: ${error.message}`,
+      hint: error.javaAccepts
+        ? "fix the schema: the Avro specification refuses it (Avro Java, which Confluent's registry runs, lets it through)"
+        : "fix the schema",
     });
   }
 }

@@ -1,8 +1,13 @@
 import path from "node:path";
-import { joinPointer, valueAt } from "../json-source.js";
+import { joinPointer, pointerSegments, valueAt } from "../json-source.js";
+import { schemaIdentity } from "../registry/canonical.js";
 import type { Change, Place, Policy } from "./change.js";
+import { maximumMatching } from "./matching.js";
 
 type Json = Record<string, unknown>;
+type Criterion = "anyOf" | "oneOf" | "allOf";
+/** The node under a keyword path of another node. */
+type Child = (node: Node, ...segments: (string | number)[]) => Node;
 
 /** A schema node and where it lives, so that a change can point at the line that made it. */
 export interface Node {
@@ -116,6 +121,10 @@ const KINDS: Record<string, { compatible: boolean; lenient?: true; what: string 
     what: "a required property with a default was added to a closed model",
   },
   REQUIRED_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL: { compatible: false, what: "a required property without a default was added" },
+  REQUIRED_PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL: {
+    compatible: false,
+    what: "a required property without a default was added; old data the open part of the model accepted may lack it",
+  },
   PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL: { compatible: true, what: "a property was removed from an open model" },
   PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL: { compatible: true, what: "a property whose schema was false was removed" },
   PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL: { compatible: false, lenient: true, what: "a property was removed from a closed model" },
@@ -342,6 +351,18 @@ export class JsonSchemaDiff {
     return verdict;
   }
 
+  /**
+   * Whether a partial model's schema covers a property or item (NEW accepts what OLD did); the
+   * differences found on the way are reported too, as Confluent does, so under LENIENT an uncovered
+   * property is still refused when its schema changed in a way LENIENT does not accept.
+   */
+  private covers(oldNode: Node, newNode: Node, at: string, out: Change[]): boolean {
+    const scratch: Change[] = [];
+    this.compare(oldNode, newNode, at, scratch);
+    out.push(...scratch);
+    return scratch.every((c) => c.compatible);
+  }
+
   private compare(oldRaw: Node, newRaw: Node, at: string, out: Change[]): void {
     if (this.unchanged(oldRaw, newRaw)) return;
     const oldNode = this.resolve(oldRaw, this.readOld);
@@ -384,8 +405,8 @@ export class JsonSchemaDiff {
       return;
     }
     if (!isObject(o) || !isObject(n)) return;
-    const child = (node: Node, ...segments: (string | number)[]): Node => ({
-      value: valueAt(node.value, `/${segments.map(String).join("/")}`),
+    const child: Child = (node, ...segments) => ({
+      value: valueAt(node.value, joinPointer("", ...segments)),
       place: { file: node.place.file, pointer: joinPointer(node.place.pointer, ...segments) },
     });
     const placeOf = (node: Node, keyword: string) => ({ file: node.place.file, pointer: joinPointer(node.place.pointer, keyword) });
@@ -480,41 +501,12 @@ export class JsonSchemaDiff {
       this.change(out, "ENUM_ARRAY_CHANGED", at, place, `removed ${removed.join(", ")}, added ${added.join(", ")}`);
   }
 
-  private combinators(
-    o: Json,
-    n: Json,
-    oldNode: Node,
-    newNode: Node,
-    at: string,
-    out: Change[],
-    child: (node: Node, ...segments: (string | number)[]) => Node,
-  ): void {
-    const criterion = (s: Json) => (["anyOf", "oneOf", "allOf"] as const).find((k) => Array.isArray(s[k]));
-    const oc = criterion(o);
-    const nc = criterion(n);
-    if (oc !== undefined || nc !== undefined) {
-      const rest = (s: Json, c: string | undefined) => Object.fromEntries(Object.entries(s).filter(([k]) => k !== c && !(k in METADATA)));
-      if (oc === undefined && nc !== undefined && nc !== "allOf") {
-        // A plain schema turned into alternatives: fine when one alternative accepts everything it did.
-        const branches = (n[nc] as unknown[]).map((_, i) => child(newNode, nc, i));
-        const plain: Node = { value: rest(o, undefined), place: oldNode.place };
-        const ok = branches.some((b) => this.accepts(plain, b));
-        this.change(out, ok ? "SUM_TYPE_EXTENDED" : "COMBINED_TYPE_SUBSCHEMAS_CHANGED", joinPointer(at, nc), child(newNode, nc).place);
-      } else if (nc === undefined && oc !== undefined && oc !== "allOf") {
-        const branches = (o[oc] as unknown[]).map((_, i) => child(oldNode, oc, i));
-        const plain: Node = { value: rest(n, undefined), place: newNode.place };
-        const ok = branches.every((b) => this.accepts(b, plain));
-        this.change(out, ok ? "COMBINED_TYPE_EXTENDED" : "SUM_TYPE_NARROWED", joinPointer(at, oc), newNode.place);
-      } else if (oc !== undefined && nc !== undefined && oc !== nc) {
-        this.change(out, "COMBINED_TYPE_CHANGED", joinPointer(at, nc), child(newNode, nc).place, `${oc} -> ${nc}`);
-      } else if (oc !== undefined && oc === nc) {
-        this.sameCombinator(oc, o[oc] as unknown[], n[nc] as unknown[], oldNode, newNode, joinPointer(at, oc), out, child);
-      } else if (oc === "allOf" && nc === undefined) {
-        this.change(out, "PRODUCT_TYPE_NARROWED", joinPointer(at, "allOf"), newNode.place);
-      } else if (nc === "allOf") {
-        this.change(out, "PRODUCT_TYPE_EXTENDED", joinPointer(at, "allOf"), child(newNode, "allOf").place);
-      }
-    }
+  private combinators(o: Json, n: Json, oldNode: Node, newNode: Node, at: string, out: Change[], child: Child): void {
+    const oc = criterionOf(o);
+    const nc = criterionOf(n);
+    if (oc === undefined && nc !== undefined) this.intoCombined(o, oldNode, nc, n[nc] as unknown[], newNode, at, out, child);
+    else if (oc !== undefined && nc === undefined) this.outOfCombined(oc, o[oc] as unknown[], oldNode, n, newNode, at, out, child);
+    else if (oc !== undefined && nc !== undefined) this.combined(oc, nc, o, n, oldNode, newNode, at, out, child);
     if ("not" in o || "not" in n) {
       const where = joinPointer(at, "not");
       if (!("not" in n)) this.change(out, "NOT_TYPE_NARROWED", where, oldNode.place, "not was removed");
@@ -527,50 +519,108 @@ export class JsonSchemaDiff {
     }
   }
 
-  private sameCombinator(
-    criterion: string,
-    oldBranches: unknown[],
-    newBranches: unknown[],
+  /** A plain schema turned into a combined one (Confluent: a singleton is its one subschema; a sum needs one branch that accepts all). */
+  private intoCombined(
+    o: Json,
     oldNode: Node,
+    criterion: Criterion,
+    branches: unknown[],
     newNode: Node,
     at: string,
     out: Change[],
-    child: (node: Node, ...segments: (string | number)[]) => Node,
+    child: Child,
   ): void {
-    const oldKids = oldBranches.map((_, i) => child(oldNode, criterion, i));
-    const newKids = newBranches.map((_, i) => child(newNode, criterion, i));
-    if (criterion === "allOf") {
-      if (newKids.length > oldKids.length) this.change(out, "PRODUCT_TYPE_EXTENDED", at, child(newNode, criterion).place);
-      else if (newKids.length < oldKids.length) this.change(out, "PRODUCT_TYPE_NARROWED", at, child(newNode, criterion).place);
-      else for (const [i, k] of oldKids.entries()) this.compare(k, newKids[i] as Node, joinPointer(at, i), out);
-      return;
-    }
-    if (oldKids.length === newKids.length) {
-      // Same number of alternatives: compare them pairwise, so nested changes are named precisely.
-      for (const [i, k] of oldKids.entries()) this.compare(k, newKids[i] as Node, joinPointer(at, i), out);
-      return;
-    }
-    const unmatched = oldKids.filter((k) => !newKids.some((nk) => this.accepts(k, nk)));
-    if (unmatched.length > 0)
-      this.change(
-        out,
-        "SUM_TYPE_NARROWED",
-        at,
-        child(newNode, criterion).place,
-        `${unmatched.length} old alternative(s) no longer accepted`,
-      );
-    else if (newKids.length > oldKids.length) this.change(out, "SUM_TYPE_EXTENDED", at, child(newNode, criterion).place);
+    const plain: Node = { value: withoutMetadata(o), place: oldNode.place };
+    const where = joinPointer(at, criterion);
+    if (branches.length === 1) return void this.compare(plain, child(newNode, criterion, 0), joinPointer(where, 0), out);
+    if (criterion === "allOf") return void this.change(out, "PRODUCT_TYPE_EXTENDED", where, child(newNode, criterion).place);
+    const ok = branches.some((_, i) => this.accepts(plain, child(newNode, criterion, i)));
+    this.change(out, ok ? "SUM_TYPE_EXTENDED" : "COMBINED_TYPE_SUBSCHEMAS_CHANGED", where, child(newNode, criterion).place);
   }
 
-  private objects(
+  /**
+   * A combined schema turned into a plain one. A singleton is its one subschema; an allOf is narrowed
+   * when one conjunct alone is accepted (Confluent's rule); a sum type is merged when every branch is.
+   */
+  private outOfCombined(
+    criterion: Criterion,
+    branches: unknown[],
+    oldNode: Node,
+    n: Json,
+    newNode: Node,
+    at: string,
+    out: Change[],
+    child: Child,
+  ): void {
+    const plain: Node = { value: withoutMetadata(n), place: newNode.place };
+    const where = joinPointer(at, criterion);
+    if (branches.length === 1) return void this.compare(child(oldNode, criterion, 0), plain, at, out);
+    if (criterion === "allOf") {
+      const ok = branches.some((_, i) => this.accepts(child(oldNode, criterion, i), plain));
+      return void this.change(out, ok ? "PRODUCT_TYPE_NARROWED" : "COMBINED_TYPE_SUBSCHEMAS_CHANGED", where, newNode.place);
+    }
+    const ok = branches.every((_, i) => this.accepts(child(oldNode, criterion, i), plain));
+    this.change(out, ok ? "COMBINED_TYPE_EXTENDED" : "SUM_TYPE_NARROWED", where, newNode.place);
+  }
+
+  /**
+   * Both sides combined (Confluent's CombinedSchemaDiff): the criterion may change only where that
+   * widens (to anyOf; between singletons; a singleton to oneOf; allOf to a singleton); duplicate
+   * subschemas count once; more or fewer subschemas is a sum or product type extended or narrowed;
+   * and the smaller side's subschemas must all be matched, one to one, with compatible ones.
+   */
+  private combined(
+    oc: Criterion,
+    nc: Criterion,
     o: Json,
     n: Json,
     oldNode: Node,
     newNode: Node,
     at: string,
     out: Change[],
-    child: (node: Node, ...segments: (string | number)[]) => Node,
+    child: Child,
   ): void {
+    const oldBranches = o[oc] as unknown[];
+    const newBranches = n[nc] as unknown[];
+    const where = joinPointer(at, nc);
+    const place = child(newNode, nc).place;
+    if (oc !== nc) {
+      const widens =
+        nc === "anyOf" ||
+        (oldBranches.length === 1 && newBranches.length === 1) ||
+        (oldBranches.length === 1 && nc === "oneOf") ||
+        (newBranches.length === 1 && oc === "allOf");
+      if (!widens) return void this.change(out, "COMBINED_TYPE_CHANGED", where, place, `${oc} -> ${nc}`);
+      this.change(out, "COMBINED_TYPE_EXTENDED", where, place, `${oc} -> ${nc}`);
+    }
+    const oldKids = distinct(oldBranches).map((i) => child(oldNode, oc, i));
+    const newKids = distinct(newBranches).map((i) => child(newNode, nc, i));
+    if (oldKids.length < newKids.length) this.change(out, nc === "allOf" ? "PRODUCT_TYPE_EXTENDED" : "SUM_TYPE_EXTENDED", where, place);
+    else if (oldKids.length > newKids.length)
+      this.change(out, oc === "allOf" ? "PRODUCT_TYPE_NARROWED" : "SUM_TYPE_NARROWED", where, place);
+    const matched = maximumMatching(oldKids.length, newKids.length, (l, r) => this.accepts(oldKids[l] as Node, newKids[r] as Node));
+    const kidAt = (node: Node) => joinPointer(where, pointerSegments(node.place.pointer).at(-1) ?? "");
+    matched.forEach((r, l) => {
+      if (r >= 0) this.compare(oldKids[l] as Node, newKids[r] as Node, kidAt(newKids[r] as Node), out);
+    });
+    const pairs = matched.filter((r) => r >= 0).length;
+    if (pairs >= Math.min(oldKids.length, newKids.length)) return;
+    // Say why: an unmatched old subschema is compared with the unmatched new one in its place, if any.
+    const taken = new Set(matched);
+    const unmatched = matched.flatMap((r, l) => (r < 0 ? [l] : []));
+    let unexplained = 0;
+    for (const l of unmatched) {
+      const r = l < newKids.length && !taken.has(l) ? l : -1;
+      const scratch: Change[] = [];
+      if (r >= 0) this.compare(oldKids[l] as Node, newKids[r] as Node, kidAt(newKids[r] as Node), scratch);
+      if (scratch.some((c) => !c.compatible)) out.push(...scratch);
+      else unexplained++;
+    }
+    if (unexplained > 0)
+      this.change(out, "COMBINED_TYPE_SUBSCHEMAS_CHANGED", where, place, `${unexplained} old subschema(s) match no compatible new one`);
+  }
+
+  private objects(o: Json, n: Json, oldNode: Node, newNode: Node, at: string, out: Change[], child: Child): void {
     const oldProps = isObject(o.properties) ? o.properties : {};
     const newProps = isObject(n.properties) ? n.properties : {};
     const oldRequired = new Set(Array.isArray(o.required) ? (o.required as string[]) : []);
@@ -596,51 +646,58 @@ export class JsonSchemaDiff {
         this.change(out, "REQUIRED_ATTRIBUTE_REMOVED", where, newNode.place, name);
       }
     }
-    // An added property is judged by the OLD content model, a removed one by the NEW.
+    // An added property is judged by the OLD content model, a removed one by the NEW (Confluent's
+    // ObjectSchemaDiff): open models take any name; otherwise the partial schema that applies to the
+    // name decides, and where none applies the model is closed to that name.
     for (const name of Object.keys(newProps)) {
       if (name in oldProps) continue;
       const where = joinPointer(at, "properties", name);
       const added = child(newNode, "properties", name);
-      const model = contentModel(o);
-      if (model === "open") {
-        const empty =
-          newProps[name] === true || (isObject(newProps[name]) && !Object.keys(newProps[name] as Json).some((k) => ASSERTIONS.has(k)));
-        const kind = empty
+      const required = newRequired.has(name);
+      if (contentModel(o) === "open") {
+        const kind = isEmptySchema(newProps[name])
           ? "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL"
-          : !newRequired.has(name)
+          : !required
             ? "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
             : hasDefault(newProps[name])
               ? "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL"
               : "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL";
         this.change(out, kind, where, added.place, OPEN_HINT);
-      } else if (model === "closed") {
-        const kind = !newRequired.has(name)
+        continue;
+      }
+      const cover = coveringSchema(o, oldNode, name, child);
+      if (cover === undefined) {
+        const kind = !required
           ? "OPTIONAL_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL"
           : hasDefault(newProps[name])
             ? "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_CLOSED_CONTENT_MODEL"
             : "REQUIRED_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL";
         this.change(out, kind, where, added.place, name);
-      } else {
-        const cover = coveringSchema(o, oldNode, name, child);
-        const covered = cover !== undefined && this.accepts(cover, added);
-        this.change(
-          out,
-          covered
-            ? "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
-            : "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
-          where,
-          added.place,
-          name,
-        );
+        continue;
       }
+      this.change(
+        out,
+        this.covers(cover, added, where, out)
+          ? "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+          : "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        where,
+        added.place,
+        name,
+      );
+      // Old data matched by the partial schema may still lack the name.
+      if (required && !hasDefault(newProps[name]))
+        this.change(out, "REQUIRED_PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL", where, added.place, name);
     }
     for (const name of Object.keys(oldProps)) {
       if (name in newProps) continue;
       const where = joinPointer(at, "properties", name);
       const removed = child(oldNode, "properties", name);
-      const model = contentModel(n);
-      if (model === "open") this.change(out, "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", where, removed.place, name);
-      else if (model === "closed") {
+      if (contentModel(n) === "open") {
+        this.change(out, "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", where, removed.place, name);
+        continue;
+      }
+      const cover = coveringSchema(n, newNode, name, child);
+      if (cover === undefined) {
         this.change(
           out,
           oldProps[name] === false ? "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL" : "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL",
@@ -648,19 +705,17 @@ export class JsonSchemaDiff {
           removed.place,
           name,
         );
-      } else {
-        const cover = coveringSchema(n, newNode, name, child);
-        const covered = cover !== undefined && this.accepts(removed, cover);
-        this.change(
-          out,
-          covered
-            ? "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
-            : "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
-          where,
-          removed.place,
-          name,
-        );
+        continue;
       }
+      this.change(
+        out,
+        this.covers(removed, cover, where, out)
+          ? "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+          : "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
+        where,
+        removed.place,
+        name,
+      );
     }
     this.keywordOpenness(o, n, oldNode, newNode, "additionalProperties", "ADDITIONAL_PROPERTIES", at, out, child);
     this.keywordOpenness(o, n, oldNode, newNode, "unevaluatedProperties", "UNEVALUATED_PROPERTIES", at, out, child);
@@ -698,7 +753,7 @@ export class JsonSchemaDiff {
     base: string,
     at: string,
     out: Change[],
-    child: (node: Node, ...segments: (string | number)[]) => Node,
+    child: Child,
   ): void {
     // Absent on both sides (the usual case) is no change; the child nodes cost more than the check.
     if (o[keyword] === undefined && n[keyword] === undefined) return;
@@ -706,15 +761,7 @@ export class JsonSchemaDiff {
     this.openness(o[keyword], n[keyword], child(oldNode, keyword), child(newNode, keyword), base, joinPointer(at, keyword), place, out);
   }
 
-  private dependencies(
-    o: Json,
-    n: Json,
-    oldNode: Node,
-    newNode: Node,
-    at: string,
-    out: Change[],
-    child: (node: Node, ...segments: (string | number)[]) => Node,
-  ): void {
+  private dependencies(o: Json, n: Json, oldNode: Node, newNode: Node, at: string, out: Change[], child: Child): void {
     for (const keyword of ["dependencies", "dependentRequired", "dependentSchemas"]) {
       const oldDeps = isObject(o[keyword]) ? (o[keyword] as Json) : {};
       const newDeps = isObject(n[keyword]) ? (n[keyword] as Json) : {};
@@ -741,103 +788,56 @@ export class JsonSchemaDiff {
     }
   }
 
-  private arrays(
-    o: Json,
-    n: Json,
-    oldNode: Node,
-    newNode: Node,
-    at: string,
-    out: Change[],
-    child: (node: Node, ...segments: (string | number)[]) => Node,
-  ): void {
-    // Tuples: 2020-12 prefixItems + items, or draft-07 items[] + additionalItems.
-    const tuple = (s: Json) =>
-      Array.isArray(s.prefixItems)
-        ? { items: s.prefixItems as unknown[], key: "prefixItems", rest: "items" }
-        : Array.isArray(s.items)
-          ? { items: s.items as unknown[], key: "items", rest: "additionalItems" }
-          : undefined;
-    const ot = tuple(o);
-    const nt = tuple(n);
-    if (ot === undefined && nt === undefined) {
-      if (o.items !== undefined || n.items !== undefined) {
-        if (o.items === undefined) this.change(out, "SCHEMA_ADDED", joinPointer(at, "items"), child(newNode, "items").place);
-        else if (n.items === undefined) this.change(out, "SCHEMA_REMOVED", joinPointer(at, "items"), newNode.place);
-        else this.compare(child(oldNode, "items"), child(newNode, "items"), joinPointer(at, "items"), out);
+  private arrays(o: Json, n: Json, oldNode: Node, newNode: Node, at: string, out: Change[], child: Child): void {
+    const ov = arrayView(o);
+    const nv = arrayView(n);
+    if (ov.all || nv.all) {
+      if (!ov.all) this.change(out, "SCHEMA_ADDED", joinPointer(at, "items"), child(newNode, "items").place);
+      else if (!nv.all) this.change(out, "SCHEMA_REMOVED", joinPointer(at, "items"), newNode.place);
+      else this.compare(child(oldNode, "items"), child(newNode, "items"), joinPointer(at, "items"), out);
+    }
+    for (let i = 0; i < Math.min(ov.tuple.length, nv.tuple.length); i++) {
+      this.compare(child(oldNode, ov.tupleKey, i), child(newNode, nv.tupleKey, i), joinPointer(at, nv.tupleKey, i), out);
+    }
+    // As for properties: an added item is judged by the OLD model, a removed one by the NEW.
+    for (let i = ov.tuple.length; i < nv.tuple.length; i++) {
+      const added = child(newNode, nv.tupleKey, i);
+      const where = joinPointer(at, nv.tupleKey, i);
+      const cover = itemCover(ov, oldNode, child);
+      if (itemsOpen(ov)) {
+        const kind = isEmptySchema(nv.tuple[i]) ? "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL" : "ITEM_ADDED_TO_OPEN_CONTENT_MODEL";
+        this.change(out, kind, where, added.place);
+      } else if (cover === undefined) this.change(out, "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL", where, added.place);
+      else {
+        const covered = this.covers(cover, added, where, out);
+        const kind = covered
+          ? "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+          : "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL";
+        this.change(out, kind, where, added.place);
       }
-    } else {
-      const oldItems = ot?.items ?? [];
-      const newItems = nt?.items ?? [];
-      const oKey = ot?.key ?? "prefixItems";
-      const nKey = nt?.key ?? "prefixItems";
-      for (let i = 0; i < Math.min(oldItems.length, newItems.length); i++) {
-        this.compare(child(oldNode, oKey, i), child(newNode, nKey, i), joinPointer(at, nKey, i), out);
+    }
+    for (let i = nv.tuple.length; i < ov.tuple.length; i++) {
+      const removed = child(oldNode, ov.tupleKey, i);
+      const where = joinPointer(at, ov.tupleKey, i);
+      const cover = itemCover(nv, newNode, child);
+      if (itemsOpen(nv)) this.change(out, "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL", where, removed.place);
+      else if (cover === undefined) {
+        const kind = ov.tuple[i] === false ? "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL" : "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL";
+        this.change(out, kind, where, removed.place);
+      } else {
+        const covered = this.covers(removed, cover, where, out);
+        const kind = covered
+          ? "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+          : "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL";
+        this.change(out, kind, where, removed.place);
       }
-      const restOf = (s: Json, t: typeof ot) => (t === undefined ? undefined : s[t.rest]);
-      const model = (s: Json, t: typeof ot) => {
-        const rest = restOf(s, t);
-        return rest === undefined || rest === true ? "open" : rest === false ? "closed" : "partial";
-      };
-      for (let i = oldItems.length; i < newItems.length; i++) {
-        const added = child(newNode, nKey, i);
-        const where = joinPointer(at, nKey, i);
-        const m = model(o, ot);
-        if (m === "open") {
-          const empty = newItems[i] === true || (isObject(newItems[i]) && Object.keys(newItems[i] as Json).length === 0);
-          this.change(
-            out,
-            empty ? "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL" : "ITEM_ADDED_TO_OPEN_CONTENT_MODEL",
-            where,
-            added.place,
-          );
-        } else if (m === "closed") this.change(out, "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL", where, added.place);
-        else {
-          const covered = this.accepts(child(oldNode, ot?.rest ?? "items"), added);
-          this.change(
-            out,
-            covered ? "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL" : "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
-            where,
-            added.place,
-          );
-        }
-      }
-      for (let i = newItems.length; i < oldItems.length; i++) {
-        const removed = child(oldNode, oKey, i);
-        const where = joinPointer(at, oKey, i);
-        const m = model(n, nt);
-        if (m === "open") this.change(out, "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL", where, removed.place);
-        else if (m === "closed")
-          this.change(
-            out,
-            oldItems[i] === false ? "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL" : "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL",
-            where,
-            removed.place,
-          );
-        else {
-          const covered = this.accepts(removed, child(newNode, nt?.rest ?? "items"));
-          this.change(
-            out,
-            covered
-              ? "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
-              : "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
-            where,
-            removed.place,
-          );
-        }
-      }
-      if (ot !== undefined && nt !== undefined) {
-        const place = nt.rest in n ? child(newNode, nt.rest).place : newNode.place;
-        this.openness(
-          o[ot.rest],
-          n[nt.rest],
-          child(oldNode, ot.rest),
-          child(newNode, nt.rest),
-          "ADDITIONAL_ITEMS",
-          joinPointer(at, nt.rest),
-          place,
-          out,
-        );
-      }
+    }
+    // Extra items are compared whether or not there is a tuple, as Confluent does.
+    if (ov.additional !== undefined || nv.additional !== undefined) {
+      const place = nv.additional !== undefined ? child(newNode, nv.additionalKey).place : newNode.place;
+      const oldChild = child(oldNode, ov.additionalKey);
+      const newChild = child(newNode, nv.additionalKey);
+      this.openness(ov.additional, nv.additional, oldChild, newChild, "ADDITIONAL_ITEMS", joinPointer(at, nv.additionalKey), place, out);
     }
     if (o.contains !== undefined && n.contains !== undefined)
       this.compare(child(oldNode, "contains"), child(newNode, "contains"), joinPointer(at, "contains"), out);
@@ -845,9 +845,74 @@ export class JsonSchemaDiff {
   }
 }
 
+/**
+ * An array schema's items as Confluent's model has them: one schema for every item (`all`), tuple
+ * items, and what applies to items after the tuple. Draft-07 writes these `items` (a schema or an
+ * array) and `additionalItems`; 2020-12 writes `items` (a schema), `prefixItems` and `items` after
+ * them. A boolean `items` allows or forbids the extra items.
+ */
+interface ArrayView {
+  readonly all: boolean;
+  readonly tuple: readonly unknown[];
+  readonly tupleKey: string;
+  readonly additional: unknown;
+  readonly additionalKey: string;
+  readonly unevaluated: unknown;
+}
+
+function arrayView(s: Json): ArrayView {
+  const unevaluated = s.unevaluatedItems;
+  if (Array.isArray(s.prefixItems))
+    return { all: false, tuple: s.prefixItems, tupleKey: "prefixItems", additional: s.items, additionalKey: "items", unevaluated };
+  if (Array.isArray(s.items))
+    return { all: false, tuple: s.items, tupleKey: "items", additional: s.additionalItems, additionalKey: "additionalItems", unevaluated };
+  if (typeof s.items === "boolean")
+    return { all: false, tuple: [], tupleKey: "prefixItems", additional: s.items, additionalKey: "items", unevaluated };
+  return {
+    all: s.items !== undefined,
+    tuple: [],
+    tupleKey: "prefixItems",
+    additional: s.additionalItems,
+    additionalKey: "additionalItems",
+    unevaluated,
+  };
+}
+
+/** OPEN: extra items allowed with no schema, and unevaluatedItems absent or empty. */
+function itemsOpen(view: ArrayView): boolean {
+  return view.additional !== false && !isObject(view.additional) && (view.unevaluated === undefined || isEmptySchema(view.unevaluated));
+}
+
+/** The schema extra items must match in a model that is not open; undefined when it is closed. */
+function itemCover(view: ArrayView, node: Node, child: Child): Node | undefined {
+  if (isObject(view.additional)) return child(node, view.additionalKey);
+  if (view.additional !== false && isObject(view.unevaluated) && !isEmptySchema(view.unevaluated)) return child(node, "unevaluatedItems");
+  return undefined;
+}
+
 const OPEN_HINT =
   "the schema is open (no additionalProperties: false), so old data may already hold this name with any value; " +
   "close the schema with additionalProperties: false, or check with --policy lenient";
+
+function criterionOf(s: Json): Criterion | undefined {
+  return (["anyOf", "oneOf", "allOf"] as const).find((k) => Array.isArray(s[k]));
+}
+
+/** A plain schema as compared with the subschemas of a combined one: its metadata is compared on its own. */
+function withoutMetadata(s: Json): Json {
+  return Object.fromEntries(Object.entries(s).filter(([k]) => !(k in METADATA)));
+}
+
+/** Indexes of the subschemas that are not repeats of an earlier one (Confluent counts duplicates once). */
+function distinct(branches: unknown[]): number[] {
+  const seen = new Set<string>();
+  return branches.flatMap((branch, i) => {
+    const identity = schemaIdentity("JSON", branch);
+    if (seen.has(identity)) return [];
+    seen.add(identity);
+    return [i];
+  });
+}
 
 function typeSet(s: Json): Set<string> | undefined {
   if (typeof s.type === "string") return new Set([s.type]);
@@ -855,32 +920,37 @@ function typeSet(s: Json): Set<string> | undefined {
   return undefined;
 }
 
-/**
- * OPEN: additionalProperties absent or true, no patternProperties, unevaluatedProperties absent or true.
- * CLOSED: additionalProperties false. PARTIALLY OPEN: otherwise.
- */
-export function contentModel(s: Json): "open" | "closed" | "partial" {
-  if (s.additionalProperties === false) return "closed";
-  const patterns = isObject(s.patternProperties) && Object.keys(s.patternProperties).length > 0;
-  if (isObject(s.additionalProperties) || patterns) return "partial";
-  if (s.additionalProperties === undefined && s.unevaluatedProperties !== undefined && s.unevaluatedProperties !== true) {
-    return s.unevaluatedProperties === false ? "closed" : "partial";
-  }
-  return "open";
+/** `true`, or an object without assertions: a schema that accepts anything. */
+function isEmptySchema(v: unknown): boolean {
+  return v === true || (isObject(v) && !Object.keys(v).some((k) => ASSERTIONS.has(k)));
 }
 
-/** The schema a partially open model applies to an undeclared property name. */
-function coveringSchema(
-  s: Json,
-  node: Node,
-  name: string,
-  child: (node: Node, ...segments: (string | number)[]) => Node,
-): Node | undefined {
+/**
+ * OPEN: additionalProperties absent or true, no patternProperties, unevaluatedProperties absent or
+ * empty. CLOSED: additionalProperties false (or unevaluatedProperties false in its place), no
+ * patternProperties. PARTIALLY OPEN: otherwise; which names it covers, `coveringSchema` says.
+ */
+export function contentModel(s: Json): "open" | "closed" | "partial" {
+  const patterns = isObject(s.patternProperties) && Object.keys(s.patternProperties).length > 0;
+  if (patterns || isObject(s.additionalProperties)) return "partial";
+  if (s.additionalProperties === false) return "closed";
+  const rest = s.unevaluatedProperties;
+  if (rest === undefined || isEmptySchema(rest)) return "open";
+  return rest === false ? "closed" : "partial";
+}
+
+/**
+ * The schema a model that is not open applies to an undeclared property name, as Confluent finds
+ * it: the first patternProperties entry whose pattern occurs in the name, else an additionalProperties
+ * schema, else (additionalProperties absent) an unevaluatedProperties schema; undefined when none does.
+ */
+function coveringSchema(s: Json, node: Node, name: string, child: Child): Node | undefined {
   if (isObject(s.patternProperties)) {
     for (const pattern of Object.keys(s.patternProperties))
       if (new RegExp(pattern, "u").test(name)) return child(node, "patternProperties", pattern);
   }
-  if (s.additionalProperties !== undefined) return child(node, "additionalProperties");
-  if (s.unevaluatedProperties !== undefined) return child(node, "unevaluatedProperties");
+  if (isObject(s.additionalProperties)) return child(node, "additionalProperties");
+  const rest = s.unevaluatedProperties;
+  if (s.additionalProperties !== false && isObject(rest) && !isEmptySchema(rest)) return child(node, "unevaluatedProperties");
   return undefined;
 }

@@ -1,12 +1,11 @@
 import { createRequire } from "node:module";
 import { Ajv } from "ajv";
 import { Ajv2019 } from "ajv/dist/2019.js";
-import avro from "avsc";
 import { createAjv } from "../ajv.js";
+import { parseAvroSchema } from "../compat/avro-schema.js";
 import type { Mode, Policy } from "../compat/change.js";
 import { avroComparison, jsonSchemaComparison } from "../compat/comparisons.js";
 import { type Comparison, judge, type Verdict } from "../compat/judge.js";
-import { type AvroSchema, avscCompatible } from "../emit/avro.js";
 import { MAX_JSON_DEPTH, tooDeep } from "../json-source.js";
 import { schemaIdentity } from "./canonical.js";
 import { refNestingProblem } from "./ref-nesting.js";
@@ -63,10 +62,11 @@ export function parseSchema(text: unknown, schemaType: unknown, depthLimit = MAX
     return `the schema is not JSON: ${(error as Error).message}`;
   }
   try {
+    // The same reading of Avro as canon compat's, so that what is registered can be compared.
     if (type === "AVRO") {
       const nameless = namelessType(value);
       if (nameless !== undefined) return nameless;
-      avro.Type.forSchema(avscCompatible(value as AvroSchema) as avro.Schema);
+      parseAvroSchema(value);
     } else if (typeof value !== "boolean" && (typeof value !== "object" || value === null || Array.isArray(value)))
       return "a JSON Schema is an object or a boolean";
     else {

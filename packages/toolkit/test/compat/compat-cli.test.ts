@@ -46,6 +46,38 @@ describe("canon compat", () => {
     expect(forward.stdout).toContain("INCOMPATIBLE FORWARD AVRO_TYPE_MISMATCH at /fields/a");
   });
 
+  it("accepts a union default of a later branch, as Avro 1.12 does, and notes that avsc refuses such a schema", () => {
+    const dir = files({
+      "old.avsc": record([{ name: "a", type: "int" }]),
+      "new.avsc": record([
+        { name: "a", type: "int" },
+        { name: "b", type: ["null", "int"], default: 99 },
+      ]),
+    });
+    const result = canon(["compat", "old.avsc", "new.avsc"], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split("\n").slice(0, 2)).toEqual([
+      "ok   new.avsc (Avro) (BACKWARD): 0 incompatible, 1 compatible change(s)",
+      "     warning: new.avsc:15:7 (/fields/1/default): the default of field b matches union branch 1 (int), not the first (null): " +
+        "allowed since the Avro 1.12 specification, but avsc and Avro libraries before 1.12 refuse the schema",
+    ]);
+  });
+
+  it("refuses an enum field default that is not a symbol, and says Avro Java would take it", () => {
+    const dir = files({
+      "old.avsc": record([{ name: "a", type: "int" }]),
+      "new.avsc": record([{ name: "e", type: { type: "enum", name: "E", symbols: ["A"] }, default: "Z" }]),
+    });
+    const result = canon(["compat", "old.avsc", "new.avsc"], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'new.avsc:14:7 /fields/0/default error[compat-input-invalid]: not a valid Avro schema: the default of field e is not valid: "Z" is not a symbol of E',
+    );
+    expect(result.stderr).toContain(
+      "hint: fix the schema: the Avro specification refuses it (Avro Java, which Confluent's registry runs, lets it through)",
+    );
+  });
+
   it("compares a standalone draft-07 JSON Schema with definitions", () => {
     const old = {
       $schema: "http://json-schema.org/draft-07/schema#",
@@ -86,7 +118,7 @@ describe("canon compat", () => {
     [["compat", "old.avsc", "new.json"], "new.json (document) error[compat-input-mismatch]: cannot compare old.avsc with new.json"],
     [
       ["compat", "old.avsc", "bad.avsc"],
-      "bad.avsc:1:1 (document) error[compat-input-invalid]: not a valid Avro schema: undefined type name: strin",
+      'bad.avsc:7:7 /fields/0/type error[compat-input-invalid]: not a valid Avro schema: unknown type name "strin"',
     ],
     [["compat", "old.avsc", "broken.avsc"], "broken.avsc:1:9 (document) error[json-syntax]: invalid JSON: expected a value"],
     [["compat", "old.avsc", "old.avsc", "--mode", "SIDEWAYS"], "canon compat: --mode must be one of BACKWARD"],

@@ -301,12 +301,27 @@ export const JSON_CASES: JsonCase[] = [
     compatible: true,
   },
   {
+    // The covering schema's own differences are reported too, and LENIENT refuses TYPE_CHANGED.
     name: "property added, not covered by additionalProperties schema",
     old: obj({ a: S }, { additionalProperties: S }),
     new: obj({ a: S, b: I }, { additionalProperties: S }),
-    kinds: ["PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"],
+    kinds: ["PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "TYPE_CHANGED"],
+    compatible: false,
+  },
+  {
+    name: "property added, not covered by additionalProperties schema in a way only LENIENT accepts",
+    old: obj({ a: S }, { additionalProperties: { type: "object" } }),
+    new: obj({ a: S, b: obj({ x: S }) }, { additionalProperties: { type: "object" } }),
+    kinds: ["OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"],
     compatible: false,
     lenient: true,
+  },
+  {
+    name: "required property added, covered by additionalProperties schema",
+    old: obj({ a: S }, { additionalProperties: S }),
+    new: obj({ a: S, b: S }, { additionalProperties: S, required: ["b"] }),
+    kinds: ["PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "REQUIRED_PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL"],
+    compatible: false,
   },
   {
     name: "property added, covered by patternProperties",
@@ -326,9 +341,15 @@ export const JSON_CASES: JsonCase[] = [
     name: "property removed, not covered by new additionalProperties schema",
     old: obj({ a: S, b: I }, { additionalProperties: S }),
     new: obj({ a: S }, { additionalProperties: S }),
-    kinds: ["PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"],
+    kinds: ["PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "TYPE_CHANGED"],
     compatible: false,
-    lenient: true,
+  },
+  {
+    name: "property removed, covered by a patternProperties entry of a closed model",
+    old: closed({ a: S, n_1: I }),
+    new: closed({ a: S }, { patternProperties: { "^n_": N } }),
+    kinds: ["PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "TYPE_EXTENDED"],
+    compatible: true,
   },
   { name: "property type changed inside", old: closed({ a: S }), new: closed({ a: I }), kinds: ["TYPE_CHANGED"], compatible: false },
   {
@@ -607,7 +628,7 @@ export const JSON_CASES: JsonCase[] = [
     name: "draft-07 tuple item added, not covered by additionalItems",
     old: { type: "array", items: [S], additionalItems: S },
     new: { type: "array", items: [S, I], additionalItems: S },
-    kinds: ["ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"],
+    kinds: ["ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "TYPE_CHANGED"],
     compatible: false,
   },
   {

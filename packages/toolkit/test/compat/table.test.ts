@@ -61,7 +61,7 @@ let judged = 0;
 let agreed = 0;
 describe("Avro schema resolution, with avsc's resolver as the oracle", () => {
   it.each(AVRO_CASES.map((c) => [c.name, c] as const))("%s", (_name, c) => {
-    const changes = new AvroResolution(c.writer, c.reader, "old.avsc", "new.avsc").check();
+    const changes = AvroResolution.of(c.writer, c.reader, "old.avsc", "new.avsc").check();
     expect(kindsOf(changes)).toEqual([...c.kinds].sort());
     const ours = changes.every((x) => x.compatible);
     expect(ours).toBe(c.compatible);

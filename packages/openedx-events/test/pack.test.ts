@@ -25,9 +25,9 @@ function snippet(name: string): string {
 
 /** `canon registry serve` over registry/ as its own process on a free port; resolves with its URL. */
 function serveRegistry(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(REPO, "packages/toolkit/dist/cli.js"), "registry", "serve", "--port", "0"], {
-    cwd: REPO,
-  });
+  const data = mkdtempSync(path.join(os.tmpdir(), "eventcanon-pack-registry-"));
+  const args = [path.join(REPO, "packages/toolkit/dist/cli.js"), "registry", "serve", "--port", "0", "--data", data];
+  const child = spawn(process.execPath, args, { cwd: REPO });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout?.on("data", (d: Buffer) => {
@@ -35,7 +35,11 @@ function serveRegistry(): Promise<{ url: string; child: ChildProcess }> {
       const url = / on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
       if (url !== undefined) resolve({ url, child });
     });
-    child.on("exit", (code) => reject(new Error(`canon registry serve exited ${code}: ${out}`)));
+    let err = "";
+    child.stderr?.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on("exit", (code) => reject(new Error(`canon registry serve exited ${code}: ${out}${err}`)));
   });
 }
 
@@ -62,7 +66,7 @@ describe("npm pack smoke test", () => {
   it("ships dist (ESM and CJS), the Avro and JSON schemas, and no sources or tests", () => {
     const installed = path.join(project, "node_modules/@eventcanon/openedx-events");
     const top = readdirSync(installed).sort();
-    expect(top).toEqual(["avro", "dist", "package.json", "schemas"]);
+    expect(top).toEqual(["avro", "bin", "dist", "package.json", "schemas"]);
     expect(readdirSync(path.join(installed, "avro"))).toHaveLength(75);
     expect(readdirSync(path.join(installed, "schemas"))).toHaveLength(75);
   });
@@ -88,6 +92,19 @@ describe("npm pack smoke test", () => {
     const expected = `org.openedx.learning.exam.attempt.submitted.v1 ${SUBMITTED_ID} course-v1:edX+DemoX+Demo_Course 42\n`;
     expect(sh(process.execPath, ["out/consumer.js"], project)).toBe(expected);
     expect(sh(process.execPath, ["out/consumer.js"], project, { SCHEMA_REGISTRY_URL: registry.url })).toBe(expected);
+  });
+
+  it("installs the console tools as a bin, which need kafkajs or ioredis only when used", () => {
+    const bin = path.join(project, "node_modules/.bin/eventcanon-openedx");
+    const usage = spawnSync(bin, ["consume"], { cwd: project, encoding: "utf8" });
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain("eventcanon-openedx: --bus must be kafka or redis\nusage:\n  consume --bus kafka|redis");
+    const noClient = spawnSync(bin, ["consume", "--bus", "kafka", "--bootstrap", "127.0.0.1:9", "--topic", "t"], {
+      cwd: project,
+      encoding: "utf8",
+    });
+    expect(noClient.status).toBe(2);
+    expect(noClient.stderr).toContain("eventcanon-openedx: the kafka bus needs kafkajs: npm install kafkajs");
   });
 
   it("works from CommonJS and through a deep import per domain", () => {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { kafkaUnavailable, redisUnavailable, type Server, startKafka, startRedis } from "@eventcanon/test-servers";
 import { Redis } from "ioredis";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,7 +18,6 @@ import {
 import { loadConfig } from "../../src/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { REPO, tempDir } from "../helpers.js";
-import { kafkaUnavailable, redisUnavailable, type Server, startKafka, startRedis } from "./servers.js";
 
 /**
  * The bus clients under the faults they must survive: a broker killed and restarted mid-stream, a

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { kafkaUnavailable, type Server, startKafka } from "@eventcanon/test-servers";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -12,7 +13,6 @@ import {
   KafkaEventProducer,
 } from "../../../openedx-events/src/index.js";
 import { REPO } from "../helpers.js";
-import { kafkaUnavailable, type Server, startKafka } from "./servers.js";
 
 const missing = kafkaUnavailable();
 if (missing) console.warn(`SKIPPED the Kafka bus tests: ${missing}`);

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { kafkaUnavailable, redisUnavailable, type Server, startKafka, startRedis } from "@eventcanon/test-servers";
 import { Redis } from "ioredis";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,7 +18,6 @@ import {
 import { loadConfig } from "../../src/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { REPO, TOOLKIT, tempDir } from "../helpers.js";
-import { kafkaUnavailable, redisUnavailable, type Server, startKafka, startRedis } from "./servers.js";
 
 /**
  * A TypeScript service and edx-platform's own bus libraries (edx-event-bus-kafka 6, edx-event-bus-redis 1,

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { type Apicurio, apicurioUnavailable, startApicurio } from "@eventcanon/test-servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { events, examAttemptSubmittedV1, SchemaRegistryClient } from "../../../openedx-events/src/index.js";
 import { loadConfig } from "../../src/config.js";
@@ -12,11 +13,8 @@ import { JSON_CASES } from "../compat/json-schema-cases.js";
 import { REPO } from "../helpers.js";
 import { runPeer } from "../runtime/peer.js";
 import { PYTHON_PACKAGE, upstreamCases } from "../runtime/upstream.js";
-import { type Apicurio, apicurioFolder, findJava, startApicurio } from "./apicurio.js";
 
-const java = findJava();
-const fetched = java === undefined ? "no Java 21 or newer (JAVA_HOME, /usr/lib/jvm, PATH)" : apicurioFolder();
-const unavailable = typeof fetched === "string" ? fetched : undefined;
+const unavailable = apicurioUnavailable();
 if (unavailable) console.warn(`SKIPPED the Apicurio Registry integration test: ${unavailable}`);
 
 const config = loadConfig(REPO);
@@ -44,7 +42,7 @@ async function call(url: string, method: string, route: string, body?: unknown) 
 describe.skipIf(unavailable !== undefined)("Apicurio Registry 3.3.3, a registry no one here wrote", () => {
   let apicurio: Apicurio;
   beforeAll(async () => {
-    apicurio = await startApicurio(java as string, (fetched as { folder: string }).folder);
+    apicurio = await startApicurio();
   }, 150_000);
   afterAll(() => apicurio?.stop());
 

@@ -1,6 +1,9 @@
 import { cpSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { kafkaUnavailable, redisUnavailable, startKafka, startRedis } from "@eventcanon/test-servers";
+import { Redis } from "ioredis";
+import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { parsingCanonicalForm } from "../../src/registry/canonical.js";
@@ -245,6 +248,81 @@ describe("a consumer on any released version reads every compatible version", ()
     expect(readable + refused).toBe(150);
     expect(refused).toBe(4);
   });
+
+  it.skipIf(kafkaUnavailable() !== undefined || redisUnavailable() !== undefined)(
+    "over a real broker and a real Redis: the newest package's producer and the oldest one's consumer, and the reverse",
+    async () => {
+      const [kafkaServer, redisServer] = await Promise.all([startKafka(), startRedis()]);
+      const kafka = new Kafka({ clientId: "versions", brokers: [kafkaServer.address], logLevel: logLevel.NOTHING, retry: { retries: 8 } });
+      const redis = new Redis(redisServer.address);
+      const oldest = packages[0] as Package;
+      const newest = packages.at(-1) as Package;
+      try {
+        for (const [writer, reader] of [
+          [newest, oldest],
+          [oldest, newest],
+        ] as const) {
+          const topic = `versions-${writer.step}-to-${reader.step}`;
+          const samples = [1, 2, 3].map((n) => ({ ...sampleAt(writer.step === 0 ? 0 : 3, GRADE), user_id: n }));
+          const producer = new writer.ts.KafkaEventProducer({ kafka });
+          const redisProducer = new writer.ts.RedisEventProducer({ redis });
+          for (const data of samples) {
+            await producer.send(writer.ts.events[GRADE], data, { topic });
+            await redisProducer.send(writer.ts.events[GRADE], data, { topic });
+          }
+          await producer.disconnect();
+          const registry = new reader.ts.SchemaRegistryClient({ url: server.url });
+          const seen: { bus: string; data: unknown }[] = [];
+          const handlersFor = (bus: string) =>
+            new reader.ts.Handlers().on(reader.ts.events[GRADE], (data: unknown) => {
+              seen.push({ bus, data: asJson(data) });
+            });
+          const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+          const consumers = [
+            new reader.ts.KafkaEventConsumer({
+              kafka,
+              groupId: topic,
+              topics: [topic],
+              handlers: handlersFor("kafka"),
+              start: "earliest",
+              registry,
+              logger: quiet,
+            }),
+            new reader.ts.RedisEventConsumer({
+              redis,
+              group: topic,
+              streams: [topic],
+              handlers: handlersFor("redis"),
+              start: "earliest",
+              registry,
+              logger: quiet,
+            }),
+          ];
+          const running = consumers.map((c) => c.run());
+          const deadline = Date.now() + 60_000;
+          while (seen.length < 6 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+          for (const c of consumers) await c.stop();
+          await Promise.all(running);
+          // What the reader's package makes of each message, as it resolves it offline or through the registry.
+          const expected = await Promise.all(
+            samples.map(async (data) =>
+              asJson((await reader.ts.events[GRADE].deserialize(await writer.ts.events[GRADE].serialize(data), { registry })).data),
+            ),
+          );
+          for (const bus of ["kafka", "redis"])
+            expect(
+              seen.filter((s) => s.bus === bus).map((s) => s.data),
+              `${topic} ${bus}`,
+            ).toEqual(expected);
+        }
+      } finally {
+        redis.disconnect();
+        await kafkaServer.stop("SIGKILL");
+        await redisServer.stop("SIGKILL");
+      }
+    },
+    180_000,
+  );
 
   it("an old reader takes the enum's default for a symbol it does not know, and defaults for fields the writer dropped", async () => {
     const [first, , , fourth, last] = packages as [Package, Package, Package, Package, Package];

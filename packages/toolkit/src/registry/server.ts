@@ -472,18 +472,22 @@ export async function serveRegistry(options: ServeOptions): Promise<RunningRegis
     throw error;
   }
   const port = (listener.address() as AddressInfo).port;
+  // Once: a second close would close the log's file again.
+  let closing: Promise<void> | undefined;
   return {
     url: `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${port}`,
     port,
     subjects: store.subjects.size,
     maxConnections,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
         listener.close(() => {
           store.close();
           resolve();
         });
         gate.closeAll();
-      }),
+      });
+      return closing;
+    },
   };
 }

@@ -193,8 +193,10 @@ async function consume(
           handlers,
           start,
           registry,
-          // A console consumer that was killed leaves its group quickly, for the next one to start.
+          // A console consumer that was killed leaves its group quickly, for the next one to start, and
+          // commits each message it printed: the next one starts right after the last line printed.
           consumerConfig: { sessionTimeout: 10_000, heartbeatInterval: 1_000 },
+          commit: { messages: 1 },
         })
       : new RedisEventConsumer({ redis: connection.client, group, streams: topics, handlers, start, registry });
   stop = () => consumer.stop();

@@ -22,6 +22,15 @@ const V2_COMPATIBLE = record("Thing", [
 ]);
 const V2_BREAKING = record("Thing", [{ name: "a", type: "int" }]);
 
+describe("canon registry serve: closing", () => {
+  it("closes once, however often it is asked to, with its data folder's log", async () => {
+    const server = await serveRegistry({ config, port: 0, host: "127.0.0.1", data: tempDir("registry-close") });
+    await Promise.all([server.close(), server.close()]);
+    await server.close();
+    await expect(fetch(`${server.url}/subjects`)).rejects.toThrow();
+  });
+});
+
 describe("canon registry serve: the Confluent API over registry/", () => {
   let server: RunningRegistry;
   let data: string;

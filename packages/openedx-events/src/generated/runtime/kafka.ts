@@ -150,11 +150,17 @@ export interface KafkaConsumerOptions {
   readonly logger?: BusLogger;
   /** More of the client's consumer config (e.g. sessionTimeout); groupId and offsets are this consumer's. */
   readonly consumerConfig?: Record<string, unknown>;
+  /**
+   * How often finished messages are committed: every `messages` messages (default 100) or `ms`
+   * milliseconds (default 1,000), and on stop. A consumer that dies re-reads what it finished since;
+   * `{ messages: 1 }` commits each message as it finishes, as edx-event-bus-kafka's consumer does.
+   */
+  readonly commit?: { readonly messages?: number; readonly ms?: number };
 }
 
 /**
  * Consumes with a group, at least once: a message's offset is committed only after its handler
- * returned, or after it was written to the dead-letter topic. A handler that throws is tried again
+ * returned, or after it was written to the dead-letter topic (in batches: see `commit`). A handler that throws is tried again
  * with backoff, then dead-lettered with the error in headers; a message that cannot be decoded is
  * dead-lettered at once; the loop never stops on one message. stop() finishes the message in hand,
  * commits it and disconnects.
@@ -169,6 +175,10 @@ export class KafkaEventConsumer {
   private readonly stopRequested = new Promise<void>((resolve) => {
     this.requestStop = resolve;
   });
+  private readonly finished = new Map<string, { topic: string; partition: number; offset: string }>();
+  private sinceCommit = 0;
+  private lastCommit = Date.now();
+  private committing: Promise<void> = Promise.resolve();
   private fail: (error: Error) => void = () => {};
   private readonly failed = new Promise<never>((_, reject) => {
     this.fail = reject;
@@ -201,6 +211,8 @@ export class KafkaEventConsumer {
     } finally {
       this.stopping = true;
       removeSignals();
+      // What finished before the stop is committed; the message in hand commits itself when it finishes.
+      await this.commit().catch(() => {});
       // Waits for the message in hand: it finishes and commits before the consumer leaves its group.
       await this.consumer.disconnect();
       await this.deadLetters.disconnect();
@@ -284,7 +296,31 @@ export class KafkaEventConsumer {
       this.stats.deadLettered++;
       logger.warn(`${topic} ${position}: dead-lettered to ${target} (${outcome.failure.code}: ${outcome.failure.reason})`);
     }
-    await (this.consumer as KafkaConsumerClient).commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    await this.done(topic, partition, message.offset);
+  }
+
+  /**
+   * Records a message as finished (handled, ignored or dead-lettered) and commits what is finished
+   * every `commit.messages` messages or `commit.ms` milliseconds, and when stopping. Within a
+   * partition messages come in order, so its newest finished offset covers every earlier one.
+   */
+  private done(topic: string, partition: number, offset: string): Promise<void> {
+    this.finished.set(`${partition}\u0000${topic}`, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
+    this.sinceCommit++;
+    const { messages = 100, ms = 1_000 } = this.options.commit ?? {};
+    if (this.sinceCommit >= messages || Date.now() - this.lastCommit >= ms || this.stopping) return this.commit();
+    return Promise.resolve();
+  }
+
+  /** Commits every finished offset not yet committed, one commit after the other (an older one never overtakes a newer one). */
+  private commit(): Promise<void> {
+    const offsets = [...this.finished.values()];
+    this.finished.clear();
+    this.sinceCommit = 0;
+    this.lastCommit = Date.now();
+    if (offsets.length === 0) return this.committing;
+    this.committing = this.committing.then(() => (this.consumer as KafkaConsumerClient).commitOffsets(offsets));
+    return this.committing;
   }
 }
 

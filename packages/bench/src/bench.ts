@@ -1,6 +1,7 @@
-// npm run bench [-- --sizes 500,1000,2000 --runs 3 --parts catalogs,runtime,python,compat]: whole-process
-// timings on synthetic catalogs, serialization throughput against the raw libraries, and canon compat's Avro
-// checks against Avro Java's. Figures go to build/bench/results.json.
+// npm run bench [-- --sizes 500,1000,2000 --runs 3 --parts catalogs,runtime,python,compat,bus --bus-events 100000]:
+// whole-process timings on synthetic catalogs, serialization throughput against the raw libraries, canon compat's
+// Avro checks against Avro Java's, and the Kafka bus clients against the raw client on a local broker.
+// Figures go to build/bench/results.json.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -10,6 +11,7 @@ import { parseArgs } from "node:util";
 import { examAttemptSubmittedV1 } from "@eventcanon/openedx-events";
 import avro from "avsc";
 import { createAjvForBench } from "./ajv.js";
+import { busFigures } from "./bus.js";
 import { compatFigures } from "./compat.js";
 import { writeSyntheticCatalog } from "./synthetic.js";
 
@@ -21,7 +23,8 @@ const { values } = parseArgs({
   options: {
     sizes: { type: "string", default: "500,1000,2000" },
     runs: { type: "string", default: "3" },
-    parts: { type: "string", default: "catalogs,runtime,python,compat" },
+    parts: { type: "string", default: "catalogs,runtime,python,compat,bus" },
+    "bus-events": { type: "string", default: "100000" },
   },
 });
 const sizes = (values.sizes ?? "")
@@ -225,6 +228,7 @@ const results = {
   runtime: parts.has("runtime") ? runtimeFigures() : undefined,
   python: parts.has("python") ? pythonFigures() : undefined,
   compat: parts.has("compat") ? compatFigures(REPO, runs) : undefined,
+  bus: parts.has("bus") ? await busFigures(REPO, Number(values["bus-events"])) : undefined,
 };
 const out = path.join(REPO, "build/bench");
 mkdirSync(out, { recursive: true });
@@ -271,6 +275,16 @@ if (results.compat !== undefined) {
       lines.push(
         `${(key === "full" ? "parse + check" : "check only").padEnd(14)} ${Math.round(c.canon[key]).toString().padStart(7)} vs ${Math.round(c.java[key]).toString().padStart(7)}  ratio ${c.ratio?.[key]}`,
       );
+}
+if (typeof results.bus === "string") lines.push(`-- Kafka bus: ${results.bus}`);
+else if (results.bus !== undefined) {
+  const b = results.bus;
+  lines.push(`-- Kafka bus (${b.events} events; messages/s, our clients vs the raw KafkaJS client, local broker)`);
+  lines.push(`produce        ${String(b.produce.ours).padStart(9)} vs ${String(b.produce.raw).padStart(9)}  ratio ${b.produce.ratio}`);
+  lines.push(`consume        ${String(b.consume.ours).padStart(9)} vs ${String(b.consume.raw).padStart(9)}  ratio ${b.consume.ratio}`);
+  lines.push(
+    `latency (ms, ${b.latency.samples} events one at a time): ours p50 ${b.latency.ours.p50} p99 ${b.latency.ours.p99}, raw p50 ${b.latency.raw.p50} p99 ${b.latency.raw.p99}`,
+  );
 }
 lines.push(`figures: ${path.relative(REPO, path.join(out, "results.json"))}`);
 process.stdout.write(`${lines.join("\n")}\n`);

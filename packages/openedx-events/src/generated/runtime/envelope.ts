@@ -81,18 +81,26 @@ export type KafkaHeaders =
  * empty strings otherwise.
  */
 export function fromKafkaHeaders(headers: KafkaHeaders, fallbackType = ""): EventMetadata {
-  const values = new Map<string, string>();
-  const pairs: (readonly [string, HeaderValue | readonly HeaderValue[] | undefined])[] = Array.isArray(headers)
-    ? headers
-    : Object.entries(headers as Record<string, HeaderValue | readonly HeaderValue[] | undefined>);
-  for (const [rawName, value] of pairs) {
-    if (value === undefined) continue;
+  // Read on every message a consumer gets: a plain object and loops, no entries() or closures.
+  const values: Record<string, string> = Object.create(null);
+  const add = (rawName: string, value: HeaderValue | readonly HeaderValue[] | undefined) => {
+    if (value === undefined) return;
     const name = rawName.toLowerCase();
-    if (values.has(name) || (Array.isArray(value) && value.length > 1)) throw new Error(`duplicated Kafka header "${name}"`);
-    const single = Array.isArray(value) ? value[0] : value;
-    values.set(name, typeof single === "string" ? single : Buffer.from(single as Uint8Array).toString("utf8"));
+    if (name in values || (Array.isArray(value) && value.length > 1)) throw new Error(`duplicated Kafka header "${name}"`);
+    values[name] = utf8((Array.isArray(value) ? value[0] : value) as HeaderValue);
+  };
+  if (Array.isArray(headers)) for (const [name, value] of headers) add(name, value);
+  else {
+    const object = headers as Readonly<Record<string, HeaderValue | readonly HeaderValue[] | undefined>>;
+    for (const name in object) add(name, object[name]);
   }
-  return fromFields((name) => values.get(name), "ce_", fallbackType, "Kafka header");
+  return fromFields(values, KAFKA_NAMES, fallbackType, "Kafka header");
+}
+
+/** A header's text, read in place: Buffer.from(a Buffer) would copy it first (most of a consumer's cost per message). */
+function utf8(value: HeaderValue): string {
+  if (typeof value === "string") return value;
+  return (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString("utf8");
 }
 
 /** Redis stream fields as the Open edX Redis event bus writes them, beside `event_data`. */
@@ -113,33 +121,55 @@ export function fromRedisFields(
   fields: Readonly<Record<string, string | Uint8Array>>,
   fallbackType = "",
 ): { metadata: EventMetadata; eventData: Buffer } {
-  const text = (name: string) => {
+  const values: Record<string, string> = Object.create(null);
+  for (const name of Object.values(REDIS_NAMES)) {
     const value = fields[name];
-    return value === undefined ? undefined : typeof value === "string" ? value : Buffer.from(value).toString("utf8");
-  };
+    if (value !== undefined) values[name] = utf8(value);
+  }
   const data = fields.event_data;
   if (data === undefined) throw new Error('Redis message has no "event_data" field');
-  return { metadata: fromFields(text, "", fallbackType, "Redis field"), eventData: Buffer.from(data) };
+  return { metadata: fromFields(values, REDIS_NAMES, fallbackType, "Redis field"), eventData: Buffer.from(data) };
 }
 
-function fromFields(get: (name: string) => string | undefined, prefix: string, fallbackType: string, what: string): EventMetadata {
-  const id = get(`${prefix}id`);
-  if (id === undefined || id === "") throw new Error(`missing ${what} "${prefix}id": every event needs its id`);
-  const minor = get(`${prefix}minorversion`);
+/** Where each metadata field travels: Kafka headers (CloudEvents' `ce_` names), Redis stream fields. */
+const KAFKA_NAMES = {
+  id: "ce_id",
+  type: "ce_type",
+  minorversion: "ce_minorversion",
+  source: "ce_source",
+  time: "ce_time",
+  sourcehost: "sourcehost",
+  sourcelib: "sourcelib",
+} as const;
+const REDIS_NAMES = {
+  id: "id",
+  type: "type",
+  minorversion: "minorversion",
+  source: "source",
+  time: "time",
+  sourcehost: "sourcehost",
+  sourcelib: "sourcelib",
+} as const;
+type Names = typeof KAFKA_NAMES | typeof REDIS_NAMES;
+
+function fromFields(values: Readonly<Record<string, string>>, names: Names, fallbackType: string, what: string): EventMetadata {
+  const id = values[names.id];
+  if (id === undefined || id === "") throw new Error(`missing ${what} "${names.id}": every event needs its id`);
+  const minor = values[names.minorversion];
   const minorversion = minor === undefined ? 0 : Number(minor);
   if (!Number.isInteger(minorversion) || minorversion < 0)
-    throw new Error(`${what} "${prefix}minorversion" is not a whole number: ${minor}`);
+    throw new Error(`${what} "${names.minorversion}" is not a whole number: ${minor}`);
   // A missing sourcelib takes the default, as the bus's consumer does; a malformed one is refused.
-  const sourcelib = get("sourcelib");
+  const sourcelib = values[names.sourcelib];
   if (sourcelib !== undefined && !VERSION.test(sourcelib))
     throw new Error(`${what} "sourcelib" is not a version of integers joined by dots: ${JSON.stringify(sourcelib)}`);
   return {
-    event_type: get(`${prefix}type`) ?? fallbackType,
+    event_type: values[names.type] ?? fallbackType,
     id,
     minorversion,
-    source: get(`${prefix}source`) ?? "",
-    sourcehost: get("sourcehost") ?? "",
-    time: get(`${prefix}time`) ?? "",
+    source: values[names.source] ?? "",
+    sourcehost: values[names.sourcehost] ?? "",
+    time: values[names.time] ?? "",
     sourcelib: sourcelib ?? SOURCELIB,
   };
 }

@@ -1,4 +1,14 @@
 export {
+  type BusLogger,
+  type ConsumerStats,
+  DEAD_LETTER,
+  type Delivery,
+  type Failure,
+  type Handler,
+  Handlers,
+  type RetryPolicy,
+} from "./bus.js";
+export {
   type CompiledValidator,
   type DeserializeOptions,
   EventCodec,
@@ -18,25 +28,6 @@ export {
 export { frame, unframe } from "./framing.js";
 export type { ReleaseHistory } from "./history.js";
 export {
-  type RegisteredSchema,
-  SchemaRegistryClient,
-  SchemaRegistryError,
-  type SchemaRegistryOptions,
-  type SubjectVersion,
-} from "./registry-client.js";
-export { type ResolutionErrorCode, SchemaResolutionError } from "./resolution.js";
-export { registrationText, type SubjectNameStrategy } from "./subjects.js";
-export {
-  type BusLogger,
-  type ConsumerStats,
-  DEAD_LETTER,
-  type Delivery,
-  type Failure,
-  type Handler,
-  Handlers,
-  type RetryPolicy,
-} from "./bus.js";
-export {
   type KafkaClient,
   type KafkaConsumerOptions,
   KafkaEventConsumer,
@@ -53,3 +44,12 @@ export {
   type RedisProducerOptions,
   SCHEMA_ID_FIELD,
 } from "./redis.js";
+export {
+  type RegisteredSchema,
+  SchemaRegistryClient,
+  SchemaRegistryError,
+  type SchemaRegistryOptions,
+  type SubjectVersion,
+} from "./registry-client.js";
+export { type ResolutionErrorCode, SchemaResolutionError } from "./resolution.js";
+export { registrationText, type SubjectNameStrategy } from "./subjects.js";

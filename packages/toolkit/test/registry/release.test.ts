@@ -30,7 +30,9 @@ describe("canon release: the append-only registry/ history", () => {
     const first = canon(["release"], repo);
     expect(first.stderr).toBe("");
     expect(first.stdout).toContain("released org.example.shop.order.placed.v1 v1 (id 1, key id 2)");
-    expect(first.stdout).toContain("1 released, 0 unchanged -> registry\nnext: canon generate, so that the packages ship the new release history and ids\n");
+    expect(first.stdout).toContain(
+      "1 released, 0 unchanged -> registry\nnext: canon generate, so that the packages ship the new release history and ids\n",
+    );
     for (const file of ["v1.avsc", "v1.key.avsc", "v1.schema.json"]) expect(existsSync(path.join(repo, RELEASED, file))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(repo, RELEASED, "v1.key.avsc"), "utf8"))).toBe("long");
     const before = readFileSync(path.join(repo, "registry/index.jsonl"), "utf8");

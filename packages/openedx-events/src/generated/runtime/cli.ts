@@ -104,7 +104,13 @@ async function connect(bus: "kafka" | "redis", bootstrap: string): Promise<Conne
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
-async function produce(values: Values, events: Readonly<Record<string, AnyCodec>>, connection: Connection, registry: SchemaRegistryClient | undefined, io: CliIo) {
+async function produce(
+  values: Values,
+  events: Readonly<Record<string, AnyCodec>>,
+  connection: Connection,
+  registry: SchemaRegistryClient | undefined,
+  io: CliIo,
+) {
   const eventType = values["event-type"] as string | undefined;
   if (eventType === undefined) throw new UsageError("produce needs --event-type TYPE");
   const codec = events[eventType];
@@ -144,7 +150,13 @@ async function produce(values: Values, events: Readonly<Record<string, AnyCodec>
   return refused > 0 ? 1 : 0;
 }
 
-async function consume(values: Values, events: Readonly<Record<string, AnyCodec>>, connection: Connection, registry: SchemaRegistryClient | undefined, io: CliIo) {
+async function consume(
+  values: Values,
+  events: Readonly<Record<string, AnyCodec>>,
+  connection: Connection,
+  registry: SchemaRegistryClient | undefined,
+  io: CliIo,
+) {
   const topics = values.topic as string[] | undefined;
   if (topics === undefined || topics.length === 0) throw new UsageError("consume needs --topic T");
   const max = values.max === undefined ? Number.POSITIVE_INFINITY : Number(values.max);
@@ -180,9 +192,12 @@ async function consume(values: Values, events: Readonly<Record<string, AnyCodec>
   const idle =
     idleMs === undefined
       ? undefined
-      : setInterval(() => {
-          if (Date.now() - last > idleMs) void stop();
-        }, Math.min(idleMs, 250));
+      : setInterval(
+          () => {
+            if (Date.now() - last > idleMs) void stop();
+          },
+          Math.min(idleMs, 250),
+        );
   try {
     await consumer.run();
   } finally {

@@ -215,7 +215,8 @@ export class KafkaEventConsumer {
         read: async (codec) => {
           if (message.value === null) throw new TypeError(`${codec.eventType}: the message at ${topic} ${position} has no value`);
           const value = await codec.deserialize(message.value, { registry });
-          const key = message.key === null || codec.keyField === undefined ? null : (await codec.deserializeKey(message.key, { registry })).key;
+          const key =
+            message.key === null || codec.keyField === undefined ? null : (await codec.deserializeKey(message.key, { registry })).key;
           return { data: value.data, key, schemaId: value.schemaId };
         },
       },
@@ -235,9 +236,14 @@ export class KafkaEventConsumer {
       const headers: Record<string, Buffer> = {};
       for (const [name, value] of Object.entries(message.headers ?? {}))
         if (value !== undefined) headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(String(value), "utf8");
-      for (const [name, value] of deadLetterFields(outcome.failure, topic, position, this.options.groupId)) headers[name] = Buffer.from(value, "utf8");
+      for (const [name, value] of deadLetterFields(outcome.failure, topic, position, this.options.groupId))
+        headers[name] = Buffer.from(value, "utf8");
       try {
-        await (this.deadLetters as KafkaProducerClient).send({ topic: target, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+        await (this.deadLetters as KafkaProducerClient).send({
+          topic: target,
+          acks: -1,
+          messages: [{ key: message.key, value: message.value, headers }],
+        });
       } catch (error) {
         // Not dead-lettered, so not committed: the consumer stops, and the message comes again when it is restarted.
         this.failed?.(new Error(`${topic} ${position}: cannot write to the dead-letter topic ${target}: ${(error as Error).message}`));

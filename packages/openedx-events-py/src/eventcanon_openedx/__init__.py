@@ -20,6 +20,7 @@ from ._avro import (
     registration_text,
     serialize,
     serialize_key,
+    serialize_key_value,
     subject,
     unframe,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "registration_text",
     "serialize",
     "serialize_key",
+    "serialize_key_value",
     "subject",
     "to_kafka_headers",
     "to_redis_fields",

@@ -19,6 +19,7 @@ from ._avro import (
     registration_text,
     serialize,
     serialize_key,
+    serialize_key_value,
     subject,
     unframe,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "registration_text",
     "serialize",
     "serialize_key",
+    "serialize_key_value",
     "subject",
     "to_kafka_headers",
     "to_redis_fields",

@@ -51,6 +51,9 @@ def test_wheel_and_sdist_hold_the_package_its_data_and_py_typed(dist: Path) -> N
     assert "Requires-Python: >=3.9" in metadata
     assert "Provides-Extra: avro" in metadata
     assert "Requires-Dist: fastavro>=1.9; extra == 'avro'" in metadata
+    assert "Provides-Extra: kafka" in metadata and "Provides-Extra: redis" in metadata
+    assert "Requires-Dist: confluent-kafka>=2.0; extra == 'kafka'" in metadata
+    assert "Requires-Dist: redis>=4.5; extra == 'redis'" in metadata
     (sdist,) = dist.glob("*.tar.gz")
     assert any(n.endswith("src/eventcanon_openedx/py.typed") for n in tarfile.open(sdist).getnames())
 

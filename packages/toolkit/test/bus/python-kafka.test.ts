@@ -13,9 +13,10 @@ import {
 import { freePort } from "../registry/apicurio.js";
 import { asJson } from "../runtime/peer.js";
 import { rawKafkaMessages, until } from "./broker-reads.js";
-import { callIds, linesOf, type PyCall, pyBus, pyBusDone } from "./python-bus.js";
+import { callIds, linesOf, type PyCall, pyBus, pyBusDone, pyCli } from "./python-bus.js";
 import { GRADE, gradeOf, SUBMITTED, submitted, VERIFIED, withUser } from "./samples.js";
 import { kafkaUnavailable, type Server, startKafka } from "./servers.js";
+import { tsCli } from "./ts-cli.js";
 
 /**
  * The Python package's Kafka producer and consumer (over confluent-kafka) on a real broker, held to
@@ -342,5 +343,53 @@ describe.skipIf(missing !== undefined)("the Python Kafka producer and consumer o
       const python = byPython.find((c) => c.metadata.id === delivery.metadata.id);
       expect([delivery.schemaId, delivery.position]).toEqual([python?.schema_id, python?.position]);
     }
+  });
+  it("the console tools send and print as TypeScript's do: the same JSON line for the same message, offsets as strings, unsent lines on stderr", async () => {
+    const topic = "c8";
+    const boot = ["--bus", "kafka", "--bootstrap", broker.address];
+    const exams = `${[JSON.stringify(submitted), "", "{oops", JSON.stringify({ exam_attempt: {} }), JSON.stringify(withUser(7))].join("\n")}\n`;
+    const grades = `${[gradeOf(1), gradeOf(0.000001), gradeOf(1e21)].map((g) => JSON.stringify(g)).join("\n")}\n`;
+    const sent = (offsets: number[]) => offsets.map((offset) => JSON.stringify({ topic, partition: 0, offset: String(offset) }));
+    const py = await pyCli(["produce", ...boot, "--event-type", SUBMITTED, "--topic", topic], exams).done;
+    expect([py.code, py.stdout.split("\n").filter((l) => l !== "")]).toEqual([1, sent([0, 1])]);
+    expect(py.stderr).toBe(
+      "line 3: not JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)\n" +
+        "line 4: not sent: ExamAttemptSubmittedV1.exam_attempt.student_user: required field is missing\n",
+    );
+    const ts = await tsCli(["produce", ...boot, "--event-type", SUBMITTED, "--topic", topic], exams);
+    // The same lines refused; the words are each validator's own.
+    expect([ts.code, ts.stdout, ts.stderr.map((l) => l.split(":")[0])]).toEqual([1, sent([2, 3]), ["line 3", "line 4"]]);
+    expect((await pyCli(["produce", ...boot, "--event-type", GRADE, "--topic", topic], grades).done).code).toBe(0);
+    expect((await tsCli(["produce", ...boot, "--event-type", GRADE, "--topic", topic], grades)).code).toBe(0);
+
+    const consume = ["consume", ...boot, "--topic", topic, "--from-beginning"];
+    const [byPython, byTs] = await Promise.all([pyCli([...consume, "--max", "10"]).done, tsCli([...consume, "--max", "10"])]);
+    expect(byPython.code).toBe(0);
+    expect(byTs.code).toBe(0);
+    expect(byPython.stdout.split("\n").filter((l) => l !== "")).toEqual(byTs.stdout);
+    expect(byTs.stdout).toHaveLength(10);
+    expect(byTs.stdout.map((l) => (JSON.parse(l) as { position: string }).position)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `0:${i}`),
+    );
+    // Numbers as JavaScript prints them, whichever language wrote them.
+    expect(byTs.stdout.map((l) => /"percent_grade":([^,]+),/.exec(l)?.[1]).filter((p) => p !== undefined)).toEqual([
+      "1",
+      "0.000001",
+      "1e+21",
+      "1",
+      "0.000001",
+      "1e+21",
+    ]);
+    const [first] = byTs.stdout;
+    expect(Object.keys(JSON.parse(first ?? "{}"))).toEqual(["event_type", "schema_id", "key", "metadata", "data", "topic", "position"]);
+    expect(Object.keys(JSON.parse(first ?? "{}").metadata)).toEqual([
+      "event_type",
+      "id",
+      "minorversion",
+      "source",
+      "sourcehost",
+      "time",
+      "sourcelib",
+    ]);
   });
 });

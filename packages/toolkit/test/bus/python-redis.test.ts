@@ -16,9 +16,10 @@ import {
 import { canon, FIXTURES, tempDir } from "../helpers.js";
 import { asJson } from "../runtime/peer.js";
 import { until } from "./broker-reads.js";
-import { callIds, linesOf, type PyCall, pyBus, pyBusDone } from "./python-bus.js";
+import { callIds, linesOf, type PyCall, pyBus, pyBusDone, pyCli } from "./python-bus.js";
 import { exampleOf, GRADE, gradeOf, SUBMITTED, submitted, VERIFIED, withUser } from "./samples.js";
 import { redisUnavailable, type Server, startRedis } from "./servers.js";
+import { tsCli } from "./ts-cli.js";
 
 /**
  * The Python package's Redis Streams producer and consumer (over redis-py) on a real redis-server:
@@ -373,6 +374,33 @@ describe.skipIf(missing !== undefined)("the Python Redis Streams producer and co
       const python = byPython.find((c) => c.metadata.id === delivery.metadata.id);
       expect([delivery.schemaId, delivery.position, delivery.key]).toEqual([python?.schema_id, python?.position, python?.key]);
     }
+  });
+  it("the console tools append and print as TypeScript's do: the same JSON line for the same entry; --idle-ms ends the reading", async () => {
+    const stream = "c10";
+    const boot = ["--bus", "redis", "--bootstrap", server.address];
+    const exams = `${JSON.stringify(submitted)}\n${JSON.stringify(withUser(7))}\n`;
+    const grades = `${JSON.stringify(gradeOf(1))}\n`;
+    const py = await pyCli(["produce", ...boot, "--event-type", SUBMITTED, "--topic", stream], exams).done;
+    const ts = await tsCli(["produce", ...boot, "--event-type", SUBMITTED, "--topic", stream], exams);
+    expect((await pyCli(["produce", ...boot, "--event-type", GRADE, "--topic", stream], grades).done).code).toBe(0);
+    expect((await tsCli(["produce", ...boot, "--event-type", GRADE, "--topic", stream], grades)).code).toBe(0);
+    const written = (await xrange(stream)).map((e) => JSON.stringify({ stream, id: e.id }));
+    expect([py.code, py.stdout.split("\n").filter((l) => l !== ""), py.stderr]).toEqual([0, written.slice(0, 2), ""]);
+    expect([ts.code, ts.stdout]).toEqual([0, written.slice(2, 4)]);
+
+    const consume = ["consume", ...boot, "--topic", stream, "--from-beginning", "--idle-ms", "1500"];
+    const [byPython, byTs] = await Promise.all([pyCli(consume).done, tsCli(consume)]);
+    expect([byPython.code, byTs.code]).toEqual([0, 0]);
+    expect(byPython.stdout.split("\n").filter((l) => l !== "")).toEqual(byTs.stdout);
+    expect(byTs.stdout.map((l) => (JSON.parse(l) as { position: string }).position)).toEqual((await xrange(stream)).map((e) => e.id));
+    expect(byTs.stdout.map((l) => JSON.parse(l) as { key: unknown; schema_id: unknown }).map((l) => [l.key, l.schema_id])).toEqual([
+      [null, examAttemptSubmittedV1.schemaId],
+      [null, examAttemptSubmittedV1.schemaId],
+      [null, examAttemptSubmittedV1.schemaId],
+      [null, examAttemptSubmittedV1.schemaId],
+      [null, coursePersistentGradeSummaryChangedV1.schemaId],
+      [null, coursePersistentGradeSummaryChangedV1.schemaId],
+    ]);
   });
 });
 

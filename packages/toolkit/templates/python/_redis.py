@@ -182,7 +182,8 @@ class RedisEventConsumer:
         self._streams = list(streams)
         self._handlers = handlers
         self._start = start
-        #: This consumer's name in the group; default host and process.
+        #: This consumer's name in the group; default host and process. A name that outlives the process
+        #: (a pod's) lets a restart read its own pending entries at once, not after claim_idle.
         self.name = consumer or f"{socket.gethostname()}-{os.getpid()}"
         self._registry = registry
         self._dead_letter_stream = dead_letter_stream

@@ -8,6 +8,7 @@ produce: "messages": [{"event", "data", "replace"?: {"path", "value"}, "topic"?,
 "registry"?; prints {"sent": {...}} or {"error": {"type", "message"}} per message.
 
 consume: "group", "topics", "start", "retry"?, "dead_letter"?, "consumer"?, "claim_idle"?, "registry"?,
+"config"? (more of confluent-kafka's),
 "fail": {ce_id: times (-1: always)}, "slow": {ce_id: seconds}, "until": outcomes to stop after;
 prints {"call": delivery} as each handler call begins, {"log": {"level", "message"}} per log line, and
 at the end {"stats": {...}}, or {"error": {"type", "message"}} (exit 1) when run() raised. Without
@@ -125,7 +126,8 @@ def consume(package: Any, job: Dict[str, Any]) -> int:
         dead_letter: Callable[[str], str] = lambda _topic: target  # noqa: E731
         common["dead_letter_topic" if job["bus"] == "kafka" else "dead_letter_stream"] = dead_letter
     if job["bus"] == "kafka":
-        consumer: Any = package.KafkaEventConsumer({"bootstrap.servers": job["address"]}, group_id=job["group"], topics=job["topics"], **common)
+        config = {"bootstrap.servers": job["address"], **job.get("config", {})}
+        consumer: Any = package.KafkaEventConsumer(config, group_id=job["group"], topics=job["topics"], **common)
     else:
         extra = {name: job[name] for name in ("consumer", "claim_idle", "block") if name in job}
         consumer = package.RedisEventConsumer(job["address"], group=job["group"], streams=job["topics"], **common, **extra)

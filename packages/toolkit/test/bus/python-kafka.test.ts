@@ -279,6 +279,28 @@ describe.skipIf(missing !== undefined)("the Python Kafka producer and consumer o
     expect(callIds(again)).toEqual(rest.map((id) => `${id}#1`));
   });
 
+  it("logs what the client reports that is not a message, such as a topic that is not there, and keeps running", async () => {
+    const consumer = pyBus({
+      bus: "kafka",
+      address: broker.address,
+      op: "consume",
+      group: "g8",
+      topics: ["p8-missing"],
+      start: "earliest",
+      config: { "allow.auto.create.topics": false },
+    });
+    const warning = await consumer.waitFor((l) => "log" in l, "a warning");
+    consumer.child.kill("SIGTERM");
+    const { code, lines } = await consumer.done;
+    expect(warning).toEqual({
+      log: {
+        level: "warning",
+        message: "kafka consumer g8: Subscribed topic not available: p8-missing: Broker: Unknown topic or partition",
+      },
+    });
+    expect([code, linesOf(lines, "stats")]).toEqual([0, [{ handled: 0, retried: 0, dead_lettered: 0, ignored: 0 }]]);
+  });
+
   it("TypeScript and Python read each other's messages: equal data, key, schema id and metadata", async () => {
     const tsProducer = new KafkaEventProducer({ kafka, topicPrefix: "x7" });
     await tsProducer.send(examAttemptSubmittedV1, submitted, { metadata: { id: "ts-1", source: "openedx/ts/web" } });

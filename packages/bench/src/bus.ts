@@ -1,7 +1,13 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { examAttemptSubmittedV1, Handlers, KafkaEventConsumer, KafkaEventProducer, toKafkaHeaders } from "@eventcanon/openedx-events";
-import { createMetadata } from "@eventcanon/openedx-events";
+import {
+  createMetadata,
+  examAttemptSubmittedV1,
+  Handlers,
+  KafkaEventConsumer,
+  KafkaEventProducer,
+  toKafkaHeaders,
+} from "@eventcanon/openedx-events";
 import { kafkaUnavailable, startKafka } from "@eventcanon/test-servers";
 import avro from "avsc";
 import { Kafka, logLevel } from "kafkajs";
@@ -72,7 +78,9 @@ export async function busFigures(repo: string, count: number): Promise<BusFigure
         examples: Submitted[];
       }
     ).examples[0] as Submitted;
-    const event = (id: number): Submitted => ({ exam_attempt: { ...example.exam_attempt, student_user: { ...example.exam_attempt.student_user, id } } });
+    const event = (id: number): Submitted => ({
+      exam_attempt: { ...example.exam_attempt, student_user: { ...example.exam_attempt.student_user, id } },
+    });
     const headers = Object.fromEntries(
       Object.entries(toKafkaHeaders(createMetadata(examAttemptSubmittedV1.eventType))).map(([k, v]) => [k, Buffer.from(v)]),
     );
@@ -83,7 +91,9 @@ export async function busFigures(repo: string, count: number): Promise<BusFigure
     const raw = kafka.producer();
     await raw.connect();
     await raw.send({ topic: "bench-raw", messages: [{ key, value: values[0] as Buffer, headers }] });
-    const rawProduce = await windowed(count, (i) => raw.send({ topic: "bench-raw", acks: -1, messages: [{ key, value: values[i] as Buffer, headers }] }));
+    const rawProduce = await windowed(count, (i) =>
+      raw.send({ topic: "bench-raw", acks: -1, messages: [{ key, value: values[i] as Buffer, headers }] }),
+    );
     const ours = new KafkaEventProducer({ kafka });
     await ours.send(examAttemptSubmittedV1, event(0), { topic: "bench-ours" });
     const oursProduce = await windowed(count, (i) => ours.send(examAttemptSubmittedV1, event(i), { topic: "bench-ours" }));

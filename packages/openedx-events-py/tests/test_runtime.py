@@ -27,6 +27,7 @@ from eventcanon_openedx import (
     key_subject,
     serialize,
     serialize_key,
+    serialize_key_value,
     subject,
     from_kafka_headers,
     from_redis_fields,
@@ -96,6 +97,16 @@ def test_framed_with_the_released_id_and_read_only_from_this_events_ids() -> Non
     key = serialize_key(value)
     assert key[1:5] == released["key"]["id"].to_bytes(4, "big")
     assert deserialize_key(ExamAttemptSubmittedV1, key) == (released["key"]["id"], EXAMPLE["exam_attempt"]["course_key"])
+
+
+def test_a_given_key_is_framed_as_the_events_own_key() -> None:
+    value = ExamAttemptSubmittedV1.from_dict(EXAMPLE)
+    assert serialize_key_value(ExamAttemptSubmittedV1, EXAMPLE["exam_attempt"]["course_key"]) == serialize_key(value)
+    key = serialize_key_value(ExamAttemptSubmittedV1, "course-v1:other+key+run")
+    assert deserialize_key(ExamAttemptSubmittedV1, key)[1] == "course-v1:other+key+run"
+    # fastavro's refusal, as for any value that does not fit the schema.
+    with pytest.raises(TypeError, match="^must be string$"):
+        serialize_key_value(ExamAttemptSubmittedV1, 42)
 
 
 def test_subjects_as_the_bus_names_them() -> None:

@@ -51,6 +51,11 @@ def test_wheel_and_sdist_hold_the_package_its_data_and_py_typed(dist: Path) -> N
     assert "Requires-Python: >=3.9" in metadata
     assert "Provides-Extra: avro" in metadata
     assert "Requires-Dist: fastavro>=1.9; extra == 'avro'" in metadata
+    assert "Provides-Extra: kafka" in metadata and "Provides-Extra: redis" in metadata
+    assert "Requires-Dist: confluent-kafka>=2.0; extra == 'kafka'" in metadata
+    assert "Requires-Dist: redis>=4.5; extra == 'redis'" in metadata
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert entry_points == "[console_scripts]\neventcanon-openedx = eventcanon_openedx._cli:main\n"
     (sdist,) = dist.glob("*.tar.gz")
     assert any(n.endswith("src/eventcanon_openedx/py.typed") for n in tarfile.open(sdist).getnames())
 
@@ -86,3 +91,11 @@ def test_readme_snippets_run_in_a_fresh_venv(dist: Path, tmp_path: Path, registr
     expected = f"{submitted} {released} course-v1:edX+DemoX+Demo_Course 42\n"
     assert run(python, str(script), cwd=tmp_path) == expected
     assert run(python, str(script), cwd=tmp_path, env={"SCHEMA_REGISTRY_URL": registry_url}) == expected
+    # The console script is installed; without the [kafka] extra the package imports, and the tool says what to install.
+    tool = subprocess.run(
+        [str(venv / "bin" / "eventcanon-openedx"), "consume", "--bus", "kafka", "--bootstrap", "127.0.0.1:9092", "--topic", "t"],
+        capture_output=True,
+        text=True,
+    )
+    assert (tool.returncode, tool.stdout) == (2, "")
+    assert tool.stderr.startswith("eventcanon-openedx: the kafka bus needs confluent-kafka: pip install 'eventcanon-openedx-events[kafka]'\nusage:\n")

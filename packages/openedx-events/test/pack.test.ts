@@ -63,7 +63,7 @@ describe("npm pack smoke test", () => {
     sh("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", `./${tarball}`, "@types/node@20", "typescript@~5.9.3"], project);
   });
 
-  it("ships dist (ESM and CJS), the Avro and JSON schemas, and no sources or tests", () => {
+  it("ships dist (ESM and CJS), the console tool, the Avro and JSON schemas, and no sources or tests", () => {
     const installed = path.join(project, "node_modules/@eventcanon/openedx-events");
     const top = readdirSync(installed).sort();
     expect(top).toEqual(["avro", "bin", "dist", "package.json", "schemas"]);

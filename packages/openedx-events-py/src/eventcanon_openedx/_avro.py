@@ -461,7 +461,7 @@ def serialize(
     """Confluent wire format, as Confluent's serializers write it: the id is the released id of the
     package's schema (offline), or with a registry the id under the event's subject (looked up,
     registered with ``auto_register``, or the subject's latest with ``use_latest_version``)."""
-    return _serialize(value, "value", registry, topic, subject_name_strategy, auto_register, use_latest_version)
+    return _serialize(value.EVENT_TYPE, "value", value.to_dict(), registry, topic, subject_name_strategy, auto_register, use_latest_version)
 
 
 def serialize_key(
@@ -474,27 +474,44 @@ def serialize_key(
     use_latest_version: bool = False,
 ) -> bytes:
     """The key in Confluent wire format, under the bus's key subject (``<topic>-string`` for a string key)."""
-    return _serialize(value, "key", registry, topic, subject_name_strategy, auto_register, use_latest_version)
+    return _serialize(value.EVENT_TYPE, "key", key_of(value), registry, topic, subject_name_strategy, auto_register, use_latest_version)
+
+
+def serialize_key_value(
+    data_class: Type[Any],
+    key: Any,
+    *,
+    registry: Optional[SchemaRegistryClient] = None,
+    topic: Optional[str] = None,
+    subject_name_strategy: str = "topic-record",
+    auto_register: bool = False,
+    use_latest_version: bool = False,
+) -> bytes:
+    """A key given as it is (not taken from an event) in Confluent wire format, as serialize_key frames it."""
+    event_type = _event_type(data_class)
+    _require_key(event_type)
+    return _serialize(event_type, "key", key, registry, topic, subject_name_strategy, auto_register, use_latest_version)
 
 
 _latest: "Lru[Tuple[int, str], Any]" = Lru(100)
 
 
 def _serialize(
-    value: EventData,
+    event_type: str,
     role: str,
+    datum: Any,
     registry: Optional[SchemaRegistryClient],
     topic: Optional[str],
     strategy: str,
     auto_register: bool,
     use_latest_version: bool,
 ) -> bytes:
-    event_type = value.EVENT_TYPE
+    """``datum`` is the event's dict (value) or the key itself, written with the package's schema of ``role``."""
     if role == "key":
         key_field = _require_key(event_type)
 
     def body() -> bytes:
-        return encode(value) if role == "value" else encode_key(value)
+        return _write(_reader(event_type, role)[0], datum)
 
     if registry is None:
         own = _own_id(event_type, role)
@@ -516,7 +533,7 @@ def _serialize(
             parsed = _parse(json.loads(latest.schema))[0]
             with _lock:
                 _latest.set((latest.id, registry.url), parsed)
-        return _frame(latest.id, _write(parsed, value.to_dict() if role == "value" else key_of(value)))
+        return _frame(latest.id, _write(parsed, datum))
     schema = _schema_of(event_type, "value")
     text = registration_text(schema if role == "value" else _key_field_schema(schema, key_field))
     try:

@@ -18,6 +18,7 @@ import {
 import { loadConfig } from "../../src/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { REPO, tempDir } from "../helpers.js";
+import { until } from "./broker-reads.js";
 
 /**
  * The bus clients under the faults they must survive: a broker killed and restarted mid-stream, a
@@ -40,14 +41,6 @@ const numbered = (n: number): Submitted => ({
   exam_attempt: { ...example.exam_attempt, student_user: { ...example.exam_attempt.student_user, id: n } },
 });
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-
-async function until(done: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Sends until the send is acknowledged, as a producer that must not lose an event does; counts the failed tries. */
 async function sendSurely(send: () => Promise<unknown>): Promise<number> {
@@ -158,7 +151,7 @@ describe.skipIf(missingKafka !== undefined)("Kafka under faults", () => {
     };
     const first = consume(["--from-beginning"]);
     const before = lines(first);
-    await until(() => before.length >= 80, "80 events in the first consumer");
+    await until(() => before.length >= 80, "80 events in the first consumer", 60_000);
     first.kill("SIGKILL");
     await new Promise((resolve) => first.once("exit", resolve));
     // The killed member holds its partition until its session (10 s) times out; then the second one reads on.
@@ -223,8 +216,8 @@ describe.skipIf(missingKafka !== undefined)("Kafka under faults", () => {
         }),
       });
       const running = consumer.run();
-      await until(() => ids.length === 2, "the two events with bundled ids");
-      await until(() => consumer.stats.deadLettered === 1, "the dead letter");
+      await until(() => ids.length === 2, "the two events with bundled ids", 60_000);
+      await until(() => consumer.stats.deadLettered === 1, "the dead letter", 60_000);
       await consumer.stop();
       await running;
       expect(ids).toEqual([1, 3]);
@@ -238,7 +231,7 @@ describe.skipIf(missingKafka !== undefined)("Kafka under faults", () => {
           headers.push(Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])));
         },
       });
-      await until(() => headers.length === 1, "the dead letter on the broker");
+      await until(() => headers.length === 1, "the dead letter on the broker", 60_000);
       await dlq.disconnect();
       expect(headers[0]?.[DEAD_LETTER.code]).toBe("registry-error");
       expect(headers[0]?.[DEAD_LETTER.attempts]).toBe("3");

@@ -13,6 +13,7 @@ import {
   KafkaEventProducer,
 } from "../../../openedx-events/src/index.js";
 import { REPO } from "../helpers.js";
+import { rawKafkaMessages, until } from "./broker-reads.js";
 
 const missing = kafkaUnavailable();
 if (missing) console.warn(`SKIPPED the Kafka bus tests: ${missing}`);
@@ -27,15 +28,6 @@ const withUser = (id: number): Submitted => ({
   exam_attempt: { ...example.exam_attempt, student_user: { ...example.exam_attempt.student_user, id } },
 });
 
-/** Waits until `done()` holds, polling; fails with `what` after the timeout. */
-async function until(done: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe.skipIf(missing !== undefined)("the Kafka producer and consumer on a real broker", () => {
   let broker: Server;
   let kafka: Kafka;
@@ -46,25 +38,7 @@ describe.skipIf(missing !== undefined)("the Kafka producer and consumer on a rea
   }, 90_000);
   afterAll(() => broker?.stop("SIGKILL"));
 
-  /** Every message on a topic, read from the start by a plain KafkaJS consumer: what is really on the broker. */
-  async function rawMessages(topic: string, count: number) {
-    const consumer = kafka.consumer({ groupId: `raw-${topic}-${Date.now()}` });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    const seen: { key: Buffer | null; value: Buffer | null; headers: [string, string][] }[] = [];
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        seen.push({
-          key: message.key,
-          value: message.value,
-          headers: Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
-        });
-      },
-    });
-    await until(() => seen.length >= count, `${count} messages on ${topic}`);
-    await consumer.disconnect();
-    return seen;
-  }
+  const rawMessages = (topic: string, count: number) => rawKafkaMessages(kafka, topic, count);
 
   it("sends with the bus's topic, key, framing and headers, waits for the broker, and the consumer hands each event to its handler", async () => {
     const producer = new KafkaEventProducer({ kafka, topicPrefix: "t1" });

@@ -18,6 +18,7 @@ import {
 import { loadConfig } from "../../src/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { REPO, TOOLKIT, tempDir } from "../helpers.js";
+import { until } from "./broker-reads.js";
 
 /**
  * A TypeScript service and edx-platform's own bus libraries (edx-event-bus-kafka 6, edx-event-bus-redis 1,
@@ -67,14 +68,6 @@ function edx(job: Record<string, unknown>): Promise<unknown> {
       code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`edx_bus.py exited ${code}:\n${stderr.slice(-3000)}`)),
     ),
   );
-}
-
-async function until(done: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Collects every event of EXAMPLES' types, with its metadata. */
@@ -131,7 +124,7 @@ describe.skipIf(missing !== undefined)("interoperating with edx-event-bus-kafka 
       logger: quiet,
     });
     const running = consumer.run();
-    await until(() => got.length === EXAMPLES.length, `${EXAMPLES.length} events`);
+    await until(() => got.length === EXAMPLES.length, `${EXAMPLES.length} events`, 60_000);
     await consumer.stop();
     await running;
     expect(got.map((g) => g.event)).toEqual(EXAMPLES.map((e) => e.event));
@@ -202,7 +195,7 @@ describe.skipIf(missing !== undefined)("interoperating with edx-event-bus-kafka 
         logger: quiet,
       });
       const running = consumer.run();
-      await until(() => got.length === EXAMPLES.length, `${EXAMPLES.length} entries`);
+      await until(() => got.length === EXAMPLES.length, `${EXAMPLES.length} entries`, 60_000);
       await consumer.stop();
       await running;
       for (const [i, g] of got.entries()) {

@@ -8,6 +8,7 @@ Confluent wire format, the envelope in edx-event-bus-kafka's headers.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Mapping, Optional, Protocol, Sequence, Tuple, Union
 
@@ -181,13 +182,25 @@ class KafkaEventProducer:
         self.close()
 
 
+@dataclass(frozen=True)
+class CommitPolicy:
+    """How often finished messages are committed: every ``messages`` messages or ``seconds``, and on stop.
+
+    A consumer that dies re-reads what it finished since; ``CommitPolicy(messages=1)`` commits each
+    message as it finishes, as edx-event-bus-kafka's consumer does.
+    """
+
+    messages: int = 100
+    seconds: float = 1.0
+
+
 def _dead_letter_topic(topic: str) -> str:
     return f"{topic}-dead-letter"
 
 
 class KafkaEventConsumer:
     """Consumes with a group, at least once: a message's offset is committed only after its handler
-    returned, or after it was written to the dead-letter topic. A handler that raises is tried again
+    returned, or after it was written to the dead-letter topic (in batches: see CommitPolicy). A handler that raises is tried again
     with backoff, then dead-lettered with the error in headers; a message that cannot be decoded is
     dead-lettered at once; the loop never stops on one message. stop() (from another thread) or
     SIGTERM/SIGINT finishes the message in hand, commits it and closes.
@@ -209,6 +222,7 @@ class KafkaEventConsumer:
         registry: Optional[SchemaRegistryClient] = None,
         dead_letter_topic: Callable[[str], str] = _dead_letter_topic,
         retry: RetryPolicy = RetryPolicy(),
+        commit: CommitPolicy = CommitPolicy(),
         stop_on_signals: bool = True,
         logger: BusLogger = LOGGER,
     ) -> None:
@@ -223,6 +237,7 @@ class KafkaEventConsumer:
         self._registry = registry
         self._dead_letter_topic = dead_letter_topic
         self._retry = retry
+        self._commit = commit
         self._stop_on_signals = stop_on_signals
         self._logger = logger
         self._stopping = threading.Event()
@@ -239,10 +254,23 @@ class KafkaEventConsumer:
         consumer = kafka.Consumer(consumer_config)
         dead_letters: KafkaProducerClient = kafka.Producer(producer_config(self._config))
         restore = stop_on_signals(self.stop) if self._stop_on_signals else (lambda: None)
+        # Within a partition messages come in order, so its newest finished offset covers every earlier one.
+        finished: Dict[Tuple[str, int], int] = {}
+        since, last = 0, time.monotonic()
+
+        def commit() -> None:
+            nonlocal since, last
+            if finished:
+                consumer.commit(offsets=[kafka.TopicPartition(t, p, o + 1) for (t, p), o in finished.items()], asynchronous=False)
+                finished.clear()
+            since, last = 0, time.monotonic()
+
         try:
             consumer.subscribe(self._topics)
             while not self._stopping.is_set():
                 message: Optional[KafkaMessage] = consumer.poll(_POLL_SECONDS)
+                if since > 0 and time.monotonic() - last >= self._commit.seconds:
+                    commit()
                 if message is None:
                     continue
                 error = message.error()
@@ -252,10 +280,18 @@ class KafkaEventConsumer:
                     # Not a message: the client's news (a topic not there yet, a broker away), which it recovers from.
                     self._logger.warning(f"kafka consumer {self._group_id}: {error.str()}")
                     continue
-                if self._each(message, dead_letters):
-                    consumer.commit(message=message, asynchronous=False)
+                partition, offset = message.partition(), message.offset()
+                if self._each(message, dead_letters) and partition is not None and offset is not None:
+                    finished[(message.topic() or "", partition)] = offset
+                    since += 1
+                    if since >= self._commit.messages or self._stopping.is_set():
+                        commit()
         finally:
             restore()
+            try:
+                commit()  # what finished before the stop (or the failure) is done, and is not read again
+            except Exception as error:  # the consumer closes all the same; those messages come again
+                self._logger.warning(f"kafka consumer {self._group_id}: last commit failed: {error}")
             consumer.close()
             dead_letters.flush(10)
 

@@ -26,7 +26,7 @@ from ._avro import (
 )
 from ._bus import DEAD_LETTER, BusError, BusLogger, ConsumerStats, DeadLetterNames, Delivery, Failure, Handler, Handlers, RetryPolicy
 from ._envelope import SOURCELIB, EventMetadata, from_kafka_headers, from_redis_fields, to_kafka_headers, to_redis_fields
-from ._kafka import KafkaEventConsumer, KafkaEventProducer, KafkaProducerClient, Sent
+from ._kafka import CommitPolicy, KafkaEventConsumer, KafkaEventProducer, KafkaProducerClient, Sent
 from ._redis import SCHEMA_ID_FIELD, Appended, RedisClient, RedisEventConsumer, RedisEventProducer
 from ._registry import EVENTS, EventSpec
 from ._registry_client import RegisteredSchema, SchemaRegistryClient, SchemaRegistryError, SubjectVersion
@@ -52,6 +52,7 @@ __all__ = [
     "Failure",
     "Handler",
     "Handlers",
+    "CommitPolicy",
     "KafkaEventConsumer",
     "KafkaEventProducer",
     "KafkaProducerClient",

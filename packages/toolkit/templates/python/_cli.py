@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Union
 
 from ._bus import Delivery, Handlers, optional_client
-from ._kafka import KafkaEventConsumer, KafkaEventProducer
+from ._kafka import CommitPolicy, KafkaEventConsumer, KafkaEventProducer
 from ._redis import RedisClient, RedisEventConsumer, RedisEventProducer
 from ._registry_client import SchemaRegistryClient
 
@@ -336,7 +336,17 @@ def _consume(values: Values, connection: _Connection, registry: Optional[SchemaR
     for spec in EVENTS.values():
         handlers.on(spec.data_class, show)
     consumer: Union[KafkaEventConsumer, RedisEventConsumer] = (
-        KafkaEventConsumer(connection.kafka, group_id=group, topics=topics, handlers=handlers, start=start, registry=registry)
+        # A console consumer that was killed leaves its group quickly, for the next one to start, and commits
+        # each message it printed: the next one starts right after the last line printed.
+        KafkaEventConsumer(
+            {**connection.kafka, "session.timeout.ms": 10_000, "heartbeat.interval.ms": 1_000},
+            group_id=group,
+            topics=topics,
+            handlers=handlers,
+            start=start,
+            registry=registry,
+            commit=CommitPolicy(messages=1),
+        )
         if connection.redis is None
         else RedisEventConsumer(connection.redis, group=group, streams=topics, handlers=handlers, start=start, registry=registry)
     )

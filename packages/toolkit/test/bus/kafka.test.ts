@@ -139,6 +139,46 @@ describe.skipIf(missing !== undefined)("the Kafka producer and consumer on a rea
     expect(examAttemptSubmittedV1.decodeFramed(dead?.value as Buffer).data).toEqual(withUser(2));
   });
 
+  it("commits finished messages in batches, and on stop what finished before it", async () => {
+    const topic = "t4-learning-exam-attempt-lifecycle";
+    const producer = new KafkaEventProducer({ kafka });
+    for (let id = 1; id <= 150; id++) await producer.send(examAttemptSubmittedV1, withUser(id), { topic });
+    await producer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    const committed = async () => Number((await admin.fetchOffsets({ groupId: "g4", topics: [topic] }))[0]?.partitions[0]?.offset);
+    let handled = 0;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const consumer = new KafkaEventConsumer({
+      kafka,
+      groupId: "g4",
+      topics: [topic],
+      start: "earliest",
+      logger: quiet,
+      commit: { messages: 100, ms: 60_000 },
+      // Holds the 121st message in hand until the consumer is told to stop.
+      handlers: new Handlers().on(examAttemptSubmittedV1, async () => {
+        if (++handled === 121) await held;
+      }),
+    });
+    const running = consumer.run();
+    await until(() => handled === 121, "121 messages handed over");
+    // A commit per 100, in the background: the first hundred are committed, the next twenty finished but not yet.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await committed()).toBe(100);
+    const stopped = consumer.stop();
+    release();
+    await stopped;
+    await running;
+    // On stop: the twenty, and the one in hand, which finished before the consumer left its group; no more was read.
+    expect(await committed()).toBe(121);
+    expect(consumer.stats.handled).toBe(121);
+    await admin.disconnect();
+  });
+
   it("dead-letters at once what cannot be read: no envelope, an unknown schema id, garbage", async () => {
     const topic = "t3-learning-exam-attempt-lifecycle";
     const raw = kafka.producer();

@@ -35,7 +35,7 @@ export interface KafkaProducerClient {
   send(record: {
     topic: string;
     acks?: number;
-    messages: { key: Buffer | null; value: Buffer | null; headers?: Record<string, Buffer> }[];
+    messages: { key: Buffer | null; value: Buffer | null; headers?: Record<string, Buffer | Buffer[]> }[];
   }): Promise<{ partition: number; offset?: string; baseOffset?: string }[]>;
 }
 
@@ -276,9 +276,11 @@ export class KafkaEventConsumer {
     }
     if (outcome.kind === "dead-letter") {
       const target = (this.options.deadLetterTopic ?? ((t) => `${t}-dead-letter`))(topic);
-      const headers: Record<string, Buffer> = {};
+      // The message's headers as they came, a repeated one included (the client gives it as a list).
+      const headers: Record<string, Buffer | Buffer[]> = {};
+      const bytes = (value: string | Uint8Array) => (typeof value === "string" ? Buffer.from(value, "utf8") : Buffer.from(value));
       for (const [name, value] of Object.entries(message.headers ?? {}))
-        if (value !== undefined) headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(String(value), "utf8");
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.map(bytes) : bytes(value as string | Uint8Array);
       for (const [name, value] of deadLetterFields(outcome.failure, topic, position, this.options.groupId))
         headers[name] = Buffer.from(value, "utf8");
       try {

@@ -182,6 +182,11 @@ export class RedisEventConsumer {
         "COUNT",
         100,
       )) as [Buffer, Entry[], Buffer[]?];
+      // Entries trimmed (MAXLEN) while pending: Redis drops them from the pending list as it says so here.
+      for (const id of claimed[2] ?? [])
+        (this.options.logger ?? CONSOLE_LOGGER).error(
+          `${stream} ${id.toString("utf8")}: trimmed from the stream before it was handled; nothing of it is left`,
+        );
       await this.handle(stream, claimed[1] ?? []);
     }
     if (this.stopping) return;

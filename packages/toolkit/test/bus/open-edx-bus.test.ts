@@ -19,6 +19,7 @@ import { loadConfig } from "../../src/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { REPO, TOOLKIT, tempDir } from "../helpers.js";
 import { until } from "./broker-reads.js";
+import { linesOf, type PyCall, pyBusDone } from "./python-bus.js";
 
 /**
  * A TypeScript service and edx-platform's own bus libraries (edx-event-bus-kafka 6, edx-event-bus-redis 1,
@@ -232,4 +233,98 @@ describe.skipIf(missing !== undefined)("interoperating with edx-event-bus-kafka 
     expect(received.length).toBe(EXAMPLES.length);
     for (const [i, r] of received.entries()) expect(r.data, r.metadata.event_type).toEqual(expected[i]);
   }, 240_000);
+  it(`Python: edx-event-bus-kafka's producer -> our Python consumer, ${EXAMPLES.length} events with equal data and metadata`, async () => {
+    const topic = `${TOPIC}-py-from-edx`;
+    const sent = (await edx({ settings, op: "send", bus: "kafka", events: EXAMPLES.map((e) => ({ ...e, topic })) })) as {
+      metadata: EventMetadata;
+      data: unknown;
+    }[];
+    const lines = await pyBusDone({
+      op: "consume",
+      bus: "kafka",
+      address: kafkaServer.address,
+      group: "py-from-edx",
+      topics: [topic],
+      start: "earliest",
+      registry: registry.url,
+      until: EXAMPLES.length,
+      events: EXAMPLES.map((e) => e.event),
+    });
+    const calls = linesOf<PyCall>(lines, "call");
+    expect(calls.map((c) => c.event_type)).toEqual(EXAMPLES.map((e) => e.event));
+    for (const [i, c] of calls.entries()) {
+      expect(c.data, c.event_type).toEqual(sent[i]?.data);
+      expect(c.metadata, c.event_type).toEqual(sent[i]?.metadata);
+    }
+  }, 180_000);
+
+  it("Python: our Python producer (bundled ids, offline) -> edx-event-bus-kafka's consumer, equal data", async () => {
+    const topic = `${TOPIC}-py-to-edx`;
+    const produced = await pyBusDone({
+      op: "produce",
+      bus: "kafka",
+      address: kafkaServer.address,
+      messages: EXAMPLES.map((e) => ({ event: e.event, data: e.data, topic })),
+    });
+    expect(linesOf(produced, "error")).toEqual([]);
+    await preCommitEarliest(topic, "edx-from-py");
+    const expected = (await edx({ settings, op: "normalize", events: EXAMPLES })) as unknown[];
+    const { received } = (await edx({
+      settings,
+      op: "receive",
+      bus: "kafka",
+      topic,
+      group: "edx-from-py",
+      event_types: EXAMPLES.map((e) => e.event),
+      count: EXAMPLES.length,
+      timeout: 120,
+    })) as { received: { data: unknown; metadata: EventMetadata }[] };
+    expect(received.map((r) => r.metadata.event_type)).toEqual(EXAMPLES.map((e) => e.event));
+    for (const [i, r] of received.entries()) expect(r.data, r.metadata.event_type).toEqual(expected[i]);
+  }, 240_000);
+
+  it("Python: edx-event-bus-redis's producer -> our Python consumer, and our Python producer -> its consumer", async () => {
+    const fromEdx = `${TOPIC}-py-redis-from-edx`;
+    const sent = (await edx({ settings, op: "send", bus: "redis", events: EXAMPLES.map((e) => ({ ...e, topic: fromEdx })) })) as {
+      metadata: EventMetadata;
+      data: unknown;
+    }[];
+    const lines = await pyBusDone({
+      op: "consume",
+      bus: "redis",
+      address: redisServer.address,
+      group: "py-from-edx",
+      topics: [fromEdx],
+      start: "earliest",
+      until: EXAMPLES.length,
+      events: EXAMPLES.map((e) => e.event),
+    });
+    const calls = linesOf<PyCall>(lines, "call");
+    expect(calls.length).toBe(EXAMPLES.length);
+    for (const [i, c] of calls.entries()) {
+      expect(c.data, c.event_type).toEqual(sent[i]?.data);
+      expect(c.metadata, c.event_type).toEqual(sent[i]?.metadata);
+    }
+    const toEdx = `${TOPIC}-py-redis-to-edx`;
+    const produced = await pyBusDone({
+      op: "produce",
+      bus: "redis",
+      address: redisServer.address,
+      messages: EXAMPLES.map((e) => ({ event: e.event, data: e.data, topic: toEdx })),
+    });
+    expect(linesOf(produced, "error")).toEqual([]);
+    const expected = (await edx({ settings, op: "normalize", events: EXAMPLES })) as unknown[];
+    const { received } = (await edx({
+      settings,
+      op: "receive",
+      bus: "redis",
+      topic: toEdx,
+      group: "edx-from-py",
+      event_types: EXAMPLES.map((e) => e.event),
+      count: EXAMPLES.length,
+      timeout: 120,
+    })) as { received: { data: unknown; metadata: EventMetadata }[] };
+    expect(received.length).toBe(EXAMPLES.length);
+    for (const [i, r] of received.entries()) expect(r.data, r.metadata.event_type).toEqual(expected[i]);
+  }, 300_000);
 });

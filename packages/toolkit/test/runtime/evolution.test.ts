@@ -9,6 +9,7 @@ import { loadConfig } from "../../src/config.js";
 import { parsingCanonicalForm } from "../../src/registry/canonical.js";
 import { readHistory, readReleased } from "../../src/registry/history.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
+import { linesOf, type PyCall, pyBusDone } from "../bus/python-bus.js";
 import { canon, edit, FIXTURES, tempDir, tempDirInRepo } from "../helpers.js";
 import { asJson, type PeerOp, type PeerOutcome, runPeer } from "./peer.js";
 
@@ -314,6 +315,32 @@ describe("a consumer on any released version reads every compatible version", ()
               seen.filter((s) => s.bus === bus).map((s) => s.data),
               `${topic} ${bus}`,
             ).toEqual(expected);
+
+          // The same in Python: the writer step's package sends, the reader step's package reads.
+          const pyTopic = `py-${topic}`;
+          const python = { path: [path.join(out, "py")] };
+          for (const bus of ["kafka", "redis"]) {
+            const address = bus === "kafka" ? kafkaServer.address : redisServer.address;
+            const messages = samples.map((data) => ({ event: GRADE, data, topic: pyTopic }));
+            const sent = await pyBusDone({ ...python, package: writer.python, op: "produce", bus, address, messages });
+            expect(linesOf(sent, "error"), `${pyTopic} ${bus}`).toEqual([]);
+            const read = await pyBusDone({
+              ...python,
+              package: reader.python,
+              op: "consume",
+              bus,
+              address,
+              group: pyTopic,
+              topics: [pyTopic],
+              start: "earliest",
+              registry: server.url,
+              until: samples.length,
+            });
+            expect(
+              linesOf<PyCall>(read, "call").map((c) => c.data),
+              `${pyTopic} ${bus}`,
+            ).toEqual(expected);
+          }
         }
       } finally {
         redis.disconnect();

@@ -28,8 +28,13 @@ export function canon(args: readonly string[], cwd: string): Run {
 
 /** Runs the built `canon` command without blocking this process, so a server in the test can answer meanwhile. */
 export function canonAsync(args: readonly string[], cwd: string): Promise<Run> {
+  return runAsync(process.execPath, [CLI, ...args], { cwd });
+}
+
+/** `run` without blocking this process (a server in the test can answer meanwhile), `input` written to its stdin. */
+export function runAsync(command: string, args: readonly string[], options: { cwd?: string; input?: string } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd });
+    const child = spawn(command, args, { cwd: options.cwd });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -40,6 +45,7 @@ export function canonAsync(args: readonly string[], cwd: string): Promise<Run> {
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? "");
   });
 }
 

@@ -42,3 +42,17 @@ export async function rawKafkaMessages(kafka: Kafka, topic: string | string[], c
   await consumer.disconnect();
   return seen;
 }
+
+/** The headers edx-event-bus-kafka writes, in its order (open-edx-bus.test.ts reads them from its own producer). */
+export const EDX_HEADER_ORDER = [
+  "ce_specversion",
+  "content-type",
+  "ce_datacontenttype",
+  "ce_type",
+  "ce_id",
+  "ce_source",
+  "ce_time",
+  "ce_minorversion",
+  "sourcehost",
+  "sourcelib",
+];

@@ -1,27 +1,18 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
-import { TOOLKIT, tempDir, venvPython } from "../helpers.js";
+import { runAsync, TOOLKIT, tempDir, venvPython } from "../helpers.js";
 import { emptyRegistryConfig } from "./serve-helpers.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: the script's answers are asserted field by field.
 type Results = any;
 
 /** Runs the Python client's script without blocking: the server it talks to runs in this process. */
-function runClient(url: string, userInfo: string): Promise<Results> {
-  const child = spawn(venvPython(), [path.join(TOOLKIT, "test/registry/confluent_python_client.py"), url, userInfo]);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((resolve, reject) =>
-    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`confluent_python_client.py: ${stderr}`)))),
-  );
+async function runClient(url: string, userInfo: string): Promise<Results> {
+  const script = path.join(TOOLKIT, "test/registry/confluent_python_client.py");
+  const { code, stdout, stderr } = await runAsync(venvPython(), [script, url, userInfo]);
+  if (code !== 0) throw new Error(`confluent_python_client.py: ${stderr}`);
+  return JSON.parse(stdout);
 }
 
 describe("Confluent's Python client (confluent-kafka 2.16) against canon registry serve, with basic auth", () => {

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { AvroSerializer, SchemaRegistryClient as ConfluentClient, SerdeType } from "@confluentinc/schemaregistry";
@@ -12,7 +11,7 @@ import {
 } from "../../../openedx-events/src/index.js";
 import { loadConfig } from "../../src/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
-import { REPO, TOOLKIT, tempDir } from "../helpers.js";
+import { REPO, runAsync, TOOLKIT, tempDir } from "../helpers.js";
 import { faultyProxy } from "../registry/faulty-proxy.js";
 import { runPeer } from "./peer.js";
 import { PYTHON_PACKAGE } from "./upstream.js";
@@ -42,24 +41,12 @@ const example = (
 type BusOutcome = { ok: true; [key: string]: unknown } | { ok: false; type: string; error: string };
 
 /** Runs ops in test/runtime/bus_peer.py under the peers' Python, without blocking the registry this process serves. */
-function bus(registry: string, ops: Record<string, unknown>[]): Promise<BusOutcome[]> {
-  const child = spawn(PEERS, [path.join(TOOLKIT, "test/runtime/bus_peer.py")]);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  child.stdin.end(JSON.stringify({ registry, ops }));
-  return new Promise((resolve, reject) =>
-    child.on("close", (code) => {
-      const lines = stdout.split("\n").filter((l) => l !== "");
-      if (code !== 0 || lines.length !== ops.length) reject(new Error(`bus_peer.py exited ${code}: ${stderr}`));
-      else resolve(lines.map((l) => JSON.parse(l) as BusOutcome));
-    }),
-  );
+async function bus(registry: string, ops: Record<string, unknown>[]): Promise<BusOutcome[]> {
+  const input = JSON.stringify({ registry, ops });
+  const { code, stdout, stderr } = await runAsync(PEERS, [path.join(TOOLKIT, "test/runtime/bus_peer.py")], { input });
+  const lines = stdout.split("\n").filter((l) => l !== "");
+  if (code !== 0 || lines.length !== ops.length) throw new Error(`bus_peer.py exited ${code}: ${stderr}`);
+  return lines.map((l) => JSON.parse(l) as BusOutcome);
 }
 
 describe.skipIf(missing !== undefined)("the Open edX bus's own libraries and the official Confluent clients", () => {

@@ -1,6 +1,5 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
-import { TOOLKIT, venvPython } from "../helpers.js";
+import { runAsync, TOOLKIT, venvPython } from "../helpers.js";
 
 /** One operation for test/runtime/peer.py: a call a Python producer or consumer makes on a generated package. */
 export type PeerOp =
@@ -28,24 +27,12 @@ export type PeerOutcome =
  * Runs the ops in one Python process (the venv's, `python` to override) without blocking this one,
  * so that a registry served by this process can answer it.
  */
-export function runPeer(pythonPath: readonly string[], ops: readonly PeerOp[], python = venvPython()): Promise<PeerOutcome[]> {
-  const child = spawn(python, [path.join(TOOLKIT, "test/runtime/peer.py")]);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  child.stdin.end(JSON.stringify({ path: pythonPath, ops }));
-  return new Promise((resolve, reject) =>
-    child.on("close", (code) => {
-      const lines = stdout.split("\n").filter((l) => l !== "");
-      if (code !== 0 || lines.length !== ops.length) reject(new Error(`peer.py exited ${code}: ${stderr}${stdout}`));
-      else resolve(lines.map((l) => JSON.parse(l) as PeerOutcome));
-    }),
-  );
+export async function runPeer(pythonPath: readonly string[], ops: readonly PeerOp[], python = venvPython()): Promise<PeerOutcome[]> {
+  const input = JSON.stringify({ path: pythonPath, ops });
+  const { code, stdout, stderr } = await runAsync(python, [path.join(TOOLKIT, "test/runtime/peer.py")], { input });
+  const lines = stdout.split("\n").filter((l) => l !== "");
+  if (code !== 0 || lines.length !== ops.length) throw new Error(`peer.py exited ${code}: ${stderr}${stdout}`);
+  return lines.map((l) => JSON.parse(l) as PeerOutcome);
 }
 
 /** A decoded TypeScript value as JSON, the form the Python peer reports (bytes as {"$bytes": base64}). */

@@ -8,7 +8,7 @@ type Format = RegExp | { validate: RegExp | ((value: string) => boolean) };
 // the same ones, so both accept exactly the same values.
 const { fastFormats } = createRequire(import.meta.url)("ajv-formats/dist/formats") as { fastFormats: Record<string, Format> };
 
-/** The formats of the schema subset (see docs/schema-format.md). */
+/** The formats of the schema subset (see docs/schema-format.md, printed by `canon docs`). */
 export const SUPPORTED_FORMATS = ["date-time", "date", "uuid", "email", "uri"] as const;
 
 /** The same format checks ajv runs, for validating values straight from the model. */

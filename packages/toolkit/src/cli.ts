@@ -19,6 +19,8 @@ commands:
   check      check every event changed since a git ref against that ref and the released versions
   release    append every changed event's schemas to registry/ as a new version, with ids and fingerprints
   registry   serve registry/ as a Confluent-compatible schema registry, push it to one, or verify it
+  explain    what an error code means and how to fix it (canon explain missing-keyword)
+  docs       print the schema format (canon docs) or the config file's keys (canon docs config)
 
 Run 'canon <command> --help' for a command's options.
 Exit codes: 0 ok, 1 the schemas have errors or a change is incompatible, 2 usage error, 3 file system error.`;
@@ -101,6 +103,13 @@ async function main(argv: string[]): Promise<number> {
   // Commands load their heavy modules on use: the emitters' compilers alone take a second to import.
   if (command === "release") return (await import("./registry/commands.js")).runRelease(rest, process.cwd());
   if (command === "registry") return (await import("./registry/commands.js")).runRegistry(rest, process.cwd());
+  if (command === "explain" || command === "docs") {
+    const { docs, explain } = await import("./docs-commands.js");
+    const printed = command === "explain" ? explain(rest) : docs(rest);
+    process.stdout.write(printed.stdout);
+    process.stderr.write(printed.stderr);
+    return printed.code;
+  }
   if (!(command in HELP)) {
     process.stderr.write(`canon: unknown command "${command}"\n\n${USAGE}\n`);
     return ExitCode.usage;

@@ -5,7 +5,7 @@ import type { Mode, Policy } from "./compat/change.js";
 import { CanonError, ExitCode } from "./diagnostics.js";
 import { diagnosticAt, parseJsonSource } from "./json-source.js";
 
-const CONFIG_SCHEMA_URL = new URL("../meta-schema/config.schema.json", import.meta.url);
+export const CONFIG_SCHEMA_URL = new URL("../meta-schema/config.schema.json", import.meta.url);
 
 export const CONFIG_FILE = "eventcanon.config.json";
 
@@ -119,7 +119,7 @@ function readConfigFile(absolute: string, shown: string): ConfigFile {
       const extra = (error.params as { additionalProperty?: string }).additionalProperty;
       const pointer = extra === undefined ? error.instancePath : `${error.instancePath}/${extra}`;
       const message = extra === undefined ? `${pointer || "config"} ${error.message ?? "is invalid"}` : `unknown config key "${extra}"`;
-      return diagnosticAt(source, pointer, "config-invalid", message, "see packages/toolkit/meta-schema/config.schema.json");
+      return diagnosticAt(source, pointer, "config-invalid", message, "`canon docs config` lists every key and its values");
     });
     throw new CanonError(problems, ExitCode.usage);
   }

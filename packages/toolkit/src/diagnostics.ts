@@ -1,73 +1,13 @@
-/** Every code a diagnostic can carry; each is documented with its meaning and fix in the README's "Errors" section. */
-export const ERROR_CODES = [
-  "catalog-needs-generate",
-  "check-git-failed",
-  "compat-input-invalid",
-  "compat-input-mismatch",
-  "compat-input-missing",
-  "array-items-missing",
-  "avro-name-clash",
-  "avro-name-invalid",
-  "config-invalid",
-  "config-unreadable",
-  "default-invalid",
-  "enum-symbol-invalid",
-  "enum-default-invalid",
-  "event-file-name",
-  "event-type-name",
-  "example-invalid",
-  "field-name-not-snake-case",
-  "file-misplaced",
-  "file-outside-schemas",
-  "file-too-large",
-  "file-unreadable",
-  "id-mismatch",
-  "invalid-keyword-value",
-  "json-bom",
-  "json-duplicate-key",
-  "json-syntax",
-  "json-too-deep",
-  "key-field-unknown",
-  "missing-keyword",
-  "object-without-shape",
-  "optional-without-default",
-  "python-name-collision",
-  "record-not-closed",
-  "ref-anchor",
-  "ref-cycle-required",
-  "ref-missing-file",
-  "ref-missing-pointer",
-  "ref-outside-schemas",
-  "ref-remote",
-  "ref-to-invalid-file",
-  "registry-data-in-use",
-  "registry-edited",
-  "registry-invalid",
-  "registry-log-invalid",
-  "registry-rewritten",
-  "registry-unlisted-file",
-  "required-unknown-field",
-  "schemas-folder-missing",
-  "subject-conflict",
-  "type-file-name",
-  "type-missing",
-  "type-name-collision",
-  "type-name-missing",
-  "type-name-not-pascal-case",
-  "unsupported-anyof",
-  "unsupported-keyword",
-  "unsupported-named-type",
-  "unsupported-type",
-] as const;
+import type { ErrorCode } from "./error-codes.js";
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export { ERROR_CODES, ERROR_DOCS, type ErrorCode } from "./error-codes.js";
 
 /**
  * Every problem the toolkit reports to a user is a Diagnostic: it names the file, the JSON pointer
  * inside it, the line:column where known, a stable code, what is wrong and what to do.
  */
 export interface Diagnostic {
-  /** Stable, documented identifier (see the README's "Errors" section), e.g. `ref-missing-file`. */
+  /** Stable, documented identifier (see ERROR_DOCS and `canon explain`), e.g. `ref-missing-file`. */
   readonly code: ErrorCode;
   /** Path relative to the working directory, with forward slashes. */
   readonly file: string;

@@ -226,7 +226,7 @@ export function lintFiles(files: readonly SchemaFile[], config: CanonConfig): Di
             "/x-event-type",
             "event-type-name",
             naming,
-            "see the naming rule in docs/schema-format.md; legacy names need an entry in legacyEventTypes",
+            "see the naming rule in `canon docs`; legacy names need an entry in legacyEventTypes",
           ),
         );
     } else if (base !== root.title) {

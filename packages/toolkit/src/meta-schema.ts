@@ -50,7 +50,7 @@ function describe(file: SchemaFile, error: ErrorObject): Diagnostic[] {
           joinPointer(where, keyword),
           "unsupported-keyword",
           `keyword "${keyword}" is outside the schema subset that TypeScript, Avro and Python can all represent`,
-          `supported: ${SUPPORTED}; see docs/schema-format.md`,
+          `supported: ${SUPPORTED}; see \`canon docs\``,
         ),
       ];
     }
@@ -60,9 +60,7 @@ function describe(file: SchemaFile, error: ErrorObject): Diagnostic[] {
           where,
           "missing-keyword",
           `missing required keyword "${String(params.missingProperty)}"`,
-          file.role === "event"
-            ? "see the event file layout in docs/schema-format.md"
-            : "shared types need $schema, $id, title and description",
+          file.role === "event" ? "see the event file layout: `canon docs`" : "shared types need $schema, $id, title and description",
         ),
       ];
     case "propertyNames":

@@ -38,7 +38,7 @@ describe("canon command line", () => {
     const result = canon(["lint", "--config", file], dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'bad.json:3:3 /output error[config-invalid]: unknown config key "output"\n    hint: see packages/toolkit/meta-schema/config.schema.json\n1 error in 1 file\n',
+      'bad.json:3:3 /output error[config-invalid]: unknown config key "output"\n    hint: `canon docs config` lists every key and its values\n1 error in 1 file\n',
     );
   });
 

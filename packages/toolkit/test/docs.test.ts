@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ERROR_CODES } from "../src/diagnostics.js";
-import { canon, REPO } from "./helpers.js";
+import { ERROR_CODES, ERROR_DOCS } from "../src/diagnostics.js";
+import { canon, markdownTable, REPO } from "./helpers.js";
 
 describe("the README's Errors section", () => {
   it("documents exactly the error codes the toolkit can emit (the compiler holds every emitted code to ERROR_CODES)", () => {
@@ -10,6 +10,13 @@ describe("the README's Errors section", () => {
     const section = /\n## Errors\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
     const documented = [...section.matchAll(/^\| `([a-z-]+)`\s*\|/gm)].map((m) => m[1]);
     expect([...documented].sort()).toEqual([...ERROR_CODES].sort());
+  });
+
+  it("is the table of ERROR_DOCS, the source canon explain prints from, row for row", () => {
+    const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
+    const table = /\n### Codes\n\n(\|[\s\S]*?)\n\n/.exec(readme)?.[1];
+    const rows = Object.entries(ERROR_DOCS).map(([code, doc]) => [`\`${code}\``, doc.meaning, doc.fix]);
+    expect(table).toBe(markdownTable(["code", "meaning", "fix"], rows));
   });
 });
 

@@ -11,6 +11,8 @@ const USAGE = `canon: eventcanon's command line
 usage: canon <command> [options]
 
 commands:
+  init       create an event catalog repository: schemas, config, an npm and a Python package, CI
+  new        write a skeleton event (new event TYPE [--from TYPE]) or shared type (new type NAME)
   generate   lint the schemas, then write TypeScript, Avro, Python and bundled JSON Schema for every event
   lint       check the schemas against the meta-schema and the project's rules
   stats      count the catalog's event types, versions, domains and shared types
@@ -103,9 +105,17 @@ async function main(argv: string[]): Promise<number> {
   // Commands load their heavy modules on use: the emitters' compilers alone take a second to import.
   if (command === "release") return (await import("./registry/commands.js")).runRelease(rest, process.cwd());
   if (command === "registry") return (await import("./registry/commands.js")).runRegistry(rest, process.cwd());
-  if (command === "explain" || command === "docs") {
+  if (command === "explain" || command === "docs" || command === "new" || command === "init") {
     const { docs, explain } = await import("./docs-commands.js");
-    const printed = command === "explain" ? explain(rest) : docs(rest);
+    const { runInit, runNew } = await import("./scaffold.js");
+    const printed =
+      command === "explain"
+        ? explain(rest)
+        : command === "docs"
+          ? docs(rest)
+          : command === "new"
+            ? runNew(rest, process.cwd())
+            : await runInit(rest, process.cwd());
     process.stdout.write(printed.stdout);
     process.stderr.write(printed.stderr);
     return printed.code;

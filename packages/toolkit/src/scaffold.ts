@@ -10,6 +10,7 @@ import { pascalCase, pythonFieldName } from "./naming.js";
 /** The catalog repository `canon init` writes; `__NAME__`-style tokens in paths and contents are its parameters. */
 const INIT_TEMPLATES = new URL("../templates/init/", import.meta.url);
 const TOOLKIT_PACKAGE = new URL("../package.json", import.meta.url);
+const STAGING_PREFIX = ".canon-init-";
 
 /** npm never packs a file named .gitignore, so the template carries it under another name. */
 const RENAMED: Readonly<Record<string, string>> = { gitignore: ".gitignore" };
@@ -125,7 +126,9 @@ export async function runInit(args: readonly string[], cwd: string): Promise<Pri
   const dir = path.resolve(cwd, parsed.dir);
   const shown = path.relative(cwd, dir) || ".";
   if (existsSync(dir) && !statSync(dir).isDirectory()) return usage("init", `${shown} exists and is not a folder`);
-  const existing = existsSync(dir) ? readdirSync(dir) : [];
+  // A staging folder is all an init killed midway leaves behind (it moves nothing before everything is ready).
+  const stale = existsSync(dir) ? readdirSync(dir).filter((entry) => entry.startsWith(STAGING_PREFIX)) : [];
+  const existing = existsSync(dir) ? readdirSync(dir).filter((entry) => !stale.includes(entry)) : [];
   if (existing.length > 0 && !parsed.force)
     return usage(
       "init",
@@ -139,8 +142,9 @@ export async function runInit(args: readonly string[], cwd: string): Promise<Pri
     return usage("init", `would overwrite ${[...new Set([...clashes, ...topClashes])].join(", ")} in ${shown}; nothing was written`);
 
   mkdirSync(dir, { recursive: true });
+  for (const entry of stale) rmSync(path.join(dir, entry), { recursive: true, force: true });
   const created = existing.length === 0 && readdirSync(dir).length === 0;
-  const staging = mkdtempSync(path.join(dir, ".canon-init-"));
+  const staging = mkdtempSync(path.join(dir, STAGING_PREFIX));
   try {
     for (const [file, text] of files) {
       mkdirSync(path.dirname(path.join(staging, file)), { recursive: true });

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { edit, git, REPO, TOOLKIT, tempDir, venvPython } from "./helpers.js";
@@ -76,6 +76,9 @@ describe("a new catalog, from the packed toolkit to a checked pull request", () 
   it("ships its docs: canon docs and canon explain work from the installed package", () => {
     expect(canon("docs")).toBe(readFileSync(path.join(TOOLKIT, "docs/schema-format.md"), "utf8"));
     expect(canon("explain", "missing-keyword")).toContain("meaning: a keyword every event (or type) file must have is missing");
+    // The workflows and .gitignore survive npm pack, which drops dotfiles it knows (.gitignore) and would take .npmignore.
+    for (const file of [".github/workflows/ci.yml", ".github/workflows/release.yml", ".gitignore"])
+      expect(existsSync(path.join(catalog, file))).toBe(true);
   });
 
   it("passes its own test command: generate --check, lint, registry, both packages built and tested", () => {

@@ -19,6 +19,12 @@ describe("canon command line", () => {
     expect(result.stdout).toContain("--schemas DIR");
   });
 
+  it.each(["init", "new", "explain", "docs"])("%s --help prints its usage, and the command list names it", (verb) => {
+    const result = canon([verb, "--help"], KITCHEN);
+    expect([result.code, result.stdout.split("\n")[0]]).toEqual([0, expect.stringMatching(new RegExp(`^usage: canon ${verb}\\b`))]);
+    expect(canon(["--help"], KITCHEN).stdout).toMatch(new RegExp(`^  ${verb} {2,}\\S`, "m"));
+  });
+
   it.each([
     [["frobnicate"], 'canon: unknown command "frobnicate"'],
     [["lint", "--bogus"], "canon lint: Unknown option '--bogus'"],

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listFiles } from "../src/write-outputs.js";
@@ -119,6 +119,13 @@ describe("canon init", () => {
     expect(readFileSync(path.join(other, "NOTES.txt"), "utf8")).toBe("mine\n");
     expect(existsSync(path.join(other, "schemas/types/ItemData.json"))).toBe(true);
     expect(tree(other).filter((f) => f.startsWith(".canon-init"))).toEqual([]);
+  });
+
+  it("takes a folder an init killed midway left with only its staging folder as empty, and clears it", () => {
+    const dir = tempDir("init-killed");
+    mkdirSync(path.join(dir, ".canon-init-XyZ12/schemas"), { recursive: true });
+    expect(canon(["init", dir, ...ACME], REPO).code).toBe(0);
+    expect(tree(dir).filter((f) => f.startsWith(".canon-init"))).toEqual([]);
   });
 
   it.each([

@@ -135,16 +135,16 @@ export async function runInit(args: readonly string[], cwd: string): Promise<Pri
       `${shown} is not empty (${existing.slice(0, 3).join(", ")}${existing.length > 3 ? ", ..." : ""}); pass --force to write into it`,
     );
   const files = renderInitTemplates(parameters);
-  const clashes = [...files.keys(), "registry"].filter((file) => existsSync(path.join(dir, file)));
+  // Entries move in whole, so any top-level name init writes that is already there is a clash.
   const tops = new Set([...files.keys()].map((file) => file.split("/")[0] ?? file));
-  const topClashes = [...tops, "registry"].filter((top) => existsSync(path.join(dir, top)));
-  if (clashes.length > 0 || topClashes.length > 0)
-    return usage("init", `would overwrite ${[...new Set([...clashes, ...topClashes])].join(", ")} in ${shown}; nothing was written`);
+  const clashes = [...tops, "registry"].filter((top) => existsSync(path.join(dir, top)));
+  if (clashes.length > 0) return usage("init", `would overwrite ${clashes.join(", ")} in ${shown}; nothing was written`);
 
+  const created = !existsSync(dir);
   mkdirSync(dir, { recursive: true });
   for (const entry of stale) rmSync(path.join(dir, entry), { recursive: true, force: true });
-  const created = existing.length === 0 && readdirSync(dir).length === 0;
   const staging = mkdtempSync(path.join(dir, STAGING_PREFIX));
+  const moved: string[] = [];
   try {
     for (const [file, text] of files) {
       mkdirSync(path.dirname(path.join(staging, file)), { recursive: true });
@@ -156,8 +156,13 @@ export async function runInit(args: readonly string[], cwd: string): Promise<Pri
     if (catalog.diagnostics.length > 0) throw new CanonError(catalog.diagnostics);
     const { generate } = await import("./generate.js");
     await generate(catalog, config, TARGETS);
-    for (const top of readdirSync(staging)) renameSync(path.join(staging, top), path.join(dir, top));
+    for (const top of readdirSync(staging)) {
+      renameSync(path.join(staging, top), path.join(dir, top));
+      moved.push(top);
+    }
   } catch (error) {
+    // Undo a move that got halfway (a full disk, a name taken meanwhile): DIR is left as it was.
+    for (const top of moved.splice(0)) rmSync(path.join(dir, top), { recursive: true, force: true });
     if (error instanceof CanonError)
       return {
         code: ExitCode.invalidSchemas,
@@ -167,7 +172,7 @@ export async function runInit(args: readonly string[], cwd: string): Promise<Pri
     throw error;
   } finally {
     rmSync(staging, { recursive: true, force: true });
-    if (created && readdirSync(dir).length === 0) rmSync(dir, { recursive: true, force: true });
+    if (created && moved.length === 0) rmSync(dir, { recursive: true, force: true });
   }
   const cd = shown === "." ? "" : `cd ${shown} && `;
   return {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { CONFIG_SCHEMA_URL } from "./config.js";
 import { ExitCode } from "./diagnostics.js";
 import { ERROR_DOCS, type ErrorCode } from "./error-codes.js";
+import { markdownTable } from "./markdown.js";
 
 /** Shipped in the package ("files": docs), so `canon docs` works wherever the toolkit is installed. */
 const SCHEMA_FORMAT_URL = new URL("../docs/schema-format.md", import.meta.url);
@@ -12,10 +13,11 @@ export interface Printed {
   readonly stderr: string;
 }
 
-export const EXPLAIN_HELP = `usage: canon explain [CODE]
+export const EXPLAIN_HELP = `usage: canon explain [CODE | --markdown]
 
 Prints what an error code means and how to fix it; without CODE, every code with its meaning.
-The codes are the ones in brackets in every report, e.g. error[missing-keyword].`;
+The codes are the ones in brackets in every report, e.g. error[missing-keyword].
+--markdown prints every code as the README's Errors table (a test holds the two equal).`;
 
 export const DOCS_HELP = `usage: canon docs [TOPIC]
 
@@ -25,6 +27,10 @@ Prints the documentation that ships with the toolkit:
 
 export function explain(args: readonly string[]): Printed {
   if (args.includes("-h") || args.includes("--help")) return { code: ExitCode.ok, stdout: `${EXPLAIN_HELP}\n`, stderr: "" };
+  if (args.length === 1 && args[0] === "--markdown") {
+    const rows = Object.entries(ERROR_DOCS).map(([c, d]) => [`\`${c}\``, d.meaning, d.fix]);
+    return { code: ExitCode.ok, stdout: `${markdownTable(["code", "meaning", "fix"], rows)}\n`, stderr: "" };
+  }
   const [code, ...extra] = args;
   if (extra.length > 0 || code?.startsWith("-")) return usage("explain", `expected one error code, got: ${args.join(" ")}`, EXPLAIN_HELP);
   const entries = Object.entries(ERROR_DOCS) as [ErrorCode, { meaning: string; fix: string }][];

@@ -16,7 +16,9 @@ describe("the README's Errors section", () => {
     const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
     const table = /\n### Codes\n\n(\|[\s\S]*?)\n\n/.exec(readme)?.[1];
     const rows = Object.entries(ERROR_DOCS).map(([code, doc]) => [`\`${code}\``, doc.meaning, doc.fix]);
+    // After adding a code to ERROR_DOCS, paste `canon explain --markdown` over the table.
     expect(table).toBe(markdownTable(["code", "meaning", "fix"], rows));
+    expect(canon(["explain", "--markdown"], REPO).stdout).toBe(`${table}\n`);
   });
 });
 

@@ -9,11 +9,14 @@ import { canon, FIXTURES, tempDir } from "./helpers.js";
 const LINT = path.join(FIXTURES, "lint");
 const CASES = readdirSync(path.join(LINT, "cases")).sort();
 
-/** The valid base catalog with one case's files laid over it (and its deleted files removed). */
+/** The valid base catalog with one case's files (schemas and services) laid over it, and its deleted files removed. */
 function caseFolder(name: string): string {
   const dir = tempDir(`lint-${name}`);
   cpSync(path.join(LINT, "base"), dir, { recursive: true });
-  cpSync(path.join(LINT, "cases", name, "schemas"), path.join(dir, "schemas"), { recursive: true });
+  for (const folder of ["schemas", "services"]) {
+    const from = path.join(LINT, "cases", name, folder);
+    if (existsSync(from)) cpSync(from, path.join(dir, folder), { recursive: true });
+  }
   const deleted = path.join(LINT, "cases", name, "deleted.txt");
   if (existsSync(deleted)) {
     for (const rel of readFileSync(deleted, "utf8").split("\n").filter(Boolean)) rmSync(path.join(dir, "schemas", rel));
@@ -32,7 +35,7 @@ describe("lint", () => {
     const catalog = loadCatalog(loadConfig(dir), dir);
     expect(catalog.diagnostics.length).toBeGreaterThan(0);
     for (const d of catalog.diagnostics) {
-      expect(d.file).toMatch(/^schemas\//);
+      expect(d.file).toMatch(/^(schemas|services)\//);
       expect(d.message).not.toBe("");
       expect(d.line, `${d.code} should have a position`).toBeGreaterThan(0);
     }

@@ -149,3 +149,14 @@ export function lintServices(eventFiles: readonly SchemaFile[], model: Model, se
   }
   return out;
 }
+
+/** The services that receive `eventType`, in id order; those whose file is missing are left to lint. */
+export function consumerServices(model: Model, eventType: string): Service[] {
+  const event = model.events.find((e) => e.eventType === eventType);
+  return (event?.consumers ?? []).flatMap((id) => model.services.get(id) ?? []).sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** `edx-platform-credit (owner @team), edx-platform-grades (no owner on record)`: who has to act, and whom to ask. */
+export function describeServices(services: readonly Pick<Service, "id" | "owner">[]): string {
+  return services.map((s) => `${s.id} (${s.owner === null ? "no owner on record" : `owner ${s.owner}`})`).join(", ");
+}

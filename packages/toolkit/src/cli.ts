@@ -19,6 +19,7 @@ commands:
   check      check every event changed since a git ref against that ref and the released versions
   release    append every changed event's schemas to registry/ as a new version, with ids and fingerprints
   registry   serve registry/ as a Confluent-compatible schema registry, push it to one, or verify it
+  asyncapi   write an AsyncAPI 3.0 document per service (its channels, send/receive operations, messages)
 
 Run 'canon <command> --help' for a command's options.
 Exit codes: 0 ok, 1 the schemas have errors or a change is incompatible, 2 usage error, 3 file system error.`;
@@ -38,9 +39,9 @@ Library output is cached by input in node_modules/.cache/eventcanon (EVENTCANON_
 kept under 512 MiB by removing what was used longest ago.
 
 options:
-  --out DIR        write all targets under DIR/typescript, DIR/avro, DIR/python, DIR/jsonschema
+  --out DIR        write all targets under DIR/typescript, DIR/avro, DIR/python, DIR/jsonschema, DIR/asyncapi
                    (default: the folders named in eventcanon.config.json)
-  --target NAME    only this target: typescript, avro, python or jsonschema (repeatable; default: all)
+  --target NAME    only this target: typescript, avro, python, jsonschema or asyncapi (repeatable; default: all)
   --check          write nothing; exit 1 and list the files that are stale
 ${COMMON_OPTIONS}`,
   catalog: `usage: canon catalog [options]
@@ -101,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
   // Commands load their heavy modules on use: the emitters' compilers alone take a second to import.
   if (command === "release") return (await import("./registry/commands.js")).runRelease(rest, process.cwd());
   if (command === "registry") return (await import("./registry/commands.js")).runRegistry(rest, process.cwd());
+  if (command === "asyncapi") return (await import("./asyncapi-command.js")).runAsyncapi(rest, process.cwd());
   if (!(command in HELP)) {
     process.stderr.write(`canon: unknown command "${command}"\n\n${USAGE}\n`);
     return ExitCode.usage;

@@ -9,8 +9,8 @@ const CONFIG_SCHEMA_URL = new URL("../meta-schema/config.schema.json", import.me
 
 export const CONFIG_FILE = "eventcanon.config.json";
 
-export type Target = "typescript" | "avro" | "python" | "jsonschema";
-export const TARGETS: readonly Target[] = ["typescript", "avro", "python", "jsonschema"];
+export type Target = "typescript" | "avro" | "python" | "jsonschema" | "asyncapi";
+export const TARGETS: readonly Target[] = ["typescript", "avro", "python", "jsonschema", "asyncapi"];
 
 export interface CanonConfig {
   /** Absolute folder holding `events/` and `types/`. */

@@ -13,7 +13,7 @@ usage: canon <command> [options]
 commands:
   generate   lint the schemas, then write TypeScript, Avro, Python and bundled JSON Schema for every event
   lint       check the schemas against the meta-schema and the project's rules
-  stats      count the catalog's event types, versions, domains and shared types
+  stats      count the catalog's event types, versions, domains, shared types, services and unknown producers
   catalog    build the static event catalog site (after generate: it shows the generated code)
   compat     compare two schema files (.json: JSON Schema and generated Avro; .avsc: Avro)
   check      check every event changed since a git ref against that ref and the released versions
@@ -79,7 +79,8 @@ ${COMMON_OPTIONS.split("\n").slice(0, 2).join("\n")}
   -h, --help       show this help`,
   stats: `usage: canon stats [options]
 
-Lints the schemas, then prints how many event types, versions, domains and shared types the catalog holds.
+Lints the schemas, then prints how many event types, versions, domains, shared types and services the catalog
+holds, and how many versions no source names a producer for (no x-producers).
 
 options:
 ${COMMON_OPTIONS}`,

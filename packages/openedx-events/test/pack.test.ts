@@ -63,12 +63,17 @@ describe("npm pack smoke test", () => {
     sh("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", `./${tarball}`, "@types/node@20", "typescript@~5.9.3"], project);
   });
 
-  it("ships dist (ESM and CJS), the console tool, the Avro and JSON schemas, and no sources or tests", () => {
+  it("ships dist (ESM and CJS), the console tool, the Avro and JSON schemas, the AsyncAPI documents, and no sources or tests", () => {
     const installed = path.join(project, "node_modules/@eventcanon/openedx-events");
     const top = readdirSync(installed).sort();
-    expect(top).toEqual(["avro", "bin", "dist", "package.json", "schemas"]);
+    expect(top).toEqual(["asyncapi", "avro", "bin", "dist", "package.json", "schemas"]);
     expect(readdirSync(path.join(installed, "avro"))).toHaveLength(75);
     expect(readdirSync(path.join(installed, "schemas"))).toHaveLength(75);
+    const services = readdirSync(path.join(REPO, "services")).map((f) => f.replace(/\.json$/, ".asyncapi.json"));
+    expect(readdirSync(path.join(installed, "asyncapi")).sort()).toEqual(services.sort());
+    const script = 'console.log(require(require.resolve("@eventcanon/openedx-events/asyncapi/edx-exams.asyncapi.json")).asyncapi);';
+    writeFileSync(path.join(project, "asyncapi.cjs"), script);
+    expect(sh(process.execPath, ["asyncapi.cjs"], project)).toBe("3.0.0\n");
   });
 
   it("the README's TypeScript producer and consumer type-check and run against the installed package", () => {

@@ -5,6 +5,7 @@ import { buildModel } from "./loader.js";
 import { checkShape } from "./meta-schema.js";
 import type { Model } from "./model.js";
 import { inFolderOrder, readSchemaFolder, type SchemaFile } from "./schema-files.js";
+import { lintServices, readServices, withServices } from "./services.js";
 
 export interface Catalog {
   readonly files: readonly SchemaFile[];
@@ -41,9 +42,14 @@ export function loadCatalog(config: CanonConfig, cwd: string, options: LoadOptio
   }
   const built = buildModel(wellFormed, config, read.broken);
   diagnostics.push(...built.diagnostics);
+  const services = readServices(config, cwd);
+  const model = withServices(built.model, services.files);
   // A base version read only to be compared with (canon check) was linted when it landed.
-  if (options.lint === false) return { files: wellFormed, model: built.model, diagnostics: sortDiagnostics(diagnostics) };
+  if (options.lint === false) return { files: wellFormed, model, diagnostics: sortDiagnostics(diagnostics) };
+  diagnostics.push(...services.diagnostics);
   // Model rules assume every reference resolved; with load errors only the per-file rules run.
-  diagnostics.push(...(built.diagnostics.length === 0 ? lintCatalog(wellFormed, built.model, config) : lintFiles(wellFormed, config)));
-  return { files: wellFormed, model: built.model, diagnostics: sortDiagnostics(diagnostics) };
+  if (built.diagnostics.length === 0)
+    diagnostics.push(...lintCatalog(wellFormed, model, config), ...lintServices(wellFormed, model, services.files));
+  else diagnostics.push(...lintFiles(wellFormed, config));
+  return { files: wellFormed, model, diagnostics: sortDiagnostics(diagnostics) };
 }

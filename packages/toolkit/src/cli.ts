@@ -15,7 +15,7 @@ commands:
   new        write a skeleton event (new event TYPE [--from TYPE]) or shared type (new type NAME)
   generate   lint the schemas, then write TypeScript, Avro, Python and bundled JSON Schema for every event
   lint       check the schemas against the meta-schema and the project's rules
-  stats      count the catalog's event types, versions, domains and shared types
+  stats      count the catalog's event types, versions, domains, shared types, services and unknown producers
   catalog    build the static event catalog site (after generate: it shows the generated code)
   compat     compare two schema files (.json: JSON Schema and generated Avro; .avsc: Avro)
   check      check every event changed since a git ref against that ref and the released versions
@@ -23,6 +23,7 @@ commands:
   registry   serve registry/ as a Confluent-compatible schema registry, push it to one, or verify it
   explain    what an error code means and how to fix it (canon explain missing-keyword)
   docs       print the schema format (canon docs) or the config file's keys (canon docs config)
+  asyncapi   write an AsyncAPI 3.0 document per service (its channels, send/receive operations, messages)
 
 Run 'canon <command> --help' for a command's options.
 Exit codes: 0 ok, 1 the schemas have errors or a change is incompatible, 2 usage error, 3 file system error.`;
@@ -42,9 +43,9 @@ Library output is cached by input in node_modules/.cache/eventcanon (EVENTCANON_
 kept under 512 MiB by removing what was used longest ago.
 
 options:
-  --out DIR        write all targets under DIR/typescript, DIR/avro, DIR/python, DIR/jsonschema
+  --out DIR        write all targets under DIR/typescript, DIR/avro, DIR/python, DIR/jsonschema, DIR/asyncapi
                    (default: the folders named in eventcanon.config.json)
-  --target NAME    only this target: typescript, avro, python or jsonschema (repeatable; default: all)
+  --target NAME    only this target: typescript, avro, python, jsonschema or asyncapi (repeatable; default: all)
   --check          write nothing; exit 1 and list the files that are stale
 ${COMMON_OPTIONS}`,
   catalog: `usage: canon catalog [options]
@@ -82,7 +83,8 @@ ${COMMON_OPTIONS.split("\n").slice(0, 2).join("\n")}
   -h, --help       show this help`,
   stats: `usage: canon stats [options]
 
-Lints the schemas, then prints how many event types, versions, domains and shared types the catalog holds.
+Lints the schemas, then prints how many event types, versions, domains, shared types and services the catalog
+holds, and how many versions no source names a producer for (no x-producers).
 
 options:
 ${COMMON_OPTIONS}`,
@@ -120,6 +122,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(printed.stderr);
     return printed.code;
   }
+  if (command === "asyncapi") return (await import("./asyncapi-command.js")).runAsyncapi(rest, process.cwd());
   if (!(command in HELP)) {
     process.stderr.write(`canon: unknown command "${command}"\n\n${USAGE}\n`);
     return ExitCode.usage;

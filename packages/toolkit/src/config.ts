@@ -9,8 +9,8 @@ export const CONFIG_SCHEMA_URL = new URL("../meta-schema/config.schema.json", im
 
 export const CONFIG_FILE = "eventcanon.config.json";
 
-export type Target = "typescript" | "avro" | "python" | "jsonschema";
-export const TARGETS: readonly Target[] = ["typescript", "avro", "python", "jsonschema"];
+export type Target = "typescript" | "avro" | "python" | "jsonschema" | "asyncapi";
+export const TARGETS: readonly Target[] = ["typescript", "avro", "python", "jsonschema", "asyncapi"];
 
 export interface CanonConfig {
   /** Absolute folder holding `events/` and `types/`. */
@@ -29,6 +29,8 @@ export interface CanonConfig {
   readonly compatibility: { readonly mode: Mode; readonly policy: Policy };
   /** Absolute folder of released versions (`registry/` beside the schemas). */
   readonly registry: string;
+  /** Absolute folder of the service files (`services/<id>.json`); by default beside the schemas folder. */
+  readonly services: string;
   /** Absolute folder the static catalog site is written to. */
   readonly site: string;
   /** Folder of the render cache (`EVENTCANON_CACHE`, else node_modules/.cache/eventcanon); absent: off. */
@@ -55,6 +57,7 @@ interface ConfigFile {
   outputs?: Partial<Record<Target, string>>;
   compatibility?: { mode?: Mode; policy?: Policy };
   registry?: string;
+  services?: string;
   site?: string;
   subjects?: { strategy?: SubjectStrategy; topicPrefix?: string };
 }
@@ -78,8 +81,9 @@ export function loadConfig(cwd: string, overrides: ConfigOverrides = {}): CanonC
         ? path.resolve(cwd, overrides.out, target)
         : path.resolve(base, file.outputs?.[target] ?? path.join("generated", target));
   }
+  const schemas = overrides.schemas !== undefined ? path.resolve(cwd, overrides.schemas) : path.resolve(base, file.schemas ?? "schemas");
   return {
-    schemas: overrides.schemas !== undefined ? path.resolve(cwd, overrides.schemas) : path.resolve(base, file.schemas ?? "schemas"),
+    schemas,
     eventTypePrefix: file.eventTypePrefix ?? "",
     legacyEventTypes: new Map(Object.entries(file.legacyEventTypes ?? {})),
     ...(file.avro?.eventRecordName === undefined ? {} : { avroEventRecordName: file.avro.eventRecordName }),
@@ -87,6 +91,8 @@ export function loadConfig(cwd: string, overrides: ConfigOverrides = {}): CanonC
     outputs,
     compatibility: { mode: file.compatibility?.mode ?? "BACKWARD", policy: file.compatibility?.policy ?? "strict" },
     registry: path.resolve(base, file.registry ?? "registry"),
+    // Beside the schemas folder unless the config says otherwise, so that `--schemas ../other/schemas` finds its services too.
+    services: file.services !== undefined ? path.resolve(base, file.services) : path.join(path.dirname(schemas), "services"),
     site: overrides.site !== undefined ? path.resolve(cwd, overrides.site) : path.resolve(base, file.site ?? "build/catalog"),
     subjects: { strategy: file.subjects?.strategy ?? "topic-record", topicPrefix: file.subjects?.topicPrefix ?? "" },
     ...cacheFolder(base),

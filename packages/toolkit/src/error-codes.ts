@@ -179,6 +179,27 @@ export const ERROR_DOCS = {
     meaning: "an example does not validate against its schema",
     fix: "fix the example or the schema",
   },
+  "service-invalid": {
+    meaning:
+      "a file under `services/` does not fit the service meta-schema (a key missing or unknown, a repository that is not an https URL)",
+    fix: "give id, name, description, owner (null if unknown) and repository",
+  },
+  "service-file-name": {
+    meaning: "a service file's `id` differs from its file name",
+    fix: "rename the file to `<id>.json`",
+  },
+  "service-unknown": {
+    meaning: "`x-producers` or `x-consumers` names a service that has no file in `services/`",
+    fix: "add `services/<id>.json` or fix the id",
+  },
+  "event-no-producer": {
+    meaning: "`x-producers` is an empty list: nothing would send the event",
+    fix: "name the producer, or leave `x-producers` out where no source says",
+  },
+  "service-unused": {
+    meaning: "a service neither sends nor receives any event",
+    fix: "list it in the events' `x-producers`/`x-consumers`, or remove it",
+  },
   "config-invalid": {
     meaning: "`eventcanon.config.json` has an unknown key or a wrong value",
     fix: "`canon docs config` lists every key and its values",

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Catalog } from "./catalog.js";
 import { type CanonConfig, TARGETS, type Target } from "./config.js";
+import { asyncapiEmitter } from "./emit/asyncapi.js";
 import { avroEmitter } from "./emit/avro.js";
 import type { Emitter, OutputFiles } from "./emit/emitter.js";
 import { jsonSchemaEmitter } from "./emit/json-schema.js";
@@ -18,6 +19,7 @@ export const EMITTERS: Readonly<Record<Target, Emitter>> = {
   avro: avroEmitter,
   python: pythonEmitter,
   jsonschema: jsonSchemaEmitter,
+  asyncapi: asyncapiEmitter,
 };
 
 /** Renders the targets in memory; nothing touches the disk until all of them succeeded. */

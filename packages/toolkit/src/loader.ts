@@ -77,7 +77,7 @@ class ModelBuilder {
     }
     events.sort((a, b) => (a.eventType < b.eventType ? -1 : a.eventType > b.eventType ? 1 : 0));
     const types = new Map([...this.types.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    return { model: { types, events }, diagnostics: this.diagnostics };
+    return { model: { types, events, services: new Map() }, diagnostics: this.diagnostics };
   }
 
   private event(file: SchemaFile): EventDefinition | undefined {
@@ -94,6 +94,8 @@ class ModelBuilder {
       ...(typeof root["x-topic"] === "string" ? { topic: root["x-topic"] } : {}),
       ...(typeof root["x-event-key-field"] === "string" ? { keyField: root["x-event-key-field"] } : {}),
       ...(typeof root["x-compatibility"] === "string" && isMode(root["x-compatibility"]) ? { compatibility: root["x-compatibility"] } : {}),
+      ...(Array.isArray(root["x-producers"]) ? { producers: root["x-producers"].map(String) } : {}),
+      consumers: Array.isArray(root["x-consumers"]) ? root["x-consumers"].map(String) : [],
       examples: (root.examples as unknown[] | undefined) ?? [],
       origin: { file: file.rel, pointer: "" },
     };

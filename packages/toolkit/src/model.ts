@@ -96,9 +96,31 @@ export interface EventDefinition {
   readonly keyField?: string;
   /** The event's own `x-compatibility`; without it the config's mode applies. */
   readonly compatibility?: Mode;
+  /**
+   * Service ids that send it (`x-producers`); absent when no source says who does, which is not the
+   * same as nobody: `canon stats` counts those events.
+   */
+  readonly producers?: readonly string[];
+  /** Service ids that receive it (`x-consumers`); empty when none is recorded. */
+  readonly consumers: readonly string[];
   readonly examples: readonly unknown[];
   /** The source document as written, for validation of examples and for bundling. */
   readonly origin: Origin;
+}
+
+/** A service that sends or receives events: one file in the services folder. */
+export interface Service {
+  readonly id: string;
+  readonly name: string;
+  /** What it is, and the sources (repository + path) its producer and consumer claims rest on. */
+  readonly description: string;
+  /** The team or people who own it; null where no source names one. */
+  readonly owner: string | null;
+  readonly repository: string;
+  /** Its folder inside the repository, for an app that is one part of a larger repository. */
+  readonly path?: string;
+  /** Path relative to the services folder's parent, e.g. `services/edx-exams.json`. */
+  readonly file: string;
 }
 
 export interface Model {
@@ -106,6 +128,8 @@ export interface Model {
   readonly types: ReadonlyMap<string, NamedType>;
   /** Sorted by event type. */
   readonly events: readonly EventDefinition[];
+  /** Every service of the services folder, sorted by id; empty without one. */
+  readonly services: ReadonlyMap<string, Service>;
 }
 
 /** The module that holds shared types (those under `schemas/types/`). */
@@ -177,4 +201,12 @@ export function directDependencies(type: NamedType): string[] {
   if (type.kind === "record") for (const f of type.fields) referencedNames(f.type, out);
   if (type.kind === "alias") referencedNames(type.target, out);
   return out;
+}
+
+/** Events a service sends and receives, in event order. */
+export function eventsOf(model: Model, serviceId: string): { produces: EventDefinition[]; consumes: EventDefinition[] } {
+  return {
+    produces: model.events.filter((e) => e.producers?.includes(serviceId) === true),
+    consumes: model.events.filter((e) => e.consumers.includes(serviceId)),
+  };
 }

@@ -9,6 +9,9 @@ export interface CatalogStats {
   /** Named types defined under schemas/types/ (records, enums, aliases). */
   readonly sharedTypes: number;
   readonly byDomain: Readonly<Record<string, number>>;
+  readonly services: number;
+  /** Event versions whose producer no source names (no `x-producers`). */
+  readonly unknownProducers: number;
 }
 
 export function catalogStats(model: Model): CatalogStats {
@@ -21,6 +24,8 @@ export function catalogStats(model: Model): CatalogStats {
     domains: Object.keys(byDomain).length,
     sharedTypes: [...model.types.values()].filter((t) => t.origin.file.startsWith("types/")).length,
     byDomain: Object.fromEntries(Object.entries(byDomain).sort(([a], [b]) => (a < b ? -1 : 1))),
+    services: model.services.size,
+    unknownProducers: model.events.filter((e) => e.producers === undefined).length,
   };
 }
 
@@ -29,5 +34,5 @@ export function formatStats(stats: CatalogStats): string {
   const domains = Object.entries(stats.byDomain)
     .map(([domain, n]) => `${domain} ${n}`)
     .join(", ");
-  return `${stats.eventTypes} event types in ${stats.versions} versions over ${stats.domains} domains (${domains}), ${stats.sharedTypes} shared types`;
+  return `${stats.eventTypes} event types in ${stats.versions} versions over ${stats.domains} domains (${domains}), ${stats.sharedTypes} shared types, ${stats.services} services; ${stats.unknownProducers} of ${stats.versions} versions have no known producer`;
 }

@@ -29,7 +29,7 @@ describe("canon command line", () => {
     [["frobnicate"], 'canon: unknown command "frobnicate"'],
     [["lint", "--bogus"], "canon lint: Unknown option '--bogus'"],
     [["lint", "--out", "x"], "canon lint: --out, --target and --check are options of generate only (and --out of catalog)"],
-    [["generate", "--target", "rust"], 'canon generate: unknown target "rust"; use typescript, avro, python, jsonschema'],
+    [["generate", "--target", "rust"], 'canon generate: unknown target "rust"; use typescript, avro, python, jsonschema, asyncapi'],
     [["lint", "--format", "yaml"], "canon lint: --format must be text or json"],
   ])("rejects %j with exit 2 and a clear message", (args, message) => {
     const result = canon(args, KITCHEN);

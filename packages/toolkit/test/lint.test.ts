@@ -1,19 +1,23 @@
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCatalog } from "../src/catalog.js";
 import { loadConfig } from "../src/config.js";
 import { formatReport } from "../src/diagnostics.js";
+import { catalogStats } from "../src/stats.js";
 import { canon, FIXTURES, tempDir } from "./helpers.js";
 
 const LINT = path.join(FIXTURES, "lint");
 const CASES = readdirSync(path.join(LINT, "cases")).sort();
 
-/** The valid base catalog with one case's files laid over it (and its deleted files removed). */
+/** The valid base catalog with one case's files (schemas and services) laid over it, and its deleted files removed. */
 function caseFolder(name: string): string {
   const dir = tempDir(`lint-${name}`);
   cpSync(path.join(LINT, "base"), dir, { recursive: true });
-  cpSync(path.join(LINT, "cases", name, "schemas"), path.join(dir, "schemas"), { recursive: true });
+  for (const folder of ["schemas", "services"]) {
+    const from = path.join(LINT, "cases", name, folder);
+    if (existsSync(from)) cpSync(from, path.join(dir, folder), { recursive: true });
+  }
   const deleted = path.join(LINT, "cases", name, "deleted.txt");
   if (existsSync(deleted)) {
     for (const rel of readFileSync(deleted, "utf8").split("\n").filter(Boolean)) rmSync(path.join(dir, "schemas", rel));
@@ -32,7 +36,7 @@ describe("lint", () => {
     const catalog = loadCatalog(loadConfig(dir), dir);
     expect(catalog.diagnostics.length).toBeGreaterThan(0);
     for (const d of catalog.diagnostics) {
-      expect(d.file).toMatch(/^schemas\//);
+      expect(d.file).toMatch(/^(schemas|services)\//);
       expect(d.message).not.toBe("");
       expect(d.line, `${d.code} should have a position`).toBeGreaterThan(0);
     }
@@ -59,6 +63,29 @@ describe("lint", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("error[ref-missing-file]");
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("finds services beside the schemas folder, or where the config says; without any, every producer is unknown", () => {
+    const dir = caseFolder("service-unused");
+    expect(loadConfig(dir).services).toBe(path.join(dir, "services"));
+    expect(loadConfig(dir, { schemas: "elsewhere/schemas" }).services).toBe(path.join(dir, "elsewhere/services"));
+    const moved = tempDir("services-moved");
+    cpSync(dir, moved, { recursive: true });
+    cpSync(path.join(moved, "services"), path.join(moved, "teams"), { recursive: true });
+    rmSync(path.join(moved, "services"), { recursive: true });
+    writeFileSync(
+      path.join(moved, "eventcanon.config.json"),
+      JSON.stringify({ schemas: "schemas", eventTypePrefix: "org.example", services: "teams" }),
+    );
+    const found = loadCatalog(loadConfig(moved), moved);
+    expect(found.diagnostics.map((d) => `${d.file} ${d.code}`)).toEqual(["teams/billing.json service-unused"]);
+    expect([...found.model.services.keys()]).toEqual(["billing", "shop"]);
+    // The base catalog has no services folder: nothing to check, and the one event's producer is unknown.
+    const base = loadCatalog(loadConfig(path.join(LINT, "base")), path.join(LINT, "base"));
+    expect(base.model.services.size).toBe(0);
+    expect(base.model.events.map((e) => e.producers)).toEqual([undefined]);
+    expect(catalogStats(base.model)).toMatchObject({ services: 0, unknownProducers: 1 });
+    expect(catalogStats(found.model)).toMatchObject({ services: 2, unknownProducers: 0 });
   });
 
   it("reports a missing schemas folder", () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium } from "playwright-core";
@@ -107,6 +107,67 @@ describe("catalog site in a browser", () => {
     await event.click('label[for="tab-avro"]');
     expect(await event.locator(".panel-avro").isVisible()).toBe(true);
     expect(await event.locator("svg.graph").getAttribute("width")).toMatch(/^\d+$/);
+  });
+
+  it("shows who sends and receives each event: the exam events' flow goes from edx-exams through the topic to the four consumers", async () => {
+    const eventFile = (type: string) => JSON.parse(readFileSync(path.join(REPO, "schemas/events", `${type}.json`), "utf8"));
+    const services = new Map(
+      readdirSync(path.join(REPO, "services")).map((f) => {
+        const s = JSON.parse(readFileSync(path.join(REPO, "services", f), "utf8")) as { id: string; name: string; owner: string | null };
+        return [s.id, s];
+      }),
+    );
+    const exams = ["submitted", "rejected", "verified", "errored", "reset"].map((a) => `org.openedx.learning.exam.attempt.${a}.v1`);
+    const topicConsumers = [...new Set(exams.flatMap((t) => eventFile(t)["x-consumers"] as string[]))].sort();
+    const page = await open(`events/${SUBMITTED}.html`);
+    const flow = page.locator("svg.flow");
+    expect(await flow.getAttribute("width")).toMatch(/^\d+$/);
+    // Producers left, the topic in the middle, every consumer of the topic's events right; this event's own marked.
+    const nodes = await flow.locator("g.node").evaluateAll((gs) =>
+      gs.map((g) => ({
+        label: g.getAttribute("aria-label") ?? "",
+        mine: g.classList.contains("this"),
+        x: Number(g.querySelector("rect")?.getAttribute("x")),
+      })),
+    );
+    const producer = services.get("edx-exams")?.name ?? "";
+    expect(nodes.filter((n) => n.label.startsWith(`${producer} sends`)).map((n) => n.x)).toEqual([10]);
+    const topic = nodes.find((n) => n.label === "topic learning-exam-attempt-lifecycle");
+    expect(topic).toBeDefined();
+    const right = nodes.filter((n) => n.x > (topic?.x ?? 0));
+    expect(right.map((n) => n.label.split(" receives ")[0]).sort()).toEqual(topicConsumers.map((id) => services.get(id)?.name).sort());
+    expect(right.length).toBe(4);
+    const mine = (eventFile(SUBMITTED)["x-consumers"] as string[]).map((id) => services.get(id)?.name).sort();
+    expect(
+      right
+        .filter((n) => n.mine)
+        .map((n) => n.label.split(" receives ")[0])
+        .sort(),
+    ).toEqual(mine);
+    await flow.screenshot({ path: path.join(ARTIFACTS, "flow.png") });
+
+    // The event links to its services, and each service's page links back and names its owner.
+    await page.click('td a[href="../services/edx-platform-credit.html"]');
+    await expect(page.locator("h1").textContent()).resolves.toBe(services.get("edx-platform-credit")?.name);
+    expect(await page.locator("main").textContent()).toContain(services.get("edx-platform-credit")?.owner ?? "no owner on record");
+    const received = await page.locator('a[href^="../events/"]').evaluateAll((as) => as.map((a) => a.textContent));
+    expect(received.sort()).toEqual(
+      readdirSync(path.join(REPO, "schemas/events"))
+        .map((f) => f.replace(/\.json$/, ""))
+        .filter((t) => ((eventFile(t)["x-consumers"] as string[] | undefined) ?? []).includes("edx-platform-credit"))
+        .sort(),
+    );
+    await page.click(`a[href="../events/${SUBMITTED}.html"]`);
+    await expect(page.locator("h1").textContent()).resolves.toBe("ExamAttemptSubmittedV1");
+    // A service box in the diagram is a link too.
+    await page.click('svg.flow a[href="../services/edx-exams.html"]');
+    await expect(page.locator("h1").textContent()).resolves.toBe(producer);
+    await page.context().close();
+
+    // An event no source names a producer for says so.
+    const unknown = await open("events/org.openedx.learning.course.enrollment.created.v1.html");
+    expect(await unknown.locator("main").textContent()).toContain("unknown: no source names one");
+    await unknown.context().close();
   });
 
   it("made no request outside its own files", () => {

@@ -9,6 +9,7 @@ import { avroSchemaOf } from "../emit/avro.js";
 import { type EventDefinition, reachableTypes } from "../model.js";
 import { eventHistory, type History, readHistory, readReleased } from "../registry/history.js";
 import { type SchemaFile, toPosix } from "../schema-files.js";
+import { consumerServices } from "../services.js";
 import type { Mode } from "./change.js";
 import { avroComparison, jsonSchemaComparison, prefixed } from "./comparisons.js";
 import { SourceCache } from "./files.js";
@@ -173,6 +174,7 @@ export function checkAgainstBase(base: string, config: CanonConfig, cwd: string)
         notes: [],
       });
     }
+    for (const [index, subject] of subjects.entries()) subjects[index] = withAffected(subject, newCatalog, oldCatalog);
     const locate: Locate = (file, pointer) =>
       file.endsWith("(Avro)") ? undefined : (newCache.locate(file, pointer) ?? oldSources.locate(file, pointer));
     // Positions are looked up after the scratch copy is gone: parse every file a change points into now.
@@ -181,6 +183,32 @@ export function checkAgainstBase(base: string, config: CanonConfig, cwd: string)
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Names the consumers that must move: an incompatible event's own (from the new catalog, or the old one
+ * for a deleted event), or a new major version's predecessor's.
+ */
+function withAffected(subject: Subject, newCatalog: Catalog, oldCatalog: Catalog): Subject {
+  const predecessor = previousMajor(subject.name);
+  const [eventType, reason, model] = !subject.verdict.compatible
+    ? ([
+        subject.name,
+        "incompatible",
+        newCatalog.model.events.some((e) => e.eventType === subject.name) ? newCatalog.model : oldCatalog.model,
+      ] as const)
+    : predecessor !== undefined && !oldCatalog.model.events.some((e) => e.eventType === subject.name)
+      ? ([predecessor, "new-major", newCatalog.model] as const)
+      : [undefined, undefined, undefined];
+  if (eventType === undefined) return subject;
+  const services = consumerServices(model, eventType);
+  return services.length === 0 ? subject : { ...subject, affected: { eventType, reason, services } };
+}
+
+/** `...v1` for `...v2`; undefined for a first version or a name without one. */
+function previousMajor(eventType: string): string | undefined {
+  const major = /\.v([0-9]+)$/.exec(eventType);
+  return major && Number(major[1]) > 1 ? eventType.replace(/\.v[0-9]+$/, `.v${Number(major[1]) - 1}`) : undefined;
 }
 
 /** The files among `same` whose `$ref`s, followed transitively, reach only files among `same`. */

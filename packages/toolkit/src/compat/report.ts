@@ -1,4 +1,6 @@
 import type { Position } from "../json-source.js";
+import type { Service } from "../model.js";
+import { describeServices } from "../services.js";
 import type { JudgedChange, Verdict } from "./judge.js";
 
 export type ReportFormat = "text" | "json" | "github";
@@ -8,6 +10,27 @@ export interface Subject {
   readonly name: string;
   readonly verdict: Verdict;
   readonly notes: readonly string[];
+  /**
+   * The consumer services that must move: those of the event when it changed incompatibly, or of its
+   * previous major version when this is a new one. Absent when none is recorded.
+   */
+  readonly affected?: Affected;
+}
+
+export interface Affected {
+  /** The event type the services receive today. */
+  readonly eventType: string;
+  readonly services: readonly Pick<Service, "id" | "name" | "owner">[];
+  readonly reason: "incompatible" | "new-major";
+}
+
+/** One sentence naming the consumers that must move (because of `eventType`) and their owners. */
+export function affectedSentence(eventType: string, affected: Affected | undefined): string | undefined {
+  if (affected === undefined || affected.services.length === 0) return undefined;
+  const who = describeServices(affected.services);
+  return affected.reason === "incompatible"
+    ? `consumers of ${affected.eventType} that must move before this ships: ${who}`
+    : `consumers of ${affected.eventType} that must move to ${eventType}: ${who}`;
 }
 
 /** Finds the line:column of a change's place; undefined when the file cannot be located. */
@@ -21,6 +44,8 @@ export function formatText(subjects: readonly Subject[], locate: Locate): string
       `${subject.verdict.compatible ? "ok  " : "FAIL"} ${subject.name} (${subject.verdict.mode}): ${bad.length} incompatible, ${subject.verdict.changes.length - bad.length} compatible change(s)`,
     );
     for (const note of subject.notes) lines.push(`     ${note}`);
+    const affected = affectedSentence(subject.name, subject.affected);
+    if (affected !== undefined) lines.push(`     ${affected}`);
     for (const change of subject.verdict.changes) {
       const at = change.at === undefined ? "" : ` ${where(change, locate)}`;
       lines.push(
@@ -46,6 +71,15 @@ export function formatJson(subjects: readonly Subject[], locate: Locate): string
     compatible: s.verdict.compatible,
     mode: s.verdict.mode,
     notes: s.notes,
+    ...(s.affected === undefined
+      ? {}
+      : {
+          consumers: {
+            eventType: s.affected.eventType,
+            reason: s.affected.reason,
+            services: s.affected.services.map((x) => ({ id: x.id, name: x.name, owner: x.owner })),
+          },
+        }),
     changes: s.verdict.changes.map((c) => {
       const position = c.at ? locate(c.at.file, c.at.pointer) : undefined;
       return {
@@ -71,6 +105,9 @@ export function formatJson(subjects: readonly Subject[], locate: Locate): string
 export function formatGithub(subjects: readonly Subject[], locate: Locate): string {
   const lines: string[] = [];
   for (const subject of subjects) {
+    const affected = affectedSentence(subject.name, subject.affected);
+    if (affected !== undefined && subject.affected?.reason === "new-major")
+      lines.push(`::notice title=${escapeProperty(`${subject.name}: new major version`)}::${escapeData(affected)}`);
     for (const change of subject.verdict.changes.filter((c) => !c.compatible)) {
       const position = change.at ? locate(change.at.file, change.at.pointer) : undefined;
       const props = [
@@ -78,7 +115,8 @@ export function formatGithub(subjects: readonly Subject[], locate: Locate): stri
         ...(position ? [`line=${position.line}`, `col=${position.column}`] : []),
         `title=${escapeProperty(`${subject.name}: ${change.kind}`)}`,
       ];
-      const text = `${change.direction} ${change.path || "/"}: ${change.message} [${change.rule}]${change.hint ? `. Fix: ${change.hint}` : ""}`;
+      // The reviewer sees on the line who must move, not only that something broke.
+      const text = `${change.direction} ${change.path || "/"}: ${change.message} [${change.rule}]${change.hint ? `. Fix: ${change.hint}` : ""}${affected === undefined ? "" : `. Affected ${affected}`}`;
       lines.push(`::error ${props.join(",")}::${escapeData(text)}`);
     }
   }

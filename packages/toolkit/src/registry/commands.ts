@@ -1,7 +1,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadCatalog } from "../catalog.js";
-import { formatJson, formatText } from "../compat/report.js";
+import { affectedSentence, formatJson, formatText } from "../compat/report.js";
 import { loadConfig } from "../config.js";
 import { type Diagnostic, ExitCode, formatReport } from "../diagnostics.js";
 import { readHistory, verifyHistory } from "./history.js";
@@ -93,7 +93,7 @@ export function runRelease(args: string[], cwd: string): number {
   if (format === "json") {
     const checked = JSON.parse(formatJson(plan.checked, () => undefined)) as unknown;
     process.stdout.write(
-      `${JSON.stringify({ ok: compatible, dryRun: values["dry-run"] === true, released: compatible ? released : [], unchanged: plan.unchanged, checked }, null, 2)}\n`,
+      `${JSON.stringify({ ok: compatible, dryRun: values["dry-run"] === true, released: compatible ? released : [], unchanged: plan.unchanged, checked, moves: plan.moves }, null, 2)}\n`,
     );
   } else {
     if (plan.checked.length > 0) process.stdout.write(formatText(plan.checked, () => undefined));
@@ -101,8 +101,12 @@ export function runRelease(args: string[], cwd: string): number {
       process.stderr.write("canon release: incompatible with a released version; nothing was released\n");
     } else {
       const verb = values["dry-run"] ? "would release" : "released";
-      for (const r of released)
+      for (const r of released) {
         process.stdout.write(`${verb} ${r.event} v${r.version} (id ${r.id}${r.keyId === undefined ? "" : `, key id ${r.keyId}`})\n`);
+        const move = plan.moves.find((m) => m.eventType === r.event);
+        const sentence = affectedSentence(r.event, move?.affected);
+        if (sentence !== undefined) process.stdout.write(`  ${sentence}\n`);
+      }
       process.stdout.write(
         `${released.length} ${values["dry-run"] ? "to release" : "released"}, ${plan.unchanged.length} unchanged -> ${path.relative(cwd, settings.registry) || "."}\n`,
       );

@@ -3,12 +3,13 @@ import path from "node:path";
 import type { Catalog } from "../catalog.js";
 import { avroComparison } from "../compat/comparisons.js";
 import { judge } from "../compat/judge.js";
-import type { Subject } from "../compat/report.js";
+import type { Affected, Subject } from "../compat/report.js";
 import type { CanonConfig } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { avroKeySchemaOf, avroSchemaOf } from "../emit/avro.js";
 import { bundledSchemaOf } from "../emit/json-schema.js";
 import { toPosix } from "../schema-files.js";
+import { consumerServices } from "../services.js";
 import { avroFingerprint, schemaIdentity, sha256 } from "./canonical.js";
 import { eventHistory, type History, INDEX_FILE, type ReleasedSchema, type ReleaseEntry, readReleased } from "./history.js";
 import { avroFullName, subjectNames } from "./subjects.js";
@@ -22,6 +23,8 @@ export interface ReleasePlan {
   readonly unchanged: readonly string[];
   /** Every changed event with a previous release, and its compatibility verdict against them. */
   readonly checked: readonly Subject[];
+  /** New major versions released for the first time whose previous major version has consumers that must move. */
+  readonly moves: readonly { readonly eventType: string; readonly affected: Affected }[];
   /** Problems that stop the release (subject conflicts). */
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -54,6 +57,7 @@ export function planRelease(catalog: Catalog, config: CanonConfig, history: Hist
   const files = new Map<string, string>();
   const unchanged: string[] = [];
   const checked: Subject[] = [];
+  const moves: { eventType: string; affected: Affected }[] = [];
   for (const event of catalog.model.events) {
     const eventFile = toPosix(path.relative(cwd, path.join(config.schemas, event.origin.file)));
     const value = avroSchemaOf(catalog.model, event, config);
@@ -98,7 +102,19 @@ export function planRelease(catalog: Catalog, config: CanonConfig, history: Hist
           ),
         ),
       );
-      checked.push({ name: event.eventType, verdict, notes: [`subject ${names.value}`] });
+      const services = verdict.compatible ? [] : consumerServices(catalog.model, event.eventType);
+      checked.push({
+        name: event.eventType,
+        verdict,
+        notes: [`subject ${names.value}`],
+        ...(services.length === 0 ? {} : { affected: { eventType: event.eventType, reason: "incompatible", services } }),
+      });
+    } else {
+      const major = /\.v([0-9]+)$/.exec(event.eventType);
+      const previous = major && Number(major[1]) > 1 ? event.eventType.replace(/\.v[0-9]+$/, `.v${Number(major[1]) - 1}`) : undefined;
+      const services = previous === undefined ? [] : consumerServices(catalog.model, previous);
+      if (previous !== undefined && services.length > 0)
+        moves.push({ eventType: event.eventType, affected: { eventType: previous, reason: "new-major", services } });
     }
     const version = (latest?.version ?? 0) + 1;
     const stem = `${event.eventType}/v${version}`;
@@ -119,7 +135,7 @@ export function planRelease(catalog: Catalog, config: CanonConfig, history: Hist
       jsonSchema: { file: `${stem}.schema.json`, sha256: sha256(jsonText) },
     });
   }
-  return { entries, files, unchanged, checked, diagnostics };
+  return { entries, files, unchanged, checked, moves, diagnostics };
 }
 
 function identityOf(history: History, schema: ReleasedSchema): string {

@@ -6,9 +6,20 @@ import { CanonError, ExitCode } from "../diagnostics.js";
 import { avroKeySchemaOf, avroSchemaOf } from "../emit/avro.js";
 import type { OutputFiles } from "../emit/emitter.js";
 import { codecName } from "../emit/typescript.js";
-import { type EventDefinition, type Field, type Model, type NamedType, namedType, reachableTypes, type TypeNode } from "../model.js";
+import {
+  type EventDefinition,
+  eventsOf,
+  type Field,
+  type Model,
+  type NamedType,
+  namedType,
+  reachableTypes,
+  type Service,
+  type TypeNode,
+} from "../model.js";
 import { eventHistory, type History, readHistory } from "../registry/history.js";
 import { avroFullName, subjectNames } from "../registry/subjects.js";
+import { flowGraph } from "./flow.js";
 import { typeGraph } from "./graph.js";
 import { escapeHtml, page } from "./html.js";
 
@@ -17,6 +28,7 @@ const TEMPLATES = new URL("../../templates/site/", import.meta.url);
 /** Where each event and shared type is described, relative to the site root. */
 const eventPage = (event: EventDefinition) => `events/${event.eventType}.html`;
 const typePage = (name: string) => `types/${name}.html`;
+const servicePage = (id: string) => `services/${id}.html`;
 
 /**
  * The static catalog: an index with search, one page per event version and per shared type.
@@ -37,6 +49,7 @@ export function buildSite(catalog: Catalog, config: CanonConfig): OutputFiles {
     if (model.events.some((e) => e.record.name === type.name) || !type.origin.file.startsWith("types/")) continue;
     files.set(typePage(type.name), typePageHtml(model, type, usedBy.get(type.name) ?? []));
   }
+  for (const service of model.services.values()) files.set(servicePage(service.id), servicePageHtml(model, service));
   return files;
 }
 
@@ -61,6 +74,12 @@ function indexPage(model: Model): string {
     '<input id="search" class="search" type="search" placeholder="Filter by event type, name or words" autocomplete="off"></div>',
     ...sections,
     `<h2>Shared types</h2><p>${shared.map((t) => `<a href="${typePage(t.name)}">${escapeHtml(t.name)}</a>`).join(", ")}</p>`,
+    ...(model.services.size === 0
+      ? []
+      : [
+          `<h2>Services <span class="muted">(${model.services.size})</span></h2>`,
+          `<ul class="services">${[...model.services.values()].map((s) => `<li><a href="${servicePage(s.id)}">${escapeHtml(s.name)}</a> <span class="muted">${escapeHtml(s.id)}</span></li>`).join("")}</ul>`,
+        ]),
     '<script src="search.js"></script>',
   ];
   return page("Event catalog", "", body.join("\n"));
@@ -112,8 +131,12 @@ function eventPageHtml(model: Model, event: EventDefinition, code: GeneratedCode
     "<table><tbody>",
     `<tr><th scope="row">Topic</th><td><code>${escapeHtml(event.topic ?? "-")}</code></td></tr>`,
     `<tr><th scope="row">Message key</th><td><code>${escapeHtml(event.keyField ?? "-")}</code></td></tr>`,
+    `<tr><th scope="row">Producers</th><td>${event.producers === undefined ? '<span class="muted">unknown: no source names one</span>' : serviceLinks(model, event.producers, root)}</td></tr>`,
+    `<tr><th scope="row">Consumers</th><td>${event.consumers.length === 0 ? '<span class="muted">none on record</span>' : serviceLinks(model, event.consumers, root)}</td></tr>`,
     ...registryRows(model, event, config, history),
     "</tbody></table>",
+    "<h2>Flow</h2>",
+    flowGraph(model, event, root) || '<p class="muted">No source names a service that sends or receives the events on this topic.</p>',
     "<h2>Fields</h2>",
     ...records.map((record) => fieldsTable(model, record, root)),
     "<h2>Type graph</h2>",
@@ -135,6 +158,36 @@ function eventPageHtml(model: Model, event: EventDefinition, code: GeneratedCode
     versionsList(model, event, root),
   ];
   return page(event.record.name, root, body.join("\n"));
+}
+
+function serviceLinks(model: Model, ids: readonly string[], root: string): string {
+  return ids.map((id) => `<a href="${root}${servicePage(id)}">${escapeHtml(model.services.get(id)?.name ?? id)}</a>`).join(", ");
+}
+
+function servicePageHtml(model: Model, service: Service): string {
+  const root = "../";
+  const { produces, consumes } = eventsOf(model, service.id);
+  const list = (events: readonly EventDefinition[], none: string) =>
+    events.length === 0
+      ? `<p class="muted">${none}</p>`
+      : `<ul>${events.map((e) => `<li><a href="${root}${eventPage(e)}"><code>${escapeHtml(e.eventType)}</code></a> <span class="muted">on ${escapeHtml(e.topic ?? "no topic on record")}</span></li>`).join("")}</ul>`;
+  const where = service.path === undefined ? service.repository : `${service.repository}/tree/HEAD/${service.path}`;
+  const body = [
+    `<p class="muted"><a href="${root}index.html">Catalog</a> / services</p>`,
+    `<h1>${escapeHtml(service.name)}</h1>`,
+    `<p>${escapeHtml(service.description)}</p>`,
+    "<table><tbody>",
+    `<tr><th scope="row">Id</th><td><code>${escapeHtml(service.id)}</code></td></tr>`,
+    `<tr><th scope="row">Owner</th><td>${service.owner === null ? '<span class="muted">no owner on record</span>' : escapeHtml(service.owner)}</td></tr>`,
+    `<tr><th scope="row">Code</th><td><a href="${escapeHtml(where)}">${escapeHtml(where)}</a></td></tr>`,
+    `<tr><th scope="row">AsyncAPI</th><td><code>@eventcanon/openedx-events/asyncapi/${escapeHtml(service.id)}.asyncapi.json</code></td></tr>`,
+    "</tbody></table>",
+    `<h2>Sends <span class="muted">(${produces.length})</span></h2>`,
+    list(produces, "No event on record."),
+    `<h2>Receives <span class="muted">(${consumes.length})</span></h2>`,
+    list(consumes, "No event on record."),
+  ];
+  return page(service.name, root, body.join("\n"));
 }
 
 function typePageHtml(model: Model, type: NamedType, users: readonly EventDefinition[]): string {

@@ -1,7 +1,7 @@
-import { cpSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { canon, edit, git, gitRepoOf } from "../helpers.js";
+import { canon, edit, git, gitRepoOf, REPO, tempDir } from "../helpers.js";
 
 const EVENT = "schemas/events/org.example.shop.order.placed.v1.json";
 const CUSTOMER = "schemas/types/Customer.json";
@@ -134,5 +134,129 @@ describe("canon check --base, end to end in a git repository", () => {
     const result = canon(["check", "--base", "no-such-ref"], repo);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("error[check-git-failed]: git rev-parse --verify --quiet no-such-ref^{commit} failed");
+  });
+});
+
+describe("canon check on the Open edX catalog names the consumer services that must move, and their owners", () => {
+  const EXAM_TYPES = ["submitted", "rejected", "verified", "errored", "reset"].map((a) => `org.openedx.learning.exam.attempt.${a}.v1`);
+  const eventFile = (eventType: string) => `schemas/events/${eventType}.json`;
+  let repo: string;
+  let base: string;
+  /** The service files as written, so that the expected names and owners come from the source of truth. */
+  let services: Map<string, { id: string; owner: string | null }>;
+
+  beforeAll(() => {
+    repo = tempDir("check-openedx");
+    for (const entry of ["schemas", "services", "registry", "eventcanon.config.json"])
+      cpSync(path.join(REPO, entry), path.join(repo, entry), { recursive: true });
+    git(repo, "init", "-q", "-b", "main");
+    git(repo, "add", "-A");
+    git(repo, "commit", "-q", "-m", "base");
+    base = git(repo, "rev-parse", "HEAD").trim();
+    services = new Map(
+      readdirSync(path.join(repo, "services")).map((f) => {
+        const s = JSON.parse(readFileSync(path.join(repo, "services", f), "utf8")) as { id: string; owner: string | null };
+        return [s.id, s];
+      }),
+    );
+  });
+
+  function scenario(apply: () => void, ...args: string[]) {
+    git(repo, "reset", "-q", "--hard", base);
+    apply();
+    git(repo, "add", "-A");
+    git(repo, "commit", "-q", "-m", "change");
+    return canon(["check", "--base", "HEAD~1", ...args], repo);
+  }
+
+  const consumersOf = (eventType: string) =>
+    JSON.parse(readFileSync(path.join(repo, eventFile(eventType)), "utf8"))["x-consumers"] as string[];
+  const named = (id: string) => {
+    const owner = services.get(id)?.owner;
+    return `${id} (${owner === null || owner === undefined ? "no owner on record" : `owner ${owner}`})`;
+  };
+
+  it("the decision record's four edx-platform apps consume the exam events, and edx-exams alone produces them", () => {
+    const union = new Set(EXAM_TYPES.flatMap(consumersOf));
+    expect([...union].sort()).toEqual([
+      "edx-platform-certificates",
+      "edx-platform-credit",
+      "edx-platform-grades",
+      "edx-platform-instructor",
+    ]);
+    for (const eventType of EXAM_TYPES)
+      expect(JSON.parse(readFileSync(path.join(repo, eventFile(eventType)), "utf8"))["x-producers"]).toEqual(["edx-exams"]);
+  });
+
+  it("a breaking edit to the exam attempt type fails all five events, each naming its consumers and their owners; the annotation says it on the line", () => {
+    const apply = () =>
+      edit(repo, "schemas/types/ExamAttemptData.json", (t) => {
+        t.properties.exam_type.maxLength = 16;
+      });
+    const text = scenario(apply);
+    expect(text.code).toBe(1);
+    const named4 = new Set<string>();
+    for (const eventType of EXAM_TYPES) {
+      const consumers = consumersOf(eventType);
+      expect(text.stdout).toContain(`FAIL ${eventType} (FULL_TRANSITIVE)`);
+      expect(text.stdout).toContain(`consumers of ${eventType} that must move before this ships: ${consumers.map(named).join(", ")}\n`);
+      for (const id of consumers) named4.add(id);
+    }
+    expect(named4.size).toBe(4);
+
+    const github = scenario(apply, "--format", "github");
+    expect(github.code).toBe(1);
+    const where = positionOf(repo, "schemas/types/ExamAttemptData.json", '"maxLength": 16');
+    const annotations = github.stdout.split("\n").filter((l) => l.startsWith("::error "));
+    for (const eventType of EXAM_TYPES) {
+      const mine = annotations.filter((l) => l.includes(`title=${eventType}%3A MAX_LENGTH_ADDED`));
+      expect(mine.length).toBeGreaterThan(0);
+      for (const line of mine) {
+        expect(line).toContain(`file=schemas/types/ExamAttemptData.json,${where},`);
+        expect(line).toContain(
+          `. Affected consumers of ${eventType} that must move before this ships: ${consumersOf(eventType).map(named).join(", ")}`,
+        );
+      }
+    }
+  });
+
+  it("a breaking edit to one exam event names only that event's consumers; --format json lists them as data", () => {
+    const rejected = "org.openedx.learning.exam.attempt.rejected.v1";
+    const apply = () =>
+      edit(repo, eventFile(rejected), (e) => {
+        e.properties.reason = { type: "string", description: "Why the review rejected it." };
+        e.required = [...e.required, "reason"];
+        e.examples = e.examples.map((x: object) => ({ ...x, reason: "a second person was in the room" }));
+      });
+    const json = JSON.parse(scenario(apply, "--format", "json").stdout) as {
+      consumers?: { eventType: string; reason: string; services: { id: string; owner: string | null }[] };
+    };
+    expect(json.consumers?.reason).toBe("incompatible");
+    expect(json.consumers?.services.map((s) => s.id)).toEqual(consumersOf(rejected));
+    expect(json.consumers?.services.map((s) => s.owner)).toEqual(consumersOf(rejected).map((id) => services.get(id)?.owner));
+    const text = scenario(apply);
+    expect(text.stdout).not.toContain("edx-platform-instructor");
+  });
+
+  it("a new major version of an exam event names the consumers that must move to it (a notice in GitHub's format)", () => {
+    const submitted = "org.openedx.learning.exam.attempt.submitted.v1";
+    const v2 = submitted.replace(/v1$/, "v2");
+    const result = scenario(
+      () => {
+        cpSync(path.join(repo, eventFile(submitted)), path.join(repo, eventFile(v2)));
+        edit(repo, eventFile(v2), (e) => {
+          e.$id = e.$id.replace(".v1.json", ".v2.json");
+          e["x-event-type"] = v2;
+          e.title = "ExamAttemptSubmittedV2";
+          delete e["x-consumers"];
+        });
+      },
+      "--format",
+      "github",
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `::notice title=${v2}%3A new major version::consumers of ${submitted} that must move to ${v2}: ${consumersOf(submitted).map(named).join(", ")}`,
+    );
   });
 });

@@ -1,10 +1,10 @@
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { readHistory } from "../../src/registry/history.js";
 import { serveRegistry } from "../../src/registry/server.js";
-import { canon, edit, git, gitRepoOf } from "../helpers.js";
+import { canon, edit, git, gitRepoOf, REPO, tempDir } from "../helpers.js";
 
 const EVENT = "schemas/events/org.example.shop.order.placed.v1.json";
 const RELEASED = "registry/org.example.shop.order.placed.v1";
@@ -140,5 +140,57 @@ describe("canon release: the append-only registry/ history", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("canon release on the Open edX catalog names the consumer services that must move", () => {
+  const file = (eventType: string) => `schemas/events/${eventType}.json`;
+  const submitted = "org.openedx.learning.exam.attempt.submitted.v1";
+  const fresh = () => {
+    const dir = tempDir("release-openedx");
+    for (const entry of ["schemas", "services", "registry", "eventcanon.config.json"])
+      cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
+    return dir;
+  };
+  /** `id (owner X)` for each consumer the event file lists, from the service files. */
+  const consumers = (dir: string, eventType: string) =>
+    (JSON.parse(readFileSync(path.join(dir, file(eventType)), "utf8"))["x-consumers"] as string[])
+      .map((id) => {
+        const owner = (JSON.parse(readFileSync(path.join(dir, "services", `${id}.json`), "utf8")) as { owner: string | null }).owner;
+        return `${id} (${owner === null ? "no owner on record" : `owner ${owner}`})`;
+      })
+      .join(", ");
+
+  it("a new major version lists the previous major version's consumers and their owners", () => {
+    const dir = fresh();
+    const v2 = submitted.replace(/v1$/, "v2");
+    cpSync(path.join(dir, file(submitted)), path.join(dir, file(v2)));
+    edit(dir, file(v2), (e) => {
+      e.$id = e.$id.replace(".v1.json", ".v2.json");
+      e["x-event-type"] = v2;
+      e.title = "ExamAttemptSubmittedV2";
+    });
+    const result = canon(["release", "--dry-run"], dir);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`would release ${v2} v1 (id `);
+    expect(result.stdout).toContain(`\n  consumers of ${submitted} that must move to ${v2}: ${consumers(dir, submitted)}\n`);
+  });
+
+  it("an incompatible change is refused and names the consumers that would break", () => {
+    const dir = fresh();
+    // A field without a default: a consumer reading an old message has no value for it.
+    edit(dir, "schemas/types/ExamAttemptData.json", (t) => {
+      t.properties.attempt_number = { type: "integer", description: "Which attempt this is." };
+      t.required = [...t.required, "attempt_number"];
+    });
+    for (const action of ["submitted", "rejected", "verified", "errored", "reset"]) {
+      edit(dir, file(`org.openedx.learning.exam.attempt.${action}.v1`), (e) => {
+        e.examples = e.examples.map((x: { exam_attempt: object }) => ({ ...x, exam_attempt: { ...x.exam_attempt, attempt_number: 1 } }));
+      });
+    }
+    const result = canon(["release", "--dry-run"], dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`consumers of ${submitted} that must move before this ships: ${consumers(dir, submitted)}`);
   });
 });

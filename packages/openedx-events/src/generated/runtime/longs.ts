@@ -30,20 +30,19 @@ export class LongRangeError extends RangeError {
   }
 }
 
-/** The high bits of the varint last read: bits 28 and up of its zigzag value (module scope: no allocation per read). */
-let high = 0;
+/** Set on what `readLow` returns when the varint goes on past its fourth byte. */
+const MORE = 0x10000000;
 
 /**
- * The low 28 bits of a zigzag varint, with the rest in `high`. avsc's own reader adds the high bytes
- * up in floating point, which for a zigzag value above 2^53 rounds away its lowest bit: the sign. So
- * -(2^52 + 1) came back as +2^52, and -(2^53 - 1) as 2^53 - 2, silently. Here the sign bit is read
- * from the integer part and the magnitude kept in two exact halves.
+ * The first four bytes of a zigzag varint: its low 28 bits, plus MORE when bytes follow. avsc's own
+ * reader adds the high bytes up in floating point, which for a zigzag value above 2^53 rounds away
+ * its lowest bit: the sign. So -(2^52 + 1) came back as +2^52, and -(2^53 - 1) as 2^53 - 2, silently.
+ * Here the sign bit is read from the integer part and the magnitude kept in two exact halves.
  */
-function readHalves(tap: Tap): number {
+function readLow(tap: Tap): number {
   const buf = tap.buf;
   let b = buf[tap.pos++] as number;
   let low = b & 0x7f;
-  high = 0;
   if ((b & 0x80) === 0) return low;
   b = buf[tap.pos++] as number;
   low |= (b & 0x7f) << 7;
@@ -53,41 +52,52 @@ function readHalves(tap: Tap): number {
   if ((b & 0x80) === 0) return low;
   b = buf[tap.pos++] as number;
   low |= (b & 0x7f) << 21;
-  if ((b & 0x80) === 0) return low;
+  return (b & 0x80) === 0 ? low : low | MORE;
+}
+
+/** The rest of the varint: bits 28 and up of the zigzag value, an exact double (below 2^36 for 64 bits). */
+function readHigh(tap: Tap): number {
+  const buf = tap.buf;
+  let high = 0;
   let scale = 1;
+  let b: number;
   do {
     b = buf[tap.pos++] as number;
     high += (b & 0x7f) * scale;
     scale *= 128;
   } while (b & 0x80);
   if (high >= 2 ** 36) throw new RangeError("a long's varint encodes more than 64 bits");
-  return low;
+  return high;
 }
 
 /** The long as a bigint: the zigzag value is high * 2^28 + low, and its magnitude high * 2^27 + low / 2. */
-function bigOf(low: number): bigint {
+function bigOf(low: number, high: number): bigint {
   const magnitude = (BigInt(high) << 27n) + BigInt(low >>> 1);
   return low & 1 ? -magnitude - 1n : magnitude;
 }
 
+/** Below 2^26 the high half keeps the magnitude under 2^53, an exact double. */
+function numberOf(low: number, high: number): number {
+  const magnitude = high * 2 ** 27 + (low >>> 1);
+  return low & 1 ? -magnitude - 1 : magnitude;
+}
+
 function readNumber(tap: Tap): number {
-  const low = readHalves(tap);
-  // Below 2^26 the magnitude is under 2^53, an exact double.
+  const low = readLow(tap);
+  if (low < MORE) return (low >>> 1) ^ -(low & 1);
+  const high = readHigh(tap);
   if (high < 2 ** 26) {
-    const magnitude = high * 2 ** 27 + (low >>> 1);
-    const value = low & 1 ? -magnitude - 1 : magnitude;
+    const value = numberOf(low & (MORE - 1), high);
     if (Number.isSafeInteger(value)) return value;
   }
-  throw new LongRangeError(bigOf(low));
+  throw new LongRangeError(bigOf(low & (MORE - 1), high));
 }
 
 function readBigInt(tap: Tap): bigint {
-  const low = readHalves(tap);
-  if (high < 2 ** 26) {
-    const magnitude = high * 2 ** 27 + (low >>> 1);
-    return BigInt(low & 1 ? -magnitude - 1 : magnitude);
-  }
-  return bigOf(low);
+  const low = readLow(tap);
+  if (low < MORE) return BigInt((low >>> 1) ^ -(low & 1));
+  const high = readHigh(tap);
+  return high < 2 ** 26 ? BigInt(numberOf(low & (MORE - 1), high)) : bigOf(low & (MORE - 1), high);
 }
 
 /**

@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import avro from "avsc";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { jsonLine } from "../../../openedx-events/src/generated/runtime/cli.js";
 import { avroOptions } from "../../../openedx-events/src/generated/runtime/longs.js";
 import { resolution } from "../../../openedx-events/src/generated/runtime/resolution.js";
 import { examAttemptSubmittedV1, SchemaResolutionError } from "../../../openedx-events/src/index.js";
@@ -180,6 +181,15 @@ describe("longs as bigints (a package generated with typescript.longs: bigint)",
     expect(big.check({ ...withId(7n), exam_attempt: { ...withId(7n).exam_attempt, course_key: 7 } })).toEqual([
       { path: "/exam_attempt/course_key", message: "must be string" },
     ]);
+  });
+
+  it("the console consumer prints a bigint as its exact digits, as Python's json prints an int", () => {
+    const decoded = big.decode(big.encode(withId(MIN)));
+    const line = jsonLine({ data: decoded, note: "bigint:1" });
+    expect(line).toContain(`"id":${MIN},`);
+    expect(line).toContain('"note":"bigint:1"');
+    expect(JSON.parse(line).data.exam_attempt.course_key).toBe(example.exam_attempt.course_key);
+    expect(jsonLine({ n: 1 })).toBe('{"n":1}');
   });
 
   it("a seeded property: random int64 values through both modes match fastavro exactly (seed 15)", async () => {

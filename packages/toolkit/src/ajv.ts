@@ -19,6 +19,13 @@ export function formatCheck(name: string): ((value: string) => boolean) | undefi
   return test instanceof RegExp ? (value) => test.test(value) : test;
 }
 
+/** The regular expression ajv checks a format with, as the standalone validators print it. */
+export function formatExpression(name: string): RegExp | undefined {
+  const format = fastFormats[name];
+  const test = format instanceof RegExp ? format : format?.validate;
+  return test instanceof RegExp ? test : undefined;
+}
+
 /** The one ajv set-up: draft 2020-12 and the subset's formats, as regular expressions. */
 export function createAjv(options: Options = {}): Ajv2020 {
   // ajv's code optimiser costs more than it saves for validators that each run a handful of times

@@ -23,6 +23,8 @@ export interface CanonConfig {
   readonly avroEventRecordName?: string;
   /** What the generated packages put in the envelope by default. */
   readonly envelope: { readonly sourcelib: string };
+  /** The TypeScript package: how Avro longs are held (numbers, or bigints for the full 64-bit range). */
+  readonly typescript: { readonly longs: "number" | "bigint" };
   /** Absolute output folder per target; each is owned entirely by the generator. */
   readonly outputs: Readonly<Record<Target, string>>;
   /** Compatibility mode for events without `x-compatibility`, and the JSON Schema policy. */
@@ -54,6 +56,7 @@ interface ConfigFile {
   legacyEventTypes?: Record<string, string>;
   avro?: { eventRecordName?: string };
   envelope?: { sourcelib?: string };
+  typescript?: { longs?: "number" | "bigint" };
   outputs?: Partial<Record<Target, string>>;
   compatibility?: { mode?: Mode; policy?: Policy };
   registry?: string;
@@ -88,6 +91,7 @@ export function loadConfig(cwd: string, overrides: ConfigOverrides = {}): CanonC
     legacyEventTypes: new Map(Object.entries(file.legacyEventTypes ?? {})),
     ...(file.avro?.eventRecordName === undefined ? {} : { avroEventRecordName: file.avro.eventRecordName }),
     envelope: { sourcelib: file.envelope?.sourcelib ?? "0.0.0" },
+    typescript: { longs: file.typescript?.longs ?? "number" },
     outputs,
     compatibility: { mode: file.compatibility?.mode ?? "BACKWARD", policy: file.compatibility?.policy ?? "strict" },
     registry: path.resolve(base, file.registry ?? "registry"),

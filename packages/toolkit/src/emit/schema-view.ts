@@ -15,14 +15,18 @@ export interface SchemaView {
   readonly docs?: boolean;
   /** The property name to use for each field (default: its schema name). */
   readonly fieldName?: (field: Field, index: number) => string;
+  /** How an integer (an Avro long) is written instead of `type: integer`: the TypeScript emitter's `bigint` mode. */
+  readonly integer?: Json;
 }
 
 export function schemaOfType(model: Model, type: TypeNode, view: SchemaView): Json {
   const of = (inner: TypeNode) => schemaOfType(model, inner, view);
   const constraints = (c: object) => (view.constraints ? c : {});
   switch (type.kind) {
-    case "string":
     case "integer":
+      if (view.integer !== undefined) return view.integer;
+      return { type: type.kind, ...constraints(type.constraints) };
+    case "string":
     case "number":
       return { type: type.kind, ...constraints(type.constraints) };
     case "boolean":

@@ -1,5 +1,5 @@
 import standaloneCode from "ajv/dist/standalone/index.js";
-import { createAjv } from "../ajv.js";
+import { createAjv, formatExpression } from "../ajv.js";
 import { type EventDefinition, isRecursiveEvent, type Model, reachableTypes } from "../model.js";
 import { generatedNotice } from "./emitter.js";
 import { NO_CACHE, type RenderCache } from "./render-cache.js";
@@ -61,11 +61,16 @@ function validatorCode(input: ValidatorInput): string {
   for (const [call, inline] of Object.entries(INLINE_REQUIRES)) code = code.split(call).join(inline);
   const leftover = /require\("[^"]+"\)/.exec(code);
   if (leftover) throw new Error(`standalone validator needs ${leftover[0]}, which has no inline replacement`);
+  // date-time goes through the runtime, which also accepts the offset-less form on the read path.
+  const dateTime = `= ${String(formatExpression("date-time"))};`;
+  const usesDateTime = code.includes(dateTime);
+  if (usesDateTime) code = code.split(dateTime).join(`= dateTimeFormat(${dateTime.slice(2, -1)});`);
   const typed = input.events.map((e) => `export const ${e.name}: CompiledValidator = __${e.name} as unknown as CompiledValidator;`);
   return [
     generatedNotice("//"),
     "// @ts-nocheck: ajv's standalone output is plain JavaScript; its exports are typed at the end.",
     'import type { CompiledValidator } from "../runtime/codec.js";',
+    ...(usesDateTime ? ['import { dateTimeFormat } from "../runtime/datetimes.js";'] : []),
     "",
     code.replace(/export const (__\w+) = /g, "const $1 = "),
     "",

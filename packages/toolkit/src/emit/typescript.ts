@@ -29,12 +29,13 @@ const COMPILE_OPTIONS: Partial<Options> = {
  * to other named types become `tsType` names, which is what stops the library from re-declaring a
  * shared type in every file that uses it.
  */
-function schemaFor(model: Model, type: NamedType): Json {
-  return namedSchema(model, type, { ref: (named) => ({ tsType: named.name }), docs: true });
+function schemaFor(model: Model, type: NamedType, config: CanonConfig): Json {
+  const integer = config.typescript.longs === "bigint" ? { integer: { tsType: "bigint" } } : {};
+  return namedSchema(model, type, { ref: (named) => ({ tsType: named.name }), docs: true, ...integer });
 }
 
-async function declaration(model: Model, type: NamedType, cache: RenderCache): Promise<string> {
-  const schema = schemaFor(model, type);
+async function declaration(model: Model, type: NamedType, config: CanonConfig, cache: RenderCache): Promise<string> {
+  const schema = schemaFor(model, type, config);
   return cache.get("ts-declaration", JSON.stringify([type.name, schema]), async () =>
     (await compile(schema as Parameters<typeof compile>[0], type.name, COMPILE_OPTIONS)).trim(),
   );
@@ -52,7 +53,7 @@ export const typescriptEmitter: Emitter = {
     const byModule = groupBy(model.types.values(), (t) => t.module);
     const modules = [...byModule.keys()];
     const files: OutputFiles = new Map();
-    for (const [module, types] of byModule) files.set(`types/${module}.ts`, await typesModule(model, module, types, cache));
+    for (const [module, types] of byModule) files.set(`types/${module}.ts`, await typesModule(model, config, module, types, cache));
     for (const domain of eventDomains(model)) {
       if (RESERVED_MODULES.has(domain)) throw new Error(`event domain "${domain}" clashes with a generated folder or file name`);
       const events = model.events.filter((e) => e.domain === domain);
@@ -61,7 +62,7 @@ export const typescriptEmitter: Emitter = {
     }
     files.set("releases.ts", releasesModule(model, config, released));
     for (const [template, text] of runtimeTemplates("typescript", ".ts", "//", config)) files.set(`runtime/${template}`, text);
-    files.set("index.ts", indexModule(model, modules));
+    files.set("index.ts", indexModule(model, config, modules));
     return files;
   },
 };
@@ -72,7 +73,13 @@ function eventDomains(model: Model): string[] {
   return [...new Set(model.events.map((e) => e.domain))].sort();
 }
 
-async function typesModule(model: Model, module: string, types: readonly NamedType[], cache: RenderCache): Promise<string> {
+async function typesModule(
+  model: Model,
+  config: CanonConfig,
+  module: string,
+  types: readonly NamedType[],
+  cache: RenderCache,
+): Promise<string> {
   const imports = new Map<string, Set<string>>();
   for (const type of types) {
     for (const used of directDependencies(type)) {
@@ -84,7 +91,7 @@ async function typesModule(model: Model, module: string, types: readonly NamedTy
   const importLines = [...imports]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([from, names]) => `import type { ${[...names].sort().join(", ")} } from "./${from}.js";`);
-  const declarations = await Promise.all(types.map((t) => declaration(model, t, cache)));
+  const declarations = await Promise.all(types.map((t) => declaration(model, t, config, cache)));
   const parts = [generatedNotice("//"), ...(importLines.length > 0 ? [importLines.join("\n")] : []), ...declarations];
   return `${parts.join("\n\n")}\n`;
 }
@@ -125,13 +132,14 @@ function codecModule(
       ...(keySchemaId === undefined ? {} : { keySchemaId }),
       avroSchema,
       ...(keySchema === undefined ? {} : { keyAvroSchema: avscCompatible(keySchema) }),
+      ...(config.typescript.longs === "bigint" ? { longs: "bigint" } : {}),
     };
     // One line per key, each value on one line: the schemas are for avsc, not for reading (the .avsc
     // files are), and indented they were three quarters of the module's size.
     const body = `{\n${Object.entries(spec)
       .map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)},\n`)
       .join("")}  "validator": validators.${event.record.name},\n  "history": releaseHistory,\n}`;
-    const keyType = keySchema === undefined ? "never" : keyTsType(keySchema);
+    const keyType = keySchema === undefined ? "never" : keyTsType(keySchema, config);
     lines.push(
       "",
       `/** Codec for \`${event.eventType}\`. */`,
@@ -142,10 +150,11 @@ function codecModule(
 }
 
 /** The TypeScript type of a message key's value, from its Avro schema (keys are scalars or enums). */
-function keyTsType(schema: AvroSchema): string {
+function keyTsType(schema: AvroSchema, config: CanonConfig): string {
   if (schema === "string") return "string";
   if (schema === "boolean") return "boolean";
-  if (schema === "long" || schema === "int" || schema === "double" || schema === "float") return "number";
+  if (schema === "long") return config.typescript.longs === "bigint" ? "bigint" : "number";
+  if (schema === "int" || schema === "double" || schema === "float") return "number";
   const symbols = typeof schema === "object" && !Array.isArray(schema) ? schema.symbols : undefined;
   if (Array.isArray(symbols)) return symbols.map((s) => JSON.stringify(s)).join(" | ");
   return "unknown";
@@ -181,7 +190,7 @@ function releasesModule(model: Model, config: CanonConfig, released: ReleasedSch
 }
 
 /** Re-exports every module, maps each event type to its data type and to its codec. */
-function indexModule(model: Model, modules: readonly string[]): string {
+function indexModule(model: Model, config: CanonConfig, modules: readonly string[]): string {
   const lines = [generatedNotice("//"), "", 'import type { EventCodec } from "./runtime/codec.js";'];
   for (const domain of eventDomains(model)) {
     const events = model.events.filter((e) => e.domain === domain);
@@ -203,7 +212,7 @@ function indexModule(model: Model, modules: readonly string[]): string {
   );
   for (const event of model.events) {
     const key = avroKeySchemaOf(model, event);
-    lines.push(`  ${JSON.stringify(event.eventType)}: ${key === undefined ? "never" : keyTsType(key)};`);
+    lines.push(`  ${JSON.stringify(event.eventType)}: ${key === undefined ? "never" : keyTsType(key, config)};`);
   }
   lines.push("}", "");
   lines.push("/** Every event type in the catalog, sorted. */", "export const eventTypes = [");

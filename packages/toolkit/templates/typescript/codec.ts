@@ -1,9 +1,11 @@
 import avro from "avsc";
+import { asReader, OFFSET_LESS } from "./datetimes.js";
 import { frame, unframe } from "./framing.js";
 import type { ReleaseHistory } from "./history.js";
+import { avroOptions, type LongMode, LongRangeError, longMisfit } from "./longs.js";
 import { Lru } from "./lru.js";
 import { type SchemaRegistryClient, SchemaRegistryError } from "./registry-client.js";
-import { Refusal, type Resolution, resolution, SchemaResolutionError } from "./resolution.js";
+import { LONG_BEYOND, Refusal, type Resolution, resolution, SchemaResolutionError, unsafeLongPath } from "./resolution.js";
 import { keyFieldSchema, registrationText, type SubjectNameStrategy, schemaName, subjectName } from "./subjects.js";
 
 /** One problem found by `check`: where (a JSON pointer into the data) and what. */
@@ -15,7 +17,23 @@ export interface ValidationIssue {
 /** An ajv standalone validator: compiled at generate time, so nothing is compiled at import. */
 export interface CompiledValidator {
   (data: unknown): boolean;
-  errors?: readonly { readonly instancePath: string; readonly message?: string }[] | null;
+  errors?:
+    | readonly {
+        readonly instancePath: string;
+        readonly message?: string;
+        readonly keyword?: string;
+        readonly params?: { readonly format?: string };
+      }[]
+    | null;
+}
+
+/**
+ * Which side checks. `write` (the default, what producers check before sending): date-times need a
+ * UTC offset. `read` (a consumer checking what it received): the offset-less date-times
+ * openedx-events writes for naive datetimes are accepted too, meaning UTC.
+ */
+export interface CheckOptions {
+  readonly direction?: "read" | "write";
 }
 
 export interface EventSpec {
@@ -32,6 +50,8 @@ export interface EventSpec {
   readonly validator: CompiledValidator;
   /** Every released schema, by id: the writer schemas read offline. */
   readonly history: ReleaseHistory;
+  /** How longs are held: numbers (default; beyond ±(2^53 - 1) refused) or bigints (every 64-bit value). */
+  readonly longs?: LongMode;
 }
 
 export interface SerializeOptions {
@@ -71,6 +91,7 @@ export class EventCodec<T, K = unknown> {
   readonly schemaId: number | undefined;
   readonly keySchemaId: number | undefined;
   private readonly spec: EventSpec;
+  private readonly longs: LongMode;
   private avroType: avro.Type | undefined;
   private keyType: avro.Type | undefined;
   /** The release history's ids, and each registry's: the same id may name other schemas in a registry with ids of its own. */
@@ -88,17 +109,46 @@ export class EventCodec<T, K = unknown> {
     this.avroSchema = spec.avroSchema;
     this.schemaId = spec.schemaId;
     this.keySchemaId = spec.keySchemaId;
+    this.longs = spec.longs ?? "number";
   }
 
   /** True when `data` satisfies the event's JSON Schema (formats and patterns included). */
-  validate(data: unknown): data is T {
-    return this.spec.validator(data);
+  validate(data: unknown, options: CheckOptions = {}): data is T {
+    if (this.longs === "number") return this.runValidator(data, options);
+    // As check does (the Avro type for the longs, the validator for the rest), without building the issues.
+    return this.type().isValid(data) && this.runValidator(withNumbers(data), options);
   }
 
   /** Every JSON Schema violation in `data`; empty when valid. */
-  check(data: unknown): ValidationIssue[] {
-    if (this.spec.validator(data)) return [];
-    return (this.spec.validator.errors ?? []).map((e) => ({ path: e.instancePath, message: e.message ?? "is invalid" }));
+  check(data: unknown, options: CheckOptions = {}): ValidationIssue[] {
+    const issues: ValidationIssue[] = [];
+    if (this.longs === "bigint") {
+      // JSON Schema (and so the validator) has no bigints: the Avro type checks each long (a bigint
+      // in the 64-bit range), the validator the rest, on a copy whose bigints are numbers.
+      this.type().isValid(data, {
+        errorHook: (path, value, type) => {
+          const misfit = longMisfit(this.longs, type, value);
+          if (misfit !== undefined) issues.push({ path: `/${path.join("/")}`, message: misfit });
+        },
+      });
+    }
+    const checked = this.longs === "bigint" ? withNumbers(data) : data;
+    if (this.runValidator(checked, options)) return issues;
+    for (const e of this.spec.validator.errors ?? []) {
+      const offsetLess =
+        e.keyword === "format" && e.params?.format === "date-time" && OFFSET_LESS.test(String(valueAt(checked, e.instancePath)));
+      issues.push({
+        path: e.instancePath,
+        message: offsetLess
+          ? `must have a UTC offset: ${JSON.stringify(valueAt(checked, e.instancePath))} has none; a date-time without one is read (as UTC) but never written: append "Z" or "+00:00"`
+          : (e.message ?? "is invalid"),
+      });
+    }
+    return issues;
+  }
+
+  private runValidator(data: unknown, options: CheckOptions): boolean {
+    return options.direction === "read" ? asReader(() => this.spec.validator(data)) : this.spec.validator(data);
   }
 
   /** Avro binary of `data` (no framing). Throws naming the first field that does not fit. */
@@ -111,7 +161,7 @@ export class EventCodec<T, K = unknown> {
    * package's schema; with it, the writer's schema is resolved against the package's.
    */
   decode(bytes: Uint8Array, writerSchema?: avro.Schema): T {
-    if (writerSchema === undefined) return this.read(this.type(), bytes, "") as T;
+    if (writerSchema === undefined) return this.read(this.type(), this.spec.avroSchema, bytes, "") as T;
     return this.readResolved("value", this.givenWriter("value", writerSchema), toBuffer(bytes), undefined) as T;
   }
 
@@ -155,7 +205,7 @@ export class EventCodec<T, K = unknown> {
   }
 
   decodeKey(bytes: Uint8Array, writerSchema?: avro.Schema): K {
-    if (writerSchema === undefined) return this.read(this.keyAvro(), bytes, "key ") as K;
+    if (writerSchema === undefined) return this.read(this.keyAvro(), this.keyAvroSchemaOrThrow(), bytes, "key ") as K;
     return this.readResolved("key", this.givenWriter("key", writerSchema), toBuffer(bytes), undefined) as K;
   }
 
@@ -214,7 +264,7 @@ export class EventCodec<T, K = unknown> {
         throw new TypeError(`${this.eventType}: the latest schema of ${subject} is ${latest.schemaType}, not AVRO`);
       let type = this.latestTypes.get(latest.id);
       if (type === undefined) {
-        type = avro.Type.forSchema(avscCompatible(JSON.parse(latest.schema) as avro.Schema));
+        type = avro.Type.forSchema(avscCompatible(JSON.parse(latest.schema) as avro.Schema), avroOptions(this.longs));
         this.latestTypes.set(latest.id, type);
       }
       return frame(latest.id, this.write(type, value));
@@ -332,7 +382,7 @@ export class EventCodec<T, K = unknown> {
         schemaId,
       );
     try {
-      return resolution(role === "value" ? this.type() : this.keyAvro(), avscCompatible(schema));
+      return resolution(role === "value" ? this.type() : this.keyAvro(), avscCompatible(schema), this.longs);
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       throw new SchemaResolutionError(
@@ -345,7 +395,10 @@ export class EventCodec<T, K = unknown> {
   }
 
   private readFramed(role: Role, schemaId: number, body: Buffer, writer: Writer | "own" | undefined): unknown {
-    if (writer === "own") return role === "value" ? this.read(this.type(), body, "") : this.read(this.keyAvro(), body, "key ");
+    if (writer === "own")
+      return role === "value"
+        ? this.read(this.type(), this.spec.avroSchema, body, "")
+        : this.read(this.keyAvro(), this.keyAvroSchemaOrThrow(), body, "key ");
     if (writer === undefined)
       throw new SchemaResolutionError(
         "unknown-schema-id",
@@ -377,7 +430,7 @@ export class EventCodec<T, K = unknown> {
       return type.toBuffer(value);
     } catch (error) {
       const what = keyField === undefined ? "" : ` the key ${keyField}`;
-      throw new TypeError(`${this.eventType}: cannot encode${what}: ${describeInvalid(type, value) ?? (error as Error).message}`);
+      throw new TypeError(`${this.eventType}: cannot encode${what}: ${this.describeInvalid(type, value) ?? (error as Error).message}`);
     }
   }
 
@@ -387,21 +440,35 @@ export class EventCodec<T, K = unknown> {
     return renamed === this.eventType ? message : message.split(renamed).join(this.eventType);
   }
 
-  private read(type: avro.Type, bytes: Uint8Array, what: string): unknown {
+  /** `schema`: the one `type` was built from, to find a long that does not fit. */
+  private read(type: avro.Type, schema: avro.Schema, bytes: Uint8Array, what: string): unknown {
+    const buffer = toBuffer(bytes);
     try {
-      return type.fromBuffer(toBuffer(bytes));
+      return type.fromBuffer(buffer);
     } catch (error) {
+      if (error instanceof LongRangeError) {
+        const path = unsafeLongPath(avscCompatible(schema), buffer) ?? "";
+        throw new RangeError(
+          `${this.eventType}: cannot decode${what === "" ? "" : ` the ${what.trim()}`}: ${path || "/"}: the long ${error.value}, ${LONG_BEYOND}`,
+        );
+      }
       throw this.decodeError(error as Error, bytes, what === "" ? "" : ` (${what.trim()})`);
     }
   }
 
   private decodeError(error: Error, bytes: Uint8Array, what: string): Error {
-    if (error.message.includes("precision loss"))
-      return new RangeError(
-        `${this.eventType}: cannot decode${what}: a long value is outside ±(2^53 - 1), which a JavaScript number cannot hold exactly; ` +
-          "this package refuses to lose precision (see the README on large integers)",
-      );
     return new TypeError(`${this.eventType}: cannot decode ${bytes.length} bytes${what}: ${error.message}`);
+  }
+
+  /** avsc only says "invalid"; its error hook finds the path, which costs nothing on the happy path. */
+  private describeInvalid(type: avro.Type, data: unknown): string | undefined {
+    let found: string | undefined;
+    type.isValid(data, {
+      errorHook: (path, value, at) => {
+        found ??= `/${path.join("/")}: ${longMisfit(this.longs, at, value) ?? `${stringify(value)} does not fit the schema`}`;
+      },
+    });
+    return found;
   }
 
   private requireKey(): string {
@@ -416,25 +483,38 @@ export class EventCodec<T, K = unknown> {
   }
 
   private keyAvro(): avro.Type {
-    this.keyType ??= avro.Type.forSchema(this.keyAvroSchemaOrThrow());
+    this.keyType ??= avro.Type.forSchema(this.keyAvroSchemaOrThrow(), avroOptions(this.longs));
     return this.keyType;
   }
 
   private type(): avro.Type {
-    this.avroType ??= avro.Type.forSchema(avscCompatible(this.spec.avroSchema));
+    this.avroType ??= avro.Type.forSchema(avscCompatible(this.spec.avroSchema), avroOptions(this.longs));
     return this.avroType;
   }
 }
 
-/** avsc only says "invalid"; its error hook finds the path, which costs nothing on the happy path. */
-function describeInvalid(type: avro.Type, data: unknown): string | undefined {
-  let found: string | undefined;
-  type.isValid(data, {
-    errorHook(path, value) {
-      found ??= `/${path.join("/")}: ${JSON.stringify(value) ?? "undefined"} does not fit the schema`;
-    },
-  });
-  return found;
+/** JSON for a message; bigints as `12n`, which JSON.stringify refuses. */
+function stringify(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) ?? "undefined";
+}
+
+/** The value at a JSON pointer (ajv's instancePath) into `data`. */
+function valueAt(data: unknown, pointer: string): unknown {
+  let value = data;
+  for (const segment of pointer.split("/").slice(1))
+    value = (value as Record<string, unknown> | null)?.[segment.replace(/~1/g, "/").replace(/~0/g, "~")];
+  return value;
+}
+
+/** A copy with every bigint as a number: what a JSON Schema validator can check. */
+function withNumbers(value: unknown): unknown {
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value !== "object" || value === null || Buffer.isBuffer(value)) return value;
+  if (Array.isArray(value)) return value.map(withNumbers);
+  // A loop, not Object.fromEntries(Object.entries(...)): that was twenty times slower here.
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = withNumbers((value as Record<string, unknown>)[key]);
+  return copy;
 }
 
 function toBuffer(bytes: Uint8Array): Buffer {

@@ -9,6 +9,7 @@ export {
   type RetryPolicy,
 } from "./bus.js";
 export {
+  type CheckOptions,
   type CompiledValidator,
   type DeserializeOptions,
   EventCodec,
@@ -16,6 +17,7 @@ export {
   type SerializeOptions,
   type ValidationIssue,
 } from "./codec.js";
+export { OFFSET_LESS } from "./datetimes.js";
 export {
   createMetadata,
   type EventMetadata,
@@ -36,6 +38,7 @@ export {
   type SendOptions,
   type Sent,
 } from "./kafka.js";
+export type { LongMode } from "./longs.js";
 export {
   type RedisClient,
   type RedisConsumerOptions,

@@ -1,4 +1,5 @@
 import avro from "avsc";
+import { avroOptions, type LongMode, LongRangeError } from "./longs.js";
 
 /**
  * Avro schema resolution (the reader reads what a writer with another schema wrote), as the Avro
@@ -34,7 +35,9 @@ interface Mismatch {
 type RecordType = avro.types.RecordType;
 /** avsc keeps an enum's default (Avro 1.9) but does not declare it. */
 type EnumType = avro.types.EnumType & { readonly default?: string };
-const kind = (type: avro.Type): string => (type.typeName.startsWith("union") ? "union" : type.typeName);
+/** A type's kind; a bigint long (`abstract:long`) is a long. */
+const kind = (type: avro.Type): string =>
+  type.typeName.startsWith("union") ? "union" : type.typeName === "abstract:long" ? "long" : type.typeName;
 const branches = (type: avro.Type): avro.Type[] => (type as avro.types.WrappedUnionType).types;
 const pointer = (path: string, segment: string | number) => `${path}/${String(segment).replace(/~/g, "~0").replace(/\//g, "~1")}`;
 
@@ -192,6 +195,9 @@ function convert(reader: avro.Type, writer: avro.Type, value: unknown, path: str
     if (!(PROMOTIONS[wk] ?? []).includes(rk)) throw cannotHold();
     if (wk === "string" && rk === "bytes") return Buffer.from(value as string, "utf8");
     if (wk === "bytes" && rk === "string") return (value as Buffer).toString("utf8");
+    // The writer was read in bigint mode (see resolution): a long promoted to a float or double is rounded once, here.
+    if (typeof value === "bigint") return Number(value);
+    if (reader.typeName === "abstract:long") return BigInt(value as number);
     return value;
   }
   if ((rk === "record" || rk === "enum" || rk === "fixed") && !namesMatch(reader, writer)) throw cannotHold();
@@ -233,6 +239,12 @@ function convert(reader: avro.Type, writer: avro.Type, value: unknown, path: str
       );
     }
     default:
+      // A number-mode reader of a writer read as bigints (a long promoted elsewhere in the record).
+      if (typeof value === "bigint" && reader.typeName === "long") {
+        if (value > 0x1fffffffffffffn || value < -0x1fffffffffffffn)
+          throw new Refusal(path, `the writer wrote the long ${value}, ${LONG_BEYOND}`);
+        return Number(value);
+      }
       return value;
   }
 }
@@ -244,20 +256,111 @@ export interface Resolution {
 
 /**
  * Resolution from a writer's schema to `reader` (an avsc type; the codec's own, whose unions are
- * unwrapped). Throws a Refusal when no value of the writer can be read; otherwise reads with avsc's
- * resolver when avsc builds one, else reads with the writer's schema and converts.
+ * unwrapped, with longs held as `mode` says). Throws a Refusal when no value of the writer can be
+ * read; otherwise reads with avsc's resolver when avsc builds one, else reads with the writer's
+ * schema and converts. A long the reader's numbers cannot hold is a Refusal at its path.
  */
-export function resolution(reader: avro.Type, writerSchema: avro.Schema): Resolution {
-  const writer = avro.Type.forSchema(writerSchema, { wrapUnions: true });
+export function resolution(reader: avro.Type, writerSchema: avro.Schema, mode: LongMode = "number"): Resolution {
+  const writer = avro.Type.forSchema(writerSchema, avroOptions(mode, { wrapUnions: true }));
   const mismatch = incompatibility(reader, writer);
   if (mismatch !== undefined) throw new Refusal(mismatch.path, mismatch.reason);
+  const refusingLongs =
+    (read: (bytes: Buffer) => unknown): Resolution["read"] =>
+    (bytes) => {
+      try {
+        return read(bytes);
+      } catch (error) {
+        if (!(error instanceof LongRangeError)) throw error;
+        const path = unsafeLongPath(writerSchema, bytes) ?? "";
+        throw new Refusal(path, `the writer wrote the long ${error.value}, ${LONG_BEYOND}`);
+      }
+    };
+  // avsc reads a long promoted to a double in floating point, which flips the sign of some negative
+  // longs (see longs.ts); the writer is then read exactly, as a bigint, and converted.
+  const exact = longPromoted(reader, writer) ? avro.Type.forSchema(writerSchema, avroOptions("bigint", { wrapUnions: true })) : undefined;
   let resolver: avro.Resolver | undefined;
   try {
-    resolver = reader.createResolver(writer);
+    if (exact === undefined) resolver = reader.createResolver(writer);
   } catch {
     // avsc refuses a writer union branch or enum symbol the reader lacks even when no value uses it.
-    return { read: (bytes) => convert(reader, writer, writer.fromBuffer(bytes), "") };
+  }
+  if (resolver === undefined) {
+    const source = exact ?? writer;
+    return { read: refusingLongs((bytes) => convert(reader, source, source.fromBuffer(bytes), "")) };
   }
   const fast = resolver;
-  return { read: (bytes) => reader.fromBuffer(bytes, fast) };
+  return { read: refusingLongs((bytes) => reader.fromBuffer(bytes, fast)) };
+}
+
+export const LONG_BEYOND =
+  "which is outside ±(2^53 - 1), the integers a JavaScript number holds exactly; this package refuses to lose precision (see the README on large integers)";
+
+/** Whether some writer long is read as the reader's float or double. */
+function longPromoted(reader: avro.Type, writer: avro.Type, seen = new Set<string>()): boolean {
+  const rk = kind(reader);
+  const wk = kind(writer);
+  if (wk === "union") return branches(writer).some((b) => longPromoted(reader, b, seen));
+  if (rk === "union") {
+    const branch = branchFor(reader, writer);
+    return branch !== undefined && longPromoted(branch, writer, seen);
+  }
+  if (wk === "long") return rk === "float" || rk === "double";
+  if (rk !== wk) return false;
+  if (rk === "array") return longPromoted((reader as avro.types.ArrayType).itemsType, (writer as avro.types.ArrayType).itemsType, seen);
+  if (rk === "map")
+    return longPromoted(
+      (reader as avro.types.MapType).valuesType as avro.Type,
+      (writer as avro.types.MapType).valuesType as avro.Type,
+      seen,
+    );
+  if (rk !== "record") return false;
+  const pair = `${reader.name}:${writer.name}`;
+  if (seen.has(pair)) return false;
+  seen.add(pair);
+  return (reader as RecordType).fields.some((field) => {
+    const source = writerField(writer as RecordType, field);
+    return source !== undefined && longPromoted(field.type, source.type, seen);
+  });
+}
+
+/**
+ * The JSON pointer of the first long in `bytes` (written with `schema`) that a JavaScript number
+ * cannot hold exactly. Only asked after a read failed on one, so it may read the bytes again.
+ */
+export function unsafeLongPath(schema: avro.Schema, bytes: Buffer): string | undefined {
+  const type = avro.Type.forSchema(schema, avroOptions("bigint", { wrapUnions: true }));
+  const find = (t: avro.Type, value: unknown, path: string): string | undefined => {
+    switch (kind(t)) {
+      case "long": {
+        const n = value as bigint;
+        return n > 0x1fffffffffffffn || n < -0x1fffffffffffffn ? path : undefined;
+      }
+      case "union": {
+        if (value === null) return undefined;
+        const [name, inner] = Object.entries(value as Record<string, unknown>)[0] as [string, unknown];
+        return find(branches(t).find((b) => b.branchName === name) as avro.Type, inner, path);
+      }
+      case "record":
+        for (const field of (t as RecordType).fields) {
+          const found = find(field.type, (value as Record<string, unknown>)[field.name], pointer(path, field.name));
+          if (found !== undefined) return found;
+        }
+        return undefined;
+      case "array":
+        for (const [i, item] of (value as unknown[]).entries()) {
+          const found = find((t as avro.types.ArrayType).itemsType, item, pointer(path, i));
+          if (found !== undefined) return found;
+        }
+        return undefined;
+      case "map":
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+          const found = find((t as avro.types.MapType).valuesType as avro.Type, v, pointer(path, k));
+          if (found !== undefined) return found;
+        }
+        return undefined;
+      default:
+        return undefined;
+    }
+  };
+  return find(type, type.fromBuffer(bytes), "");
 }

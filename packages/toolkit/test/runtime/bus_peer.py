@@ -64,6 +64,27 @@ def _run(op: Dict[str, Any]) -> Dict[str, Any]:
         deserializer = get_deserializer(signal, get_schema_registry_client())
         data = deserializer(bytes.fromhex(op["hex"]), SerializationContext(op["topic"], MessageField.VALUE))
         return {"value": json.loads(json.dumps(AvroSignalSerializer(signal).to_dict(data), default=str))}
+    if kind == "edx-serialize-bytes":
+        # openedx-events' own serializer, as a producer's signal hands it event data: the datetimes
+        # given as [year, month, day, hour, minute, second, microsecond(, "utc")] replace those fields,
+        # naive unless marked "utc"; what it writes for them is its own isoformat().
+        import attr
+        from datetime import datetime, timezone
+
+        from openedx_events.event_bus.avro.serializer import serialize_event_data_to_bytes
+
+        def put(value: Any, path: list, new: Any) -> Any:
+            head, rest = path[0], path[1:]
+            inner = new if not rest else put(value[head] if isinstance(value, dict) else getattr(value, head), rest, new)
+            return {**value, head: inner} if isinstance(value, dict) else attr.evolve(value, **{head: inner})
+
+        signal = OpenEdxPublicSignal.get_signal_by_type(op["event"])
+        data = AvroSignalDeserializer(signal).from_dict(op["data"])
+        for dotted, parts in op["datetimes"].items():
+            utc = parts[-1] == "utc"
+            moment = datetime(*parts[:7], tzinfo=timezone.utc if utc else None)  # type: ignore[misc]
+            data = put(data, dotted.split("."), moment)
+        return {"hex": serialize_event_data_to_bytes(data, signal).hex()}
     client = SchemaRegistryClient({"url": op["registry"]})
     field = MessageField.KEY if op.get("field") == "key" else MessageField.VALUE
     if kind == "confluent-serialize":

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { AvroSerializer, SchemaRegistryClient as ConfluentClient, SerdeType } from "@confluentinc/schemaregistry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,9 +11,9 @@ import {
 } from "../../../openedx-events/src/index.js";
 import { loadConfig } from "../../src/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
-import { REPO, runAsync, TOOLKIT, tempDir } from "../helpers.js";
+import { REPO, tempDir } from "../helpers.js";
 import { faultyProxy } from "../registry/faulty-proxy.js";
-import { runPeer } from "./peer.js";
+import { bus, PEERS_MISSING as missing, runPeer } from "./peer.js";
 import { PYTHON_PACKAGE } from "./upstream.js";
 
 /**
@@ -23,10 +23,6 @@ import { PYTHON_PACKAGE } from "./upstream.js";
  * `canon registry serve`, with both packages on the other side.
  */
 
-const PEERS = path.join(REPO, ".venv-peers/bin/python");
-const missing = existsSync(PEERS)
-  ? undefined
-  : `${PEERS} (Python 3.12 with openedx-events, edx-event-bus-kafka, confluent-kafka: scripts/setup.sh)`;
 if (missing) console.warn(`SKIPPED the tests against the Open edX bus's own libraries: no ${missing}`);
 
 const SUBMITTED = "org.openedx.learning.exam.attempt.submitted.v1";
@@ -37,17 +33,6 @@ const example = (
     examples: Parameters<typeof examAttemptSubmittedV1.encode>[0][];
   }
 ).examples[0] as Parameters<typeof examAttemptSubmittedV1.encode>[0];
-
-type BusOutcome = { ok: true; [key: string]: unknown } | { ok: false; type: string; error: string };
-
-/** Runs ops in test/runtime/bus_peer.py under the peers' Python, without blocking the registry this process serves. */
-async function bus(registry: string, ops: Record<string, unknown>[]): Promise<BusOutcome[]> {
-  const input = JSON.stringify({ registry, ops });
-  const { code, stdout, stderr } = await runAsync(PEERS, [path.join(TOOLKIT, "test/runtime/bus_peer.py")], { input });
-  const lines = stdout.split("\n").filter((l) => l !== "");
-  if (code !== 0 || lines.length !== ops.length) throw new Error(`bus_peer.py exited ${code}: ${stderr}`);
-  return lines.map((l) => JSON.parse(l) as BusOutcome);
-}
 
 describe.skipIf(missing !== undefined)("the Open edX bus's own libraries and the official Confluent clients", () => {
   let server: RunningRegistry;

@@ -26,6 +26,17 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _exact_ints(value: Any) -> Any:
+    """JSON from JavaScript cannot carry an integer beyond 2^53 exactly: it comes as {"$int": "digits"}."""
+    if isinstance(value, dict):
+        if set(value) == {"$int"}:
+            return int(value["$int"])
+        return {k: _exact_ints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_exact_ints(v) for v in value]
+    return value
+
+
 def _registry(package: Any, op: Dict[str, Any]) -> Any:
     if not op.get("registry"):
         return None
@@ -45,7 +56,7 @@ def _run(op: Dict[str, Any]) -> Dict[str, Any]:
         import fastavro
 
         buffer = io.BytesIO()
-        fastavro.schemaless_writer(buffer, fastavro.parse_schema(op["schema"]), op["data"])
+        fastavro.schemaless_writer(buffer, fastavro.parse_schema(op["schema"]), _exact_ints(op["data"]))
         return {"hex": buffer.getvalue().hex()}
     package = importlib.import_module(op["package"])
     if kind == "metadata-headers":

@@ -1,5 +1,6 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { runAsync, TOOLKIT, venvPython } from "../helpers.js";
+import { REPO, runAsync, TOOLKIT, venvPython } from "../helpers.js";
 
 /** One operation for test/runtime/peer.py: a call a Python producer or consumer makes on a generated package. */
 export type PeerOp =
@@ -44,4 +45,29 @@ export function asJson(value: unknown): unknown {
         : v,
     ),
   );
+}
+
+/** `value` with every bigint as `{"$int": "digits"}`, which peer.py reads back as an exact Python int. */
+export function exactInts(value: unknown): unknown {
+  if (typeof value === "bigint") return { $int: value.toString() };
+  if (Array.isArray(value)) return value.map(exactInts);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, exactInts(v)]));
+}
+
+const PEERS = path.join(REPO, ".venv-peers/bin/python");
+/** Why the tests against the Open edX bus's own libraries cannot run here, if they cannot. */
+export const PEERS_MISSING = existsSync(PEERS)
+  ? undefined
+  : `${PEERS} (Python 3.12 with openedx-events, edx-event-bus-kafka, confluent-kafka: scripts/setup.sh)`;
+
+export type BusOutcome = { ok: true; [key: string]: unknown } | { ok: false; type: string; error: string };
+
+/** Runs ops in test/runtime/bus_peer.py under the peers' Python, without blocking the registry this process serves. */
+export async function bus(registry: string, ops: Record<string, unknown>[]): Promise<BusOutcome[]> {
+  const input = JSON.stringify({ registry, ops });
+  const { code, stdout, stderr } = await runAsync(PEERS, [path.join(TOOLKIT, "test/runtime/bus_peer.py")], { input });
+  const lines = stdout.split("\n").filter((l) => l !== "");
+  if (code !== 0 || lines.length !== ops.length) throw new Error(`bus_peer.py exited ${code}: ${stderr}`);
+  return lines.map((l) => JSON.parse(l) as BusOutcome);
 }

@@ -172,7 +172,7 @@ async function consume(
   for (const codec of Object.values(events))
     handlers.on(codec, async (data, delivery) => {
       io.stdout(
-        JSON.stringify({
+        jsonLine({
           event_type: delivery.metadata.event_type,
           schema_id: delivery.schemaId ?? null,
           key: delivery.key,
@@ -216,4 +216,16 @@ async function consume(
     if (idle !== undefined) clearInterval(idle);
   }
   return 0;
+}
+
+/** JSON with a bigint (a package with bigint longs) as its exact digits, as Python's json writes an int. */
+export function jsonLine(value: unknown): string {
+  // A marker no string of the data can hold by chance: a fresh UUID, made only when there is a bigint.
+  let marker: string | undefined;
+  const text = JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v !== "bigint") return v;
+    marker ??= randomUUID();
+    return `${marker}:${v}`;
+  });
+  return marker === undefined ? text : text.replace(new RegExp(`"${marker}:(-?\\d+)"`, "g"), "$1");
 }

@@ -10,6 +10,7 @@ export {
   type RetryPolicy,
 } from "./bus.js";
 export {
+  type CheckOptions,
   type CompiledValidator,
   type DeserializeOptions,
   EventCodec,
@@ -17,6 +18,7 @@ export {
   type SerializeOptions,
   type ValidationIssue,
 } from "./codec.js";
+export { OFFSET_LESS } from "./datetimes.js";
 export {
   createMetadata,
   type EventMetadata,
@@ -37,6 +39,7 @@ export {
   type SendOptions,
   type Sent,
 } from "./kafka.js";
+export type { LongMode } from "./longs.js";
 export {
   type RedisClient,
   type RedisConsumerOptions,

@@ -124,7 +124,13 @@ describe("longs as bigints (a package generated with typescript.longs: bigint)",
     const file = path.join(out, "eventcanon.config.json");
     const outputs = Object.fromEntries(["typescript", "avro", "python", "jsonschema"].map((t) => [t, path.join(out, t)]));
     const { $schema: _, ...rest } = config;
-    const settings = { ...rest, schemas: path.join(REPO, "schemas"), registry: path.join(REPO, "registry"), outputs };
+    const settings = {
+      ...rest,
+      schemas: path.join(REPO, "schemas"),
+      services: path.join(REPO, "services"),
+      registry: path.join(REPO, "registry"),
+      outputs,
+    };
     writeFileSync(file, JSON.stringify({ ...settings, typescript: { longs: "bigint" } }));
     const generate = canon(["generate", "--config", file, "--target", "typescript"], REPO);
     expect(generate.code, generate.stderr).toBe(0);

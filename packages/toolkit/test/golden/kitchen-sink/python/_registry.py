@@ -37,7 +37,7 @@ class EventSpec:
 
 
 def _load(kind: str, name: str) -> Dict[str, Any]:
-    text = resources.files(__package__).joinpath("schemas").joinpath(kind).joinpath(name).read_text(encoding="utf-8")
+    text = resources.files(__name__.rpartition(".")[0]).joinpath("schemas").joinpath(kind).joinpath(name).read_text(encoding="utf-8")
     value: Dict[str, Any] = json.loads(text)
     return value
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command: staleness of committed generated files, then every package's tests and
-# type checks (vitest, tsc, pytest, mypy --strict), then the repo-wide formatter/linter, then a
+# type checks (vitest, tsc, pytest, mypy --strict, pyright --strict), then the repo-wide formatter/linter, then a
 # closing count of the tests that ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."

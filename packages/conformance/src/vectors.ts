@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { events } from "@eventcanon/openedx-events";
-import { type Catalog, loadCatalog, loadConfig, sampleRecord, seededRandom, withDefaults } from "@eventcanon/toolkit";
+import { type Catalog, inWireForm, loadCatalog, loadConfig, sampleRecord, seededRandom } from "@eventcanon/toolkit";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const VECTORS = path.join(REPO, "packages/conformance/vectors");
@@ -11,7 +11,10 @@ const SEED = 20261124;
 
 export interface Vector {
   readonly name: string;
-  /** The instance in canonical form (every default filled in): what any decoder gives back. */
+  /**
+   * The instance in canonical form (every default filled in, date-times and UUIDs as openedx-events
+   * writes them): what any decoder gives back, and one input both languages write the same bytes for.
+   */
   readonly data: Record<string, unknown>;
   /** Avro binary, hex. */
   readonly avro: string;
@@ -36,7 +39,7 @@ export function buildVectors(catalog: Catalog): Map<string, string> {
       })),
     ];
     const vectors: Vector[] = instances.map(({ name, data }) => {
-      const canonical = withDefaults(catalog.model, event.record, data as Record<string, unknown>);
+      const canonical = inWireForm(catalog.model, event.record, data as Record<string, unknown>);
       return { name, data: canonical, avro: codec.encode(canonical as never).toString("hex") };
     });
     files.set(`${event.eventType}.json`, `${JSON.stringify({ eventType: event.eventType, vectors }, null, 2)}\n`);

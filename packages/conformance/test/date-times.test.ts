@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { REPO, VECTORS } from "../src/vectors.js";
 
 /**
- * The shared date-time verdicts (vectors/date-times.json), TypeScript side: what validation on the
+ * The shared date-time verdicts (validation/date-times.json), TypeScript side: what validation on the
  * read path and on the write path says of each value, in a required and in a nullable date-time field.
  */
 
@@ -15,7 +15,7 @@ interface Verdict {
   readonly write: boolean;
   readonly why: string;
 }
-const { values } = JSON.parse(readFileSync(path.join(VECTORS, "date-times.json"), "utf8")) as { values: Verdict[] };
+const { values } = JSON.parse(readFileSync(path.join(VECTORS, "../validation/date-times.json"), "utf8")) as { values: Verdict[] };
 const codec = courseEnrollmentCreatedV1;
 const example = JSON.parse(readFileSync(path.join(REPO, "schemas/events/org.openedx.learning.course.enrollment.created.v1.json"), "utf8"))
   .examples[0];

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
+from uuid import UUID
 from typing import Any, Dict, Iterator, List, Tuple
 
 REPO = Path(__file__).resolve().parents[3]
@@ -51,11 +53,25 @@ def _resolve(schema: Json, base: Path) -> Tuple[Json, Path]:
     return schema, base
 
 
+def wire_form(value: str, format: Any) -> str:
+    """A date-time or UUID as the Python package writes it, as openedx-events does: isoformat() of the
+    instant (an offset-less one read as UTC) and str() of the UUID."""
+    if format == "date-time":
+        moment = datetime.fromisoformat(value)
+        return (moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)).isoformat()
+    if format == "uuid":
+        return str(UUID(value))
+    return value
+
+
 def with_defaults(value: Any, schema: Json, base: Path) -> Any:
-    """What a round trip gives back: absent fields that have a default get it."""
+    """What a round trip gives back: absent fields that have a default get it; date-times and UUIDs
+    come back in their wire form."""
     schema, base = _resolve(schema, base)
     if value is None:
         return None
+    if isinstance(value, str):
+        return wire_form(value, schema.get("format"))
     for branch in schema.get("anyOf", []):
         if branch.get("type") != "null":
             return with_defaults(value, branch, base)

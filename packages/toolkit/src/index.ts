@@ -12,5 +12,5 @@ export type * from "./model.js";
 export { type History, type ReleaseEntry, readHistory, readReleased } from "./registry/history.js";
 export { type RunningRegistry, serveRegistry } from "./registry/server.js";
 export { sampleRecord, seededRandom } from "./sample.js";
-export { shapeError, withDefaults } from "./values.js";
+export { inWireForm, shapeError, withDefaults } from "./values.js";
 export { listFiles, writeOutputFolder } from "./write-outputs.js";

@@ -47,7 +47,7 @@ const PYTHON_RESERVED = new Set([
 ]);
 
 /** Attribute names the generated dataclasses themselves define. */
-const PYTHON_TAKEN = new Set(["to_dict", "from_dict"]);
+const PYTHON_TAKEN = new Set(["to_dict", "from_dict", "from_avro"]);
 
 /** A field name that Python accepts as an attribute: keywords get a trailing underscore (PEP 8). */
 export function pythonFieldName(name: string): string {

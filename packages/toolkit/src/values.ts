@@ -102,26 +102,82 @@ function constraintError(c: Constraints, value: unknown): string | undefined {
  * any target gives back after a round trip (Avro writes every field; dataclasses fill defaults).
  */
 export function withDefaults(model: Model, record: RecordType, value: Record<string, unknown>): Record<string, unknown> {
+  return fillRecord(model, record, value, (_type, v) => v, false);
+}
+
+/**
+ * The canonical form with date-times and UUIDs as the Python package writes them, which is how
+ * openedx-events writes them: `isoformat()` of the instant (an offset-less one read as UTC; `+00:00`
+ * for UTC; microseconds when not zero), `str()` of the UUID, and maps with their keys sorted.
+ * TypeScript keeps the strings and key order it is given, so bytes both languages (and openedx-events)
+ * write alike need the value in this form.
+ */
+export function inWireForm(model: Model, record: RecordType, value: Record<string, unknown>): Record<string, unknown> {
+  return fillRecord(model, record, value, wireLeaf, true);
+}
+
+/** Python's order of strings (by code point), which JavaScript's default sort (by UTF-16 unit) is not. */
+function byCodePoint(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = (x[i]?.codePointAt(0) ?? 0) - (y[i]?.codePointAt(0) ?? 0);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+const wireLeaf: Leaf = (type, v) => {
+  if (typeof v !== "string") return v;
+  if (type.constraints.format === "uuid") return v.replace(/^urn:uuid:/i, "").toLowerCase();
+  if (type.constraints.format !== "date-time") return v;
+  const parts = /^(\d{4}-\d\d-\d\d)[Tt](\d\d:\d\d:\d\d)(?:\.(\d+))?([Zz]|[+-]\d\d(?::?\d\d)?)?$/.exec(v);
+  if (parts === null) return v;
+  const [, date, time, fraction = "", zone = "Z"] = parts;
+  const micro = fraction.slice(0, 6).padEnd(6, "0");
+  const digits = zone.replace(/[^0-9]/g, "").padEnd(4, "0");
+  const offset = /^[Zz]$/.test(zone) || /^0+$/.test(digits) ? "+00:00" : `${zone[0]}${digits.slice(0, 2)}:${digits.slice(2)}`;
+  return `${date}T${time}${micro === "000000" ? "" : `.${micro}`}${offset}`;
+};
+
+type Leaf = (type: Extract<TypeNode, { kind: "string" }>, value: unknown) => unknown;
+
+/** `sortMaps`: maps with their keys in Python's order, as openedx-events writes them (json.dumps(sort_keys=True)). */
+function fillRecord(
+  model: Model,
+  record: RecordType,
+  value: Record<string, unknown>,
+  leaf: Leaf,
+  sortMaps: boolean,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of record.fields) {
-    if (field.name in value) out[field.name] = fillType(model, field.type, value[field.name]);
-    else if (field.default !== undefined) out[field.name] = structuredClone(field.default.value);
+    if (field.name in value) out[field.name] = fillType(model, field.type, value[field.name], leaf, sortMaps);
+    else if (field.default !== undefined)
+      out[field.name] = fillType(model, field.type, structuredClone(field.default.value), leaf, sortMaps);
   }
   return out;
 }
 
-function fillType(model: Model, type: TypeNode, value: unknown): unknown {
+function fillType(model: Model, type: TypeNode, value: unknown, leaf: Leaf, sortMaps: boolean): unknown {
   if (value === null || value === undefined) return value;
   switch (type.kind) {
+    case "string":
+      return leaf(type, value);
     case "nullable":
-      return fillType(model, type.inner, value);
+      return fillType(model, type.inner, value, leaf, sortMaps);
     case "array":
-      return Array.isArray(value) ? value.map((item) => fillType(model, type.items, item)) : value;
-    case "map":
-      return isPlainObject(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillType(model, type.values, v)])) : value;
+      return Array.isArray(value) ? value.map((item) => fillType(model, type.items, item, leaf, sortMaps)) : value;
+    case "map": {
+      if (!isPlainObject(value)) return value;
+      const entries = Object.entries(value);
+      if (sortMaps) entries.sort(([a], [b]) => byCodePoint(a, b));
+      return Object.fromEntries(entries.map(([k, v]) => [k, fillType(model, type.values, v, leaf, sortMaps)]));
+    }
     case "ref": {
       const named = namedType(model, type.name);
-      return named.kind === "record" && isPlainObject(value) ? withDefaults(model, named, value) : value;
+      if (named.kind === "alias") return fillType(model, named.target, value, leaf, sortMaps);
+      return named.kind === "record" && isPlainObject(value) ? fillRecord(model, named, value, leaf, sortMaps) : value;
     }
     default:
       return value;

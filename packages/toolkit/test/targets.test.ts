@@ -7,7 +7,7 @@ import { type Catalog, loadCatalog } from "../src/catalog.js";
 import { type CanonConfig, loadConfig } from "../src/config.js";
 import { listFiles } from "../src/write-outputs.js";
 import { canon, FIXTURES, REPO, TOOLKIT, tempDir, tempDirInRepo } from "./helpers.js";
-import { avroCase, mypyStrict, readAvsc, typecheckTypeScript, verifyPython } from "./toolchain.js";
+import { avroCase, mypyStrict, pyrightStrict, readAvsc, typecheckTypeScript, verifyPython } from "./toolchain.js";
 
 /**
  * The generated code of each catalog is checked with the real tools: tsc over the TypeScript,
@@ -78,12 +78,15 @@ describe.each(CATALOGS)("generated targets for $label", ({ dir }) => {
     }
   });
 
-  it("Python passes mypy --strict, imports, round-trips every example, and fastavro agrees with avsc byte for byte", () => {
+  it("Python passes mypy --strict and pyright --strict, imports, round-trips every example, and fastavro agrees with avsc byte for byte", () => {
     const parent = tempDir("py");
     cpSync(path.join(out, "python"), path.join(parent, "generated_events"), { recursive: true });
     const mypy = mypyStrict(parent, ["generated_events"]);
     expect(mypy.stdout).toMatch(/^Success: no issues found in \d+ source files/);
     expect(mypy.code).toBe(0);
+    const pyright = pyrightStrict(parent, ["generated_events"]);
+    expect(pyright.stdout).toMatch(/(^|\n)0 errors, 0 warnings, 0 informations/);
+    expect(pyright.code).toBe(0);
 
     const verify = verifyPython(
       parent,

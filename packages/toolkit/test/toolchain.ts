@@ -3,7 +3,7 @@ import path from "node:path";
 import type avro from "avsc";
 import { type AvroSchema, avscCompatible } from "../src/emit/avro.js";
 import type { EventDefinition, Model } from "../src/model.js";
-import { withDefaults } from "../src/values.js";
+import { inWireForm } from "../src/values.js";
 import { REPO, type Run, run, TOOLKIT, venvPython } from "./helpers.js";
 
 /**
@@ -38,6 +38,19 @@ export function mypyStrict(parent: string, packages: readonly string[]): Run {
   return run(venvPython(), ["-m", "mypy", "--strict", "--no-incremental", ...packages], parent);
 }
 
+/** One pyright run in strict mode (what pylance users see) over the Python packages `packages`, folders of `parent`. */
+export function pyrightStrict(parent: string, packages: readonly string[]): Run {
+  writeFileSync(
+    path.join(parent, "pyrightconfig.json"),
+    JSON.stringify({ include: packages, typeCheckingMode: "strict", pythonVersion: "3.9" }),
+  );
+  return run(
+    process.execPath,
+    [path.join(REPO, "node_modules/pyright/index.js"), "--project", parent, "--pythonpath", venvPython()],
+    parent,
+  );
+}
+
 /** The generated Avro schema of an event, with namespaces avsc accepts (see avscCompatible). */
 export function readAvsc(avroFolder: string, eventType: string): avro.Schema {
   return avscCompatible(JSON.parse(readFileSync(path.join(avroFolder, `${eventType}.avsc`), "utf8")) as AvroSchema) as avro.Schema;
@@ -61,9 +74,9 @@ export interface VerifyEvent {
   readonly cases: readonly VerifyCase[];
 }
 
-/** A value of an event as a case for verifyPython, after checking that avsc writes and reads it back to its canonical form. */
+/** A value of an event (in the wire form, see inWireForm) as a case for verifyPython, after checking that avsc writes and reads it back to its canonical form. */
 export function avroCase(model: Model, event: EventDefinition, type: avro.Type, value: Record<string, unknown>): VerifyCase {
-  const canonical = withDefaults(model, event.record, value);
+  const canonical = inWireForm(model, event.record, value);
   if (!type.isValid(canonical)) throw new Error(`${event.eventType}: avsc refuses ${JSON.stringify(canonical)}`);
   const bytes = type.toBuffer(canonical);
   const decoded: unknown = JSON.parse(JSON.stringify(type.fromBuffer(bytes)));

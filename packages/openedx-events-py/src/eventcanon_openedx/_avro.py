@@ -18,7 +18,7 @@ import struct
 import threading
 import weakref
 from functools import lru_cache
-from typing import Any, ClassVar, Dict, Literal, Optional, Protocol, Tuple, Type, TypeVar, Union
+from typing import Any, ClassVar, Dict, List, Literal, Optional, Protocol, Sequence, Tuple, Type, TypeVar, Union, cast
 
 from ._registry_client import Lru, SchemaRegistryClient, SchemaRegistryError
 from ._resolution import Refusal, SchemaResolutionError, incompatibility, locate
@@ -87,7 +87,7 @@ def encode(value: EventData) -> bytes:
     return _write(avro_schema(value.EVENT_TYPE), value.to_dict())
 
 
-def _frame(schema_id: int, body: bytes) -> bytes:
+def frame(schema_id: int, body: bytes) -> bytes:
     if not 0 <= schema_id <= 0xFFFFFFFF:
         raise ValueError(f"schema id must be an integer from 0 to 4294967295, got {schema_id}")
     return _HEADER.pack(_MAGIC_BYTE, schema_id) + body
@@ -95,7 +95,7 @@ def _frame(schema_id: int, body: bytes) -> bytes:
 
 def encode_framed(value: EventData, schema_id: int) -> bytes:
     """Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro body."""
-    return _frame(schema_id, encode(value))
+    return frame(schema_id, encode(value))
 
 
 def unframe(data: bytes) -> Tuple[int, bytes]:
@@ -127,7 +127,7 @@ def _read(event_type: str, data: bytes, writer: Any, reader: Any, what: str) -> 
 
 def _build(data_class: Type[E], record: Any) -> E:
     # Not from_dict: what it checks, the schema fastavro read with already guarantees.
-    value: E = getattr(data_class, "_from_avro")(record)
+    value: E = getattr(data_class, "from_avro")(record)
     return value
 
 
@@ -183,10 +183,13 @@ def _schema_of(event_type: str, role: str) -> Any:
 def _full_name(schema: Any) -> str:
     if isinstance(schema, str):
         return schema
-    if not isinstance(schema, dict) or not isinstance(schema.get("name"), str):
-        return str(schema.get("type") if isinstance(schema, dict) else "union")
-    name: str = schema["name"]
-    namespace = schema.get("namespace")
+    if not isinstance(schema, dict):
+        return "union"
+    node = cast(Dict[str, Any], schema)
+    name = node.get("name")
+    if not isinstance(name, str):
+        return str(node.get("type"))
+    namespace = node.get("namespace")
     return name if "." in name or not isinstance(namespace, str) else f"{namespace}.{name}"
 
 
@@ -268,7 +271,7 @@ def _registry_writer(registry: SchemaRegistryClient, event_type: str, role: str,
     with _lock:
         cache = _from_registry.get(registry)
         if cache is None:
-            cache = Lru(1000)
+            cache = Lru[Tuple[str, str, int], _Found](1000)
             _from_registry[registry] = cache
         known = cache.get((event_type, role, schema_id))
     if known is not None:
@@ -419,8 +422,8 @@ def _key_field_schema(value_schema: Any, key_field: str) -> Any:
     for segment in key_field.split("."):
         record = _named_or(record, named)
         if isinstance(record, dict) and "fields" not in record:
-            record = _named_or(record["type"], named)
-        fields = record.get("fields", []) if isinstance(record, dict) else []
+            record = _named_or(cast(Dict[str, Any], record)["type"], named)
+        fields: List[Any] = cast(Dict[str, Any], record).get("fields", []) if isinstance(record, dict) else []
         field = next((f for f in fields if f["name"] == segment), None)
         if field is None:
             raise ValueError(f'key field {key_field}: no field "{segment}" in the value schema')
@@ -434,19 +437,22 @@ def _named_or(schema: Any, named: Dict[str, Any]) -> Any:
 
 def _collect(schema: Any, namespace: str, named: Dict[str, Any]) -> None:
     if isinstance(schema, list):
-        for branch in schema:
+        branches = cast(Sequence[Any], schema)
+        for branch in branches:
             _collect(branch, namespace, named)
         return
     if not isinstance(schema, dict):
         return
-    if isinstance(schema.get("name"), str) and schema.get("type") in ("record", "enum", "fixed"):
-        full = _full_name({**schema, "namespace": schema.get("namespace", namespace)})
-        named[full] = named[schema["name"]] = schema
-        for field in schema.get("fields", []):
+    node = cast(Dict[str, Any], schema)
+    if isinstance(node.get("name"), str) and node.get("type") in ("record", "enum", "fixed"):
+        full = _full_name({**node, "namespace": node.get("namespace", namespace)})
+        named[full] = named[node["name"]] = node
+        fields: List[Any] = node.get("fields", [])
+        for field in fields:
             _collect(field["type"], full.rsplit(".", 1)[0], named)
         return
     for part in ("type", "items", "values"):
-        _collect(schema.get(part), namespace, named)
+        _collect(node.get(part), namespace, named)
 
 
 def serialize(
@@ -507,8 +513,7 @@ def _serialize(
     use_latest_version: bool,
 ) -> bytes:
     """``datum`` is the event's dict (value) or the key itself, written with the package's schema of ``role``."""
-    if role == "key":
-        key_field = _require_key(event_type)
+    key_field = _require_key(event_type) if role == "key" else ""
 
     def body() -> bytes:
         return _write(_reader(event_type, role)[0], datum)
@@ -521,7 +526,7 @@ def _serialize(
                 f"{event_type}: the package's {role} schema is not in its release history (not released yet: run canon release), "
                 "so it has no id to frame with offline; pass a schema registry to look it up",
             )
-        return _frame(own, body())
+        return frame(own, body())
     name = _subject(event_type, role, topic, strategy)
     if use_latest_version:
         latest = registry.latest(name)
@@ -533,7 +538,7 @@ def _serialize(
             parsed = _parse(json.loads(latest.schema))[0]
             with _lock:
                 _latest.set((latest.id, registry.url), parsed)
-        return _frame(latest.id, _write(parsed, datum))
+        return frame(latest.id, _write(parsed, datum))
     schema = _schema_of(event_type, "value")
     text = registration_text(schema if role == "value" else _key_field_schema(schema, key_field))
     try:
@@ -546,4 +551,4 @@ def _serialize(
             f"{event_type}: the package's {role} schema is not registered under subject {name} at {registry.url}; "
             "register it with canon registry push, or let serialize register it (auto_register)",
         ) from None
-    return _frame(schema_id, body())
+    return frame(schema_id, body())

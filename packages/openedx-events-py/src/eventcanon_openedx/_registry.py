@@ -22,13 +22,14 @@ class EventSpec:
     event_type: str
     data_class: Type[Any]
     topic: Optional[str]
-    #: Dotted path of the field whose value is the message key.
     key_field: Optional[str]
-    #: Avro schema of the key field's value.
+    """Dotted path of the field whose value is the message key."""
     key_schema: Any
-    #: Global ids of the package's value and key schemas in the release history; None while not released.
+    """Avro schema of the key field's value."""
     schema_id: Optional[int] = None
+    """Global id of the package's value schema in the release history; None while not released."""
     key_schema_id: Optional[int] = None
+    """Global id of its key schema in the release history; None while not released."""
 
     def avro_schema(self) -> Dict[str, Any]:
         """The Avro schema (the Open edX event bus wire form), as shipped in the package."""
@@ -40,7 +41,7 @@ class EventSpec:
 
 
 def _load(kind: str, name: str) -> Dict[str, Any]:
-    text = resources.files(__package__).joinpath("schemas").joinpath(kind).joinpath(name).read_text(encoding="utf-8")
+    text = resources.files(__name__.rpartition(".")[0]).joinpath("schemas").joinpath(kind).joinpath(name).read_text(encoding="utf-8")
     value: Dict[str, Any] = json.loads(text)
     return value
 

@@ -16,11 +16,11 @@ class TrackingEventEmittedV1:
     the tracking stream over the event bus instead of reading log files.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.analytics.tracking.event.emitted.v1"
+    """The event type string this class is the data of."""
 
-    #: The tracking log event that was recorded.
     tracking_log: TrackingLogData
+    """The tracking log event that was recorded."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"tracking_log": True}
 
@@ -34,15 +34,14 @@ class TrackingEventEmittedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> TrackingEventEmittedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> TrackingEventEmittedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return TrackingEventEmittedV1(
-            TrackingLogData._from_avro(record["tracking_log"]),
+            TrackingLogData.from_avro(record["tracking_log"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "tracking_log": self.tracking_log.to_dict(),
         }

@@ -16,11 +16,11 @@ class RoleAssignmentCreated:
     Services that cache permissions should refresh them for that subject.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.authz.role_assignment.created"
+    """The event type string this class is the data of."""
 
-    #: The role assignment that was made or removed.
     role_assignment: RoleAssignmentData
+    """The role assignment that was made or removed."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"role_assignment": True}
 
@@ -34,15 +34,14 @@ class RoleAssignmentCreated:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> RoleAssignmentCreated:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> RoleAssignmentCreated:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return RoleAssignmentCreated(
-            RoleAssignmentData._from_avro(record["role_assignment"]),
+            RoleAssignmentData.from_avro(record["role_assignment"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "role_assignment": self.role_assignment.to_dict(),
         }
@@ -54,11 +53,11 @@ class RoleAssignmentDeleted:
     cache permissions must drop the role for that subject.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.authz.role_assignment.deleted"
+    """The event type string this class is the data of."""
 
-    #: The role assignment that was made or removed.
     role_assignment: RoleAssignmentData
+    """The role assignment that was made or removed."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"role_assignment": True}
 
@@ -72,15 +71,14 @@ class RoleAssignmentDeleted:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> RoleAssignmentDeleted:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> RoleAssignmentDeleted:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return RoleAssignmentDeleted(
-            RoleAssignmentData._from_avro(record["role_assignment"]),
+            RoleAssignmentData.from_avro(record["role_assignment"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "role_assignment": self.role_assignment.to_dict(),
         }

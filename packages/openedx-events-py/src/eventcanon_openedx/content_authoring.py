@@ -14,11 +14,11 @@ from .shared import CertificateConfigData, ContentAuthoringCourseData, ContentLi
 class ContentLibraryCollectionCreatedV1:
     """Sent when a collection is created in a content library."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.content_library.collection.created.v1"
+    """The event type string this class is the data of."""
 
-    #: The library collection concerned.
     library_collection: LibraryCollectionData
+    """The library collection concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_collection": True}
 
@@ -32,15 +32,14 @@ class ContentLibraryCollectionCreatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentLibraryCollectionCreatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentLibraryCollectionCreatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentLibraryCollectionCreatedV1(
-            LibraryCollectionData._from_avro(record["library_collection"]),
+            LibraryCollectionData.from_avro(record["library_collection"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "library_collection": self.library_collection.to_dict(),
         }
@@ -52,11 +51,11 @@ class ContentLibraryCollectionDeletedV1:
     collection and its memberships.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.content_library.collection.deleted.v1"
+    """The event type string this class is the data of."""
 
-    #: The library collection concerned.
     library_collection: LibraryCollectionData
+    """The library collection concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_collection": True}
 
@@ -70,15 +69,14 @@ class ContentLibraryCollectionDeletedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentLibraryCollectionDeletedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentLibraryCollectionDeletedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentLibraryCollectionDeletedV1(
-            LibraryCollectionData._from_avro(record["library_collection"]),
+            LibraryCollectionData.from_avro(record["library_collection"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "library_collection": self.library_collection.to_dict(),
         }
@@ -88,11 +86,11 @@ class ContentLibraryCollectionDeletedV1:
 class ContentLibraryCollectionUpdatedV1:
     """Sent when a library collection's details or items change."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.content_library.collection.updated.v1"
+    """The event type string this class is the data of."""
 
-    #: The library collection concerned.
     library_collection: LibraryCollectionData
+    """The library collection concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_collection": True}
 
@@ -106,15 +104,14 @@ class ContentLibraryCollectionUpdatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentLibraryCollectionUpdatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentLibraryCollectionUpdatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentLibraryCollectionUpdatedV1(
-            LibraryCollectionData._from_avro(record["library_collection"]),
+            LibraryCollectionData.from_avro(record["library_collection"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "library_collection": self.library_collection.to_dict(),
         }
@@ -124,11 +121,11 @@ class ContentLibraryCollectionUpdatedV1:
 class ContentLibraryContainerCreatedV1:
     """Sent when a container (unit, subsection or section) is created in a content library."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.content_library.container.created.v1"
+    """The event type string this class is the data of."""
 
-    #: The library container concerned.
     library_container: LibraryContainerData
+    """The library container concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_container": True}
 
@@ -142,15 +139,14 @@ class ContentLibraryContainerCreatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentLibraryContainerCreatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentLibraryContainerCreatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentLibraryContainerCreatedV1(
-            LibraryContainerData._from_avro(record["library_container"]),
+            LibraryContainerData.from_avro(record["library_container"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "library_container": self.library_container.to_dict(),
         }
@@ -160,11 +156,11 @@ class ContentLibraryContainerCreatedV1:
 class ContentLibraryContainerDeletedV1:
     """Sent when a container is deleted from a content library."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.content_library.container.deleted.v1"
+    """The event type string this class is the data of."""
 
-    #: The library container concerned.
     library_container: LibraryContainerData
+    """The library container concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_container": True}
 
@@ -178,15 +174,14 @@ class ContentLibraryContainerDeletedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentLibraryContainerDeletedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentLibraryContainerDeletedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentLibraryContainerDeletedV1(
-            LibraryContainerData._from_avro(record["library_container"]),
+            LibraryContainerData.from_avro(record["library_container"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "library_container": self.library_container.to_dict(),
         }
@@ -198,11 +193,11 @@ class ContentLibraryContainerPublishedV1:
     container is published as deleted.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.content_library.container.published.v1"
+    """The event type string this class is the data of."""
 
-    #: The library container concerned.
     library_container: LibraryContainerData
+    """The library container concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_container": True}
 
@@ -216,15 +211,14 @@ class ContentLibraryContainerPublishedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentLibraryContainerPublishedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentLibraryContainerPublishedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentLibraryContainerPublishedV1(
-            LibraryContainerData._from_avro(record["library_container"]),
+            LibraryContainerData.from_avro(record["library_container"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "library_container": self.library_container.to_dict(),
         }
@@ -234,11 +228,11 @@ class ContentLibraryContainerPublishedV1:
 class ContentLibraryContainerUpdatedV1:
     """Sent when a library container's draft changes."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.content_library.container.updated.v1"
+    """The event type string this class is the data of."""
 
-    #: The library container concerned.
     library_container: LibraryContainerData
+    """The library container concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_container": True}
 
@@ -252,15 +246,14 @@ class ContentLibraryContainerUpdatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentLibraryContainerUpdatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentLibraryContainerUpdatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentLibraryContainerUpdatedV1(
-            LibraryContainerData._from_avro(record["library_container"]),
+            LibraryContainerData.from_avro(record["library_container"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "library_container": self.library_container.to_dict(),
         }
@@ -270,11 +263,11 @@ class ContentLibraryContainerUpdatedV1:
 class ContentLibraryCreatedV1:
     """Sent when a content library is created in Studio."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.content_library.created.v1"
+    """The event type string this class is the data of."""
 
-    #: The content library concerned.
     content_library: ContentLibraryData
+    """The content library concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"content_library": True}
 
@@ -288,15 +281,14 @@ class ContentLibraryCreatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentLibraryCreatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentLibraryCreatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentLibraryCreatedV1(
-            ContentLibraryData._from_avro(record["content_library"]),
+            ContentLibraryData.from_avro(record["content_library"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "content_library": self.content_library.to_dict(),
         }
@@ -308,11 +300,11 @@ class ContentLibraryDeletedV1:
     indexes.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.content_library.deleted.v1"
+    """The event type string this class is the data of."""
 
-    #: The content library concerned.
     content_library: ContentLibraryData
+    """The content library concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"content_library": True}
 
@@ -326,15 +318,14 @@ class ContentLibraryDeletedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentLibraryDeletedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentLibraryDeletedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentLibraryDeletedV1(
-            ContentLibraryData._from_avro(record["content_library"]),
+            ContentLibraryData.from_avro(record["content_library"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "content_library": self.content_library.to_dict(),
         }
@@ -346,11 +337,11 @@ class ContentLibraryUpdatedV1:
     have their own events.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.content_library.updated.v1"
+    """The event type string this class is the data of."""
 
-    #: The content library concerned.
     content_library: ContentLibraryData
+    """The content library concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"content_library": True}
 
@@ -364,15 +355,14 @@ class ContentLibraryUpdatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentLibraryUpdatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentLibraryUpdatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentLibraryUpdatedV1(
-            ContentLibraryData._from_avro(record["content_library"]),
+            ContentLibraryData.from_avro(record["content_library"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "content_library": self.content_library.to_dict(),
         }
@@ -384,11 +374,11 @@ class ContentObjectAssociationsChangedV1:
     views should re-read the listed associations.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.content.object.associations.changed.v1"
+    """The event type string this class is the data of."""
 
-    #: The content object whose tags or collections changed.
     content_object: ContentObjectChangedData
+    """The content object whose tags or collections changed."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"content_object": True}
 
@@ -402,15 +392,14 @@ class ContentObjectAssociationsChangedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentObjectAssociationsChangedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentObjectAssociationsChangedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentObjectAssociationsChangedV1(
-            ContentObjectChangedData._from_avro(record["content_object"]),
+            ContentObjectChangedData.from_avro(record["content_object"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "content_object": self.content_object.to_dict(),
         }
@@ -422,11 +411,11 @@ class ContentObjectTagsChangedV1:
     event, which also covers collections.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.content.object.tags.changed.v1"
+    """The event type string this class is the data of."""
 
-    #: The content object whose tags or collections changed.
     content_object: ContentObjectData
+    """The content object whose tags or collections changed."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"content_object": True}
 
@@ -440,15 +429,14 @@ class ContentObjectTagsChangedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentObjectTagsChangedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentObjectTagsChangedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentObjectTagsChangedV1(
-            ContentObjectData._from_avro(record["content_object"]),
+            ContentObjectData.from_avro(record["content_object"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "content_object": self.content_object.to_dict(),
         }
@@ -460,11 +448,11 @@ class CourseCatalogInfoChangedV1:
     visibility). Catalog services update their copy of the run.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.course.catalog_info.changed.v1"
+    """The event type string this class is the data of."""
 
-    #: The course run's catalog facts, as they are now.
     catalog_info: CourseCatalogData
+    """The course run's catalog facts, as they are now."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"catalog_info": True}
 
@@ -478,15 +466,14 @@ class CourseCatalogInfoChangedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseCatalogInfoChangedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseCatalogInfoChangedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseCatalogInfoChangedV1(
-            CourseCatalogData._from_avro(record["catalog_info"]),
+            CourseCatalogData.from_avro(record["catalog_info"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "catalog_info": self.catalog_info.to_dict(),
         }
@@ -499,11 +486,11 @@ class CourseCertificateConfigChangedV1:
     base64-encoded.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.course.certificate_config.changed.v1"
+    """The event type string this class is the data of."""
 
-    #: The certificate configuration concerned.
     certificate_config: CertificateConfigData
+    """The certificate configuration concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"certificate_config": True}
 
@@ -517,15 +504,14 @@ class CourseCertificateConfigChangedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseCertificateConfigChangedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseCertificateConfigChangedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseCertificateConfigChangedV1(
-            CertificateConfigData._from_avro(record["certificate_config"]),
+            CertificateConfigData.from_avro(record["certificate_config"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "certificate_config": self.certificate_config.to_dict(),
         }
@@ -537,11 +523,11 @@ class CourseCertificateConfigDeletedV1:
     it carries the signatory images base64-encoded, which the Open edX event bus cannot do.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.course.certificate_config.deleted.v1"
+    """The event type string this class is the data of."""
 
-    #: The certificate configuration concerned.
     certificate_config: CertificateConfigData
+    """The certificate configuration concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"certificate_config": True}
 
@@ -555,15 +541,14 @@ class CourseCertificateConfigDeletedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseCertificateConfigDeletedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseCertificateConfigDeletedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseCertificateConfigDeletedV1(
-            CertificateConfigData._from_avro(record["certificate_config"]),
+            CertificateConfigData.from_avro(record["certificate_config"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "certificate_config": self.certificate_config.to_dict(),
         }
@@ -573,11 +558,11 @@ class CourseCertificateConfigDeletedV1:
 class CourseCreatedV1:
     """Sent when a new course run is created in Studio."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.course.created.v1"
+    """The event type string this class is the data of."""
 
-    #: The course run concerned.
     course: ContentAuthoringCourseData
+    """The course run concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course": True}
 
@@ -591,15 +576,14 @@ class CourseCreatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseCreatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseCreatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseCreatedV1(
-            ContentAuthoringCourseData._from_avro(record["course"]),
+            ContentAuthoringCourseData.from_avro(record["course"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "course": self.course.to_dict(),
         }
@@ -611,11 +595,11 @@ class CourseImportCompletedV1:
     content.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.course.import.completed.v1"
+    """The event type string this class is the data of."""
 
-    #: The course run concerned.
     course: ContentAuthoringCourseData
+    """The course run concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course": True}
 
@@ -629,15 +613,14 @@ class CourseImportCompletedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseImportCompletedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseImportCompletedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseImportCompletedV1(
-            ContentAuthoringCourseData._from_avro(record["course"]),
+            ContentAuthoringCourseData.from_avro(record["course"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "course": self.course.to_dict(),
         }
@@ -647,11 +630,11 @@ class CourseImportCompletedV1:
 class CourseRerunCompletedV1:
     """Sent after Studio finishes creating a rerun of a course; the key is the new run's."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.course.rerun.completed.v1"
+    """The event type string this class is the data of."""
 
-    #: The course run concerned.
     course: ContentAuthoringCourseData
+    """The course run concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course": True}
 
@@ -665,15 +648,14 @@ class CourseRerunCompletedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseRerunCompletedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseRerunCompletedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseRerunCompletedV1(
-            ContentAuthoringCourseData._from_avro(record["course"]),
+            ContentAuthoringCourseData.from_avro(record["course"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "course": self.course.to_dict(),
         }
@@ -683,11 +665,11 @@ class CourseRerunCompletedV1:
 class LibraryBlockCreatedV1:
     """Sent when a block is added to a content library."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.library_block.created.v1"
+    """The event type string this class is the data of."""
 
-    #: The library block concerned.
     library_block: LibraryBlockData
+    """The library block concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_block": True}
 
@@ -701,15 +683,14 @@ class LibraryBlockCreatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> LibraryBlockCreatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> LibraryBlockCreatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return LibraryBlockCreatedV1(
-            LibraryBlockData._from_avro(record["library_block"]),
+            LibraryBlockData.from_avro(record["library_block"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "library_block": self.library_block.to_dict(),
         }
@@ -719,11 +700,11 @@ class LibraryBlockCreatedV1:
 class LibraryBlockDeletedV1:
     """Sent when a draft library block is deleted."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.library_block.deleted.v1"
+    """The event type string this class is the data of."""
 
-    #: The library block concerned.
     library_block: LibraryBlockData
+    """The library block concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_block": True}
 
@@ -737,15 +718,14 @@ class LibraryBlockDeletedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> LibraryBlockDeletedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> LibraryBlockDeletedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return LibraryBlockDeletedV1(
-            LibraryBlockData._from_avro(record["library_block"]),
+            LibraryBlockData.from_avro(record["library_block"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "library_block": self.library_block.to_dict(),
         }
@@ -757,11 +737,11 @@ class LibraryBlockPublishedV1:
     published as deleted.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.library_block.published.v1"
+    """The event type string this class is the data of."""
 
-    #: The library block concerned.
     library_block: LibraryBlockData
+    """The library block concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_block": True}
 
@@ -775,15 +755,14 @@ class LibraryBlockPublishedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> LibraryBlockPublishedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> LibraryBlockPublishedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return LibraryBlockPublishedV1(
-            LibraryBlockData._from_avro(record["library_block"]),
+            LibraryBlockData.from_avro(record["library_block"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "library_block": self.library_block.to_dict(),
         }
@@ -793,11 +772,11 @@ class LibraryBlockPublishedV1:
 class LibraryBlockUpdatedV1:
     """Sent when a draft library block changes."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.library_block.updated.v1"
+    """The event type string this class is the data of."""
 
-    #: The library block concerned.
     library_block: LibraryBlockData
+    """The library block concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_block": True}
 
@@ -811,15 +790,14 @@ class LibraryBlockUpdatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> LibraryBlockUpdatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> LibraryBlockUpdatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return LibraryBlockUpdatedV1(
-            LibraryBlockData._from_avro(record["library_block"]),
+            LibraryBlockData.from_avro(record["library_block"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "library_block": self.library_block.to_dict(),
         }
@@ -829,11 +807,11 @@ class LibraryBlockUpdatedV1:
 class XblockCreatedV1:
     """Sent when a block of course content is created in Studio."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.xblock.created.v1"
+    """The event type string this class is the data of."""
 
-    #: The content block concerned.
     xblock_info: XBlockData
+    """The content block concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"xblock_info": True}
 
@@ -847,15 +825,14 @@ class XblockCreatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> XblockCreatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> XblockCreatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return XblockCreatedV1(
-            XBlockData._from_avro(record["xblock_info"]),
+            XBlockData.from_avro(record["xblock_info"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "xblock_info": self.xblock_info.to_dict(),
         }
@@ -865,11 +842,11 @@ class XblockCreatedV1:
 class XblockDeletedV1:
     """Sent when a block of course content is deleted in Studio."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.xblock.deleted.v1"
+    """The event type string this class is the data of."""
 
-    #: The content block concerned.
     xblock_info: XBlockData
+    """The content block concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"xblock_info": True}
 
@@ -883,15 +860,14 @@ class XblockDeletedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> XblockDeletedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> XblockDeletedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return XblockDeletedV1(
-            XBlockData._from_avro(record["xblock_info"]),
+            XBlockData.from_avro(record["xblock_info"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "xblock_info": self.xblock_info.to_dict(),
         }
@@ -903,11 +879,11 @@ class XblockDuplicatedV1:
     copy.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.xblock.duplicated.v1"
+    """The event type string this class is the data of."""
 
-    #: The content block concerned.
     xblock_info: DuplicatedXBlockData
+    """The content block concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"xblock_info": True}
 
@@ -921,15 +897,14 @@ class XblockDuplicatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> XblockDuplicatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> XblockDuplicatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return XblockDuplicatedV1(
-            DuplicatedXBlockData._from_avro(record["xblock_info"]),
+            DuplicatedXBlockData.from_avro(record["xblock_info"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "xblock_info": self.xblock_info.to_dict(),
         }
@@ -941,11 +916,11 @@ class XblockPublishedV1:
     children, but only the parent's event is sent.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.xblock.published.v1"
+    """The event type string this class is the data of."""
 
-    #: The content block concerned.
     xblock_info: XBlockData
+    """The content block concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"xblock_info": True}
 
@@ -959,15 +934,14 @@ class XblockPublishedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> XblockPublishedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> XblockPublishedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return XblockPublishedV1(
-            XBlockData._from_avro(record["xblock_info"]),
+            XBlockData.from_avro(record["xblock_info"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "xblock_info": self.xblock_info.to_dict(),
         }
@@ -977,11 +951,11 @@ class XblockPublishedV1:
 class XblockUpdatedV1:
     """Sent when a block of course content is edited in Studio."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.content_authoring.xblock.updated.v1"
+    """The event type string this class is the data of."""
 
-    #: The content block concerned.
     xblock_info: XBlockData
+    """The content block concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"xblock_info": True}
 
@@ -995,15 +969,14 @@ class XblockUpdatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> XblockUpdatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> XblockUpdatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return XblockUpdatedV1(
-            XBlockData._from_avro(record["xblock_info"]),
+            XBlockData.from_avro(record["xblock_info"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "xblock_info": self.xblock_info.to_dict(),
         }

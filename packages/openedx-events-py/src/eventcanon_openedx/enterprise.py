@@ -16,11 +16,11 @@ class EnterpriseGroupDeletedV1:
     memberships.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.enterprise.enterprise_group.deleted.v1"
+    """The event type string this class is the data of."""
 
-    #: The enterprise group concerned.
     enterprise_group: EnterpriseGroup
+    """The enterprise group concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"enterprise_group": True}
 
@@ -34,15 +34,14 @@ class EnterpriseGroupDeletedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> EnterpriseGroupDeletedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> EnterpriseGroupDeletedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return EnterpriseGroupDeletedV1(
-            EnterpriseGroup._from_avro(record["enterprise_group"]),
+            EnterpriseGroup.from_avro(record["enterprise_group"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "enterprise_group": self.enterprise_group.to_dict(),
         }
@@ -55,11 +54,11 @@ class LearnerCreditCourseEnrollmentRevokedV1:
     ledger transaction.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.enterprise.learner_credit_course_enrollment.revoked.v1"
+    """The event type string this class is the data of."""
 
-    #: The revoked enrollment.
     learner_credit_course_enrollment: LearnerCreditEnterpriseCourseEnrollment
+    """The revoked enrollment."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"learner_credit_course_enrollment": True}
 
@@ -73,15 +72,14 @@ class LearnerCreditCourseEnrollmentRevokedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> LearnerCreditCourseEnrollmentRevokedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> LearnerCreditCourseEnrollmentRevokedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return LearnerCreditCourseEnrollmentRevokedV1(
-            LearnerCreditEnterpriseCourseEnrollment._from_avro(record["learner_credit_course_enrollment"]),
+            LearnerCreditEnterpriseCourseEnrollment.from_avro(record["learner_credit_course_enrollment"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "learner_credit_course_enrollment": self.learner_credit_course_enrollment.to_dict(),
         }
@@ -91,11 +89,11 @@ class LearnerCreditCourseEnrollmentRevokedV1:
 class SubsidyLedgerTransactionCommittedV1:
     """Sent when an enterprise ledger transaction is committed: the amount is spent."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.enterprise.subsidy_ledger_transaction.committed.v1"
+    """The event type string this class is the data of."""
 
-    #: The ledger transaction concerned.
     ledger_transaction: LedgerTransaction
+    """The ledger transaction concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"ledger_transaction": True}
 
@@ -109,15 +107,14 @@ class SubsidyLedgerTransactionCommittedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionCommittedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionCommittedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return SubsidyLedgerTransactionCommittedV1(
-            LedgerTransaction._from_avro(record["ledger_transaction"]),
+            LedgerTransaction.from_avro(record["ledger_transaction"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "ledger_transaction": self.ledger_transaction.to_dict(),
         }
@@ -127,11 +124,11 @@ class SubsidyLedgerTransactionCommittedV1:
 class SubsidyLedgerTransactionCreatedV1:
     """Sent when an enterprise ledger transaction is created, before it is committed."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.enterprise.subsidy_ledger_transaction.created.v1"
+    """The event type string this class is the data of."""
 
-    #: The ledger transaction concerned.
     ledger_transaction: LedgerTransaction
+    """The ledger transaction concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"ledger_transaction": True}
 
@@ -145,15 +142,14 @@ class SubsidyLedgerTransactionCreatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionCreatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionCreatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return SubsidyLedgerTransactionCreatedV1(
-            LedgerTransaction._from_avro(record["ledger_transaction"]),
+            LedgerTransaction.from_avro(record["ledger_transaction"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "ledger_transaction": self.ledger_transaction.to_dict(),
         }
@@ -163,11 +159,11 @@ class SubsidyLedgerTransactionCreatedV1:
 class SubsidyLedgerTransactionFailedV1:
     """Sent when an enterprise ledger transaction fails; nothing was spent."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.enterprise.subsidy_ledger_transaction.failed.v1"
+    """The event type string this class is the data of."""
 
-    #: The ledger transaction concerned.
     ledger_transaction: LedgerTransaction
+    """The ledger transaction concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"ledger_transaction": True}
 
@@ -181,15 +177,14 @@ class SubsidyLedgerTransactionFailedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionFailedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionFailedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return SubsidyLedgerTransactionFailedV1(
-            LedgerTransaction._from_avro(record["ledger_transaction"]),
+            LedgerTransaction.from_avro(record["ledger_transaction"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "ledger_transaction": self.ledger_transaction.to_dict(),
         }
@@ -199,11 +194,11 @@ class SubsidyLedgerTransactionFailedV1:
 class SubsidyLedgerTransactionReversedV1:
     """Sent when an enterprise ledger transaction is reversed and its amount given back."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.enterprise.subsidy_ledger_transaction.reversed.v1"
+    """The event type string this class is the data of."""
 
-    #: The ledger transaction concerned.
     ledger_transaction: LedgerTransaction
+    """The ledger transaction concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"ledger_transaction": True}
 
@@ -217,15 +212,14 @@ class SubsidyLedgerTransactionReversedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionReversedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionReversedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return SubsidyLedgerTransactionReversedV1(
-            LedgerTransaction._from_avro(record["ledger_transaction"]),
+            LedgerTransaction.from_avro(record["ledger_transaction"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "ledger_transaction": self.ledger_transaction.to_dict(),
         }
@@ -235,11 +229,11 @@ class SubsidyLedgerTransactionReversedV1:
 class SubsidyRedeemedV1:
     """Sent when an enterprise subsidy pays for content."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.enterprise.subsidy.redeemed.v1"
+    """The event type string this class is the data of."""
 
-    #: The subsidy redemption concerned.
     redemption: SubsidyRedemption
+    """The subsidy redemption concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"redemption": True}
 
@@ -253,15 +247,14 @@ class SubsidyRedeemedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> SubsidyRedeemedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> SubsidyRedeemedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return SubsidyRedeemedV1(
-            SubsidyRedemption._from_avro(record["redemption"]),
+            SubsidyRedemption.from_avro(record["redemption"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "redemption": self.redemption.to_dict(),
         }
@@ -273,11 +266,11 @@ class SubsidyRedemptionReversedV1:
     original hyphen, which the naming rule otherwise forbids.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.enterprise.subsidy.redemption-reversed.v1"
+    """The event type string this class is the data of."""
 
-    #: The subsidy redemption concerned.
     redemption: SubsidyRedemption
+    """The subsidy redemption concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"redemption": True}
 
@@ -291,15 +284,14 @@ class SubsidyRedemptionReversedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> SubsidyRedemptionReversedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> SubsidyRedemptionReversedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return SubsidyRedemptionReversedV1(
-            SubsidyRedemption._from_avro(record["redemption"]),
+            SubsidyRedemption.from_avro(record["redemption"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "redemption": self.redemption.to_dict(),
         }

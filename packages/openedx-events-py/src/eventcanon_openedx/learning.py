@@ -14,11 +14,11 @@ from .shared import BadgeData, CcxCoursePassingStatusData, CertificateData, Coho
 class AuthSessionLoginCompletedV1:
     """Sent when a user logs in to the platform."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.auth.session.login.completed.v1"
+    """The event type string this class is the data of."""
 
-    #: The user concerned.
     user: UserData
+    """The user concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True}
 
@@ -32,15 +32,14 @@ class AuthSessionLoginCompletedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> AuthSessionLoginCompletedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> AuthSessionLoginCompletedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return AuthSessionLoginCompletedV1(
-            UserData._from_avro(record["user"]),
+            UserData.from_avro(record["user"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "user": self.user.to_dict(),
         }
@@ -50,11 +49,11 @@ class AuthSessionLoginCompletedV1:
 class BadgeAwardedV1:
     """Sent by the credentials service when a learner earns a badge."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.badge.awarded.v1"
+    """The event type string this class is the data of."""
 
-    #: The badge concerned.
     badge: BadgeData
+    """The badge concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"badge": True}
 
@@ -68,15 +67,14 @@ class BadgeAwardedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> BadgeAwardedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> BadgeAwardedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return BadgeAwardedV1(
-            BadgeData._from_avro(record["badge"]),
+            BadgeData.from_avro(record["badge"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "badge": self.badge.to_dict(),
         }
@@ -86,11 +84,11 @@ class BadgeAwardedV1:
 class BadgeRevokedV1:
     """Sent by the credentials service when a learner's badge is taken away."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.badge.revoked.v1"
+    """The event type string this class is the data of."""
 
-    #: The badge concerned.
     badge: BadgeData
+    """The badge concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"badge": True}
 
@@ -104,15 +102,14 @@ class BadgeRevokedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> BadgeRevokedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> BadgeRevokedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return BadgeRevokedV1(
-            BadgeData._from_avro(record["badge"]),
+            BadgeData.from_avro(record["badge"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "badge": self.badge.to_dict(),
         }
@@ -124,11 +121,11 @@ class CcxCoursePassingStatusUpdatedV1:
     learner now passes.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.ccx.course.passing.status.updated.v1"
+    """The event type string this class is the data of."""
 
-    #: The learner's passing status after the grade change.
     course_passing_status: CcxCoursePassingStatusData
+    """The learner's passing status after the grade change."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_passing_status": True}
 
@@ -142,15 +139,14 @@ class CcxCoursePassingStatusUpdatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CcxCoursePassingStatusUpdatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CcxCoursePassingStatusUpdatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CcxCoursePassingStatusUpdatedV1(
-            CcxCoursePassingStatusData._from_avro(record["course_passing_status"]),
+            CcxCoursePassingStatusData.from_avro(record["course_passing_status"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "course_passing_status": self.course_passing_status.to_dict(),
         }
@@ -160,11 +156,11 @@ class CcxCoursePassingStatusUpdatedV1:
 class CertificateChangedV1:
     """Sent when a learner's course certificate changes (for example its status or grade)."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.certificate.changed.v1"
+    """The event type string this class is the data of."""
 
-    #: The certificate concerned.
     certificate: CertificateData
+    """The certificate concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"certificate": True}
 
@@ -178,15 +174,14 @@ class CertificateChangedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CertificateChangedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CertificateChangedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CertificateChangedV1(
-            CertificateData._from_avro(record["certificate"]),
+            CertificateData.from_avro(record["certificate"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "certificate": self.certificate.to_dict(),
         }
@@ -196,11 +191,11 @@ class CertificateChangedV1:
 class CertificateCreatedV1:
     """Sent when a course certificate is issued to a learner; credential services record it."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.certificate.created.v1"
+    """The event type string this class is the data of."""
 
-    #: The certificate concerned.
     certificate: CertificateData
+    """The certificate concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"certificate": True}
 
@@ -214,15 +209,14 @@ class CertificateCreatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CertificateCreatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CertificateCreatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CertificateCreatedV1(
-            CertificateData._from_avro(record["certificate"]),
+            CertificateData.from_avro(record["certificate"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "certificate": self.certificate.to_dict(),
         }
@@ -232,11 +226,11 @@ class CertificateCreatedV1:
 class CertificateRevokedV1:
     """Sent when a learner's course certificate is revoked; credential services withdraw it."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.certificate.revoked.v1"
+    """The event type string this class is the data of."""
 
-    #: The certificate concerned.
     certificate: CertificateData
+    """The certificate concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"certificate": True}
 
@@ -250,15 +244,14 @@ class CertificateRevokedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CertificateRevokedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CertificateRevokedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CertificateRevokedV1(
-            CertificateData._from_avro(record["certificate"]),
+            CertificateData.from_avro(record["certificate"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "certificate": self.certificate.to_dict(),
         }
@@ -268,11 +261,11 @@ class CertificateRevokedV1:
 class CohortMembershipChangedV1:
     """Sent when a learner is added to or moved between cohorts of a course."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.cohort_membership.changed.v1"
+    """The event type string this class is the data of."""
 
-    #: The learner's cohort membership, as it is now.
     cohort: CohortData
+    """The learner's cohort membership, as it is now."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"cohort": True}
 
@@ -286,15 +279,14 @@ class CohortMembershipChangedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CohortMembershipChangedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CohortMembershipChangedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CohortMembershipChangedV1(
-            CohortData._from_avro(record["cohort"]),
+            CohortData.from_avro(record["cohort"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "cohort": self.cohort.to_dict(),
         }
@@ -304,11 +296,11 @@ class CohortMembershipChangedV1:
 class CourseEnrollmentChangedV1:
     """Sent when a learner's enrollment changes, such as a new mode or deactivation."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.course.enrollment.changed.v1"
+    """The event type string this class is the data of."""
 
-    #: The enrollment concerned.
     enrollment: CourseEnrollmentData
+    """The enrollment concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"enrollment": True}
 
@@ -322,15 +314,14 @@ class CourseEnrollmentChangedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseEnrollmentChangedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseEnrollmentChangedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseEnrollmentChangedV1(
-            CourseEnrollmentData._from_avro(record["enrollment"]),
+            CourseEnrollmentData.from_avro(record["enrollment"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "enrollment": self.enrollment.to_dict(),
         }
@@ -340,11 +331,11 @@ class CourseEnrollmentChangedV1:
 class CourseEnrollmentCreatedV1:
     """Sent when a learner enrolls in a course run."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.course.enrollment.created.v1"
+    """The event type string this class is the data of."""
 
-    #: The enrollment concerned.
     enrollment: CourseEnrollmentData
+    """The enrollment concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"enrollment": True}
 
@@ -358,15 +349,14 @@ class CourseEnrollmentCreatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseEnrollmentCreatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseEnrollmentCreatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseEnrollmentCreatedV1(
-            CourseEnrollmentData._from_avro(record["enrollment"]),
+            CourseEnrollmentData.from_avro(record["enrollment"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "enrollment": self.enrollment.to_dict(),
         }
@@ -378,11 +368,11 @@ class CourseNotificationRequestedV1:
     the recipients from the filters.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.course.notification.requested.v1"
+    """The event type string this class is the data of."""
 
-    #: What to notify and whom.
     course_notification_data: CourseNotificationData
+    """What to notify and whom."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_notification_data": True}
 
@@ -396,15 +386,14 @@ class CourseNotificationRequestedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseNotificationRequestedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseNotificationRequestedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseNotificationRequestedV1(
-            CourseNotificationData._from_avro(record["course_notification_data"]),
+            CourseNotificationData.from_avro(record["course_notification_data"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "course_notification_data": self.course_notification_data.to_dict(),
         }
@@ -414,11 +403,11 @@ class CourseNotificationRequestedV1:
 class CoursePassingStatusUpdatedV1:
     """Sent when a learner's course grade is recomputed, saying whether the learner now passes."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.course.passing.status.updated.v1"
+    """The event type string this class is the data of."""
 
-    #: The learner's passing status after the grade change.
     course_passing_status: CoursePassingStatusData
+    """The learner's passing status after the grade change."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_passing_status": True}
 
@@ -432,15 +421,14 @@ class CoursePassingStatusUpdatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CoursePassingStatusUpdatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CoursePassingStatusUpdatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CoursePassingStatusUpdatedV1(
-            CoursePassingStatusData._from_avro(record["course_passing_status"]),
+            CoursePassingStatusData.from_avro(record["course_passing_status"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "course_passing_status": self.course_passing_status.to_dict(),
         }
@@ -450,11 +438,11 @@ class CoursePassingStatusUpdatedV1:
 class CoursePersistentGradeSummaryChangedV1:
     """Sent when a learner's stored overall grade for a course changes."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.course.persistent_grade_summary.changed.v1"
+    """The event type string this class is the data of."""
 
-    #: The learner's grade, as it is now.
     grade: PersistentCourseGradeData
+    """The learner's grade, as it is now."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"grade": True}
 
@@ -468,15 +456,14 @@ class CoursePersistentGradeSummaryChangedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CoursePersistentGradeSummaryChangedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CoursePersistentGradeSummaryChangedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CoursePersistentGradeSummaryChangedV1(
-            PersistentCourseGradeData._from_avro(record["grade"]),
+            PersistentCourseGradeData.from_avro(record["grade"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "grade": self.grade.to_dict(),
         }
@@ -486,11 +473,11 @@ class CoursePersistentGradeSummaryChangedV1:
 class CourseUnenrollmentCompletedV1:
     """Sent when a learner unenrolls from a course run."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.course.unenrollment.completed.v1"
+    """The event type string this class is the data of."""
 
-    #: The enrollment concerned.
     enrollment: CourseEnrollmentData
+    """The enrollment concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"enrollment": True}
 
@@ -504,15 +491,14 @@ class CourseUnenrollmentCompletedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseUnenrollmentCompletedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseUnenrollmentCompletedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseUnenrollmentCompletedV1(
-            CourseEnrollmentData._from_avro(record["enrollment"]),
+            CourseEnrollmentData.from_avro(record["enrollment"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "enrollment": self.enrollment.to_dict(),
         }
@@ -524,11 +510,11 @@ class DiscussionsConfigurationChangedV1:
     topics and provider.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.discussions.configuration.changed.v1"
+    """The event type string this class is the data of."""
 
-    #: The course's discussion settings, as they are now.
     configuration: CourseDiscussionConfigurationData
+    """The course's discussion settings, as they are now."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"configuration": True}
 
@@ -542,15 +528,14 @@ class DiscussionsConfigurationChangedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> DiscussionsConfigurationChangedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> DiscussionsConfigurationChangedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return DiscussionsConfigurationChangedV1(
-            CourseDiscussionConfigurationData._from_avro(record["configuration"]),
+            CourseDiscussionConfigurationData.from_avro(record["configuration"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "configuration": self.configuration.to_dict(),
         }
@@ -563,11 +548,11 @@ class ExamAttemptErroredV1:
     the attempt.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.exam.attempt.errored.v1"
+    """The event type string this class is the data of."""
 
-    #: The exam attempt this event is about.
     exam_attempt: ExamAttemptData
+    """The exam attempt this event is about."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"exam_attempt": True}
 
@@ -581,15 +566,14 @@ class ExamAttemptErroredV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ExamAttemptErroredV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ExamAttemptErroredV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ExamAttemptErroredV1(
-            ExamAttemptData._from_avro(record["exam_attempt"]),
+            ExamAttemptData.from_avro(record["exam_attempt"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "exam_attempt": self.exam_attempt.to_dict(),
         }
@@ -602,11 +586,11 @@ class ExamAttemptRejectedV1:
     depended on it.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.exam.attempt.rejected.v1"
+    """The event type string this class is the data of."""
 
-    #: The exam attempt this event is about.
     exam_attempt: ExamAttemptData
+    """The exam attempt this event is about."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"exam_attempt": True}
 
@@ -620,15 +604,14 @@ class ExamAttemptRejectedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ExamAttemptRejectedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ExamAttemptRejectedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ExamAttemptRejectedV1(
-            ExamAttemptData._from_avro(record["exam_attempt"]),
+            ExamAttemptData.from_avro(record["exam_attempt"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "exam_attempt": self.exam_attempt.to_dict(),
         }
@@ -640,11 +623,11 @@ class ExamAttemptResetV1:
     staff. Consumers should undo grades, credit and certificate effects of the old attempt.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.exam.attempt.reset.v1"
+    """The event type string this class is the data of."""
 
-    #: The exam attempt this event is about.
     exam_attempt: ExamAttemptData
+    """The exam attempt this event is about."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"exam_attempt": True}
 
@@ -658,15 +641,14 @@ class ExamAttemptResetV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ExamAttemptResetV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ExamAttemptResetV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ExamAttemptResetV1(
-            ExamAttemptData._from_avro(record["exam_attempt"]),
+            ExamAttemptData.from_avro(record["exam_attempt"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "exam_attempt": self.exam_attempt.to_dict(),
         }
@@ -679,11 +661,11 @@ class ExamAttemptSubmittedV1:
     rejected or verified after review.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.exam.attempt.submitted.v1"
+    """The event type string this class is the data of."""
 
-    #: The exam attempt this event is about.
     exam_attempt: ExamAttemptData
+    """The exam attempt this event is about."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"exam_attempt": True}
 
@@ -697,15 +679,14 @@ class ExamAttemptSubmittedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ExamAttemptSubmittedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ExamAttemptSubmittedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ExamAttemptSubmittedV1(
-            ExamAttemptData._from_avro(record["exam_attempt"]),
+            ExamAttemptData.from_avro(record["exam_attempt"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "exam_attempt": self.exam_attempt.to_dict(),
         }
@@ -718,11 +699,11 @@ class ExamAttemptVerifiedV1:
     attempt toward grades, credit and certificates.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.exam.attempt.verified.v1"
+    """The event type string this class is the data of."""
 
-    #: The exam attempt this event is about.
     exam_attempt: ExamAttemptData
+    """The exam attempt this event is about."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"exam_attempt": True}
 
@@ -736,15 +717,14 @@ class ExamAttemptVerifiedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ExamAttemptVerifiedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ExamAttemptVerifiedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ExamAttemptVerifiedV1(
-            ExamAttemptData._from_avro(record["exam_attempt"]),
+            ExamAttemptData.from_avro(record["exam_attempt"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "exam_attempt": self.exam_attempt.to_dict(),
         }
@@ -757,11 +737,11 @@ class ExternalGraderScoreSubmittedV1:
     schema here makes it sendable.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.external_grader.score.submitted.v1"
+    """The event type string this class is the data of."""
 
-    #: The score the grader returned.
     score: ExternalGraderScoreData
+    """The score the grader returned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"score": True}
 
@@ -775,15 +755,14 @@ class ExternalGraderScoreSubmittedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ExternalGraderScoreSubmittedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ExternalGraderScoreSubmittedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ExternalGraderScoreSubmittedV1(
-            ExternalGraderScoreData._from_avro(record["score"]),
+            ExternalGraderScoreData.from_avro(record["score"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "score": self.score.to_dict(),
         }
@@ -793,11 +772,11 @@ class ExternalGraderScoreSubmittedV1:
 class ForumThreadCreatedV1:
     """Sent when a learner or staff member starts a discussion thread."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.forum.thread.created.v1"
+    """The event type string this class is the data of."""
 
-    #: The post that was created.
     thread: DiscussionThreadData
+    """The post that was created."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"thread": True}
 
@@ -811,15 +790,14 @@ class ForumThreadCreatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ForumThreadCreatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ForumThreadCreatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ForumThreadCreatedV1(
-            DiscussionThreadData._from_avro(record["thread"]),
+            DiscussionThreadData.from_avro(record["thread"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "thread": self.thread.to_dict(),
         }
@@ -829,11 +807,11 @@ class ForumThreadCreatedV1:
 class ForumThreadResponseCommentCreatedV1:
     """Sent when someone comments on a response in a discussion thread."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.forum.thread.response.comment.created.v1"
+    """The event type string this class is the data of."""
 
-    #: The post that was created.
     thread: DiscussionThreadData
+    """The post that was created."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"thread": True}
 
@@ -847,15 +825,14 @@ class ForumThreadResponseCommentCreatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ForumThreadResponseCommentCreatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ForumThreadResponseCommentCreatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ForumThreadResponseCommentCreatedV1(
-            DiscussionThreadData._from_avro(record["thread"]),
+            DiscussionThreadData.from_avro(record["thread"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "thread": self.thread.to_dict(),
         }
@@ -865,11 +842,11 @@ class ForumThreadResponseCommentCreatedV1:
 class ForumThreadResponseCreatedV1:
     """Sent when someone responds to a discussion thread."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.forum.thread.response.created.v1"
+    """The event type string this class is the data of."""
 
-    #: The post that was created.
     thread: DiscussionThreadData
+    """The post that was created."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"thread": True}
 
@@ -883,15 +860,14 @@ class ForumThreadResponseCreatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ForumThreadResponseCreatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ForumThreadResponseCreatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ForumThreadResponseCreatedV1(
-            DiscussionThreadData._from_avro(record["thread"]),
+            DiscussionThreadData.from_avro(record["thread"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "thread": self.thread.to_dict(),
         }
@@ -901,11 +877,11 @@ class ForumThreadResponseCreatedV1:
 class IdvAttemptApprovedV1:
     """Sent when a learner's identity verification is approved; verified-track features unlock."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.idv_attempt.approved.v1"
+    """The event type string this class is the data of."""
 
-    #: The verification attempt concerned.
     idv_attempt: VerificationAttemptData
+    """The verification attempt concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"idv_attempt": True}
 
@@ -919,15 +895,14 @@ class IdvAttemptApprovedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> IdvAttemptApprovedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> IdvAttemptApprovedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return IdvAttemptApprovedV1(
-            VerificationAttemptData._from_avro(record["idv_attempt"]),
+            VerificationAttemptData.from_avro(record["idv_attempt"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "idv_attempt": self.idv_attempt.to_dict(),
         }
@@ -937,11 +912,11 @@ class IdvAttemptApprovedV1:
 class IdvAttemptCreatedV1:
     """Sent when a learner starts an identity verification attempt."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.idv_attempt.created.v1"
+    """The event type string this class is the data of."""
 
-    #: The verification attempt concerned.
     idv_attempt: VerificationAttemptData
+    """The verification attempt concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"idv_attempt": True}
 
@@ -955,15 +930,14 @@ class IdvAttemptCreatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> IdvAttemptCreatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> IdvAttemptCreatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return IdvAttemptCreatedV1(
-            VerificationAttemptData._from_avro(record["idv_attempt"]),
+            VerificationAttemptData.from_avro(record["idv_attempt"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "idv_attempt": self.idv_attempt.to_dict(),
         }
@@ -973,11 +947,11 @@ class IdvAttemptCreatedV1:
 class IdvAttemptDeniedV1:
     """Sent when a learner's identity verification is denied; the learner may try again."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.idv_attempt.denied.v1"
+    """The event type string this class is the data of."""
 
-    #: The verification attempt concerned.
     idv_attempt: VerificationAttemptData
+    """The verification attempt concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"idv_attempt": True}
 
@@ -991,15 +965,14 @@ class IdvAttemptDeniedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> IdvAttemptDeniedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> IdvAttemptDeniedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return IdvAttemptDeniedV1(
-            VerificationAttemptData._from_avro(record["idv_attempt"]),
+            VerificationAttemptData.from_avro(record["idv_attempt"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "idv_attempt": self.idv_attempt.to_dict(),
         }
@@ -1009,11 +982,11 @@ class IdvAttemptDeniedV1:
 class IdvAttemptPendingV1:
     """Sent when a learner's identity verification is submitted and waits for review."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.idv_attempt.pending.v1"
+    """The event type string this class is the data of."""
 
-    #: The verification attempt concerned.
     idv_attempt: VerificationAttemptData
+    """The verification attempt concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"idv_attempt": True}
 
@@ -1027,15 +1000,14 @@ class IdvAttemptPendingV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> IdvAttemptPendingV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> IdvAttemptPendingV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return IdvAttemptPendingV1(
-            VerificationAttemptData._from_avro(record["idv_attempt"]),
+            VerificationAttemptData.from_avro(record["idv_attempt"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "idv_attempt": self.idv_attempt.to_dict(),
         }
@@ -1045,11 +1017,11 @@ class IdvAttemptPendingV1:
 class LtiProviderLaunchSuccessV1:
     """Sent when a learner reaches course content through an LTI launch from another platform."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.lti_provider.launch.success.v1"
+    """The event type string this class is the data of."""
 
-    #: The launch concerned.
     launch_data: LtiProviderLaunchData
+    """The launch concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"launch_data": True}
 
@@ -1063,15 +1035,14 @@ class LtiProviderLaunchSuccessV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> LtiProviderLaunchSuccessV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> LtiProviderLaunchSuccessV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return LtiProviderLaunchSuccessV1(
-            LtiProviderLaunchData._from_avro(record["launch_data"]),
+            LtiProviderLaunchData.from_avro(record["launch_data"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "launch_data": self.launch_data.to_dict(),
         }
@@ -1081,11 +1052,11 @@ class LtiProviderLaunchSuccessV1:
 class OraSubmissionCreatedV1:
     """Sent when a learner submits an answer to an open response assessment."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.ora.submission.created.v1"
+    """The event type string this class is the data of."""
 
-    #: The submission that was made.
     submission: ORASubmissionData
+    """The submission that was made."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"submission": True}
 
@@ -1099,15 +1070,14 @@ class OraSubmissionCreatedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> OraSubmissionCreatedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> OraSubmissionCreatedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return OraSubmissionCreatedV1(
-            ORASubmissionData._from_avro(record["submission"]),
+            ORASubmissionData.from_avro(record["submission"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "submission": self.submission.to_dict(),
         }
@@ -1117,11 +1087,11 @@ class OraSubmissionCreatedV1:
 class ProgramCertificateAwardedV1:
     """Sent by the credentials service when a learner earns a program certificate."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.program.certificate.awarded.v1"
+    """The event type string this class is the data of."""
 
-    #: The program certificate concerned.
     program_certificate: ProgramCertificateData
+    """The program certificate concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"program_certificate": True}
 
@@ -1135,15 +1105,14 @@ class ProgramCertificateAwardedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ProgramCertificateAwardedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ProgramCertificateAwardedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ProgramCertificateAwardedV1(
-            ProgramCertificateData._from_avro(record["program_certificate"]),
+            ProgramCertificateData.from_avro(record["program_certificate"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "program_certificate": self.program_certificate.to_dict(),
         }
@@ -1153,11 +1122,11 @@ class ProgramCertificateAwardedV1:
 class ProgramCertificateRevokedV1:
     """Sent by the credentials service when a learner's program certificate is revoked."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.program.certificate.revoked.v1"
+    """The event type string this class is the data of."""
 
-    #: The program certificate concerned.
     program_certificate: ProgramCertificateData
+    """The program certificate concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"program_certificate": True}
 
@@ -1171,15 +1140,14 @@ class ProgramCertificateRevokedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ProgramCertificateRevokedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ProgramCertificateRevokedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ProgramCertificateRevokedV1(
-            ProgramCertificateData._from_avro(record["program_certificate"]),
+            ProgramCertificateData.from_avro(record["program_certificate"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "program_certificate": self.program_certificate.to_dict(),
         }
@@ -1189,11 +1157,11 @@ class ProgramCertificateRevokedV1:
 class StudentRegistrationCompletedV1:
     """Sent when a new user finishes registering an account."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.student.registration.completed.v1"
+    """The event type string this class is the data of."""
 
-    #: The user concerned.
     user: UserData
+    """The user concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True}
 
@@ -1207,15 +1175,14 @@ class StudentRegistrationCompletedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> StudentRegistrationCompletedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> StudentRegistrationCompletedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return StudentRegistrationCompletedV1(
-            UserData._from_avro(record["user"]),
+            UserData.from_avro(record["user"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "user": self.user.to_dict(),
         }
@@ -1225,11 +1192,11 @@ class StudentRegistrationCompletedV1:
 class UserCourseAccessRoleAddedV1:
     """Sent when a user is given a staff role in a course (for example instructor or beta tester)."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.user.course_access_role.added.v1"
+    """The event type string this class is the data of."""
 
-    #: The role that was added or removed.
     course_access_role_data: CourseAccessRoleData
+    """The role that was added or removed."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_access_role_data": True}
 
@@ -1243,15 +1210,14 @@ class UserCourseAccessRoleAddedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> UserCourseAccessRoleAddedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> UserCourseAccessRoleAddedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return UserCourseAccessRoleAddedV1(
-            CourseAccessRoleData._from_avro(record["course_access_role_data"]),
+            CourseAccessRoleData.from_avro(record["course_access_role_data"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "course_access_role_data": self.course_access_role_data.to_dict(),
         }
@@ -1261,11 +1227,11 @@ class UserCourseAccessRoleAddedV1:
 class UserCourseAccessRoleRemovedV1:
     """Sent when a user's staff role in a course is removed."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.user.course_access_role.removed.v1"
+    """The event type string this class is the data of."""
 
-    #: The role that was added or removed.
     course_access_role_data: CourseAccessRoleData
+    """The role that was added or removed."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_access_role_data": True}
 
@@ -1279,15 +1245,14 @@ class UserCourseAccessRoleRemovedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> UserCourseAccessRoleRemovedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> UserCourseAccessRoleRemovedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return UserCourseAccessRoleRemovedV1(
-            CourseAccessRoleData._from_avro(record["course_access_role_data"]),
+            CourseAccessRoleData.from_avro(record["course_access_role_data"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "course_access_role_data": self.course_access_role_data.to_dict(),
         }
@@ -1299,11 +1264,11 @@ class UserNotificationRequestedV1:
     according to each user's preferences.
     """
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.user.notification.requested.v1"
+    """The event type string this class is the data of."""
 
-    #: What to notify and whom.
     notification_data: UserNotificationData
+    """What to notify and whom."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"notification_data": True}
 
@@ -1317,15 +1282,14 @@ class UserNotificationRequestedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> UserNotificationRequestedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> UserNotificationRequestedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return UserNotificationRequestedV1(
-            UserNotificationData._from_avro(record["notification_data"]),
+            UserNotificationData.from_avro(record["notification_data"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "notification_data": self.notification_data.to_dict(),
         }
@@ -1335,11 +1299,11 @@ class UserNotificationRequestedV1:
 class XblockSkillVerifiedV1:
     """Sent when learners' votes confirm or reject the skills tagged on a piece of course content."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "org.openedx.learning.xblock.skill.verified.v1"
+    """The event type string this class is the data of."""
 
-    #: The content block concerned.
     xblock_info: XBlockSkillVerificationData
+    """The content block concerned."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"xblock_info": True}
 
@@ -1353,15 +1317,14 @@ class XblockSkillVerifiedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> XblockSkillVerifiedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> XblockSkillVerifiedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return XblockSkillVerifiedV1(
-            XBlockSkillVerificationData._from_avro(record["xblock_info"]),
+            XBlockSkillVerificationData.from_avro(record["xblock_info"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "xblock_info": self.xblock_info.to_dict(),
         }

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, ClassVar, Dict, List, Optional
+from uuid import UUID
 
-from ._runtime import read_bool, read_float, read_int, read_list, read_map, read_nullable, read_record, read_str
+from ._runtime import datetime_from_wire, datetime_to_wire, read_bool, read_datetime, read_float, read_int, read_list, read_map, read_nullable, read_record, read_str, read_text, read_uuid, uuid_from_wire, uuid_to_wire
 
 
 @dataclass(frozen=True)
@@ -15,14 +17,14 @@ class UserPersonalData:
     it when the user asks to be forgotten.
     """
 
-    #: The user's login name; unique on the platform and safe to show to course staff.
     username: str
+    """The user's login name; unique on the platform and safe to show to course staff."""
 
-    #: The user's primary email address.
     email: str
+    """The user's primary email address."""
 
-    #: The full name from the user's profile; empty when the user has not given one.
     name: str = ""
+    """The full name from the user's profile; empty when the user has not given one."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"username": True, "email": True, "name": False}
 
@@ -38,9 +40,8 @@ class UserPersonalData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> UserPersonalData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> UserPersonalData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return UserPersonalData(
             record["username"],
             record["email"],
@@ -48,7 +49,7 @@ class UserPersonalData:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "username": self.username,
             "email": self.email,
@@ -62,16 +63,18 @@ class UserData:
     details.
     """
 
-    #: The user's numeric id on the platform; stable for the account's lifetime, so use it to join
-    #: records.
     id: int
+    """The user's numeric id on the platform; stable for the account's lifetime, so use it to join
+    records.
+    """
 
-    #: False when the account is deactivated or not yet confirmed; such users should not receive
-    #: mail or credit.
     is_active: bool
+    """False when the account is deactivated or not yet confirmed; such users should not receive
+    mail or credit.
+    """
 
-    #: The user's personal details (username, email, name).
     pii: UserPersonalData
+    """The user's personal details (username, email, name)."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"id": True, "is_active": True, "pii": True}
 
@@ -87,17 +90,16 @@ class UserData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> UserData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> UserData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return UserData(
             record["id"],
             record["is_active"],
-            UserPersonalData._from_avro(record["pii"]),
+            UserPersonalData.from_avro(record["pii"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "id": self.id,
             "is_active": self.is_active,
@@ -109,20 +111,20 @@ class UserData:
 class BadgeTemplateData:
     """The definition a badge is made from."""
 
-    #: The template's id.
     uuid: str
+    """The template's id."""
 
-    #: Which service defines the badge, e.g. credly or openedx.
     origin: str
+    """Which service defines the badge, e.g. credly or openedx."""
 
-    #: The badge's name; null if not given.
     name: Optional[str] = None
+    """The badge's name; null if not given."""
 
-    #: What the badge stands for; null if not given.
     description: Optional[str] = None
+    """What the badge stands for; null if not given."""
 
-    #: Link to the badge image; null if none.
     image_url: Optional[str] = None
+    """Link to the badge image; null if none."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True, "origin": True, "name": False, "description": False, "image_url": False}
 
@@ -140,9 +142,8 @@ class BadgeTemplateData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> BadgeTemplateData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> BadgeTemplateData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return BadgeTemplateData(
             record["uuid"],
             record["origin"],
@@ -152,7 +153,7 @@ class BadgeTemplateData:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "uuid": self.uuid,
             "origin": self.origin,
@@ -166,14 +167,14 @@ class BadgeTemplateData:
 class BadgeData:
     """A badge awarded to (or revoked from) a learner."""
 
-    #: The badge's id.
     uuid: str
+    """The badge's id."""
 
-    #: The learner.
     user: UserData
+    """The learner."""
 
-    #: What the badge is for.
     template: BadgeTemplateData
+    """What the badge is for."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True, "user": True, "template": True}
 
@@ -189,17 +190,16 @@ class BadgeData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> BadgeData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> BadgeData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return BadgeData(
             record["uuid"],
-            UserData._from_avro(record["user"]),
-            BadgeTemplateData._from_avro(record["template"]),
+            UserData.from_avro(record["user"]),
+            BadgeTemplateData.from_avro(record["template"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "uuid": self.uuid,
             "user": self.user.to_dict(),
@@ -211,26 +211,26 @@ class BadgeData:
 class CcxCourseData:
     """A custom course (CCX): a coach-led copy of a master course with its own schedule and roster."""
 
-    #: The custom course's key.
     ccx_course_key: str
+    """The custom course's key."""
 
-    #: The course it was made from.
     master_course_key: str
+    """The course it was made from."""
 
-    #: The custom course's title; empty if unknown.
     display_name: str = ""
+    """The custom course's title; empty if unknown."""
 
-    #: The coach's email address; empty if unknown.
     coach_email: str = ""
+    """The coach's email address; empty if unknown."""
 
-    #: When the custom course starts, as text; null if not set.
     start: Optional[str] = None
+    """When the custom course starts, as text; null if not set."""
 
-    #: When it ends, as text; null if not set.
     end: Optional[str] = None
+    """When it ends, as text; null if not set."""
 
-    #: The enrollment cap; null for no cap.
     max_students_allowed: Optional[int] = None
+    """The enrollment cap; null for no cap."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"ccx_course_key": True, "master_course_key": True, "display_name": False, "coach_email": False, "start": False, "end": False, "max_students_allowed": False}
 
@@ -240,8 +240,8 @@ class CcxCourseData:
         path += key
         record = read_record(data, path, CcxCourseData._WIRE_FIELDS)
         return CcxCourseData(
-            ccx_course_key=read_str(record["ccx_course_key"], path, ".ccx_course_key"),
-            master_course_key=read_str(record["master_course_key"], path, ".master_course_key"),
+            ccx_course_key=read_text(min_length=1)(record["ccx_course_key"], path, ".ccx_course_key"),
+            master_course_key=read_text(min_length=1)(record["master_course_key"], path, ".master_course_key"),
             display_name=read_str(record["display_name"], path, ".display_name") if "display_name" in record else "",
             coach_email=read_str(record["coach_email"], path, ".coach_email") if "coach_email" in record else "",
             start=read_nullable(read_str)(record["start"], path, ".start") if "start" in record else None,
@@ -250,9 +250,8 @@ class CcxCourseData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CcxCourseData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CcxCourseData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CcxCourseData(
             record["ccx_course_key"],
             record["master_course_key"],
@@ -264,7 +263,7 @@ class CcxCourseData:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "ccx_course_key": self.ccx_course_key,
             "master_course_key": self.master_course_key,
@@ -280,14 +279,14 @@ class CcxCourseData:
 class CcxCoursePassingStatusData:
     """Whether a learner currently passes a custom course (CCX)."""
 
-    #: True when the learner's grade is at or above the passing threshold.
     is_passing: bool
+    """True when the learner's grade is at or above the passing threshold."""
 
-    #: The learner.
     user: UserData
+    """The learner."""
 
-    #: The custom course.
     course: CcxCourseData
+    """The custom course."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"is_passing": True, "user": True, "course": True}
 
@@ -303,17 +302,16 @@ class CcxCoursePassingStatusData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CcxCoursePassingStatusData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CcxCoursePassingStatusData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CcxCoursePassingStatusData(
             record["is_passing"],
-            UserData._from_avro(record["user"]),
-            CcxCourseData._from_avro(record["course"]),
+            UserData.from_avro(record["user"]),
+            CcxCourseData.from_avro(record["course"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "is_passing": self.is_passing,
             "user": self.user.to_dict(),
@@ -325,18 +323,19 @@ class CcxCoursePassingStatusData:
 class CertificateSignatoryData:
     """A person who signs a course certificate."""
 
-    #: The signature image file, base64-encoded (the Open edX data class holds an open file, which
-    #: its event bus cannot send).
     image: str
+    """The signature image file, base64-encoded (the Open edX data class holds an open file, which
+    its event bus cannot send).
+    """
 
-    #: The signatory's name.
     name: str
+    """The signatory's name."""
 
-    #: The signatory's organization.
     organization: str
+    """The signatory's organization."""
 
-    #: The signatory's title.
     title: str
+    """The signatory's title."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"image": True, "name": True, "organization": True, "title": True}
 
@@ -353,9 +352,8 @@ class CertificateSignatoryData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CertificateSignatoryData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CertificateSignatoryData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CertificateSignatoryData(
             record["image"],
             record["name"],
@@ -364,7 +362,7 @@ class CertificateSignatoryData:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "image": self.image,
             "name": self.name,
@@ -377,20 +375,20 @@ class CertificateSignatoryData:
 class CertificateConfigData:
     """A course's certificate configuration as set in Studio."""
 
-    #: The enrollment track the certificate is for, e.g. verified.
     certificate_type: str
+    """The enrollment track the certificate is for, e.g. verified."""
 
-    #: The course run.
     course_key: str
+    """The course run."""
 
-    #: The certificate's title.
     title: str
+    """The certificate's title."""
 
-    #: The people whose signatures appear on the certificate.
-    signatories: List[CertificateSignatoryData] = field(default_factory=list)
+    signatories: List[CertificateSignatoryData] = field(default_factory=lambda: [])
+    """The people whose signatures appear on the certificate."""
 
-    #: True when the configuration is in use.
     is_active: bool = False
+    """True when the configuration is in use."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"certificate_type": True, "course_key": True, "title": True, "signatories": False, "is_active": False}
 
@@ -401,26 +399,25 @@ class CertificateConfigData:
         record = read_record(data, path, CertificateConfigData._WIRE_FIELDS)
         return CertificateConfigData(
             certificate_type=read_str(record["certificate_type"], path, ".certificate_type"),
-            course_key=read_str(record["course_key"], path, ".course_key"),
+            course_key=read_text(min_length=1)(record["course_key"], path, ".course_key"),
             title=read_str(record["title"], path, ".title"),
             signatories=read_list(CertificateSignatoryData.from_dict)(record["signatories"], path, ".signatories") if "signatories" in record else [],
             is_active=read_bool(record["is_active"], path, ".is_active") if "is_active" in record else False,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CertificateConfigData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CertificateConfigData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CertificateConfigData(
             record["certificate_type"],
             record["course_key"],
             record["title"],
-            [CertificateSignatoryData._from_avro(v0) for v0 in record["signatories"]],
+            [CertificateSignatoryData.from_avro(v0) for v0 in record["signatories"]],
             record["is_active"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "certificate_type": self.certificate_type,
             "course_key": self.course_key,
@@ -434,17 +431,17 @@ class CertificateConfigData:
 class CourseData:
     """A course run as learners see it: its key, display name and dates."""
 
-    #: The course run's identifier.
     course_key: str
+    """The course run's identifier."""
 
-    #: The course title shown to learners; empty if unknown to the sender.
     display_name: str = ""
+    """The course title shown to learners; empty if unknown to the sender."""
 
-    #: When the course run starts (UTC); null if not scheduled.
-    start: Optional[str] = None
+    start: Optional[datetime] = None
+    """When the course run starts (UTC); null if not scheduled."""
 
-    #: When the course run ends (UTC); null for a run without an end date.
-    end: Optional[str] = None
+    end: Optional[datetime] = None
+    """When the course run ends (UTC); null for a run without an end date."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_key": True, "display_name": False, "start": False, "end": False}
 
@@ -454,30 +451,29 @@ class CourseData:
         path += key
         record = read_record(data, path, CourseData._WIRE_FIELDS)
         return CourseData(
-            course_key=read_str(record["course_key"], path, ".course_key"),
+            course_key=read_text(min_length=1)(record["course_key"], path, ".course_key"),
             display_name=read_str(record["display_name"], path, ".display_name") if "display_name" in record else "",
-            start=read_nullable(read_str)(record["start"], path, ".start") if "start" in record else None,
-            end=read_nullable(read_str)(record["end"], path, ".end") if "end" in record else None,
+            start=read_nullable(read_datetime)(record["start"], path, ".start") if "start" in record else None,
+            end=read_nullable(read_datetime)(record["end"], path, ".end") if "end" in record else None,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseData(
             record["course_key"],
             record["display_name"],
-            record["start"],
-            record["end"],
+            None if record["start"] is None else datetime_from_wire(record["start"], "CourseData.start"),
+            None if record["end"] is None else datetime_from_wire(record["end"], "CourseData.end"),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "course_key": self.course_key,
             "display_name": self.display_name,
-            "start": self.start,
-            "end": self.end,
+            "start": None if self.start is None else datetime_to_wire(self.start, "CourseData.start"),
+            "end": None if self.end is None else datetime_to_wire(self.end, "CourseData.end"),
         }
 
 
@@ -485,30 +481,31 @@ class CourseData:
 class CertificateData:
     """A course certificate issued (or withdrawn) for one learner."""
 
-    #: The learner the certificate belongs to.
     user: UserData
+    """The learner the certificate belongs to."""
 
-    #: The course run the certificate is for.
     course: CourseData
+    """The course run the certificate is for."""
 
-    #: The enrollment track the certificate was earned in, e.g. verified.
     mode: str
+    """The enrollment track the certificate was earned in, e.g. verified."""
 
-    #: The final grade recorded on the certificate, as text (e.g. 0.87).
     grade: str
+    """The final grade recorded on the certificate, as text (e.g. 0.87)."""
 
-    #: Where the learner can view or download the certificate; may be empty for web certificates not
-    #: yet rendered.
     download_url: str
+    """Where the learner can view or download the certificate; may be empty for web certificates
+    not yet rendered.
+    """
 
-    #: The learner's name as printed on the certificate.
     name: str
+    """The learner's name as printed on the certificate."""
 
-    #: The certificate's status now, e.g. downloadable, notpassing, unavailable.
     current_status: str
+    """The certificate's status now, e.g. downloadable, notpassing, unavailable."""
 
-    #: The status before this change; empty when the certificate is new.
     previous_status: str = ""
+    """The status before this change; empty when the certificate is new."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True, "course": True, "mode": True, "grade": True, "download_url": True, "name": True, "current_status": True, "previous_status": False}
 
@@ -529,12 +526,11 @@ class CertificateData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CertificateData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CertificateData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CertificateData(
-            UserData._from_avro(record["user"]),
-            CourseData._from_avro(record["course"]),
+            UserData.from_avro(record["user"]),
+            CourseData.from_avro(record["course"]),
             record["mode"],
             record["grade"],
             record["download_url"],
@@ -544,7 +540,7 @@ class CertificateData:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "user": self.user.to_dict(),
             "course": self.course.to_dict(),
@@ -561,14 +557,14 @@ class CertificateData:
 class CohortData:
     """A learner's membership in a course cohort."""
 
-    #: The learner whose cohort changed.
     user: UserData
+    """The learner whose cohort changed."""
 
-    #: The course run the cohort belongs to.
     course: CourseData
+    """The course run the cohort belongs to."""
 
-    #: The name of the cohort the learner is now in.
     name: str
+    """The name of the cohort the learner is now in."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True, "course": True, "name": True}
 
@@ -584,17 +580,16 @@ class CohortData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CohortData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CohortData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CohortData(
-            UserData._from_avro(record["user"]),
-            CourseData._from_avro(record["course"]),
+            UserData.from_avro(record["user"]),
+            CourseData.from_avro(record["course"]),
             record["name"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "user": self.user.to_dict(),
             "course": self.course.to_dict(),
@@ -608,8 +603,8 @@ class ContentAuthoringCourseData:
     CourseData, like its learning-domain namesake.
     """
 
-    #: The course run's identifier.
     course_key: str
+    """The course run's identifier."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_key": True}
 
@@ -619,19 +614,18 @@ class ContentAuthoringCourseData:
         path += key
         record = read_record(data, path, ContentAuthoringCourseData._WIRE_FIELDS)
         return ContentAuthoringCourseData(
-            course_key=read_str(record["course_key"], path, ".course_key"),
+            course_key=read_text(min_length=1)(record["course_key"], path, ".course_key"),
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentAuthoringCourseData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentAuthoringCourseData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentAuthoringCourseData(
             record["course_key"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "course_key": self.course_key,
         }
@@ -641,11 +635,11 @@ class ContentAuthoringCourseData:
 class ContentLibraryData:
     """A content library in Studio."""
 
-    #: The library's key.
     library_key: str
+    """The library's key."""
 
-    #: True when the change also affects the library's blocks, so indexes must update them too.
     update_blocks: bool = False
+    """True when the change also affects the library's blocks, so indexes must update them too."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_key": True, "update_blocks": False}
 
@@ -655,21 +649,20 @@ class ContentLibraryData:
         path += key
         record = read_record(data, path, ContentLibraryData._WIRE_FIELDS)
         return ContentLibraryData(
-            library_key=read_str(record["library_key"], path, ".library_key"),
+            library_key=read_text(min_length=1)(record["library_key"], path, ".library_key"),
             update_blocks=read_bool(record["update_blocks"], path, ".update_blocks") if "update_blocks" in record else False,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentLibraryData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentLibraryData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentLibraryData(
             record["library_key"],
             record["update_blocks"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "library_key": self.library_key,
             "update_blocks": self.update_blocks,
@@ -680,11 +673,11 @@ class ContentLibraryData:
 class ContentObjectChangedData:
     """An object whose associations (tags, collections) changed, and which ones."""
 
-    #: The object's id (a course key, usage key or library key, as text).
     object_id: str
+    """The object's id (a course key, usage key or library key, as text)."""
 
-    #: Which associations changed, e.g. tags or collections; empty means all may have changed.
-    changes: List[str] = field(default_factory=list)
+    changes: List[str] = field(default_factory=lambda: [])
+    """Which associations changed, e.g. tags or collections; empty means all may have changed."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"object_id": True, "changes": False}
 
@@ -699,16 +692,15 @@ class ContentObjectChangedData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentObjectChangedData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentObjectChangedData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentObjectChangedData(
             record["object_id"],
             record["changes"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "object_id": self.object_id,
             "changes": list(self.changes),
@@ -719,8 +711,8 @@ class ContentObjectChangedData:
 class ContentObjectData:
     """Any object that can be tagged or collected (a course, a block, a library item), by id."""
 
-    #: The object's id (a course key, usage key or library key, as text).
     object_id: str
+    """The object's id (a course key, usage key or library key, as text)."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"object_id": True}
 
@@ -734,15 +726,14 @@ class ContentObjectData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ContentObjectData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ContentObjectData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ContentObjectData(
             record["object_id"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "object_id": self.object_id,
         }
@@ -752,17 +743,17 @@ class ContentObjectData:
 class CourseAccessRoleData:
     """A staff role a user holds in a course or across an organization."""
 
-    #: The user who gained or lost the role.
     user: UserData
+    """The user who gained or lost the role."""
 
-    #: The organization the role applies to.
     org_key: str
+    """The organization the role applies to."""
 
-    #: The course run the role applies to.
     course_key: str
+    """The course run the role applies to."""
 
-    #: The role's name, e.g. instructor, staff, beta_testers.
     role: str
+    """The role's name, e.g. instructor, staff, beta_testers."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True, "org_key": True, "course_key": True, "role": True}
 
@@ -774,23 +765,22 @@ class CourseAccessRoleData:
         return CourseAccessRoleData(
             user=UserData.from_dict(record["user"], path, ".user"),
             org_key=read_str(record["org_key"], path, ".org_key"),
-            course_key=read_str(record["course_key"], path, ".course_key"),
+            course_key=read_text(min_length=1)(record["course_key"], path, ".course_key"),
             role=read_str(record["role"], path, ".role"),
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseAccessRoleData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseAccessRoleData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseAccessRoleData(
-            UserData._from_avro(record["user"]),
+            UserData.from_avro(record["user"]),
             record["org_key"],
             record["course_key"],
             record["role"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "user": self.user.to_dict(),
             "org_key": self.org_key,
@@ -803,20 +793,20 @@ class CourseAccessRoleData:
 class CourseScheduleData:
     """When a course run happens and how it is paced."""
 
-    #: When the run starts (UTC).
-    start: str
+    start: datetime
+    """When the run starts (UTC)."""
 
-    #: instructor or self: whether the run follows fixed dates.
     pacing: str
+    """instructor or self: whether the run follows fixed dates."""
 
-    #: When the run ends (UTC); null for no end.
-    end: Optional[str] = None
+    end: Optional[datetime] = None
+    """When the run ends (UTC); null for no end."""
 
-    #: When enrollment opens (UTC); null if always open.
-    enrollment_start: Optional[str] = None
+    enrollment_start: Optional[datetime] = None
+    """When enrollment opens (UTC); null if always open."""
 
-    #: When enrollment closes (UTC); null if it never closes.
-    enrollment_end: Optional[str] = None
+    enrollment_end: Optional[datetime] = None
+    """When enrollment closes (UTC); null if it never closes."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"start": True, "pacing": True, "end": False, "enrollment_start": False, "enrollment_end": False}
 
@@ -826,33 +816,32 @@ class CourseScheduleData:
         path += key
         record = read_record(data, path, CourseScheduleData._WIRE_FIELDS)
         return CourseScheduleData(
-            start=read_str(record["start"], path, ".start"),
+            start=read_datetime(record["start"], path, ".start"),
             pacing=read_str(record["pacing"], path, ".pacing"),
-            end=read_nullable(read_str)(record["end"], path, ".end") if "end" in record else None,
-            enrollment_start=read_nullable(read_str)(record["enrollment_start"], path, ".enrollment_start") if "enrollment_start" in record else None,
-            enrollment_end=read_nullable(read_str)(record["enrollment_end"], path, ".enrollment_end") if "enrollment_end" in record else None,
+            end=read_nullable(read_datetime)(record["end"], path, ".end") if "end" in record else None,
+            enrollment_start=read_nullable(read_datetime)(record["enrollment_start"], path, ".enrollment_start") if "enrollment_start" in record else None,
+            enrollment_end=read_nullable(read_datetime)(record["enrollment_end"], path, ".enrollment_end") if "enrollment_end" in record else None,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseScheduleData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseScheduleData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseScheduleData(
-            record["start"],
+            datetime_from_wire(record["start"], "CourseScheduleData.start"),
             record["pacing"],
-            record["end"],
-            record["enrollment_start"],
-            record["enrollment_end"],
+            None if record["end"] is None else datetime_from_wire(record["end"], "CourseScheduleData.end"),
+            None if record["enrollment_start"] is None else datetime_from_wire(record["enrollment_start"], "CourseScheduleData.enrollment_start"),
+            None if record["enrollment_end"] is None else datetime_from_wire(record["enrollment_end"], "CourseScheduleData.enrollment_end"),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
-            "start": self.start,
+            "start": datetime_to_wire(self.start, "CourseScheduleData.start"),
             "pacing": self.pacing,
-            "end": self.end,
-            "enrollment_start": self.enrollment_start,
-            "enrollment_end": self.enrollment_end,
+            "end": None if self.end is None else datetime_to_wire(self.end, "CourseScheduleData.end"),
+            "enrollment_start": None if self.enrollment_start is None else datetime_to_wire(self.enrollment_start, "CourseScheduleData.enrollment_start"),
+            "enrollment_end": None if self.enrollment_end is None else datetime_to_wire(self.enrollment_end, "CourseScheduleData.enrollment_end"),
         }
 
 
@@ -860,20 +849,20 @@ class CourseScheduleData:
 class CourseCatalogData:
     """The facts about a course run that catalog services keep in sync."""
 
-    #: The course run's identifier.
     course_key: str
+    """The course run's identifier."""
 
-    #: The course title.
     name: str
+    """The course title."""
 
-    #: The course run's dates and pacing.
     schedule_data: CourseScheduleData
+    """The course run's dates and pacing."""
 
-    #: True when the run should not be listed in catalogs.
     hidden: bool = False
+    """True when the run should not be listed in catalogs."""
 
-    #: True when learners can only enroll by invitation.
     invitation_only: bool = False
+    """True when learners can only enroll by invitation."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_key": True, "name": True, "schedule_data": True, "hidden": False, "invitation_only": False}
 
@@ -883,7 +872,7 @@ class CourseCatalogData:
         path += key
         record = read_record(data, path, CourseCatalogData._WIRE_FIELDS)
         return CourseCatalogData(
-            course_key=read_str(record["course_key"], path, ".course_key"),
+            course_key=read_text(min_length=1)(record["course_key"], path, ".course_key"),
             name=read_str(record["name"], path, ".name"),
             schedule_data=CourseScheduleData.from_dict(record["schedule_data"], path, ".schedule_data"),
             hidden=read_bool(record["hidden"], path, ".hidden") if "hidden" in record else False,
@@ -891,19 +880,18 @@ class CourseCatalogData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseCatalogData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseCatalogData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseCatalogData(
             record["course_key"],
             record["name"],
-            CourseScheduleData._from_avro(record["schedule_data"]),
+            CourseScheduleData.from_avro(record["schedule_data"]),
             record["hidden"],
             record["invitation_only"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "course_key": self.course_key,
             "name": self.name,
@@ -917,23 +905,23 @@ class CourseCatalogData:
 class DiscussionTopicContext:
     """One discussion topic of a course, tied to a unit or defined by the provider."""
 
-    #: The topic's title shown to learners.
     title: str
+    """The topic's title shown to learners."""
 
-    #: The course unit the topic belongs to; null for course-wide topics.
     usage_key: Optional[str] = None
+    """The course unit the topic belongs to; null for course-wide topics."""
 
-    #: The cohort (group) the topic is limited to; null when open to everyone.
     group_id: Optional[int] = None
+    """The cohort (group) the topic is limited to; null when open to everyone."""
 
-    #: The provider's own id for the topic; null for built-in discussions.
     external_id: Optional[str] = None
+    """The provider's own id for the topic; null for built-in discussions."""
 
-    #: Position of the topic among its siblings; null when unordered.
     ordering: Optional[int] = None
+    """Position of the topic among its siblings; null when unordered."""
 
-    #: Extra facts about the topic, e.g. the section and subsection names.
-    context: Dict[str, str] = field(default_factory=dict)
+    context: Dict[str, str] = field(default_factory=lambda: {})
+    """Extra facts about the topic, e.g. the section and subsection names."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"title": True, "usage_key": False, "group_id": False, "external_id": False, "ordering": False, "context": False}
 
@@ -944,7 +932,7 @@ class DiscussionTopicContext:
         record = read_record(data, path, DiscussionTopicContext._WIRE_FIELDS)
         return DiscussionTopicContext(
             title=read_str(record["title"], path, ".title"),
-            usage_key=read_nullable(read_str)(record["usage_key"], path, ".usage_key") if "usage_key" in record else None,
+            usage_key=read_nullable(read_text(min_length=1))(record["usage_key"], path, ".usage_key") if "usage_key" in record else None,
             group_id=read_nullable(read_int)(record["group_id"], path, ".group_id") if "group_id" in record else None,
             external_id=read_nullable(read_str)(record["external_id"], path, ".external_id") if "external_id" in record else None,
             ordering=read_nullable(read_int)(record["ordering"], path, ".ordering") if "ordering" in record else None,
@@ -952,9 +940,8 @@ class DiscussionTopicContext:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> DiscussionTopicContext:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> DiscussionTopicContext:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return DiscussionTopicContext(
             record["title"],
             record["usage_key"],
@@ -965,14 +952,14 @@ class DiscussionTopicContext:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "title": self.title,
             "usage_key": self.usage_key,
             "group_id": self.group_id,
             "external_id": self.external_id,
             "ordering": self.ordering,
-            "context": dict(self.context),
+            "context": dict(sorted(self.context.items())),
         }
 
 
@@ -980,30 +967,31 @@ class DiscussionTopicContext:
 class CourseDiscussionConfigurationData:
     """How discussions are set up for a course: the provider and the topics shown to learners."""
 
-    #: The course run whose discussion settings changed.
     course_key: str
+    """The course run whose discussion settings changed."""
 
-    #: Which discussion service the course uses, e.g. openedx or a third-party provider.
     provider_type: str
+    """Which discussion service the course uses, e.g. openedx or a third-party provider."""
 
-    #: False when discussions are turned off for the course.
     enabled: bool = True
+    """False when discussions are turned off for the course."""
 
-    #: Whether discussions appear next to course content (units) rather than only on the discussion
-    #: tab.
     enable_in_context: bool = True
+    """Whether discussions appear next to course content (units) rather than only on the discussion
+    tab.
+    """
 
-    #: Whether in-context discussions also appear in graded units.
     enable_graded_units: bool = False
+    """Whether in-context discussions also appear in graded units."""
 
-    #: Whether each unit can turn its own discussion on or off.
     unit_level_visibility: bool = False
+    """Whether each unit can turn its own discussion on or off."""
 
-    #: Provider-specific switches, by name.
-    plugin_configuration: Dict[str, bool] = field(default_factory=dict)
+    plugin_configuration: Dict[str, bool] = field(default_factory=lambda: {})
+    """Provider-specific switches, by name."""
 
-    #: The discussion topics of the course, in display order.
-    contexts: List[DiscussionTopicContext] = field(default_factory=list)
+    contexts: List[DiscussionTopicContext] = field(default_factory=lambda: [])
+    """The discussion topics of the course, in display order."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_key": True, "provider_type": True, "enabled": False, "enable_in_context": False, "enable_graded_units": False, "unit_level_visibility": False, "plugin_configuration": False, "contexts": False}
 
@@ -1013,7 +1001,7 @@ class CourseDiscussionConfigurationData:
         path += key
         record = read_record(data, path, CourseDiscussionConfigurationData._WIRE_FIELDS)
         return CourseDiscussionConfigurationData(
-            course_key=read_str(record["course_key"], path, ".course_key"),
+            course_key=read_text(min_length=1)(record["course_key"], path, ".course_key"),
             provider_type=read_str(record["provider_type"], path, ".provider_type"),
             enabled=read_bool(record["enabled"], path, ".enabled") if "enabled" in record else True,
             enable_in_context=read_bool(record["enable_in_context"], path, ".enable_in_context") if "enable_in_context" in record else True,
@@ -1024,9 +1012,8 @@ class CourseDiscussionConfigurationData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseDiscussionConfigurationData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseDiscussionConfigurationData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseDiscussionConfigurationData(
             record["course_key"],
             record["provider_type"],
@@ -1035,11 +1022,11 @@ class CourseDiscussionConfigurationData:
             record["enable_graded_units"],
             record["unit_level_visibility"],
             record["plugin_configuration"],
-            [DiscussionTopicContext._from_avro(v0) for v0 in record["contexts"]],
+            [DiscussionTopicContext.from_avro(v0) for v0 in record["contexts"]],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "course_key": self.course_key,
             "provider_type": self.provider_type,
@@ -1047,7 +1034,7 @@ class CourseDiscussionConfigurationData:
             "enable_in_context": self.enable_in_context,
             "enable_graded_units": self.enable_graded_units,
             "unit_level_visibility": self.unit_level_visibility,
-            "plugin_configuration": dict(self.plugin_configuration),
+            "plugin_configuration": dict(sorted(self.plugin_configuration.items())),
             "contexts": [v0.to_dict() for v0 in self.contexts],
         }
 
@@ -1056,25 +1043,27 @@ class CourseDiscussionConfigurationData:
 class CourseEnrollmentData:
     """A learner's enrollment in a course run."""
 
-    #: The enrolled learner.
     user: UserData
+    """The enrolled learner."""
 
-    #: The course run enrolled in.
     course: CourseData
+    """The course run enrolled in."""
 
-    #: The enrollment track, e.g. audit, verified, professional or honor; it decides which
-    #: certificates and features the learner gets.
     mode: str
+    """The enrollment track, e.g. audit, verified, professional or honor; it decides which
+    certificates and features the learner gets.
+    """
 
-    #: False once the learner has unenrolled or the enrollment was deactivated.
     is_active: bool
+    """False once the learner has unenrolled or the enrollment was deactivated."""
 
-    #: When the enrollment was first created (UTC).
-    creation_date: str
+    creation_date: datetime
+    """When the enrollment was first created (UTC)."""
 
-    #: The staff member or service user who created the enrollment on the learner's behalf; null
-    #: when learners enrolled themselves.
     created_by: Optional[UserData] = None
+    """The staff member or service user who created the enrollment on the learner's behalf; null
+    when learners enrolled themselves.
+    """
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True, "course": True, "mode": True, "is_active": True, "creation_date": True, "created_by": False}
 
@@ -1088,31 +1077,30 @@ class CourseEnrollmentData:
             course=CourseData.from_dict(record["course"], path, ".course"),
             mode=read_str(record["mode"], path, ".mode"),
             is_active=read_bool(record["is_active"], path, ".is_active"),
-            creation_date=read_str(record["creation_date"], path, ".creation_date"),
+            creation_date=read_datetime(record["creation_date"], path, ".creation_date"),
             created_by=read_nullable(UserData.from_dict)(record["created_by"], path, ".created_by") if "created_by" in record else None,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseEnrollmentData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseEnrollmentData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseEnrollmentData(
-            UserData._from_avro(record["user"]),
-            CourseData._from_avro(record["course"]),
+            UserData.from_avro(record["user"]),
+            CourseData.from_avro(record["course"]),
             record["mode"],
             record["is_active"],
-            record["creation_date"],
-            None if record["created_by"] is None else UserData._from_avro(record["created_by"]),
+            datetime_from_wire(record["creation_date"], "CourseEnrollmentData.creation_date"),
+            None if record["created_by"] is None else UserData.from_avro(record["created_by"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "user": self.user.to_dict(),
             "course": self.course.to_dict(),
             "mode": self.mode,
             "is_active": self.is_active,
-            "creation_date": self.creation_date,
+            "creation_date": datetime_to_wire(self.creation_date, "CourseEnrollmentData.creation_date"),
             "created_by": None if self.created_by is None else self.created_by.to_dict(),
         }
 
@@ -1121,23 +1109,23 @@ class CourseEnrollmentData:
 class CourseNotificationData:
     """A request to notify the audience of a course."""
 
-    #: The course run whose audience is notified.
     course_key: str
+    """The course run whose audience is notified."""
 
-    #: The notification app the type belongs to.
     app_name: str
+    """The notification app the type belongs to."""
 
-    #: The kind of notification.
     notification_type: str
+    """The kind of notification."""
 
-    #: Where the notification should take the user.
     content_url: str
+    """Where the notification should take the user."""
 
-    #: Values the notification template fills in, by name.
-    content_context: Dict[str, str] = field(default_factory=dict)
+    content_context: Dict[str, str] = field(default_factory=lambda: {})
+    """Values the notification template fills in, by name."""
 
-    #: Who should receive it: filter name to allowed values, e.g. enrollment modes or roles.
-    audience_filters: Dict[str, List[str]] = field(default_factory=dict)
+    audience_filters: Dict[str, List[str]] = field(default_factory=lambda: {})
+    """Who should receive it: filter name to allowed values, e.g. enrollment modes or roles."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"course_key": True, "app_name": True, "notification_type": True, "content_url": True, "content_context": False, "audience_filters": False}
 
@@ -1147,7 +1135,7 @@ class CourseNotificationData:
         path += key
         record = read_record(data, path, CourseNotificationData._WIRE_FIELDS)
         return CourseNotificationData(
-            course_key=read_str(record["course_key"], path, ".course_key"),
+            course_key=read_text(min_length=1)(record["course_key"], path, ".course_key"),
             app_name=read_str(record["app_name"], path, ".app_name"),
             notification_type=read_str(record["notification_type"], path, ".notification_type"),
             content_url=read_str(record["content_url"], path, ".content_url"),
@@ -1156,9 +1144,8 @@ class CourseNotificationData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CourseNotificationData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CourseNotificationData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CourseNotificationData(
             record["course_key"],
             record["app_name"],
@@ -1169,14 +1156,14 @@ class CourseNotificationData:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "course_key": self.course_key,
             "app_name": self.app_name,
             "notification_type": self.notification_type,
             "content_url": self.content_url,
-            "content_context": dict(self.content_context),
-            "audience_filters": {k0: list(v0) for k0, v0 in self.audience_filters.items()},
+            "content_context": dict(sorted(self.content_context.items())),
+            "audience_filters": {k0: list(v0) for k0, v0 in sorted(self.audience_filters.items())},
         }
 
 
@@ -1184,14 +1171,14 @@ class CourseNotificationData:
 class CoursePassingStatusData:
     """Whether a learner currently passes a course run."""
 
-    #: True when the learner's grade is at or above the passing threshold.
     is_passing: bool
+    """True when the learner's grade is at or above the passing threshold."""
 
-    #: The course run.
     course: CourseData
+    """The course run."""
 
-    #: The learner.
     user: UserData
+    """The learner."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"is_passing": True, "course": True, "user": True}
 
@@ -1207,17 +1194,16 @@ class CoursePassingStatusData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> CoursePassingStatusData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> CoursePassingStatusData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return CoursePassingStatusData(
             record["is_passing"],
-            CourseData._from_avro(record["course"]),
-            UserData._from_avro(record["user"]),
+            CourseData.from_avro(record["course"]),
+            UserData.from_avro(record["user"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "is_passing": self.is_passing,
             "course": self.course.to_dict(),
@@ -1229,65 +1215,65 @@ class CoursePassingStatusData:
 class DiscussionThreadData:
     """A discussion post (a thread, a response or a comment) as it was created."""
 
-    #: The text of the post, possibly truncated.
     body: str
+    """The text of the post, possibly truncated."""
 
-    #: The discussion topic the post was made in.
     commentable_id: str
+    """The discussion topic the post was made in."""
 
-    #: The forum's id for the post.
     id: str
+    """The forum's id for the post."""
 
-    #: True when body was shortened for the event.
     truncated: bool
+    """True when body was shortened for the event."""
 
-    #: Link to the post.
     url: str
+    """Link to the post."""
 
-    #: The author.
     user: UserData
+    """The author."""
 
-    #: The course run the discussion belongs to.
     course_id: str
+    """The course run the discussion belongs to."""
 
-    #: discussion or question; null for responses and comments.
     thread_type: Optional[str] = None
+    """discussion or question; null for responses and comments."""
 
-    #: Whether the author posted anonymously to everyone.
     anonymous: Optional[bool] = None
+    """Whether the author posted anonymously to everyone."""
 
-    #: Whether the author is hidden from other learners but visible to staff.
     anonymous_to_peers: Optional[bool] = None
+    """Whether the author is hidden from other learners but visible to staff."""
 
-    #: The thread's title; null for responses and comments.
     title: Optional[str] = None
+    """The thread's title; null for responses and comments."""
 
-    #: True when title was shortened for the event.
     title_truncated: Optional[bool] = None
+    """True when title was shortened for the event."""
 
-    #: The cohort the post is limited to; null when visible to all.
     group_id: Optional[int] = None
+    """The cohort the post is limited to; null when visible to all."""
 
-    #: The team the post belongs to; null outside team discussions.
     team_id: Optional[int] = None
+    """The team the post belongs to; null outside team discussions."""
 
-    #: The numeric id of the topic category, when the forum has one.
     category_id: Optional[int] = None
+    """The numeric id of the topic category, when the forum has one."""
 
-    #: The name of the topic category.
     category_name: Optional[str] = None
+    """The name of the topic category."""
 
-    #: Facts about the discussion the post belongs to (e.g. its id), by name; null when not given.
     discussion: Optional[Dict[str, str]] = None
+    """Facts about the discussion the post belongs to (e.g. its id), by name; null when not given."""
 
-    #: The author's course roles, e.g. staff.
-    user_course_roles: List[str] = field(default_factory=list)
+    user_course_roles: List[str] = field(default_factory=lambda: [])
+    """The author's course roles, e.g. staff."""
 
-    #: The author's forum roles, e.g. Moderator.
-    user_forums_roles: List[str] = field(default_factory=list)
+    user_forums_roles: List[str] = field(default_factory=lambda: [])
+    """The author's forum roles, e.g. Moderator."""
 
-    #: Flags about the post, e.g. followed.
-    options: Dict[str, bool] = field(default_factory=dict)
+    options: Dict[str, bool] = field(default_factory=lambda: {})
+    """Flags about the post, e.g. followed."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"body": True, "commentable_id": True, "id": True, "truncated": True, "url": True, "user": True, "course_id": True, "thread_type": False, "anonymous": False, "anonymous_to_peers": False, "title": False, "title_truncated": False, "group_id": False, "team_id": False, "category_id": False, "category_name": False, "discussion": False, "user_course_roles": False, "user_forums_roles": False, "options": False}
 
@@ -1303,7 +1289,7 @@ class DiscussionThreadData:
             truncated=read_bool(record["truncated"], path, ".truncated"),
             url=read_str(record["url"], path, ".url"),
             user=UserData.from_dict(record["user"], path, ".user"),
-            course_id=read_str(record["course_id"], path, ".course_id"),
+            course_id=read_text(min_length=1)(record["course_id"], path, ".course_id"),
             thread_type=read_nullable(read_str)(record["thread_type"], path, ".thread_type") if "thread_type" in record else None,
             anonymous=read_nullable(read_bool)(record["anonymous"], path, ".anonymous") if "anonymous" in record else None,
             anonymous_to_peers=read_nullable(read_bool)(record["anonymous_to_peers"], path, ".anonymous_to_peers") if "anonymous_to_peers" in record else None,
@@ -1320,16 +1306,15 @@ class DiscussionThreadData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> DiscussionThreadData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> DiscussionThreadData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return DiscussionThreadData(
             record["body"],
             record["commentable_id"],
             record["id"],
             record["truncated"],
             record["url"],
-            UserData._from_avro(record["user"]),
+            UserData.from_avro(record["user"]),
             record["course_id"],
             record["thread_type"],
             record["anonymous"],
@@ -1347,7 +1332,7 @@ class DiscussionThreadData:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "body": self.body,
             "commentable_id": self.commentable_id,
@@ -1365,10 +1350,10 @@ class DiscussionThreadData:
             "team_id": self.team_id,
             "category_id": self.category_id,
             "category_name": self.category_name,
-            "discussion": None if self.discussion is None else dict(self.discussion),
+            "discussion": None if self.discussion is None else dict(sorted(self.discussion.items())),
             "user_course_roles": list(self.user_course_roles),
             "user_forums_roles": list(self.user_forums_roles),
-            "options": dict(self.options),
+            "options": dict(sorted(self.options.items())),
         }
 
 
@@ -1376,17 +1361,17 @@ class DiscussionThreadData:
 class DuplicatedXBlockData:
     """A copy of a piece of course content made in Studio, with where it was copied from."""
 
-    #: The new block's key.
     usage_key: str
+    """The new block's key."""
 
-    #: The kind of block.
     block_type: str
+    """The kind of block."""
 
-    #: The new block's version key; null when not tracked.
     version: Optional[str]
+    """The new block's version key; null when not tracked."""
 
-    #: The key of the block that was copied.
     source_usage_key: str
+    """The key of the block that was copied."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"usage_key": True, "block_type": True, "version": False, "source_usage_key": True}
 
@@ -1396,16 +1381,15 @@ class DuplicatedXBlockData:
         path += key
         record = read_record(data, path, DuplicatedXBlockData._WIRE_FIELDS)
         return DuplicatedXBlockData(
-            usage_key=read_str(record["usage_key"], path, ".usage_key"),
+            usage_key=read_text(min_length=1)(record["usage_key"], path, ".usage_key"),
             block_type=read_str(record["block_type"], path, ".block_type"),
-            version=read_nullable(read_str)(record["version"], path, ".version") if "version" in record else None,
-            source_usage_key=read_str(record["source_usage_key"], path, ".source_usage_key"),
+            version=read_nullable(read_text(min_length=1))(record["version"], path, ".version") if "version" in record else None,
+            source_usage_key=read_text(min_length=1)(record["source_usage_key"], path, ".source_usage_key"),
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> DuplicatedXBlockData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> DuplicatedXBlockData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return DuplicatedXBlockData(
             record["usage_key"],
             record["block_type"],
@@ -1414,7 +1398,7 @@ class DuplicatedXBlockData:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "usage_key": self.usage_key,
             "block_type": self.block_type,
@@ -1427,35 +1411,35 @@ class DuplicatedXBlockData:
 class EnterpriseCustomerUser:
     """A learner's membership in an enterprise customer."""
 
-    #: The membership's numeric id.
     id: int
+    """The membership's numeric id."""
 
-    #: When it was created (UTC).
-    created: str
+    created: datetime
+    """When it was created (UTC)."""
 
-    #: When it last changed (UTC).
-    modified: str
+    modified: datetime
+    """When it last changed (UTC)."""
 
-    #: The enterprise customer.
-    enterprise_customer_uuid: str
+    enterprise_customer_uuid: UUID
+    """The enterprise customer."""
 
-    #: The learner's numeric user id.
     user_id: int
+    """The learner's numeric user id."""
 
-    #: True when this is the learner's active enterprise.
     active: bool
+    """True when this is the learner's active enterprise."""
 
-    #: True while the learner is linked to the enterprise.
     linked: bool
+    """True while the learner is linked to the enterprise."""
 
-    #: True when the learner may be linked again after unlinking.
     is_relinkable: bool
+    """True when the learner may be linked again after unlinking."""
 
-    #: True when linking here deactivates the learner's other enterprises.
     should_inactivate_other_customers: bool
+    """True when linking here deactivates the learner's other enterprises."""
 
-    #: The invitation used to join; null if none.
-    invite_key: Optional[str] = None
+    invite_key: Optional[UUID] = None
+    """The invitation used to join; null if none."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"id": True, "created": True, "modified": True, "enterprise_customer_uuid": True, "user_id": True, "active": True, "linked": True, "is_relinkable": True, "should_inactivate_other_customers": True, "invite_key": False}
 
@@ -1466,47 +1450,46 @@ class EnterpriseCustomerUser:
         record = read_record(data, path, EnterpriseCustomerUser._WIRE_FIELDS)
         return EnterpriseCustomerUser(
             id=read_int(record["id"], path, ".id"),
-            created=read_str(record["created"], path, ".created"),
-            modified=read_str(record["modified"], path, ".modified"),
-            enterprise_customer_uuid=read_str(record["enterprise_customer_uuid"], path, ".enterprise_customer_uuid"),
+            created=read_datetime(record["created"], path, ".created"),
+            modified=read_datetime(record["modified"], path, ".modified"),
+            enterprise_customer_uuid=read_uuid(record["enterprise_customer_uuid"], path, ".enterprise_customer_uuid"),
             user_id=read_int(record["user_id"], path, ".user_id"),
             active=read_bool(record["active"], path, ".active"),
             linked=read_bool(record["linked"], path, ".linked"),
             is_relinkable=read_bool(record["is_relinkable"], path, ".is_relinkable"),
             should_inactivate_other_customers=read_bool(record["should_inactivate_other_customers"], path, ".should_inactivate_other_customers"),
-            invite_key=read_nullable(read_str)(record["invite_key"], path, ".invite_key") if "invite_key" in record else None,
+            invite_key=read_nullable(read_uuid)(record["invite_key"], path, ".invite_key") if "invite_key" in record else None,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> EnterpriseCustomerUser:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> EnterpriseCustomerUser:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return EnterpriseCustomerUser(
             record["id"],
-            record["created"],
-            record["modified"],
-            record["enterprise_customer_uuid"],
+            datetime_from_wire(record["created"], "EnterpriseCustomerUser.created"),
+            datetime_from_wire(record["modified"], "EnterpriseCustomerUser.modified"),
+            uuid_from_wire(record["enterprise_customer_uuid"], "EnterpriseCustomerUser.enterprise_customer_uuid"),
             record["user_id"],
             record["active"],
             record["linked"],
             record["is_relinkable"],
             record["should_inactivate_other_customers"],
-            record["invite_key"],
+            None if record["invite_key"] is None else uuid_from_wire(record["invite_key"], "EnterpriseCustomerUser.invite_key"),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "id": self.id,
-            "created": self.created,
-            "modified": self.modified,
-            "enterprise_customer_uuid": self.enterprise_customer_uuid,
+            "created": datetime_to_wire(self.created, "EnterpriseCustomerUser.created"),
+            "modified": datetime_to_wire(self.modified, "EnterpriseCustomerUser.modified"),
+            "enterprise_customer_uuid": uuid_to_wire(self.enterprise_customer_uuid, "EnterpriseCustomerUser.enterprise_customer_uuid"),
             "user_id": self.user_id,
             "active": self.active,
             "linked": self.linked,
             "is_relinkable": self.is_relinkable,
             "should_inactivate_other_customers": self.should_inactivate_other_customers,
-            "invite_key": self.invite_key,
+            "invite_key": None if self.invite_key is None else uuid_to_wire(self.invite_key, "EnterpriseCustomerUser.invite_key"),
         }
 
 
@@ -1514,32 +1497,32 @@ class EnterpriseCustomerUser:
 class EnterpriseCourseEnrollment:
     """A learner's enrollment in a course made through an enterprise customer."""
 
-    #: The enrollment's numeric id.
     id: int
+    """The enrollment's numeric id."""
 
-    #: When it was created (UTC).
-    created: str
+    created: datetime
+    """When it was created (UTC)."""
 
-    #: When it last changed (UTC).
-    modified: str
+    modified: datetime
+    """When it last changed (UTC)."""
 
-    #: The learner, as a member of the enterprise.
     enterprise_customer_user: EnterpriseCustomerUser
+    """The learner, as a member of the enterprise."""
 
-    #: The course run.
     course_id: str
+    """The course run."""
 
-    #: True when the learner saved the course for later.
     saved_for_later: bool
+    """True when the learner saved the course for later."""
 
-    #: How the enrollment was made; null if unknown.
     source_slug: Optional[str] = None
+    """How the enrollment was made; null if unknown."""
 
-    #: True when the learner has unenrolled; null if unknown.
     unenrolled: Optional[bool] = None
+    """True when the learner has unenrolled; null if unknown."""
 
-    #: When the learner unenrolled (UTC); null if enrolled.
-    unenrolled_at: Optional[str] = None
+    unenrolled_at: Optional[datetime] = None
+    """When the learner unenrolled (UTC); null if enrolled."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"id": True, "created": True, "modified": True, "enterprise_customer_user": True, "course_id": True, "saved_for_later": True, "source_slug": False, "unenrolled": False, "unenrolled_at": False}
 
@@ -1550,44 +1533,43 @@ class EnterpriseCourseEnrollment:
         record = read_record(data, path, EnterpriseCourseEnrollment._WIRE_FIELDS)
         return EnterpriseCourseEnrollment(
             id=read_int(record["id"], path, ".id"),
-            created=read_str(record["created"], path, ".created"),
-            modified=read_str(record["modified"], path, ".modified"),
+            created=read_datetime(record["created"], path, ".created"),
+            modified=read_datetime(record["modified"], path, ".modified"),
             enterprise_customer_user=EnterpriseCustomerUser.from_dict(record["enterprise_customer_user"], path, ".enterprise_customer_user"),
-            course_id=read_str(record["course_id"], path, ".course_id"),
+            course_id=read_text(min_length=1)(record["course_id"], path, ".course_id"),
             saved_for_later=read_bool(record["saved_for_later"], path, ".saved_for_later"),
             source_slug=read_nullable(read_str)(record["source_slug"], path, ".source_slug") if "source_slug" in record else None,
             unenrolled=read_nullable(read_bool)(record["unenrolled"], path, ".unenrolled") if "unenrolled" in record else None,
-            unenrolled_at=read_nullable(read_str)(record["unenrolled_at"], path, ".unenrolled_at") if "unenrolled_at" in record else None,
+            unenrolled_at=read_nullable(read_datetime)(record["unenrolled_at"], path, ".unenrolled_at") if "unenrolled_at" in record else None,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> EnterpriseCourseEnrollment:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> EnterpriseCourseEnrollment:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return EnterpriseCourseEnrollment(
             record["id"],
-            record["created"],
-            record["modified"],
-            EnterpriseCustomerUser._from_avro(record["enterprise_customer_user"]),
+            datetime_from_wire(record["created"], "EnterpriseCourseEnrollment.created"),
+            datetime_from_wire(record["modified"], "EnterpriseCourseEnrollment.modified"),
+            EnterpriseCustomerUser.from_avro(record["enterprise_customer_user"]),
             record["course_id"],
             record["saved_for_later"],
             record["source_slug"],
             record["unenrolled"],
-            record["unenrolled_at"],
+            None if record["unenrolled_at"] is None else datetime_from_wire(record["unenrolled_at"], "EnterpriseCourseEnrollment.unenrolled_at"),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "id": self.id,
-            "created": self.created,
-            "modified": self.modified,
+            "created": datetime_to_wire(self.created, "EnterpriseCourseEnrollment.created"),
+            "modified": datetime_to_wire(self.modified, "EnterpriseCourseEnrollment.modified"),
             "enterprise_customer_user": self.enterprise_customer_user.to_dict(),
             "course_id": self.course_id,
             "saved_for_later": self.saved_for_later,
             "source_slug": self.source_slug,
             "unenrolled": self.unenrolled,
-            "unenrolled_at": self.unenrolled_at,
+            "unenrolled_at": None if self.unenrolled_at is None else datetime_to_wire(self.unenrolled_at, "EnterpriseCourseEnrollment.unenrolled_at"),
         }
 
 
@@ -1595,8 +1577,8 @@ class EnterpriseCourseEnrollment:
 class EnterpriseGroup:
     """A group of learners within an enterprise customer."""
 
-    #: The group's id.
-    uuid: str
+    uuid: UUID
+    """The group's id."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True}
 
@@ -1606,21 +1588,20 @@ class EnterpriseGroup:
         path += key
         record = read_record(data, path, EnterpriseGroup._WIRE_FIELDS)
         return EnterpriseGroup(
-            uuid=read_str(record["uuid"], path, ".uuid"),
+            uuid=read_uuid(record["uuid"], path, ".uuid"),
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> EnterpriseGroup:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> EnterpriseGroup:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return EnterpriseGroup(
-            record["uuid"],
+            uuid_from_wire(record["uuid"], "EnterpriseGroup.uuid"),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
-            "uuid": self.uuid,
+            "uuid": uuid_to_wire(self.uuid, "EnterpriseGroup.uuid"),
         }
 
 
@@ -1630,22 +1611,24 @@ class ExamAttemptData:
     run by the exams service.
     """
 
-    #: The learner who owns the attempt; grades, credit and certificates change for this user.
     student_user: UserData
+    """The learner who owns the attempt; grades, credit and certificates change for this user."""
 
-    #: The course run that contains the exam.
     course_key: str
+    """The course run that contains the exam."""
 
-    #: The exam's content block (usually a subsection) within the course.
     usage_key: str
+    """The exam's content block (usually a subsection) within the course."""
 
-    #: The kind of special exam, e.g. timed, proctored, practice or onboarding; practice and
-    #: onboarding attempts never count toward a grade.
     exam_type: str
+    """The kind of special exam, e.g. timed, proctored, practice or onboarding; practice and
+    onboarding attempts never count toward a grade.
+    """
 
-    #: Who caused the change when it was not the learner (e.g. an instructor who reset the attempt
-    #: or a reviewer); null when the learner or the system did it.
     requesting_user: Optional[UserData] = None
+    """Who caused the change when it was not the learner (e.g. an instructor who reset the attempt
+    or a reviewer); null when the learner or the system did it.
+    """
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"student_user": True, "course_key": True, "usage_key": True, "exam_type": True, "requesting_user": False}
 
@@ -1656,26 +1639,25 @@ class ExamAttemptData:
         record = read_record(data, path, ExamAttemptData._WIRE_FIELDS)
         return ExamAttemptData(
             student_user=UserData.from_dict(record["student_user"], path, ".student_user"),
-            course_key=read_str(record["course_key"], path, ".course_key"),
-            usage_key=read_str(record["usage_key"], path, ".usage_key"),
+            course_key=read_text(min_length=1)(record["course_key"], path, ".course_key"),
+            usage_key=read_text(min_length=1)(record["usage_key"], path, ".usage_key"),
             exam_type=read_str(record["exam_type"], path, ".exam_type"),
             requesting_user=read_nullable(UserData.from_dict)(record["requesting_user"], path, ".requesting_user") if "requesting_user" in record else None,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ExamAttemptData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ExamAttemptData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ExamAttemptData(
-            UserData._from_avro(record["student_user"]),
+            UserData.from_avro(record["student_user"]),
             record["course_key"],
             record["usage_key"],
             record["exam_type"],
-            None if record["requesting_user"] is None else UserData._from_avro(record["requesting_user"]),
+            None if record["requesting_user"] is None else UserData.from_avro(record["requesting_user"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "student_user": self.student_user.to_dict(),
             "course_key": self.course_key,
@@ -1689,32 +1671,32 @@ class ExamAttemptData:
 class ExternalGraderScoreData:
     """A score returned by an external grader (XQueue) for a learner's submission."""
 
-    #: The maximum score for the problem.
     points_possible: int
+    """The maximum score for the problem."""
 
-    #: The score given.
     points_earned: int
+    """The score given."""
 
-    #: The course run, as text.
     course_id: str
+    """The course run, as text."""
 
-    #: The grader's feedback (may contain HTML).
     score_msg: str
+    """The grader's feedback (may contain HTML)."""
 
-    #: The grader's id for the submission.
     submission_id: int
+    """The grader's id for the submission."""
 
-    #: The learner's id, as text.
     user_id: str
+    """The learner's id, as text."""
 
-    #: The problem block's usage key, as text.
     module_id: str
+    """The problem block's usage key, as text."""
 
-    #: The secret key that matches the reply to its request.
     queue_key: str
+    """The secret key that matches the reply to its request."""
 
-    #: The grading queue that handled the submission.
     queue_name: str
+    """The grading queue that handled the submission."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"points_possible": True, "points_earned": True, "course_id": True, "score_msg": True, "submission_id": True, "user_id": True, "module_id": True, "queue_key": True, "queue_name": True}
 
@@ -1736,9 +1718,8 @@ class ExternalGraderScoreData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ExternalGraderScoreData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ExternalGraderScoreData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ExternalGraderScoreData(
             record["points_possible"],
             record["points_earned"],
@@ -1752,7 +1733,7 @@ class ExternalGraderScoreData:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "points_possible": self.points_possible,
             "points_earned": self.points_earned,
@@ -1770,29 +1751,29 @@ class ExternalGraderScoreData:
 class LearnerCreditEnterpriseCourseEnrollment:
     """An enterprise course enrollment paid for with learner credit."""
 
-    #: The fulfillment's id.
-    uuid: str
+    uuid: UUID
+    """The fulfillment's id."""
 
-    #: When it was created (UTC).
-    created: str
+    created: datetime
+    """When it was created (UTC)."""
 
-    #: When it last changed (UTC).
-    modified: str
+    modified: datetime
+    """When it last changed (UTC)."""
 
-    #: How the enrollment was paid for, e.g. learner_credit.
     fulfillment_type: str
+    """How the enrollment was paid for, e.g. learner_credit."""
 
-    #: True once the enrollment has been revoked.
     is_revoked: bool
+    """True once the enrollment has been revoked."""
 
-    #: The entitlement it came from; null if none.
-    enterprise_course_entitlement_uuid: Optional[str] = None
+    enterprise_course_entitlement_uuid: Optional[UUID] = None
+    """The entitlement it came from; null if none."""
 
-    #: The enterprise enrollment; null if not yet created.
     enterprise_course_enrollment: Optional[EnterpriseCourseEnrollment] = None
+    """The enterprise enrollment; null if not yet created."""
 
-    #: The ledger transaction that paid for it; null if not known.
-    transaction_id: Optional[str] = None
+    transaction_id: Optional[UUID] = None
+    """The ledger transaction that paid for it; null if not known."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True, "created": True, "modified": True, "fulfillment_type": True, "is_revoked": True, "enterprise_course_entitlement_uuid": False, "enterprise_course_enrollment": False, "transaction_id": False}
 
@@ -1802,42 +1783,41 @@ class LearnerCreditEnterpriseCourseEnrollment:
         path += key
         record = read_record(data, path, LearnerCreditEnterpriseCourseEnrollment._WIRE_FIELDS)
         return LearnerCreditEnterpriseCourseEnrollment(
-            uuid=read_str(record["uuid"], path, ".uuid"),
-            created=read_str(record["created"], path, ".created"),
-            modified=read_str(record["modified"], path, ".modified"),
+            uuid=read_uuid(record["uuid"], path, ".uuid"),
+            created=read_datetime(record["created"], path, ".created"),
+            modified=read_datetime(record["modified"], path, ".modified"),
             fulfillment_type=read_str(record["fulfillment_type"], path, ".fulfillment_type"),
             is_revoked=read_bool(record["is_revoked"], path, ".is_revoked"),
-            enterprise_course_entitlement_uuid=read_nullable(read_str)(record["enterprise_course_entitlement_uuid"], path, ".enterprise_course_entitlement_uuid") if "enterprise_course_entitlement_uuid" in record else None,
+            enterprise_course_entitlement_uuid=read_nullable(read_uuid)(record["enterprise_course_entitlement_uuid"], path, ".enterprise_course_entitlement_uuid") if "enterprise_course_entitlement_uuid" in record else None,
             enterprise_course_enrollment=read_nullable(EnterpriseCourseEnrollment.from_dict)(record["enterprise_course_enrollment"], path, ".enterprise_course_enrollment") if "enterprise_course_enrollment" in record else None,
-            transaction_id=read_nullable(read_str)(record["transaction_id"], path, ".transaction_id") if "transaction_id" in record else None,
+            transaction_id=read_nullable(read_uuid)(record["transaction_id"], path, ".transaction_id") if "transaction_id" in record else None,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> LearnerCreditEnterpriseCourseEnrollment:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> LearnerCreditEnterpriseCourseEnrollment:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return LearnerCreditEnterpriseCourseEnrollment(
-            record["uuid"],
-            record["created"],
-            record["modified"],
+            uuid_from_wire(record["uuid"], "LearnerCreditEnterpriseCourseEnrollment.uuid"),
+            datetime_from_wire(record["created"], "LearnerCreditEnterpriseCourseEnrollment.created"),
+            datetime_from_wire(record["modified"], "LearnerCreditEnterpriseCourseEnrollment.modified"),
             record["fulfillment_type"],
             record["is_revoked"],
-            record["enterprise_course_entitlement_uuid"],
-            None if record["enterprise_course_enrollment"] is None else EnterpriseCourseEnrollment._from_avro(record["enterprise_course_enrollment"]),
-            record["transaction_id"],
+            None if record["enterprise_course_entitlement_uuid"] is None else uuid_from_wire(record["enterprise_course_entitlement_uuid"], "LearnerCreditEnterpriseCourseEnrollment.enterprise_course_entitlement_uuid"),
+            None if record["enterprise_course_enrollment"] is None else EnterpriseCourseEnrollment.from_avro(record["enterprise_course_enrollment"]),
+            None if record["transaction_id"] is None else uuid_from_wire(record["transaction_id"], "LearnerCreditEnterpriseCourseEnrollment.transaction_id"),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
-            "uuid": self.uuid,
-            "created": self.created,
-            "modified": self.modified,
+            "uuid": uuid_to_wire(self.uuid, "LearnerCreditEnterpriseCourseEnrollment.uuid"),
+            "created": datetime_to_wire(self.created, "LearnerCreditEnterpriseCourseEnrollment.created"),
+            "modified": datetime_to_wire(self.modified, "LearnerCreditEnterpriseCourseEnrollment.modified"),
             "fulfillment_type": self.fulfillment_type,
             "is_revoked": self.is_revoked,
-            "enterprise_course_entitlement_uuid": self.enterprise_course_entitlement_uuid,
+            "enterprise_course_entitlement_uuid": None if self.enterprise_course_entitlement_uuid is None else uuid_to_wire(self.enterprise_course_entitlement_uuid, "LearnerCreditEnterpriseCourseEnrollment.enterprise_course_entitlement_uuid"),
             "enterprise_course_enrollment": None if self.enterprise_course_enrollment is None else self.enterprise_course_enrollment.to_dict(),
-            "transaction_id": self.transaction_id,
+            "transaction_id": None if self.transaction_id is None else uuid_to_wire(self.transaction_id, "LearnerCreditEnterpriseCourseEnrollment.transaction_id"),
         }
 
 
@@ -1845,23 +1825,23 @@ class LearnerCreditEnterpriseCourseEnrollment:
 class LedgerTransactionReversal:
     """A reversal that gives back a ledger transaction's amount."""
 
-    #: The reversal's id.
-    uuid: str
+    uuid: UUID
+    """The reversal's id."""
 
-    #: When it was created (UTC).
-    created: str
+    created: datetime
+    """When it was created (UTC)."""
 
-    #: When it last changed (UTC).
-    modified: str
+    modified: datetime
+    """When it last changed (UTC)."""
 
-    #: The key that makes retries safe.
     idempotency_key: str
+    """The key that makes retries safe."""
 
-    #: The amount given back.
     quantity: int
+    """The amount given back."""
 
-    #: created, pending, committed or failed.
     state: str
+    """created, pending, committed or failed."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True, "created": True, "modified": True, "idempotency_key": True, "quantity": True, "state": True}
 
@@ -1871,33 +1851,32 @@ class LedgerTransactionReversal:
         path += key
         record = read_record(data, path, LedgerTransactionReversal._WIRE_FIELDS)
         return LedgerTransactionReversal(
-            uuid=read_str(record["uuid"], path, ".uuid"),
-            created=read_str(record["created"], path, ".created"),
-            modified=read_str(record["modified"], path, ".modified"),
+            uuid=read_uuid(record["uuid"], path, ".uuid"),
+            created=read_datetime(record["created"], path, ".created"),
+            modified=read_datetime(record["modified"], path, ".modified"),
             idempotency_key=read_str(record["idempotency_key"], path, ".idempotency_key"),
             quantity=read_int(record["quantity"], path, ".quantity"),
             state=read_str(record["state"], path, ".state"),
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> LedgerTransactionReversal:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> LedgerTransactionReversal:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return LedgerTransactionReversal(
-            record["uuid"],
-            record["created"],
-            record["modified"],
+            uuid_from_wire(record["uuid"], "LedgerTransactionReversal.uuid"),
+            datetime_from_wire(record["created"], "LedgerTransactionReversal.created"),
+            datetime_from_wire(record["modified"], "LedgerTransactionReversal.modified"),
             record["idempotency_key"],
             record["quantity"],
             record["state"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
-            "uuid": self.uuid,
-            "created": self.created,
-            "modified": self.modified,
+            "uuid": uuid_to_wire(self.uuid, "LedgerTransactionReversal.uuid"),
+            "created": datetime_to_wire(self.created, "LedgerTransactionReversal.created"),
+            "modified": datetime_to_wire(self.modified, "LedgerTransactionReversal.modified"),
             "idempotency_key": self.idempotency_key,
             "quantity": self.quantity,
             "state": self.state,
@@ -1908,44 +1887,44 @@ class LedgerTransactionReversal:
 class LedgerTransaction:
     """A transaction on an enterprise subsidy ledger."""
 
-    #: The transaction's id.
-    uuid: str
+    uuid: UUID
+    """The transaction's id."""
 
-    #: When it was created (UTC).
-    created: str
+    created: datetime
+    """When it was created (UTC)."""
 
-    #: When it last changed (UTC).
-    modified: str
+    modified: datetime
+    """When it last changed (UTC)."""
 
-    #: The key that makes retries of the same transaction safe.
     idempotency_key: str
+    """The key that makes retries of the same transaction safe."""
 
-    #: The amount, in the ledger's unit (e.g. cents); negative for spending.
     quantity: int
+    """The amount, in the ledger's unit (e.g. cents); negative for spending."""
 
-    #: created, pending, committed or failed.
     state: str
+    """created, pending, committed or failed."""
 
-    #: The ledger it is on.
-    ledger_uuid: str
+    ledger_uuid: UUID
+    """The ledger it is on."""
 
-    #: The access policy that allowed it.
-    subsidy_access_policy_uuid: str
+    subsidy_access_policy_uuid: UUID
+    """The access policy that allowed it."""
 
-    #: The learner's numeric user id.
     lms_user_id: int
+    """The learner's numeric user id."""
 
-    #: The course the transaction pays for.
     content_key: str
+    """The course the transaction pays for."""
 
-    #: The course the content belongs to, when the content key is a run; null otherwise.
     parent_content_key: Optional[str] = None
+    """The course the content belongs to, when the content key is a run; null otherwise."""
 
-    #: The id of the enrollment it paid for; null until fulfilled.
     fulfillment_identifier: Optional[str] = None
+    """The id of the enrollment it paid for; null until fulfilled."""
 
-    #: The reversal of this transaction; null if not reversed.
     reversal: Optional[LedgerTransactionReversal] = None
+    """The reversal of this transaction; null if not reversed."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True, "created": True, "modified": True, "idempotency_key": True, "quantity": True, "state": True, "ledger_uuid": True, "subsidy_access_policy_uuid": True, "lms_user_id": True, "content_key": True, "parent_content_key": False, "fulfillment_identifier": False, "reversal": False}
 
@@ -1955,52 +1934,51 @@ class LedgerTransaction:
         path += key
         record = read_record(data, path, LedgerTransaction._WIRE_FIELDS)
         return LedgerTransaction(
-            uuid=read_str(record["uuid"], path, ".uuid"),
-            created=read_str(record["created"], path, ".created"),
-            modified=read_str(record["modified"], path, ".modified"),
+            uuid=read_uuid(record["uuid"], path, ".uuid"),
+            created=read_datetime(record["created"], path, ".created"),
+            modified=read_datetime(record["modified"], path, ".modified"),
             idempotency_key=read_str(record["idempotency_key"], path, ".idempotency_key"),
             quantity=read_int(record["quantity"], path, ".quantity"),
             state=read_str(record["state"], path, ".state"),
-            ledger_uuid=read_str(record["ledger_uuid"], path, ".ledger_uuid"),
-            subsidy_access_policy_uuid=read_str(record["subsidy_access_policy_uuid"], path, ".subsidy_access_policy_uuid"),
+            ledger_uuid=read_uuid(record["ledger_uuid"], path, ".ledger_uuid"),
+            subsidy_access_policy_uuid=read_uuid(record["subsidy_access_policy_uuid"], path, ".subsidy_access_policy_uuid"),
             lms_user_id=read_int(record["lms_user_id"], path, ".lms_user_id"),
-            content_key=read_str(record["content_key"], path, ".content_key"),
+            content_key=read_text(min_length=1)(record["content_key"], path, ".content_key"),
             parent_content_key=read_nullable(read_str)(record["parent_content_key"], path, ".parent_content_key") if "parent_content_key" in record else None,
             fulfillment_identifier=read_nullable(read_str)(record["fulfillment_identifier"], path, ".fulfillment_identifier") if "fulfillment_identifier" in record else None,
             reversal=read_nullable(LedgerTransactionReversal.from_dict)(record["reversal"], path, ".reversal") if "reversal" in record else None,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> LedgerTransaction:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> LedgerTransaction:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return LedgerTransaction(
-            record["uuid"],
-            record["created"],
-            record["modified"],
+            uuid_from_wire(record["uuid"], "LedgerTransaction.uuid"),
+            datetime_from_wire(record["created"], "LedgerTransaction.created"),
+            datetime_from_wire(record["modified"], "LedgerTransaction.modified"),
             record["idempotency_key"],
             record["quantity"],
             record["state"],
-            record["ledger_uuid"],
-            record["subsidy_access_policy_uuid"],
+            uuid_from_wire(record["ledger_uuid"], "LedgerTransaction.ledger_uuid"),
+            uuid_from_wire(record["subsidy_access_policy_uuid"], "LedgerTransaction.subsidy_access_policy_uuid"),
             record["lms_user_id"],
             record["content_key"],
             record["parent_content_key"],
             record["fulfillment_identifier"],
-            None if record["reversal"] is None else LedgerTransactionReversal._from_avro(record["reversal"]),
+            None if record["reversal"] is None else LedgerTransactionReversal.from_avro(record["reversal"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
-            "uuid": self.uuid,
-            "created": self.created,
-            "modified": self.modified,
+            "uuid": uuid_to_wire(self.uuid, "LedgerTransaction.uuid"),
+            "created": datetime_to_wire(self.created, "LedgerTransaction.created"),
+            "modified": datetime_to_wire(self.modified, "LedgerTransaction.modified"),
             "idempotency_key": self.idempotency_key,
             "quantity": self.quantity,
             "state": self.state,
-            "ledger_uuid": self.ledger_uuid,
-            "subsidy_access_policy_uuid": self.subsidy_access_policy_uuid,
+            "ledger_uuid": uuid_to_wire(self.ledger_uuid, "LedgerTransaction.ledger_uuid"),
+            "subsidy_access_policy_uuid": uuid_to_wire(self.subsidy_access_policy_uuid, "LedgerTransaction.subsidy_access_policy_uuid"),
             "lms_user_id": self.lms_user_id,
             "content_key": self.content_key,
             "parent_content_key": self.parent_content_key,
@@ -2013,11 +1991,11 @@ class LedgerTransaction:
 class LibraryBlockData:
     """A block inside a content library."""
 
-    #: The library the block is in.
     library_key: str
+    """The library the block is in."""
 
-    #: The block's key.
     usage_key: str
+    """The block's key."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"library_key": True, "usage_key": True}
 
@@ -2027,21 +2005,20 @@ class LibraryBlockData:
         path += key
         record = read_record(data, path, LibraryBlockData._WIRE_FIELDS)
         return LibraryBlockData(
-            library_key=read_str(record["library_key"], path, ".library_key"),
-            usage_key=read_str(record["usage_key"], path, ".usage_key"),
+            library_key=read_text(min_length=1)(record["library_key"], path, ".library_key"),
+            usage_key=read_text(min_length=1)(record["usage_key"], path, ".usage_key"),
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> LibraryBlockData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> LibraryBlockData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return LibraryBlockData(
             record["library_key"],
             record["usage_key"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "library_key": self.library_key,
             "usage_key": self.usage_key,
@@ -2052,11 +2029,11 @@ class LibraryBlockData:
 class LibraryCollectionData:
     """A collection of items in a content library."""
 
-    #: The collection's key.
     collection_key: str
+    """The collection's key."""
 
-    #: True when the change came from a background task and need not be shown to users immediately.
     background: bool = False
+    """True when the change came from a background task and need not be shown to users immediately."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"collection_key": True, "background": False}
 
@@ -2066,21 +2043,20 @@ class LibraryCollectionData:
         path += key
         record = read_record(data, path, LibraryCollectionData._WIRE_FIELDS)
         return LibraryCollectionData(
-            collection_key=read_str(record["collection_key"], path, ".collection_key"),
+            collection_key=read_text(min_length=1)(record["collection_key"], path, ".collection_key"),
             background=read_bool(record["background"], path, ".background") if "background" in record else False,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> LibraryCollectionData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> LibraryCollectionData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return LibraryCollectionData(
             record["collection_key"],
             record["background"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "collection_key": self.collection_key,
             "background": self.background,
@@ -2091,11 +2067,11 @@ class LibraryCollectionData:
 class LibraryContainerData:
     """A container (a unit, subsection or section) in a content library."""
 
-    #: The container's key.
     container_key: str
+    """The container's key."""
 
-    #: True when the change came from a background task.
     background: bool = False
+    """True when the change came from a background task."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"container_key": True, "background": False}
 
@@ -2105,21 +2081,20 @@ class LibraryContainerData:
         path += key
         record = read_record(data, path, LibraryContainerData._WIRE_FIELDS)
         return LibraryContainerData(
-            container_key=read_str(record["container_key"], path, ".container_key"),
+            container_key=read_text(min_length=1)(record["container_key"], path, ".container_key"),
             background=read_bool(record["background"], path, ".background") if "background" in record else False,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> LibraryContainerData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> LibraryContainerData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return LibraryContainerData(
             record["container_key"],
             record["background"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "container_key": self.container_key,
             "background": self.background,
@@ -2130,17 +2105,17 @@ class LibraryContainerData:
 class LtiProviderLaunchParamsData:
     """The LTI launch parameters the consumer platform sent."""
 
-    #: The user's LTI roles, comma-separated.
     roles: str
+    """The user's LTI roles, comma-separated."""
 
-    #: The consumer's id for the course or context.
     context_id: str
+    """The consumer's id for the course or context."""
 
-    #: The consumer's id for the user.
     user_id: str
+    """The consumer's id for the user."""
 
-    #: Other launch parameters, by name.
-    extra_params: Dict[str, str] = field(default_factory=dict)
+    extra_params: Dict[str, str] = field(default_factory=lambda: {})
+    """Other launch parameters, by name."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"roles": True, "context_id": True, "user_id": True, "extra_params": False}
 
@@ -2157,9 +2132,8 @@ class LtiProviderLaunchParamsData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> LtiProviderLaunchParamsData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> LtiProviderLaunchParamsData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return LtiProviderLaunchParamsData(
             record["roles"],
             record["context_id"],
@@ -2168,12 +2142,12 @@ class LtiProviderLaunchParamsData:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "roles": self.roles,
             "context_id": self.context_id,
             "user_id": self.user_id,
-            "extra_params": dict(self.extra_params),
+            "extra_params": dict(sorted(self.extra_params.items())),
         }
 
 
@@ -2181,17 +2155,17 @@ class LtiProviderLaunchParamsData:
 class LtiProviderLaunchData:
     """A learner reaching course content through an LTI launch from another platform."""
 
-    #: The learner.
     user: UserData
+    """The learner."""
 
-    #: The course run of the launched content.
     course_key: str
+    """The course run of the launched content."""
 
-    #: The launched content block.
     usage_key: str
+    """The launched content block."""
 
-    #: The LTI parameters of the launch.
     launch_params: LtiProviderLaunchParamsData
+    """The LTI parameters of the launch."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True, "course_key": True, "usage_key": True, "launch_params": True}
 
@@ -2202,24 +2176,23 @@ class LtiProviderLaunchData:
         record = read_record(data, path, LtiProviderLaunchData._WIRE_FIELDS)
         return LtiProviderLaunchData(
             user=UserData.from_dict(record["user"], path, ".user"),
-            course_key=read_str(record["course_key"], path, ".course_key"),
-            usage_key=read_str(record["usage_key"], path, ".usage_key"),
+            course_key=read_text(min_length=1)(record["course_key"], path, ".course_key"),
+            usage_key=read_text(min_length=1)(record["usage_key"], path, ".usage_key"),
             launch_params=LtiProviderLaunchParamsData.from_dict(record["launch_params"], path, ".launch_params"),
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> LtiProviderLaunchData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> LtiProviderLaunchData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return LtiProviderLaunchData(
-            UserData._from_avro(record["user"]),
+            UserData.from_avro(record["user"]),
             record["course_key"],
             record["usage_key"],
-            LtiProviderLaunchParamsData._from_avro(record["launch_params"]),
+            LtiProviderLaunchParamsData.from_avro(record["launch_params"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "user": self.user.to_dict(),
             "course_key": self.course_key,
@@ -2234,23 +2207,23 @@ class ORASubmissionAnswer:
     parallel, one entry per file).
     """
 
-    #: The text answers, one object per prompt (usually with a text key).
-    parts: List[Dict[str, str]] = field(default_factory=list)
+    parts: List[Dict[str, str]] = field(default_factory=lambda: [])
+    """The text answers, one object per prompt (usually with a text key)."""
 
-    #: Storage keys of the uploaded files.
-    file_keys: List[str] = field(default_factory=list)
+    file_keys: List[str] = field(default_factory=lambda: [])
+    """Storage keys of the uploaded files."""
 
-    #: The learner's description of each file.
-    file_descriptions: List[str] = field(default_factory=list)
+    file_descriptions: List[str] = field(default_factory=lambda: [])
+    """The learner's description of each file."""
 
-    #: Original names of the uploaded files.
-    file_names: List[str] = field(default_factory=list)
+    file_names: List[str] = field(default_factory=lambda: [])
+    """Original names of the uploaded files."""
 
-    #: Size of each file in bytes.
-    file_sizes: List[int] = field(default_factory=list)
+    file_sizes: List[int] = field(default_factory=lambda: [])
+    """Size of each file in bytes."""
 
-    #: Where each file can be downloaded.
-    file_urls: List[str] = field(default_factory=list)
+    file_urls: List[str] = field(default_factory=lambda: [])
+    """Where each file can be downloaded."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"parts": False, "file_keys": False, "file_descriptions": False, "file_names": False, "file_sizes": False, "file_urls": False}
 
@@ -2269,9 +2242,8 @@ class ORASubmissionAnswer:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ORASubmissionAnswer:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ORASubmissionAnswer:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ORASubmissionAnswer(
             record["parts"],
             record["file_keys"],
@@ -2282,9 +2254,9 @@ class ORASubmissionAnswer:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
-            "parts": [dict(v0) for v0 in self.parts],
+            "parts": [dict(sorted(v0.items())) for v0 in self.parts],
             "file_keys": list(self.file_keys),
             "file_descriptions": list(self.file_descriptions),
             "file_names": list(self.file_names),
@@ -2297,26 +2269,26 @@ class ORASubmissionAnswer:
 class ORASubmissionData:
     """A learner's submission to an open response assessment (ORA)."""
 
-    #: The submission's id.
     uuid: str
+    """The submission's id."""
 
-    #: The learner's course-specific anonymous id.
     anonymous_user_id: str
+    """The learner's course-specific anonymous id."""
 
-    #: The ORA block's usage key, as text.
     location: str
+    """The ORA block's usage key, as text."""
 
-    #: Which attempt this is, starting at 1.
     attempt_number: int
+    """Which attempt this is, starting at 1."""
 
-    #: When the submission was created (UTC).
-    created_at: str
+    created_at: datetime
+    """When the submission was created (UTC)."""
 
-    #: When the learner submitted it (UTC).
-    submitted_at: str
+    submitted_at: datetime
+    """When the learner submitted it (UTC)."""
 
-    #: What the learner submitted.
     answer: ORASubmissionAnswer
+    """What the learner submitted."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True, "anonymous_user_id": True, "location": True, "attempt_number": True, "created_at": True, "submitted_at": True, "answer": True}
 
@@ -2330,34 +2302,33 @@ class ORASubmissionData:
             anonymous_user_id=read_str(record["anonymous_user_id"], path, ".anonymous_user_id"),
             location=read_str(record["location"], path, ".location"),
             attempt_number=read_int(record["attempt_number"], path, ".attempt_number"),
-            created_at=read_str(record["created_at"], path, ".created_at"),
-            submitted_at=read_str(record["submitted_at"], path, ".submitted_at"),
+            created_at=read_datetime(record["created_at"], path, ".created_at"),
+            submitted_at=read_datetime(record["submitted_at"], path, ".submitted_at"),
             answer=ORASubmissionAnswer.from_dict(record["answer"], path, ".answer"),
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ORASubmissionData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ORASubmissionData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ORASubmissionData(
             record["uuid"],
             record["anonymous_user_id"],
             record["location"],
             record["attempt_number"],
-            record["created_at"],
-            record["submitted_at"],
-            ORASubmissionAnswer._from_avro(record["answer"]),
+            datetime_from_wire(record["created_at"], "ORASubmissionData.created_at"),
+            datetime_from_wire(record["submitted_at"], "ORASubmissionData.submitted_at"),
+            ORASubmissionAnswer.from_avro(record["answer"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "uuid": self.uuid,
             "anonymous_user_id": self.anonymous_user_id,
             "location": self.location,
             "attempt_number": self.attempt_number,
-            "created_at": self.created_at,
-            "submitted_at": self.submitted_at,
+            "created_at": datetime_to_wire(self.created_at, "ORASubmissionData.created_at"),
+            "submitted_at": datetime_to_wire(self.submitted_at, "ORASubmissionData.submitted_at"),
             "answer": self.answer.to_dict(),
         }
 
@@ -2366,30 +2337,31 @@ class ORASubmissionData:
 class PersistentCourseGradeData:
     """A learner's stored overall grade for a course run."""
 
-    #: The learner's numeric user id.
     user_id: int
+    """The learner's numeric user id."""
 
-    #: The course run the grade is for.
     course: CourseData
+    """The course run the grade is for."""
 
-    #: When the course content was last edited before this grade was computed (UTC).
-    course_edited_timestamp: str
+    course_edited_timestamp: datetime
+    """When the course content was last edited before this grade was computed (UTC)."""
 
-    #: The version of the course content the grade was computed against.
     course_version: str
+    """The version of the course content the grade was computed against."""
 
-    #: A fingerprint of the grading policy used; a change means grades were recomputed under new
-    #: rules.
     grading_policy_hash: str
+    """A fingerprint of the grading policy used; a change means grades were recomputed under new
+    rules.
+    """
 
-    #: The overall grade as a fraction from 0 to 1.
     percent_grade: float
+    """The overall grade as a fraction from 0 to 1."""
 
-    #: The letter or label for the grade (e.g. Pass); empty when the learner has not passed.
     letter_grade: str
+    """The letter or label for the grade (e.g. Pass); empty when the learner has not passed."""
 
-    #: When the learner first reached a passing grade (UTC).
-    passed_timestamp: str
+    passed_timestamp: datetime
+    """When the learner first reached a passing grade (UTC)."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user_id": True, "course": True, "course_edited_timestamp": True, "course_version": True, "grading_policy_hash": True, "percent_grade": True, "letter_grade": True, "passed_timestamp": True}
 
@@ -2401,40 +2373,39 @@ class PersistentCourseGradeData:
         return PersistentCourseGradeData(
             user_id=read_int(record["user_id"], path, ".user_id"),
             course=CourseData.from_dict(record["course"], path, ".course"),
-            course_edited_timestamp=read_str(record["course_edited_timestamp"], path, ".course_edited_timestamp"),
+            course_edited_timestamp=read_datetime(record["course_edited_timestamp"], path, ".course_edited_timestamp"),
             course_version=read_str(record["course_version"], path, ".course_version"),
             grading_policy_hash=read_str(record["grading_policy_hash"], path, ".grading_policy_hash"),
             percent_grade=read_float(record["percent_grade"], path, ".percent_grade"),
             letter_grade=read_str(record["letter_grade"], path, ".letter_grade"),
-            passed_timestamp=read_str(record["passed_timestamp"], path, ".passed_timestamp"),
+            passed_timestamp=read_datetime(record["passed_timestamp"], path, ".passed_timestamp"),
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> PersistentCourseGradeData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> PersistentCourseGradeData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return PersistentCourseGradeData(
             record["user_id"],
-            CourseData._from_avro(record["course"]),
-            record["course_edited_timestamp"],
+            CourseData.from_avro(record["course"]),
+            datetime_from_wire(record["course_edited_timestamp"], "PersistentCourseGradeData.course_edited_timestamp"),
             record["course_version"],
             record["grading_policy_hash"],
             record["percent_grade"],
             record["letter_grade"],
-            record["passed_timestamp"],
+            datetime_from_wire(record["passed_timestamp"], "PersistentCourseGradeData.passed_timestamp"),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "user_id": self.user_id,
             "course": self.course.to_dict(),
-            "course_edited_timestamp": self.course_edited_timestamp,
+            "course_edited_timestamp": datetime_to_wire(self.course_edited_timestamp, "PersistentCourseGradeData.course_edited_timestamp"),
             "course_version": self.course_version,
             "grading_policy_hash": self.grading_policy_hash,
             "percent_grade": self.percent_grade,
             "letter_grade": self.letter_grade,
-            "passed_timestamp": self.passed_timestamp,
+            "passed_timestamp": datetime_to_wire(self.passed_timestamp, "PersistentCourseGradeData.passed_timestamp"),
         }
 
 
@@ -2442,14 +2413,14 @@ class PersistentCourseGradeData:
 class ProgramData:
     """A program: a sequence of courses that together earn a credential."""
 
-    #: The program's id.
     uuid: str
+    """The program's id."""
 
-    #: The program's title.
     title: str
+    """The program's title."""
 
-    #: The kind of program, e.g. MicroMasters.
     program_type: str
+    """The kind of program, e.g. MicroMasters."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"uuid": True, "title": True, "program_type": True}
 
@@ -2465,9 +2436,8 @@ class ProgramData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ProgramData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ProgramData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ProgramData(
             record["uuid"],
             record["title"],
@@ -2475,7 +2445,7 @@ class ProgramData:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "uuid": self.uuid,
             "title": self.title,
@@ -2487,23 +2457,23 @@ class ProgramData:
 class ProgramCertificateData:
     """A program certificate awarded to (or revoked from) a learner."""
 
-    #: The learner.
     user: UserData
+    """The learner."""
 
-    #: The program.
     program: ProgramData
+    """The program."""
 
-    #: The certificate's id.
     uuid: str
+    """The certificate's id."""
 
-    #: The certificate's state, e.g. awarded or revoked.
     status: str
+    """The certificate's state, e.g. awarded or revoked."""
 
-    #: Link to the certificate.
     url: str
+    """Link to the certificate."""
 
-    #: When the certificate becomes visible to the learner (UTC); null if immediately.
-    certificate_available_date: Optional[str] = None
+    certificate_available_date: Optional[datetime] = None
+    """When the certificate becomes visible to the learner (UTC); null if immediately."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user": True, "program": True, "uuid": True, "status": True, "url": True, "certificate_available_date": False}
 
@@ -2518,31 +2488,30 @@ class ProgramCertificateData:
             uuid=read_str(record["uuid"], path, ".uuid"),
             status=read_str(record["status"], path, ".status"),
             url=read_str(record["url"], path, ".url"),
-            certificate_available_date=read_nullable(read_str)(record["certificate_available_date"], path, ".certificate_available_date") if "certificate_available_date" in record else None,
+            certificate_available_date=read_nullable(read_datetime)(record["certificate_available_date"], path, ".certificate_available_date") if "certificate_available_date" in record else None,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> ProgramCertificateData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> ProgramCertificateData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return ProgramCertificateData(
-            UserData._from_avro(record["user"]),
-            ProgramData._from_avro(record["program"]),
+            UserData.from_avro(record["user"]),
+            ProgramData.from_avro(record["program"]),
             record["uuid"],
             record["status"],
             record["url"],
-            record["certificate_available_date"],
+            None if record["certificate_available_date"] is None else datetime_from_wire(record["certificate_available_date"], "ProgramCertificateData.certificate_available_date"),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "user": self.user.to_dict(),
             "program": self.program.to_dict(),
             "uuid": self.uuid,
             "status": self.status,
             "url": self.url,
-            "certificate_available_date": self.certificate_available_date,
+            "certificate_available_date": None if self.certificate_available_date is None else datetime_to_wire(self.certificate_available_date, "ProgramCertificateData.certificate_available_date"),
         }
 
 
@@ -2550,20 +2519,20 @@ class ProgramCertificateData:
 class RoleAssignmentData:
     """A role given to (or taken from) a subject within a scope, by the authorization service."""
 
-    #: What happened, e.g. assign or unassign.
     operation: str
+    """What happened, e.g. assign or unassign."""
 
-    #: Who the role is for, e.g. user:alice.
     subject: str
+    """Who the role is for, e.g. user:alice."""
 
-    #: The role, e.g. library_admin.
     role: str
+    """The role, e.g. library_admin."""
 
-    #: Where the role applies, e.g. a library key.
     scope: str
+    """Where the role applies, e.g. a library key."""
 
-    #: The numeric id of the user who made the change; null for system changes.
     actor_id: Optional[int] = None
+    """The numeric id of the user who made the change; null for system changes."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"operation": True, "subject": True, "role": True, "scope": True, "actor_id": False}
 
@@ -2581,9 +2550,8 @@ class RoleAssignmentData:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> RoleAssignmentData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> RoleAssignmentData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return RoleAssignmentData(
             record["operation"],
             record["subject"],
@@ -2593,7 +2561,7 @@ class RoleAssignmentData:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "operation": self.operation,
             "subject": self.subject,
@@ -2607,14 +2575,14 @@ class RoleAssignmentData:
 class SubsidyRedemption:
     """One use of an enterprise subsidy to pay for content."""
 
-    #: The subsidy used.
     subsidy_identifier: str
+    """The subsidy used."""
 
-    #: The content paid for.
     content_key: str
+    """The content paid for."""
 
-    #: The learner's numeric user id.
     lms_user_id: int
+    """The learner's numeric user id."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"subsidy_identifier": True, "content_key": True, "lms_user_id": True}
 
@@ -2630,9 +2598,8 @@ class SubsidyRedemption:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> SubsidyRedemption:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> SubsidyRedemption:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return SubsidyRedemption(
             record["subsidy_identifier"],
             record["content_key"],
@@ -2640,7 +2607,7 @@ class SubsidyRedemption:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "subsidy_identifier": self.subsidy_identifier,
             "content_key": self.content_key,
@@ -2652,17 +2619,17 @@ class SubsidyRedemption:
 class TrackingLogData:
     """One tracking log event, as the event-tracking library emitted it."""
 
-    #: The tracking event's name, e.g. edx.course.enrollment.activated.
     name: str
+    """The tracking event's name, e.g. edx.course.enrollment.activated."""
 
-    #: When it happened (UTC).
-    timestamp: str
+    timestamp: datetime
+    """When it happened (UTC)."""
 
-    #: The event's data, as a JSON text.
     data: str
+    """The event's data, as a JSON text."""
 
-    #: The event's context, as a JSON text.
     context: str
+    """The event's context, as a JSON text."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"name": True, "timestamp": True, "data": True, "context": True}
 
@@ -2673,27 +2640,26 @@ class TrackingLogData:
         record = read_record(data, path, TrackingLogData._WIRE_FIELDS)
         return TrackingLogData(
             name=read_str(record["name"], path, ".name"),
-            timestamp=read_str(record["timestamp"], path, ".timestamp"),
+            timestamp=read_datetime(record["timestamp"], path, ".timestamp"),
             data=read_str(record["data"], path, ".data"),
             context=read_str(record["context"], path, ".context"),
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> TrackingLogData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> TrackingLogData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return TrackingLogData(
             record["name"],
-            record["timestamp"],
+            datetime_from_wire(record["timestamp"], "TrackingLogData.timestamp"),
             record["data"],
             record["context"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "name": self.name,
-            "timestamp": self.timestamp,
+            "timestamp": datetime_to_wire(self.timestamp, "TrackingLogData.timestamp"),
             "data": self.data,
             "context": self.context,
         }
@@ -2703,23 +2669,23 @@ class TrackingLogData:
 class UserNotificationData:
     """A request to notify a set of users about something in a course."""
 
-    #: The numeric ids of the users to notify.
     user_ids: List[int]
+    """The numeric ids of the users to notify."""
 
-    #: The kind of notification, which decides its template and the users' preference that applies.
     notification_type: str
+    """The kind of notification, which decides its template and the users' preference that applies."""
 
-    #: Where the notification should take the user.
     content_url: str
+    """Where the notification should take the user."""
 
-    #: The notification app the type belongs to, e.g. discussion or grading.
     app_name: str
+    """The notification app the type belongs to, e.g. discussion or grading."""
 
-    #: The course run the notification is about.
     course_key: str
+    """The course run the notification is about."""
 
-    #: Values the notification template fills in, by name.
-    context: Dict[str, str] = field(default_factory=dict)
+    context: Dict[str, str] = field(default_factory=lambda: {})
+    """Values the notification template fills in, by name."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"user_ids": True, "notification_type": True, "content_url": True, "app_name": True, "course_key": True, "context": False}
 
@@ -2733,14 +2699,13 @@ class UserNotificationData:
             notification_type=read_str(record["notification_type"], path, ".notification_type"),
             content_url=read_str(record["content_url"], path, ".content_url"),
             app_name=read_str(record["app_name"], path, ".app_name"),
-            course_key=read_str(record["course_key"], path, ".course_key"),
+            course_key=read_text(min_length=1)(record["course_key"], path, ".course_key"),
             context=read_map(read_str)(record["context"], path, ".context") if "context" in record else {},
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> UserNotificationData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> UserNotificationData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return UserNotificationData(
             record["user_ids"],
             record["notification_type"],
@@ -2751,14 +2716,14 @@ class UserNotificationData:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "user_ids": list(self.user_ids),
             "notification_type": self.notification_type,
             "content_url": self.content_url,
             "app_name": self.app_name,
             "course_key": self.course_key,
-            "context": dict(self.context),
+            "context": dict(sorted(self.context.items())),
         }
 
 
@@ -2766,20 +2731,20 @@ class UserNotificationData:
 class VerificationAttemptData:
     """An identity verification (IDV) attempt by a learner."""
 
-    #: The attempt's numeric id.
     attempt_id: int
+    """The attempt's numeric id."""
 
-    #: The learner being verified.
     user: UserData
+    """The learner being verified."""
 
-    #: The attempt's state, e.g. created, pending, approved, denied.
     status: str
+    """The attempt's state, e.g. created, pending, approved, denied."""
 
-    #: The name the learner verified under; null if not captured yet.
     name: Optional[str] = None
+    """The name the learner verified under; null if not captured yet."""
 
-    #: When an approved verification stops being valid (UTC); null if it does not apply.
-    expiration_date: Optional[str] = None
+    expiration_date: Optional[datetime] = None
+    """When an approved verification stops being valid (UTC); null if it does not apply."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"attempt_id": True, "user": True, "status": True, "name": False, "expiration_date": False}
 
@@ -2793,29 +2758,28 @@ class VerificationAttemptData:
             user=UserData.from_dict(record["user"], path, ".user"),
             status=read_str(record["status"], path, ".status"),
             name=read_nullable(read_str)(record["name"], path, ".name") if "name" in record else None,
-            expiration_date=read_nullable(read_str)(record["expiration_date"], path, ".expiration_date") if "expiration_date" in record else None,
+            expiration_date=read_nullable(read_datetime)(record["expiration_date"], path, ".expiration_date") if "expiration_date" in record else None,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> VerificationAttemptData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> VerificationAttemptData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return VerificationAttemptData(
             record["attempt_id"],
-            UserData._from_avro(record["user"]),
+            UserData.from_avro(record["user"]),
             record["status"],
             record["name"],
-            record["expiration_date"],
+            None if record["expiration_date"] is None else datetime_from_wire(record["expiration_date"], "VerificationAttemptData.expiration_date"),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "attempt_id": self.attempt_id,
             "user": self.user.to_dict(),
             "status": self.status,
             "name": self.name,
-            "expiration_date": self.expiration_date,
+            "expiration_date": None if self.expiration_date is None else datetime_to_wire(self.expiration_date, "VerificationAttemptData.expiration_date"),
         }
 
 
@@ -2823,14 +2787,14 @@ class VerificationAttemptData:
 class XBlockData:
     """A piece of course content (an XBlock) in Studio."""
 
-    #: The block's key.
     usage_key: str
+    """The block's key."""
 
-    #: The kind of block, e.g. problem, html, video, vertical.
     block_type: str
+    """The kind of block, e.g. problem, html, video, vertical."""
 
-    #: The block's version key; null when the sender does not track versions.
     version: Optional[str] = None
+    """The block's version key; null when the sender does not track versions."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"usage_key": True, "block_type": True, "version": False}
 
@@ -2840,15 +2804,14 @@ class XBlockData:
         path += key
         record = read_record(data, path, XBlockData._WIRE_FIELDS)
         return XBlockData(
-            usage_key=read_str(record["usage_key"], path, ".usage_key"),
+            usage_key=read_text(min_length=1)(record["usage_key"], path, ".usage_key"),
             block_type=read_str(record["block_type"], path, ".block_type"),
-            version=read_nullable(read_str)(record["version"], path, ".version") if "version" in record else None,
+            version=read_nullable(read_text(min_length=1))(record["version"], path, ".version") if "version" in record else None,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> XBlockData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> XBlockData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return XBlockData(
             record["usage_key"],
             record["block_type"],
@@ -2856,7 +2819,7 @@ class XBlockData:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "usage_key": self.usage_key,
             "block_type": self.block_type,
@@ -2868,14 +2831,14 @@ class XBlockData:
 class XBlockSkillVerificationData:
     """Skills confirmed or rejected for one piece of course content by learners' votes."""
 
-    #: The content block whose skills were reviewed.
     usage_key: str
+    """The content block whose skills were reviewed."""
 
-    #: Ids of the skills confirmed for the block.
-    verified_skills: List[int] = field(default_factory=list)
+    verified_skills: List[int] = field(default_factory=lambda: [])
+    """Ids of the skills confirmed for the block."""
 
-    #: Ids of the skills judged not to apply to the block.
-    ignored_skills: List[int] = field(default_factory=list)
+    ignored_skills: List[int] = field(default_factory=lambda: [])
+    """Ids of the skills judged not to apply to the block."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"usage_key": True, "verified_skills": False, "ignored_skills": False}
 
@@ -2885,15 +2848,14 @@ class XBlockSkillVerificationData:
         path += key
         record = read_record(data, path, XBlockSkillVerificationData._WIRE_FIELDS)
         return XBlockSkillVerificationData(
-            usage_key=read_str(record["usage_key"], path, ".usage_key"),
+            usage_key=read_text(min_length=1)(record["usage_key"], path, ".usage_key"),
             verified_skills=read_list(read_int)(record["verified_skills"], path, ".verified_skills") if "verified_skills" in record else [],
             ignored_skills=read_list(read_int)(record["ignored_skills"], path, ".ignored_skills") if "ignored_skills" in record else [],
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> XBlockSkillVerificationData:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> XBlockSkillVerificationData:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return XBlockSkillVerificationData(
             record["usage_key"],
             record["verified_skills"],
@@ -2901,7 +2863,7 @@ class XBlockSkillVerificationData:
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "usage_key": self.usage_key,
             "verified_skills": list(self.verified_skills),

@@ -101,6 +101,8 @@ export function formatJson(subjects: readonly Subject[], locate: Locate): string
   return `${JSON.stringify(body, null, 2)}\n`;
 }
 
+const AVRO_SUFFIX = " (Avro)";
+
 /** GitHub Actions workflow commands: an annotation on the line of each incompatible keyword. */
 export function formatGithub(subjects: readonly Subject[], locate: Locate): string {
   const lines: string[] = [];
@@ -110,10 +112,14 @@ export function formatGithub(subjects: readonly Subject[], locate: Locate): stri
       lines.push(`::notice title=${escapeProperty(`${subject.name}: new major version`)}::${escapeData(affected)}`);
     for (const change of subject.verdict.changes.filter((c) => !c.compatible)) {
       const position = change.at ? locate(change.at.file, change.at.pointer) : undefined;
+      // An Avro change is named "<file> (Avro)"; GitHub places an annotation only on a file it has, so it goes on
+      // the event file itself, and the title says which schema the change is in.
+      const avro = change.at?.file.endsWith(AVRO_SUFFIX) === true;
+      const file = change.at && (avro ? change.at.file.slice(0, -AVRO_SUFFIX.length) : change.at.file);
       const props = [
-        ...(change.at ? [`file=${escapeProperty(change.at.file)}`] : []),
+        ...(file !== undefined ? [`file=${escapeProperty(file)}`] : []),
         ...(position ? [`line=${position.line}`, `col=${position.column}`] : []),
-        `title=${escapeProperty(`${subject.name}: ${change.kind}`)}`,
+        `title=${escapeProperty(`${subject.name}: ${change.kind}${avro ? AVRO_SUFFIX : ""}`)}`,
       ];
       // The reviewer sees on the line who must move, not only that something broke.
       const text = `${change.direction} ${change.path || "/"}: ${change.message} [${change.rule}]${change.hint ? `. Fix: ${change.hint}` : ""}${affected === undefined ? "" : `. Affected ${affected}`}`;

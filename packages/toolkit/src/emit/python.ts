@@ -18,6 +18,23 @@ import { type Emitter, generatedNotice, groupBy, type OutputFiles, runtimeTempla
 import type { RenderCache } from "./render-cache.js";
 import { recordSchema, type SchemaView, schemaOfType } from "./schema-view.js";
 
+/**
+ * String formats that Python carries as typed values rather than `str`: the class, and the runtime's
+ * converters from and to the wire string (which stays what openedx-events writes).
+ */
+const TYPED_FORMATS = {
+  "date-time": { name: "datetime", module: "datetime", read: "read_datetime", from: "datetime_from_wire", to: "datetime_to_wire" },
+  date: { name: "date", module: "datetime", read: "read_date", from: "date_from_wire", to: "date_to_wire" },
+  uuid: { name: "UUID", module: "uuid", read: "read_uuid", from: "uuid_from_wire", to: "uuid_to_wire" },
+} as const;
+type TypedFormat = (typeof TYPED_FORMATS)[keyof typeof TYPED_FORMATS];
+
+function typedFormat(type: TypeNode): TypedFormat | undefined {
+  if (type.kind !== "string") return undefined;
+  const format = type.constraints.format;
+  return format !== undefined && Object.hasOwn(TYPED_FORMATS, format) ? TYPED_FORMATS[format as keyof typeof TYPED_FORMATS] : undefined;
+}
+
 /** What quicktype's python renderer gave for each class, under placeholder names. */
 interface QuicktypeClasses {
   /** Placeholder field name -> Python annotation, per placeholder class name. */
@@ -195,6 +212,14 @@ export const pythonEmitter: Emitter = {
 
 class ModuleRenderer {
   private readonly used = new Set<string>();
+  /** The standard-library classes the module's annotations name (datetime, date, UUID). */
+  private readonly stdlib = new Set<TypedFormat>();
+  /**
+   * Whether a field of the module is called like one of those classes: a field `date` would hide the
+   * class `date` from the annotations after it (they are resolved in the class body), so the module
+   * then names them through their modules, imported under private names.
+   */
+  private qualified = false;
 
   constructor(
     private readonly model: Model,
@@ -206,6 +231,9 @@ class ModuleRenderer {
 
   module(module: string, types: (RecordType | EnumType)[]): string {
     this.used.clear();
+    this.stdlib.clear();
+    const classNames = new Set(Object.values(TYPED_FORMATS).map((f) => f.name as string));
+    this.qualified = types.some((t) => t.kind === "record" && t.fields.some((f) => classNames.has(pythonFieldName(f.name))));
     const body = definitionOrder(this.model, types)
       .map((t) => (t.kind === "enum" ? this.enumClass(t) : this.dataclass(t)))
       .join("\n\n");
@@ -228,13 +256,21 @@ class ModuleRenderer {
   private imports(module: string, body: string): string[] {
     const uses = (token: string) => new RegExp(`\\b${token}\\b`).test(body);
     const lines: string[] = [];
+    if (this.qualified) {
+      for (const name of [...new Set([...this.stdlib].map((f) => f.module))].sort()) lines.push(`import ${name} as _${name}`);
+    }
     const dataclasses = ["dataclass", "field"].filter(
       (n) => new RegExp(`\\b${n}\\(`).test(body) || (n === "dataclass" && body.includes("@dataclass")),
     );
     if (dataclasses.length > 0) lines.push(`from dataclasses import ${dataclasses.join(", ")}`);
+    if (!this.qualified) {
+      const fromDatetime = [...this.stdlib].filter((f) => f.module === "datetime").map((f) => f.name as string);
+      if (fromDatetime.length > 0) lines.push(`from datetime import ${fromDatetime.sort().join(", ")}`);
+    }
     if (uses("Enum")) lines.push("from enum import Enum");
     const typing = ["Any", "ClassVar", "Dict", "List", "Optional"].filter(uses);
     if (typing.length > 0) lines.push(`from typing import ${typing.join(", ")}`);
+    if (!this.qualified && this.stdlib.has(TYPED_FORMATS.uuid)) lines.push("from uuid import UUID");
     const runtime = [
       "read_bool",
       "read_enum",
@@ -243,9 +279,15 @@ class ModuleRenderer {
       "read_list",
       "read_map",
       "read_nullable",
+      "read_range",
       "read_record",
+      "read_sized",
       "read_str",
-    ].filter(uses);
+      "read_text",
+      ...Object.values(TYPED_FORMATS).flatMap((f) => [f.read, f.from, f.to]),
+    ]
+      .filter(uses)
+      .sort();
     // A module of enums only uses nothing from the runtime.
     const local = runtime.length > 0 ? [`from ._runtime import ${runtime.join(", ")}`] : [];
     const foreign = new Map<string, Set<string>>();
@@ -270,8 +312,8 @@ class ModuleRenderer {
     if (eventType !== undefined)
       lines.push(
         "",
-        "    #: The event type string this class is the data of.",
         `    EVENT_TYPE: ClassVar[str] = ${JSON.stringify(eventType)}`,
+        ...docstring("The event type string this class is the data of.", "    "),
       );
     // Python dataclasses need every field after a defaulted one to have a default too (keyword-only
     // fields would lift that, but need Python 3.10). A default followed by a required field is
@@ -279,11 +321,12 @@ class ModuleRenderer {
     const lastRequired = type.fields.map((f) => f.default === undefined).lastIndexOf(true);
     type.fields.forEach((field, index) => {
       lines.push("");
-      if (field.description !== undefined) lines.push(...comment(field.description, "    #: "));
-      const annotation = this.annotationOf(type, field, index);
+      const annotation = this.annotation(field.type) ?? this.annotationOf(type, field, index);
       const fallback =
         field.default === undefined || index < lastRequired ? "" : ` = ${this.defaultDeclaration(field.type, field.default.value)}`;
       lines.push(`    ${pythonFieldName(field.name)}: ${annotation}${fallback}`);
+      // An attribute docstring (a string right after the field): what editors show on hover.
+      if (field.description !== undefined) lines.push(...docstring(field.description, "    "));
     });
     const fieldsSpec = type.fields
       .map((f) => `${JSON.stringify(f.name)}: ${f.required || f.default === undefined ? "True" : "False"}`)
@@ -308,40 +351,115 @@ class ModuleRenderer {
           : `${read} if ${JSON.stringify(field.name)} in record else ${this.literal(field.type, field.default.value)}`;
       lines.push(`            ${pythonFieldName(field.name)}=${value},`);
     }
-    // _from_avro passes its arguments by position: keywords make the constructor call a third slower.
+    // from_avro passes its arguments by position: keywords make the constructor call a third slower.
     lines.push(
       "        )",
       "",
       "    @staticmethod",
-      `    def _from_avro(record: Dict[str, Any]) -> ${type.name}:`,
-      "        # decode() only: fastavro read `record` with this class's own schema, so every field is",
-      "        # present and of its type, and what from_dict would check cannot fail.",
+      `    def from_avro(record: Dict[str, Any]) -> ${type.name}:`,
+      // Only conversions, no from_dict checks: the schema fastavro read with guarantees every field and its type.
+      '        """The value of a record fastavro read with this class\'s own schema, as decode() builds it."""',
       `        return ${type.name}(`,
-      ...type.fields.map((f) => `            ${this.builder(f.type, `record[${JSON.stringify(f.name)}]`)},`),
+      ...type.fields.map((f) => `            ${this.builder(f.type, `record[${JSON.stringify(f.name)}]`, `${type.name}.${f.name}`)},`),
       "        )",
       "",
       "    def to_dict(self) -> Dict[str, Any]:",
-      '        """The JSON form: every field, defaults included, under its schema name."""',
+      '        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""',
       "        return {",
-      ...type.fields.map((f) => `            ${JSON.stringify(f.name)}: ${this.dumper(f.type, `self.${pythonFieldName(f.name)}`)},`),
+      ...type.fields.map(
+        (f) =>
+          `            ${JSON.stringify(f.name)}: ${this.dumper(f.type, `self.${pythonFieldName(f.name)}`, `${type.name}.${f.name}`)},`,
+      ),
       "        }",
     );
     return `${lines.join("\n")}\n`;
   }
 
+  /** The class a typed format is carried as, recorded for the imports. */
+  private typedName(format: TypedFormat): string {
+    this.stdlib.add(format);
+    return this.qualified ? `_${format.module}.${format.name}` : format.name;
+  }
+
+  /**
+   * The annotation of a type that holds a typed format (quicktype's would say `str`), from the model;
+   * undefined for every other type, whose annotation is quicktype's.
+   */
+  private annotation(type: TypeNode): string | undefined {
+    const typed = (node: TypeNode): boolean => {
+      switch (node.kind) {
+        case "string":
+          return typedFormat(node) !== undefined;
+        case "array":
+          return typed(node.items);
+        case "map":
+          return typed(node.values);
+        case "nullable":
+          return typed(node.inner);
+        case "ref": {
+          const named = namedType(this.model, node.name);
+          return named.kind === "alias" && typed(named.target);
+        }
+        default:
+          return false;
+      }
+    };
+    const render = (node: TypeNode): string => {
+      switch (node.kind) {
+        case "string": {
+          const format = typedFormat(node);
+          return format === undefined ? "str" : this.typedName(format);
+        }
+        case "integer":
+          return "int";
+        case "number":
+          return "float";
+        case "boolean":
+          return "bool";
+        case "array":
+          return `List[${render(node.items)}]`;
+        case "map":
+          return `Dict[str, ${render(node.values)}]`;
+        case "nullable":
+          return `Optional[${render(node.inner)}]`;
+        case "ref": {
+          const named = namedType(this.model, node.name);
+          return named.kind === "alias" ? render(named.target) : named.name;
+        }
+      }
+    };
+    return typed(type) ? render(type) : undefined;
+  }
+
   /** A reader: a callable (value, path, key) -> typed value, built from the runtime's combinators. */
   private reader(type: TypeNode): string {
     switch (type.kind) {
-      case "string":
-        return "read_str";
+      case "string": {
+        const format = typedFormat(type);
+        if (format !== undefined) return format.read;
+        const { minLength, maxLength, pattern, format: shape } = type.constraints;
+        const checks = keywordArguments({ min_length: minLength, max_length: maxLength, pattern, format: shape });
+        return checks === "" ? "read_str" : `read_text(${checks})`;
+      }
       case "integer":
-        return "read_int";
-      case "number":
-        return "read_float";
+      case "number": {
+        const base = type.kind === "integer" ? "read_int" : "read_float";
+        const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = type.constraints;
+        const bounds = keywordArguments({
+          minimum,
+          maximum,
+          exclusive_minimum: exclusiveMinimum,
+          exclusive_maximum: exclusiveMaximum,
+        });
+        return bounds === "" ? base : `read_range(${base}, ${bounds})`;
+      }
       case "boolean":
         return "read_bool";
-      case "array":
-        return `read_list(${this.reader(type.items)})`;
+      case "array": {
+        const list = `read_list(${this.reader(type.items)})`;
+        const sizes = keywordArguments({ min_items: type.constraints.minItems, max_items: type.constraints.maxItems });
+        return sizes === "" ? list : `read_sized(${list}, ${sizes})`;
+      }
       case "map":
         return `read_map(${this.reader(type.values)})`;
       case "nullable":
@@ -356,27 +474,42 @@ class ModuleRenderer {
   }
 
   /**
-   * The typed form of `value`, as fastavro read it: only records and enums need building. Lists and
-   * maps are fastavro's own fresh ones, kept rather than copied.
+   * The typed form of `value`, as fastavro read it: records, enums and typed formats need building.
+   * Lists and maps are fastavro's own fresh ones, kept rather than copied.
    */
-  private builder(type: TypeNode, value: string): string {
-    return this.conversion(type, value, 0, false, (named, v) => {
-      this.used.add(named.name);
-      return named.kind === "enum" ? `${named.name}(${v})` : `${named.name}._from_avro(${v})`;
-    });
+  private builder(type: TypeNode, value: string, path: string): string {
+    return this.conversion(
+      type,
+      value,
+      0,
+      false,
+      (named, v) => {
+        this.used.add(named.name);
+        return named.kind === "enum" ? `${named.name}(${v})` : `${named.name}.from_avro(${v})`;
+      },
+      (format, v) => `${format.from}(${v}, ${JSON.stringify(path)})`,
+    );
   }
 
   /**
    * The JSON form of `value`, a typed expression. Lists and maps are copied, so that changing the
    * result never changes the frozen value.
    */
-  private dumper(type: TypeNode, value: string): string {
-    return this.conversion(type, value, 0, true, (named, v) => (named.kind === "enum" ? `${v}.value` : `${v}.to_dict()`));
+  private dumper(type: TypeNode, value: string, path: string): string {
+    return this.conversion(
+      type,
+      value,
+      0,
+      true,
+      (named, v) => (named.kind === "enum" ? `${v}.value` : `${v}.to_dict()`),
+      (format, v) => `${format.to}(${v}, ${JSON.stringify(path)})`,
+    );
   }
 
   /**
    * A conversion of `value` chosen here from the model type, so that no call pays for finding out at
-   * run time what each field holds: `named` converts a record or enum; lists, maps and nulls are walked.
+   * run time what each field holds: `named` converts a record or enum, `typed` a typed format; lists,
+   * maps and nulls are walked.
    */
   private conversion(
     type: TypeNode,
@@ -384,38 +517,46 @@ class ModuleRenderer {
     depth: number,
     copy: boolean,
     named: (type: RecordType | EnumType, value: string) => string,
+    typed: (format: TypedFormat, value: string) => string,
   ): string {
     const item = `v${depth}`;
     switch (type.kind) {
+      case "string": {
+        const format = typedFormat(type);
+        return format === undefined ? value : typed(format, value);
+      }
       case "array": {
-        const inner = this.conversion(type.items, item, depth + 1, copy, named);
+        const inner = this.conversion(type.items, item, depth + 1, copy, named, typed);
         if (inner === item) return copy ? `list(${value})` : value;
         return `[${inner} for ${item} in ${value}]`;
       }
       case "map": {
-        const inner = this.conversion(type.values, item, depth + 1, copy, named);
-        if (inner === item) return copy ? `dict(${value})` : value;
-        return `{k${depth}: ${inner} for k${depth}, ${item} in ${value}.items()}`;
+        // The copy has its keys sorted, as openedx-events writes maps (its json.dumps(sort_keys=True)),
+        // so that both write the same Avro bytes.
+        const inner = this.conversion(type.values, item, depth + 1, copy, named, typed);
+        if (inner === item) return copy ? `dict(sorted(${value}.items()))` : value;
+        return `{k${depth}: ${inner} for k${depth}, ${item} in ${copy ? `sorted(${value}.items())` : `${value}.items()`}}`;
       }
       case "nullable": {
-        const inner = this.conversion(type.inner, value, depth, copy, named);
+        const inner = this.conversion(type.inner, value, depth, copy, named, typed);
         return inner === value ? value : `None if ${value} is None else ${inner}`;
       }
       case "ref": {
         const target = namedType(this.model, type.name);
-        return target.kind === "alias" ? this.conversion(target.target, value, depth, copy, named) : named(target, value);
+        return target.kind === "alias" ? this.conversion(target.target, value, depth, copy, named, typed) : named(target, value);
       }
       default:
         return value;
     }
   }
 
-  /** A field default: mutable values need a factory, or every instance would share one. */
+  /**
+   * A field default: mutable values need a factory, or every instance would share one. A lambda even
+   * for an empty list: `list` alone would type the default as a list of unknown items.
+   */
   private defaultDeclaration(type: TypeNode, value: unknown): string {
     const literal = this.literal(type, value);
     if (value === null || typeof value !== "object") return literal;
-    if (Array.isArray(value) && value.length === 0) return "field(default_factory=list)";
-    if (!Array.isArray(value) && Object.keys(value).length === 0 && literal === "{}") return "field(default_factory=dict)";
     return `field(default_factory=lambda: ${literal})`;
   }
 
@@ -429,6 +570,10 @@ class ModuleRenderer {
         return value ? "True" : "False";
       case "number":
         return Number.isInteger(value) ? `${String(value)}.0` : String(value);
+      case "string": {
+        const format = typedFormat(type);
+        return format === undefined ? JSON.stringify(value) : `${format.from}(${JSON.stringify(value)}, "default")`;
+      }
       case "array":
         return `[${(value as unknown[]).map((v) => this.literal(type.items, v)).join(", ")}]`;
       case "map":
@@ -446,6 +591,17 @@ class ModuleRenderer {
         return JSON.stringify(value);
     }
   }
+}
+
+/** `name=value` for each keyword given, in order, as Python spells the values. */
+function keywordArguments(values: Record<string, string | number | undefined>): string {
+  return (
+    Object.entries(values)
+      .filter(([, v]) => v !== undefined)
+      // JSON's string escapes are all Python's too.
+      .map(([k, v]) => `${k}=${typeof v === "string" ? JSON.stringify(v) : String(v)}`)
+      .join(", ")
+  );
 }
 
 /** Enums first, then records after the records they use, so class-level defaults can name them. */
@@ -468,14 +624,11 @@ function definitionOrder(model: Model, types: (RecordType | EnumType)[]): (Recor
 }
 
 function docstring(text: string, indent: string): string[] {
-  const escaped = text.replace(/\\/g, "\\\\").replace(/"""/g, '\\"\\"\\"');
+  // A quote at the very end would run into the closing quotes.
+  const escaped = text.replace(/\\/g, "\\\\").replace(/"""/g, '\\"\\"\\"').replace(/"$/, '\\"');
   const lines = wrap(escaped, 96 - indent.length);
   if (lines.length === 1) return [`${indent}"""${lines[0]}"""`];
   return [`${indent}"""${lines[0]}`, ...lines.slice(1).map((l) => `${indent}${l}`), `${indent}"""`];
-}
-
-function comment(text: string, prefix: string): string[] {
-  return wrap(text, 100 - prefix.length).map((line) => `${prefix}${line}`.trimEnd());
 }
 
 function wrap(text: string, width: number): string[] {
@@ -525,13 +678,14 @@ function registryModule(model: Model, config: CanonConfig, released: ReleasedSch
     "    event_type: str",
     "    data_class: Type[Any]",
     "    topic: Optional[str]",
-    "    #: Dotted path of the field whose value is the message key.",
     "    key_field: Optional[str]",
-    "    #: Avro schema of the key field's value.",
+    '    """Dotted path of the field whose value is the message key."""',
     "    key_schema: Any",
-    "    #: Global ids of the package's value and key schemas in the release history; None while not released.",
+    '    """Avro schema of the key field\'s value."""',
     "    schema_id: Optional[int] = None",
+    '    """Global id of the package\'s value schema in the release history; None while not released."""',
     "    key_schema_id: Optional[int] = None",
+    '    """Global id of its key schema in the release history; None while not released."""',
     "",
     "    def avro_schema(self) -> Dict[str, Any]:",
     '        """The Avro schema (the Open edX event bus wire form), as shipped in the package."""',
@@ -543,7 +697,7 @@ function registryModule(model: Model, config: CanonConfig, released: ReleasedSch
     "",
     "",
     "def _load(kind: str, name: str) -> Dict[str, Any]:",
-    '    text = resources.files(__package__).joinpath("schemas").joinpath(kind).joinpath(name).read_text(encoding="utf-8")',
+    '    text = resources.files(__name__.rpartition(".")[0]).joinpath("schemas").joinpath(kind).joinpath(name).read_text(encoding="utf-8")',
     "    value: Dict[str, Any] = json.loads(text)",
     "    return value",
     "",

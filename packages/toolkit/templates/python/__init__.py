@@ -27,6 +27,7 @@ from ._avro import (
 from ._bus import DEAD_LETTER, BusError, BusLogger, ConsumerStats, DeadLetterNames, Delivery, Failure, Handler, Handlers, RetryPolicy
 from ._envelope import SOURCELIB, EventMetadata, from_kafka_headers, from_redis_fields, to_kafka_headers, to_redis_fields
 from ._kafka import CommitPolicy, KafkaEventConsumer, KafkaEventProducer, KafkaProducerClient, Sent
+from ._openedx import from_openedx, to_openedx
 from ._redis import SCHEMA_ID_FIELD, Appended, RedisClient, RedisEventConsumer, RedisEventProducer
 from ._registry import EVENTS, EventSpec
 from ._registry_client import RegisteredSchema, SchemaRegistryClient, SchemaRegistryError, SubjectVersion
@@ -76,6 +77,7 @@ __all__ = [
     "encode_framed",
     "encode_key",
     "from_kafka_headers",
+    "from_openedx",
     "from_redis_fields",
     "key_of",
     "key_subject",
@@ -85,6 +87,7 @@ __all__ = [
     "serialize_key_value",
     "subject",
     "to_kafka_headers",
+    "to_openedx",
     "to_redis_fields",
     "unframe",
 ]

@@ -15,7 +15,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Union, cast
 
 from ._bus import Delivery, Handlers, optional_client
 from ._kafka import CommitPolicy, KafkaEventConsumer, KafkaEventProducer
@@ -172,9 +172,11 @@ def js_json(value: Any) -> str:
     if isinstance(value, (bytes, bytearray)):
         return js_json({"type": "Buffer", "data": list(value)})
     if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:{js_json(v)}" for k, v in value.items()) + "}"
+        entries = cast(Dict[object, Any], value)
+        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:{js_json(v)}" for k, v in entries.items()) + "}"
     if isinstance(value, (list, tuple)):
-        return "[" + ",".join(js_json(v) for v in value) + "]"
+        items = cast(Sequence[Any], value)
+        return "[" + ",".join(js_json(v) for v in items) + "]"
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 

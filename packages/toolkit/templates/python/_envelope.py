@@ -8,7 +8,7 @@ import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Dict, Iterable, Mapping, Optional, Tuple, Union
+from typing import Callable, Dict, Iterable, Mapping, Optional, Tuple, Union, cast
 
 _SPEC_VERSION = "1.0"
 _CONTENT_TYPE = "application/avro"
@@ -76,7 +76,8 @@ def from_kafka_headers(
     headers: Union[Iterable[Tuple[str, HeaderValue]], Mapping[str, HeaderValue]], fallback_type: str = ""
 ) -> EventMetadata:
     """Reads the envelope back; a missing ce_id or a repeated header is an error, the rest default."""
-    pairs = headers.items() if isinstance(headers, Mapping) else headers
+    # A cast: narrowing the union by isinstance leaves a Mapping of tuples possible to the checkers.
+    pairs = cast(Iterable[Tuple[str, HeaderValue]], headers.items() if isinstance(headers, Mapping) else headers)
     values: Dict[str, str] = {}
     for raw_name, value in pairs:
         name = raw_name.lower()

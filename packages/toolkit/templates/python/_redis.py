@@ -12,9 +12,9 @@ import os
 import socket
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Mapping, Optional, Protocol, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Protocol, Sequence, Tuple, Union, cast
 
-from ._avro import EventData, _frame, decode, deserialize, encode, serialize, unframe
+from ._avro import EventData, frame, decode, deserialize, encode, serialize, unframe
 from ._bus import (
     LOGGER,
     BusError,
@@ -125,15 +125,20 @@ def _text(value: Union[str, bytes]) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
-#: An entry as redis-py gives it: its id and fields; the fields are empty when it was trimmed while pending.
-_Entry = Tuple[bytes, Dict[bytes, bytes]]
+#: An entry as redis-py gives it: its id and fields; the fields are empty when it was trimmed while pending
+#: (and the id is None in some servers' replies for an entry deleted meanwhile).
+_Entry = Tuple[Optional[bytes], Dict[bytes, bytes]]
 
 
 def _streams(reply: Any) -> List[Tuple[str, List[_Entry]]]:
     """XREADGROUP's reply, as RESP2 (a list of [stream, entries]) or RESP3 (a dict) gives it."""
     if not reply:
         return []
-    pairs = reply.items() if isinstance(reply, dict) else reply
+    if isinstance(reply, dict):
+        table = cast(Mapping[Any, Any], reply)
+        pairs: Iterable[Any] = table.items()
+    else:
+        pairs = reply
     return [(_text(stream), list(entries or [])) for stream, entries in pairs]
 
 
@@ -219,7 +224,8 @@ class RedisEventConsumer:
                     claimed = redis.execute_command("XAUTOCLAIM", stream, self._group, self.name, self._claim_idle_ms, "0-0", "COUNT", 100)
                     self._handle(stream, list(claimed[1] or []))
                     # Pending, claimable, but trimmed (MAXLEN) first: Redis took them off the pending list itself.
-                    for gone in claimed[2] if len(claimed) > 2 else []:
+                    trimmed: List[Any] = claimed[2] if len(claimed) > 2 else []
+                    for gone in trimmed:
                         self._logger.error(f"{stream} {_text(gone)}: {_TRIMMED}")
                 if self._stopping.is_set():
                     break
@@ -265,7 +271,7 @@ class RedisEventConsumer:
             if raw_schema_id is None:
                 return Read(decode(data_class, event_data), None, None)
             schema_id = _schema_id(raw_schema_id)
-            return Read(deserialize(data_class, _frame(schema_id, event_data), registry=registry)[1], None, schema_id)
+            return Read(deserialize(data_class, frame(schema_id, event_data), registry=registry)[1], None, schema_id)
 
         outcome = deliver(Incoming(stream, entry_id, metadata, read), self._handlers, self._retry, self.stats, self._stopping)
         if outcome.kind == "abandoned":

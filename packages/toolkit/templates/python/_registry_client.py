@@ -17,7 +17,7 @@ import urllib.request
 from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Generic, Mapping, Optional, Tuple, TypeVar
+from typing import Any, Callable, Dict, Generic, Mapping, Optional, Tuple, TypeVar, cast
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -154,7 +154,7 @@ class SchemaRegistryClient:
                 future = known[1]
                 owner = False
             else:
-                future = Future()
+                future = Future[SubjectVersion]()
                 self._latest.set(subject, (time.monotonic(), future))
                 owner = True
         if owner:
@@ -174,7 +174,7 @@ class SchemaRegistryClient:
             future = cache.get(key)
             owner = future is None
             if future is None:
-                future = Future()
+                future = Future[V]()
                 cache.set(key, future)
         if owner:
             try:
@@ -210,7 +210,7 @@ class SchemaRegistryClient:
                 parsed: Any = json.loads(text) if text else {}
             except ValueError:
                 parsed = None
-            answer: Dict[str, Any] = parsed if isinstance(parsed, dict) else {}
+            answer: Dict[str, Any] = cast(Dict[str, Any], parsed) if isinstance(parsed, dict) else {}
             if 200 <= status < 300 and parsed is not None:
                 return answer
             code = answer.get("error_code") if isinstance(answer.get("error_code"), int) else None

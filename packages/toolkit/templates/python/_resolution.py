@@ -10,7 +10,7 @@ read again with the writer's schema alone to say which field and why.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple, cast
 
 _PRIMITIVES = {"null", "boolean", "int", "long", "float", "double", "bytes", "string"}
 _NAMED = {"record", "error", "enum", "fixed"}
@@ -57,12 +57,17 @@ def _deref(schema: Any, named: Named) -> Any:
     while True:
         if isinstance(schema, str) and schema not in _PRIMITIVES:
             schema = named[schema]
-        elif isinstance(schema, dict) and isinstance(schema.get("type"), (dict, list)) and "fields" not in schema:
-            schema = schema["type"]
-        elif isinstance(schema, dict) and isinstance(schema.get("type"), str) and schema["type"] not in _PRIMITIVES | _NAMED | {"array", "map"}:
-            schema = named[schema["type"]]
-        else:
+            continue
+        if not isinstance(schema, dict):
             return schema
+        node = cast(Dict[str, Any], schema)
+        inner = node.get("type")
+        if isinstance(inner, (dict, list)) and "fields" not in node:
+            schema = cast(Any, inner)
+        elif isinstance(inner, str) and inner not in _PRIMITIVES | _NAMED | {"array", "map"}:
+            schema = named[inner]
+        else:
+            return node
 
 
 def _kind(schema: Any) -> str:
@@ -225,7 +230,7 @@ def _holds(schema: Any, value: Any, named: Named) -> bool:
         return isinstance(value, list)
     if kind == "map":
         return isinstance(value, dict)
-    return isinstance(value, tuple) and value[0] == _name(schema)
+    return isinstance(value, tuple) and cast(Sequence[Any], value)[0] == _name(schema)
 
 
 def locate(reader: Any, writer: Any, value: Any, rn: Named, wn: Named, path: str = "") -> Optional[Refusal]:
@@ -236,10 +241,10 @@ def locate(reader: Any, writer: Any, value: Any, rn: Named, wn: Named, path: str
         branch = next((b for b in writer if _holds(b, value, wn)), None)
         if branch is None:
             return None
-        inner = value[1] if isinstance(value, tuple) else value
+        inner: Any = cast(Sequence[Any], value)[1] if isinstance(value, tuple) else value
         return locate(reader, branch, inner, rn, wn, path)
     if isinstance(value, tuple):
-        value = value[1]
+        value = cast(Sequence[Any], value)[1]
     rk, wk = _kind(reader), _kind(writer)
     if rk == "union":
         option = _branch_for(reader, writer, rn)
@@ -274,12 +279,14 @@ def locate(reader: Any, writer: Any, value: Any, rn: Named, wn: Named, path: str
     if rk == "fixed" and reader["size"] != writer["size"]:
         return cannot
     if rk == "array":
-        for index, item in enumerate(value):
+        items = cast(Sequence[Any], value)
+        for index, item in enumerate(items):
             found = locate(reader["items"], writer["items"], item, rn, wn, _pointer(path, index))
             if found is not None:
                 return found
     if rk == "map":
-        for key, item in value.items():
+        entries = cast(Dict[str, Any], value)
+        for key, item in entries.items():
             found = locate(reader["values"], writer["values"], item, rn, wn, _pointer(path, key))
             if found is not None:
                 return found

@@ -308,7 +308,7 @@ export class KafkaEventConsumer {
   private done(topic: string, partition: number, offset: string): Promise<void> {
     // Offsets are int64 strings; below 2^53 a number adds one for a fraction of BigInt's cost.
     const next = offset.length < 16 ? String(Number(offset) + 1) : (BigInt(offset) + 1n).toString();
-    this.finished.set(topic + "\u0000" + partition, { topic, partition, offset: next });
+    this.finished.set(`${topic}\u0000${partition}`, { topic, partition, offset: next });
     this.sinceCommit++;
     const { messages = 100, ms = 1_000 } = this.options.commit ?? {};
     if (this.stopping || messages === 1) return this.commit();

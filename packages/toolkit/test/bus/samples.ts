@@ -25,8 +25,12 @@ export const withUser = (id: number): Submitted => ({
   exam_attempt: { ...submitted.exam_attempt, student_user: { ...submitted.exam_attempt.student_user, id } },
 });
 
-/** The grade example with another percent. */
+/**
+ * The grade example with another percent, its date-times in the form Python and openedx-events write
+ * (`isoformat()`: `+00:00`, not `Z`), so that a message reads back the same whichever language sent it.
+ */
 export function gradeOf(percent: number): Record<string, unknown> {
   const grade = exampleOf<{ grade: Record<string, unknown> }>(GRADE);
-  return { grade: { ...grade.grade, percent_grade: percent } };
+  const text = JSON.stringify({ grade: { ...grade.grade, percent_grade: percent } });
+  return JSON.parse(text.replace(/(T\d\d:\d\d:\d\d)Z"/g, '$1+00:00"')) as Record<string, unknown>;
 }

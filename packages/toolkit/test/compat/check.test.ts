@@ -48,6 +48,25 @@ describe("canon check --base, end to end in a git repository", () => {
     expect(result.stdout).toContain("OPTIONAL_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL at /properties/gift");
   });
 
+  it("an Avro-only break is annotated on the event file GitHub has, the title naming the Avro schema", () => {
+    const github = scenario(
+      () =>
+        edit(repo, CUSTOMER, (t) => {
+          t["x-avro-name"] = "Client";
+        }),
+      "--format",
+      "github",
+    );
+    expect(github.code).toBe(1);
+    const errors = github.stdout.split("\n").filter((l) => l.startsWith("::error "));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      new RegExp(
+        `^::error file=${EVENT.replace(/\./g, "\\.")},title=org\\.example\\.shop\\.order\\.placed\\.v1%3A AVRO_NAME_MISMATCH \\(Avro\\)::BACKWARD /fields/customer: `,
+      ),
+    );
+  });
+
   it("a doc-only change is allowed and reported as such", () => {
     const result = scenario(() =>
       edit(repo, EVENT, (e) => {

@@ -14,17 +14,17 @@ from .shared import Money, Status
 class InvoiceIssuedV1:
     """An invoice was issued; uses shared types from another domain module."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "com.example.billing.invoice.issued.v1"
+    """The event type string this class is the data of."""
 
-    #: Invoiced amount.
     amount: Money
+    """Invoiced amount."""
 
-    #: Status.
     status: Status
+    """Status."""
 
-    #: Amounts per line id.
     lines: Dict[str, Money]
+    """Amounts per line id."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"amount": True, "status": True, "lines": True}
 
@@ -40,19 +40,18 @@ class InvoiceIssuedV1:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> InvoiceIssuedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> InvoiceIssuedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return InvoiceIssuedV1(
-            Money._from_avro(record["amount"]),
+            Money.from_avro(record["amount"]),
             Status(record["status"]),
-            {k0: Money._from_avro(v0) for k0, v0 in record["lines"].items()},
+            {k0: Money.from_avro(v0) for k0, v0 in record["lines"].items()},
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "amount": self.amount.to_dict(),
             "status": self.status.value,
-            "lines": {k0: v0.to_dict() for k0, v0 in self.lines.items()},
+            "lines": {k0: v0.to_dict() for k0, v0 in sorted(self.lines.items())},
         }

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar, Dict, List
 
-from ._runtime import read_float, read_int, read_list, read_record, read_str
+from ._runtime import read_float, read_int, read_list, read_record, read_str, read_text
 
 
 class Status(Enum):
@@ -22,11 +22,11 @@ class Status(Enum):
 class Point:
     """A point."""
 
-    #: x
     x: int
+    """x"""
 
-    #: y
     y: int
+    """y"""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"x": True, "y": True}
 
@@ -41,16 +41,15 @@ class Point:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> Point:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> Point:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return Point(
             record["x"],
             record["y"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "x": self.x,
             "y": self.y,
@@ -61,11 +60,11 @@ class Point:
 class Geometry:
     """A shape with a local point type."""
 
-    #: Where it starts.
     origin: Point
+    """Where it starts."""
 
-    #: Points in order.
     path: List[Point]
+    """Points in order."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"origin": True, "path": True}
 
@@ -80,16 +79,15 @@ class Geometry:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> Geometry:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> Geometry:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return Geometry(
-            Point._from_avro(record["origin"]),
-            [Point._from_avro(v0) for v0 in record["path"]],
+            Point.from_avro(record["origin"]),
+            [Point.from_avro(v0) for v0 in record["path"]],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "origin": self.origin.to_dict(),
             "path": [v0.to_dict() for v0 in self.path],
@@ -100,11 +98,11 @@ class Geometry:
 class Money:
     """An amount of money in one currency."""
 
-    #: Amount in the currency's main unit.
     amount: float
+    """Amount in the currency's main unit."""
 
-    #: ISO 4217 code.
     currency: str
+    """ISO 4217 code."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"amount": True, "currency": True}
 
@@ -115,20 +113,19 @@ class Money:
         record = read_record(data, path, Money._WIRE_FIELDS)
         return Money(
             amount=read_float(record["amount"], path, ".amount"),
-            currency=read_str(record["currency"], path, ".currency"),
+            currency=read_text(pattern="^[A-Z]{3}$")(record["currency"], path, ".currency"),
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> Money:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> Money:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return Money(
             record["amount"],
             record["currency"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "amount": self.amount,
             "currency": self.currency,
@@ -139,11 +136,11 @@ class Money:
 class Node:
     """A tree node; trees are recursive."""
 
-    #: Label of the node.
     name: str
+    """Label of the node."""
 
-    #: Sub-trees, in order.
-    children: List['Node'] = field(default_factory=list)
+    children: List['Node'] = field(default_factory=lambda: [])
+    """Sub-trees, in order."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"name": True, "children": False}
 
@@ -158,16 +155,15 @@ class Node:
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> Node:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> Node:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return Node(
             record["name"],
-            [Node._from_avro(v0) for v0 in record["children"]],
+            [Node.from_avro(v0) for v0 in record["children"]],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "name": self.name,
             "children": [v0.to_dict() for v0 in self.children],

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 from typing import Any, ClassVar, Dict, List, Optional
+from uuid import UUID
 
-from ._runtime import read_bool, read_enum, read_float, read_int, read_list, read_map, read_nullable, read_record, read_str
+from ._runtime import datetime_from_wire, datetime_to_wire, read_bool, read_datetime, read_enum, read_float, read_int, read_list, read_map, read_nullable, read_range, read_record, read_str, read_text, read_uuid, uuid_from_wire, uuid_to_wire
 from .shared import Geometry, Money, Node, Status
 
 
@@ -22,14 +24,14 @@ class OrderPlacedV1Channel(Enum):
 class LineItem:
     """One line of the order."""
 
-    #: Stock keeping unit.
     sku: str
+    """Stock keeping unit."""
 
-    #: How many.
     quantity: int
+    """How many."""
 
-    #: Price of one.
     unit_price: Money
+    """Price of one."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"sku": True, "quantity": True, "unit_price": True}
 
@@ -40,22 +42,21 @@ class LineItem:
         record = read_record(data, path, LineItem._WIRE_FIELDS)
         return LineItem(
             sku=read_str(record["sku"], path, ".sku"),
-            quantity=read_int(record["quantity"], path, ".quantity"),
+            quantity=read_range(read_int, minimum=1)(record["quantity"], path, ".quantity"),
             unit_price=Money.from_dict(record["unit_price"], path, ".unit_price"),
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> LineItem:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> LineItem:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return LineItem(
             record["sku"],
             record["quantity"],
-            Money._from_avro(record["unit_price"]),
+            Money.from_avro(record["unit_price"]),
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
             "sku": self.sku,
             "quantity": self.quantity,
@@ -67,17 +68,17 @@ class LineItem:
 class OrderCancelledV1:
     """An order was cancelled."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "com.example.shop.order.cancelled.v1"
+    """The event type string this class is the data of."""
 
-    #: Order id.
-    order_id: str
+    order_id: UUID
+    """Order id."""
 
-    #: Refund, if any; required but nullable.
     refund: Optional[Money]
+    """Refund, if any; required but nullable."""
 
-    #: Why.
     reason: str = ""
+    """Why."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"order_id": True, "refund": True, "reason": False}
 
@@ -87,25 +88,24 @@ class OrderCancelledV1:
         path += key
         record = read_record(data, path, OrderCancelledV1._WIRE_FIELDS)
         return OrderCancelledV1(
-            order_id=read_str(record["order_id"], path, ".order_id"),
+            order_id=read_uuid(record["order_id"], path, ".order_id"),
             refund=read_nullable(Money.from_dict)(record["refund"], path, ".refund"),
             reason=read_str(record["reason"], path, ".reason") if "reason" in record else "",
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> OrderCancelledV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> OrderCancelledV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return OrderCancelledV1(
-            record["order_id"],
-            None if record["refund"] is None else Money._from_avro(record["refund"]),
+            uuid_from_wire(record["order_id"], "OrderCancelledV1.order_id"),
+            None if record["refund"] is None else Money.from_avro(record["refund"]),
             record["reason"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
-            "order_id": self.order_id,
+            "order_id": uuid_to_wire(self.order_id, "OrderCancelledV1.order_id"),
             "refund": None if self.refund is None else self.refund.to_dict(),
             "reason": self.reason,
         }
@@ -115,71 +115,71 @@ class OrderCancelledV1:
 class OrderPlacedV1:
     """A customer placed an order. Exercises every construct of the supported subset."""
 
-    #: The event type string this class is the data of.
     EVENT_TYPE: ClassVar[str] = "com.example.shop.order.placed.v1"
+    """The event type string this class is the data of."""
 
-    #: Order id.
-    order_id: str
+    order_id: UUID
+    """Order id."""
 
-    #: When it was placed (UTC).
-    placed_at: str
+    placed_at: datetime
+    """When it was placed (UTC)."""
 
-    #: Current status.
     status: Status
+    """Current status."""
 
-    #: Order total.
     total: Money
+    """Order total."""
 
-    #: Lines.
     items: List[LineItem]
+    """Lines."""
 
-    #: Free-form string attributes.
     attributes: Dict[str, str]
+    """Free-form string attributes."""
 
-    #: Scores per model; a score may be missing.
     scores: Dict[str, List[Optional[float]]]
+    """Scores per model; a score may be missing."""
 
-    #: A Python keyword as a field name.
     class_: str
+    """A Python keyword as a field name."""
 
-    #: Another Python keyword.
     from_: str
+    """Another Python keyword."""
 
-    #: A JSON Schema keyword as a field name.
     type: str
+    """A JSON Schema keyword as a field name."""
 
-    #: Yet another keyword.
     default: bool
+    """Yet another keyword."""
 
-    #: Large and negative integers.
     ids: List[int]
+    """Large and negative integers."""
 
-    #: Optional coupon code.
     coupon: Optional[str] = None
+    """Optional coupon code."""
 
-    #: Falsy default.
     gift_wrap: bool = False
+    """Falsy default."""
 
-    #: Zero default.
     priority: int = 0
+    """Zero default."""
 
-    #: Inline enum with a default.
     channel: OrderPlacedV1Channel = OrderPlacedV1Channel.WEB
+    """Inline enum with a default."""
 
-    #: Empty-list default.
-    notes: List[str] = field(default_factory=list)
+    notes: List[str] = field(default_factory=lambda: [])
+    """Empty-list default."""
 
-    #: A recursive type.
     tree: Optional[Node] = None
+    """A recursive type."""
 
-    #: A type with a local $defs type.
     geometry: Optional[Geometry] = None
+    """A type with a local $defs type."""
 
-    #: An alias with a default.
     tag: str = "none"
+    """An alias with a default."""
 
-    #: A number default written as an integer.
     weight_kg: float = 0.0
+    """A number default written as an integer."""
 
     _WIRE_FIELDS: ClassVar[Dict[str, bool]] = {"order_id": True, "placed_at": True, "status": True, "total": True, "items": True, "attributes": True, "scores": True, "class": True, "from": True, "type": True, "default": True, "ids": True, "coupon": False, "gift_wrap": False, "priority": False, "channel": False, "notes": False, "tree": False, "geometry": False, "tag": False, "weight_kg": False}
 
@@ -189,8 +189,8 @@ class OrderPlacedV1:
         path += key
         record = read_record(data, path, OrderPlacedV1._WIRE_FIELDS)
         return OrderPlacedV1(
-            order_id=read_str(record["order_id"], path, ".order_id"),
-            placed_at=read_str(record["placed_at"], path, ".placed_at"),
+            order_id=read_uuid(record["order_id"], path, ".order_id"),
+            placed_at=read_datetime(record["placed_at"], path, ".placed_at"),
             status=read_enum(Status)(record["status"], path, ".status"),
             total=Money.from_dict(record["total"], path, ".total"),
             items=read_list(LineItem.from_dict)(record["items"], path, ".items"),
@@ -208,20 +208,19 @@ class OrderPlacedV1:
             notes=read_list(read_str)(record["notes"], path, ".notes") if "notes" in record else [],
             tree=read_nullable(Node.from_dict)(record["tree"], path, ".tree") if "tree" in record else None,
             geometry=read_nullable(Geometry.from_dict)(record["geometry"], path, ".geometry") if "geometry" in record else None,
-            tag=read_str(record["tag"], path, ".tag") if "tag" in record else "none",
+            tag=read_text(max_length=32)(record["tag"], path, ".tag") if "tag" in record else "none",
             weight_kg=read_float(record["weight_kg"], path, ".weight_kg") if "weight_kg" in record else 0.0,
         )
 
     @staticmethod
-    def _from_avro(record: Dict[str, Any]) -> OrderPlacedV1:
-        # decode() only: fastavro read `record` with this class's own schema, so every field is
-        # present and of its type, and what from_dict would check cannot fail.
+    def from_avro(record: Dict[str, Any]) -> OrderPlacedV1:
+        """The value of a record fastavro read with this class's own schema, as decode() builds it."""
         return OrderPlacedV1(
-            record["order_id"],
-            record["placed_at"],
+            uuid_from_wire(record["order_id"], "OrderPlacedV1.order_id"),
+            datetime_from_wire(record["placed_at"], "OrderPlacedV1.placed_at"),
             Status(record["status"]),
-            Money._from_avro(record["total"]),
-            [LineItem._from_avro(v0) for v0 in record["items"]],
+            Money.from_avro(record["total"]),
+            [LineItem.from_avro(v0) for v0 in record["items"]],
             record["attributes"],
             record["scores"],
             record["class"],
@@ -234,22 +233,22 @@ class OrderPlacedV1:
             record["priority"],
             OrderPlacedV1Channel(record["channel"]),
             record["notes"],
-            None if record["tree"] is None else Node._from_avro(record["tree"]),
-            None if record["geometry"] is None else Geometry._from_avro(record["geometry"]),
+            None if record["tree"] is None else Node.from_avro(record["tree"]),
+            None if record["geometry"] is None else Geometry.from_avro(record["geometry"]),
             record["tag"],
             record["weight_kg"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
-        """The JSON form: every field, defaults included, under its schema name."""
+        """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
         return {
-            "order_id": self.order_id,
-            "placed_at": self.placed_at,
+            "order_id": uuid_to_wire(self.order_id, "OrderPlacedV1.order_id"),
+            "placed_at": datetime_to_wire(self.placed_at, "OrderPlacedV1.placed_at"),
             "status": self.status.value,
             "total": self.total.to_dict(),
             "items": [v0.to_dict() for v0 in self.items],
-            "attributes": dict(self.attributes),
-            "scores": {k0: list(v0) for k0, v0 in self.scores.items()},
+            "attributes": dict(sorted(self.attributes.items())),
+            "scores": {k0: list(v0) for k0, v0 in sorted(self.scores.items())},
             "class": self.class_,
             "from": self.from_,
             "type": self.type,

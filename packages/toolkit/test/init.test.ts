@@ -60,6 +60,8 @@ describe("canon init", () => {
         "packages/acme-events-py/src",
         "packages/acme-events-py/tests",
         "packages/acme-events-py/tests/test_events.py",
+        // Empty until a service sends or receives an event: one AsyncAPI document per service.
+        "packages/acme-events/asyncapi",
         "packages/acme-events/avro",
         "packages/acme-events/avro/com.acme.example.item.created.v1.avsc",
         "packages/acme-events/bin",

@@ -3,8 +3,10 @@ import path from "node:path";
 import { AvroDeserializer, SchemaRegistryClient, SerdeType } from "@confluentinc/schemaregistry";
 import { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadCatalog } from "../../src/catalog.js";
 import { loadConfig } from "../../src/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
+import { inWireForm } from "../../src/values.js";
 import { REPO } from "../helpers.js";
 import { runPeer } from "../runtime/peer.js";
 import { PYTHON_PACKAGE } from "../runtime/upstream.js";
@@ -15,8 +17,18 @@ const EVENTS = [
   ["org.openedx.learning.course.enrollment.created.v1", "learning-course-enrollment-lifecycle"],
 ] as const;
 
-const exampleOf = (eventType: string) =>
-  (JSON.parse(readFileSync(path.join(config.schemas, "events", `${eventType}.json`), "utf8")) as { examples: unknown[] }).examples[0];
+const { model } = loadCatalog(config, REPO);
+/**
+ * The example in the wire form (date-times as isoformat() writes them): Python writes that form whatever
+ * string it was given, TypeScript the string it was given, so the same bytes come from the same form.
+ */
+const exampleOf = (eventType: string) => {
+  const event = model.events.find((e) => e.eventType === eventType);
+  const [example] = (
+    JSON.parse(readFileSync(path.join(config.schemas, "events", `${eventType}.json`), "utf8")) as { examples: Record<string, unknown>[] }
+  ).examples;
+  return event && example && inWireForm(model, event.record, example);
+};
 
 describe("a TypeScript and a Python producer share schema ids through canon registry serve", () => {
   let server: RunningRegistry;

@@ -56,6 +56,30 @@ describe("lint", () => {
     expect(parsed.errors.map((e) => e.code)).toEqual(loadCatalog(loadConfig(dir), dir).diagnostics.map((d) => d.code));
   });
 
+  it("reports every problem of a file at once: fixing the meta-schema's and the loader's problems reveals nothing new", () => {
+    const dir = caseFolder("every-problem-in-one-file");
+    const found = (d: string) => loadCatalog(loadConfig(d), d).diagnostics.map((x) => `${x.code} ${x.pointer}`);
+    const once = found(dir);
+    // A name that breaks a pattern (meta-schema) and a $ref to a missing file (loader) once hid every rule on this file.
+    const fixedHere = [
+      "type-name-not-pascal-case /properties/item/title",
+      "field-name-not-snake-case /properties/giftWrap",
+      "ref-missing-file /properties/address/$ref",
+    ];
+    expect(once).toEqual(
+      expect.arrayContaining([...fixedHere, "optional-without-default /properties/coupon", "record-not-closed /properties/item"]),
+    );
+    const file = path.join(dir, "schemas/events/org.example.shop.order.placed.v1.json");
+    const schema = JSON.parse(readFileSync(file, "utf8")) as { properties: Record<string, Record<string, unknown>> };
+    const { giftWrap, item, ...rest } = schema.properties;
+    schema.properties = { ...rest, item: { ...item, title: "LineItem" }, gift_wrap: giftWrap ?? {} };
+    schema.properties.address = { type: "string", description: "Where it goes." };
+    writeFileSync(file, JSON.stringify(schema, null, 2));
+    const rules = once.filter((d) => !fixedHere.includes(d));
+    expect(rules.length).toBeGreaterThan(4);
+    expect(found(dir).sort()).toEqual(rules.sort());
+  });
+
   it("canon generate writes nothing when the schemas have errors", () => {
     const dir = caseFolder("ref-missing-file");
     const out = tempDir("no-output");

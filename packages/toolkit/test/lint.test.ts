@@ -3,9 +3,11 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCatalog } from "../src/catalog.js";
 import { loadConfig } from "../src/config.js";
-import { formatReport } from "../src/diagnostics.js";
+import { ERROR_DOCS, formatReport } from "../src/diagnostics.js";
+import { LINT_RULES } from "../src/lint/rules/index.js";
+import { lintCatalog } from "../src/lint/run.js";
 import { catalogStats } from "../src/stats.js";
-import { canon, FIXTURES, tempDir } from "./helpers.js";
+import { canon, FIXTURES, TOOLKIT, tempDir } from "./helpers.js";
 
 const LINT = path.join(FIXTURES, "lint");
 const CASES = readdirSync(path.join(LINT, "cases")).sort();
@@ -78,6 +80,39 @@ describe("lint", () => {
     const rules = once.filter((d) => !fixedHere.includes(d));
     expect(rules.length).toBeGreaterThan(4);
     expect(found(dir).sort()).toEqual(rules.sort());
+  });
+
+  it("a lint rule is one file named by its code, listed once in LINT_RULES, whose row is its own in ERROR_DOCS", async () => {
+    const folder = path.join(TOOLKIT, "src/lint/rules");
+    const files = readdirSync(folder).filter((f) => f !== "index.ts");
+    const codes = await Promise.all(
+      files.map(async (f) => ((await import(path.join(folder, f))) as { default: { code: string } }).default.code),
+    );
+    expect(codes).toEqual(files.map((f) => f.replace(/\.ts$/, "")));
+    expect(LINT_RULES.map((r) => r.code).sort()).toEqual([...codes].sort());
+    for (const rule of LINT_RULES) expect(ERROR_DOCS[rule.code]).toEqual({ meaning: rule.meaning, fix: rule.fix });
+  });
+
+  it("runs a rule beside load errors under the rule's own code; a rule that needs a clean catalog waits", () => {
+    const dir = caseFolder("ref-missing-file");
+    const catalog = loadCatalog(loadConfig(dir), dir);
+    const input = { files: catalog.files, model: catalog.model, config: loadConfig(dir) };
+    const reporting = (code: string, pointer: string) => ({
+      code,
+      meaning: "",
+      fix: "",
+      check: ({ model }: typeof input, report: (file: string, pointer: string, message: string) => void) => {
+        for (const event of model.events) report(event.origin.file, pointer, event.eventType);
+      },
+    });
+    const rules = [reporting("every-event", "/title"), { ...reporting("when-clean", ""), onlyWhenClean: true as const }];
+    const seen = (loaded: boolean, rejected: string[] = []) =>
+      lintCatalog(input, { rejected: new Set(rejected), loaded }, rules).map((d) => `${d.code} ${d.pointer} ${d.message}`);
+    expect(seen(false)).toEqual(["every-event /title org.example.shop.order.placed.v1"]);
+    expect(seen(true)).toEqual(["every-event /title org.example.shop.order.placed.v1"]);
+    // A value the meta-schema rejected is not judged again; with nothing else found, the waiting rule runs.
+    expect(seen(true, ["events/org.example.shop.order.placed.v1.json#/title"])).toEqual(["when-clean  org.example.shop.order.placed.v1"]);
+    expect(seen(false, ["events/org.example.shop.order.placed.v1.json#/title"])).toEqual([]);
   });
 
   it("canon generate writes nothing when the schemas have errors", () => {

@@ -10,7 +10,12 @@ export default rule({
     for (const field of fieldsOf(model)) {
       const error = field.default === undefined ? undefined : shapeError(model, field.type, field.default.value);
       if (error !== undefined)
-        report(field.origin.file, joinPointer(field.origin.pointer, "default"), `default does not fit the field's type: ${error}`, 'for "default": null the type must be nullable');
+        report(
+          field.origin.file,
+          joinPointer(field.origin.pointer, "default"),
+          `default does not fit the field's type: ${error}`,
+          'for "default": null the type must be nullable',
+        );
     }
   },
 });

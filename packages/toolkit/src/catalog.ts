@@ -1,6 +1,6 @@
 import type { CanonConfig } from "./config.js";
 import { type Diagnostic, sortDiagnostics } from "./diagnostics.js";
-import { lintCatalog, lintFiles } from "./lint.js";
+import { lintCatalog } from "./lint/run.js";
 import { buildModel } from "./loader.js";
 import { checkShape } from "./meta-schema.js";
 import type { Model } from "./model.js";
@@ -28,28 +28,31 @@ export interface LoadOptions {
 export function loadCatalog(config: CanonConfig, cwd: string, options: LoadOptions = {}): Catalog {
   const read = readSchemaFolder(config.schemas, cwd);
   const diagnostics: Diagnostic[] = [...read.diagnostics];
-  const wellFormed: SchemaFile[] = [];
+  const loadable: SchemaFile[] = [];
+  const rejected = new Set<string>();
   for (const file of read.files) {
-    const problems = checkShape(file);
-    diagnostics.push(...problems);
-    if (problems.length === 0) wellFormed.push(file);
-    else read.broken.add(file.rel);
+    const shape = checkShape(file);
+    diagnostics.push(...shape.diagnostics);
+    // A missing keyword is reported where it is missing, at its parent, which is not thereby judged.
+    for (const d of shape.diagnostics) if (d.code !== "missing-keyword") rejected.add(`${file.rel}#${d.pointer}`);
+    if (shape.loadable) loadable.push(file);
+    if (shape.diagnostics.length > 0) read.broken.add(file.rel);
   }
   if (options.unchanged !== undefined) {
     // The model depends on file order (which of two equal type names wins), so keep the folder's.
-    wellFormed.push(...options.unchanged);
-    wellFormed.sort(inFolderOrder);
+    loadable.push(...options.unchanged);
+    loadable.sort(inFolderOrder);
   }
-  const built = buildModel(wellFormed, config, read.broken);
+  const built = buildModel(loadable, config, read.broken);
   diagnostics.push(...built.diagnostics);
   const services = readServices(config, cwd);
   const model = withServices(built.model, services.files);
   // A base version read only to be compared with (canon check) was linted when it landed.
-  if (options.lint === false) return { files: wellFormed, model, diagnostics: sortDiagnostics(diagnostics) };
+  if (options.lint === false) return { files: loadable, model, diagnostics: sortDiagnostics(diagnostics) };
   diagnostics.push(...services.diagnostics);
-  // Model rules assume every reference resolved; with load errors only the per-file rules run.
-  if (built.diagnostics.length === 0)
-    diagnostics.push(...lintCatalog(wellFormed, model, config), ...lintServices(wellFormed, model, services.files));
-  else diagnostics.push(...lintFiles(wellFormed, config));
-  return { files: wellFormed, model, diagnostics: sortDiagnostics(diagnostics) };
+  const loaded = built.diagnostics.length === 0;
+  diagnostics.push(...lintCatalog({ files: loadable, model, config }, { rejected, loaded }));
+  // An event that failed to load would leave its services looking unused.
+  if (loaded) diagnostics.push(...lintServices(loadable, model, services.files));
+  return { files: loadable, model, diagnostics: sortDiagnostics(diagnostics) };
 }

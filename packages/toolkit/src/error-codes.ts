@@ -1,6 +1,11 @@
+import { docsOf } from "./lint/rule.js";
+import { LINT_RULES } from "./lint/rules/index.js";
+
 /**
  * Every code a diagnostic can carry, with its meaning and fix. This is the one source of both the README's
- * "Errors" table (a test holds the two equal) and `canon explain <code>`; the order is the table's.
+ * "Errors" table (a test holds the two equal) and `canon explain <code>`; the order is the table's. A lint
+ * rule carries its own row (src/lint/rules/<code>.ts); the codes here are the reader's, the meta-schema's,
+ * the loader's and the other commands'.
  */
 export const ERROR_DOCS = {
   "json-syntax": {
@@ -59,10 +64,6 @@ export const ERROR_DOCS = {
     meaning: "a `title` is not PascalCase",
     fix: "rename it",
   },
-  "avro-name-clash": {
-    meaning: "two types one event uses have the same Avro name (an `x-avro-name`, or the event record's name)",
-    fix: "give one an `x-avro-name` of its own",
-  },
   "avro-name-invalid": {
     meaning: "an `x-avro-name` is not a valid Avro name",
     fix: "letters, digits, `_`, not starting with a digit",
@@ -99,34 +100,6 @@ export const ERROR_DOCS = {
     meaning: "`type: array` without `items`",
     fix: "add `items`",
   },
-  "record-not-closed": {
-    meaning: 'a record lacks `"additionalProperties": false`',
-    fix: "add it (use a map for free-form keys)",
-  },
-  "required-unknown-field": {
-    meaning: "`required` names a field that `properties` does not define",
-    fix: "add the property or remove the name",
-  },
-  "optional-without-default": {
-    meaning: "a field not in `required` has no `default`",
-    fix: "add a default (`null` for nullable) or require it",
-  },
-  "default-invalid": {
-    meaning: "a `default` does not fit the field's type",
-    fix: "fix the default, or make the type nullable for `null`",
-  },
-  "python-name-collision": {
-    meaning: "two fields map to the same Python attribute (`class` and `class_`)",
-    fix: "rename one",
-  },
-  "enum-symbol-invalid": {
-    meaning: "an enum symbol is not a valid Avro name (`in-progress`, `1st`)",
-    fix: "use `in_progress`-style symbols",
-  },
-  "enum-default-invalid": {
-    meaning: "`x-enum-default` is not one of the enum's symbols",
-    fix: "name one of the symbols",
-  },
   "ref-remote": {
     meaning: "`$ref` to a URL; references are never fetched",
     fix: "copy the type into `schemas/types/`",
@@ -151,34 +124,7 @@ export const ERROR_DOCS = {
     meaning: "`$ref` uses a named anchor (`#name`)",
     fix: "use a JSON pointer (`#/$defs/Name`)",
   },
-  "ref-cycle-required": {
-    meaning: "records contain each other through non-null record fields only: no finite value exists",
-    fix: 'make one field on the cycle nullable (`"default": null`), an array or a map',
-  },
-  "event-file-name": {
-    meaning: "an event file's name differs from its `x-event-type`",
-    fix: "rename the file",
-  },
-  "event-type-name": {
-    meaning: "the event type breaks the naming rule",
-    fix: "follow `<prefix>.<domain>.<subject>.<action>.v<N>`, or allow-list a legacy name",
-  },
-  "type-file-name": {
-    meaning: "a type file's name differs from its `title`",
-    fix: "rename the file",
-  },
-  "id-mismatch": {
-    meaning: "`$id` does not end with the file's path, or its base differs from the other files'",
-    fix: "make `$id` mirror the file's place",
-  },
-  "key-field-unknown": {
-    meaning: "`x-event-key-field` does not reach a non-null scalar field",
-    fix: "fix the dotted path",
-  },
-  "example-invalid": {
-    meaning: "an example does not validate against its schema",
-    fix: "fix the example or the schema",
-  },
+  ...docsOf(LINT_RULES),
   "service-invalid": {
     meaning:
       "a file under `services/` does not fit the service meta-schema (a key missing or unknown, a repository that is not an https URL)",

@@ -177,26 +177,6 @@ class ModelBuilder {
   private fields(file: SchemaFile, pointer: string, node: Json, owner: string): Field[] {
     const properties = node.properties as Json;
     const required = new Set((node.required as string[] | undefined) ?? []);
-    for (const [index, name] of [...required].entries()) {
-      if (!(name in properties)) {
-        this.error(
-          file,
-          joinPointer(pointer, "required", index),
-          "required-unknown-field",
-          `"${name}" is required but not defined in properties`,
-          "add the property or remove it from required",
-        );
-      }
-    }
-    if (node.additionalProperties !== false) {
-      this.error(
-        file,
-        pointer,
-        "record-not-closed",
-        'a record must declare "additionalProperties": false',
-        "closed records let optional fields be added compatibly; use a map (additionalProperties: {schema}, no properties) for free-form keys",
-      );
-    }
     const fields: Field[] = [];
     for (const [fieldName, schema] of Object.entries(properties)) {
       const fieldPointer = joinPointer(pointer, "properties", fieldName);
@@ -316,8 +296,8 @@ class ModelBuilder {
           "every referenced file must live under the schemas folder",
         );
       }
-      const found = this.byRel.get(resolved);
-      if (found === undefined && this.broken.has(resolved)) {
+      // A file with naming problems only is still loaded, so that its own rules run, but not followed into.
+      if (this.broken.has(resolved)) {
         return this.error(
           file,
           pointer,
@@ -326,6 +306,7 @@ class ModelBuilder {
           `fix ${resolved} first`,
         );
       }
+      const found = this.byRel.get(resolved);
       if (found === undefined) {
         return this.error(
           file,

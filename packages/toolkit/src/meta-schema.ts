@@ -28,14 +28,28 @@ const SUPPORTED =
   "type, properties, required, additionalProperties, items, enum, anyOf (T or null only), $ref, format, contentEncoding, pattern, " +
   "min/max keywords, default, title, description, examples, $defs, and x- extensions";
 
-/** Checks a file against the project's meta-schema and turns ajv's errors into plain diagnostics. */
-export function checkShape(file: SchemaFile): Diagnostic[] {
+/** Keywords the model does without: a file missing only these still loads. */
+const DOCUMENTATION_KEYWORDS = new Set(["$schema", "description", "examples"]);
+
+/**
+ * Checks a file against the project's meta-schema and turns ajv's errors into plain diagnostics.
+ * `loadable` says whether the model can still be built from the file: a name that breaks a pattern is
+ * still a string and a missing description is only missing, so the lint rules can see the rest of it.
+ */
+export function checkShape(file: SchemaFile): { diagnostics: Diagnostic[]; loadable: boolean } {
   const validate = getValidators()[file.role];
-  if (validate(file.source.value)) return [];
+  if (validate(file.source.value)) return { diagnostics: [], loadable: true };
   const errors = validate.errors ?? [];
   // An anyOf error explains its branches' errors at the same place; report it alone.
   const explained = new Set(errors.filter((e) => e.keyword === "anyOf").map((e) => e.instancePath));
-  return errors.filter((e) => e.keyword === "anyOf" || !explained.has(e.instancePath)).flatMap((error) => describe(file, error));
+  const reported = errors.filter((e) => e.keyword === "anyOf" || !explained.has(e.instancePath));
+  const loadable = reported.every(
+    (e) =>
+      e.keyword === "pattern" ||
+      e.keyword === "propertyNames" ||
+      (e.keyword === "required" && DOCUMENTATION_KEYWORDS.has(String((e.params as { missingProperty?: unknown }).missingProperty))),
+  );
+  return { diagnostics: reported.flatMap((error) => describe(file, error)), loadable };
 }
 
 function describe(file: SchemaFile, error: ErrorObject): Diagnostic[] {

@@ -3,9 +3,11 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCatalog } from "../src/catalog.js";
 import { loadConfig } from "../src/config.js";
-import { formatReport } from "../src/diagnostics.js";
+import { ERROR_DOCS, formatReport } from "../src/diagnostics.js";
+import { LINT_RULES } from "../src/lint/rules/index.js";
+import { lintCatalog } from "../src/lint/run.js";
 import { catalogStats } from "../src/stats.js";
-import { canon, FIXTURES, tempDir } from "./helpers.js";
+import { canon, FIXTURES, TOOLKIT, tempDir } from "./helpers.js";
 
 const LINT = path.join(FIXTURES, "lint");
 const CASES = readdirSync(path.join(LINT, "cases")).sort();
@@ -54,6 +56,63 @@ describe("lint", () => {
     const parsed = JSON.parse(json.stdout) as { ok: boolean; errors: { code: string; file: string; pointer: string; line: number }[] };
     expect(parsed.ok).toBe(false);
     expect(parsed.errors.map((e) => e.code)).toEqual(loadCatalog(loadConfig(dir), dir).diagnostics.map((d) => d.code));
+  });
+
+  it("reports every problem of a file at once: fixing the meta-schema's and the loader's problems reveals nothing new", () => {
+    const dir = caseFolder("every-problem-in-one-file");
+    const found = (d: string) => loadCatalog(loadConfig(d), d).diagnostics.map((x) => `${x.code} ${x.pointer}`);
+    const once = found(dir);
+    // A name that breaks a pattern (meta-schema) and a $ref to a missing file (loader) once hid every rule on this file.
+    const fixedHere = [
+      "type-name-not-pascal-case /properties/item/title",
+      "field-name-not-snake-case /properties/giftWrap",
+      "ref-missing-file /properties/address/$ref",
+    ];
+    expect(once).toEqual(
+      expect.arrayContaining([...fixedHere, "optional-without-default /properties/coupon", "record-not-closed /properties/item"]),
+    );
+    const file = path.join(dir, "schemas/events/org.example.shop.order.placed.v1.json");
+    const schema = JSON.parse(readFileSync(file, "utf8")) as { properties: Record<string, Record<string, unknown>> };
+    const { giftWrap, item, ...rest } = schema.properties;
+    schema.properties = { ...rest, item: { ...item, title: "LineItem" }, gift_wrap: giftWrap ?? {} };
+    schema.properties.address = { type: "string", description: "Where it goes." };
+    writeFileSync(file, JSON.stringify(schema, null, 2));
+    const rules = once.filter((d) => !fixedHere.includes(d));
+    expect(rules.length).toBeGreaterThan(4);
+    expect(found(dir).sort()).toEqual(rules.sort());
+  });
+
+  it("a lint rule is one file named by its code, listed once in LINT_RULES, whose row is its own in ERROR_DOCS", async () => {
+    const folder = path.join(TOOLKIT, "src/lint/rules");
+    const files = readdirSync(folder).filter((f) => f !== "index.ts");
+    const codes = await Promise.all(
+      files.map(async (f) => ((await import(path.join(folder, f))) as { default: { code: string } }).default.code),
+    );
+    expect(codes).toEqual(files.map((f) => f.replace(/\.ts$/, "")));
+    expect(LINT_RULES.map((r) => r.code).sort()).toEqual([...codes].sort());
+    for (const rule of LINT_RULES) expect(ERROR_DOCS[rule.code]).toEqual({ meaning: rule.meaning, fix: rule.fix });
+  });
+
+  it("runs a rule beside load errors under the rule's own code; a rule that needs a clean catalog waits", () => {
+    const dir = caseFolder("ref-missing-file");
+    const catalog = loadCatalog(loadConfig(dir), dir);
+    const input = { files: catalog.files, model: catalog.model, config: loadConfig(dir) };
+    const reporting = (code: string, pointer: string) => ({
+      code,
+      meaning: "",
+      fix: "",
+      check: ({ model }: typeof input, report: (file: string, pointer: string, message: string) => void) => {
+        for (const event of model.events) report(event.origin.file, pointer, event.eventType);
+      },
+    });
+    const rules = [reporting("every-event", "/title"), { ...reporting("when-clean", ""), onlyWhenClean: true as const }];
+    const seen = (loaded: boolean, rejected: string[] = []) =>
+      lintCatalog(input, { rejected: new Set(rejected), loaded }, rules).map((d) => `${d.code} ${d.pointer} ${d.message}`);
+    expect(seen(false)).toEqual(["every-event /title org.example.shop.order.placed.v1"]);
+    expect(seen(true)).toEqual(["every-event /title org.example.shop.order.placed.v1"]);
+    // A value the meta-schema rejected is not judged again; with nothing else found, the waiting rule runs.
+    expect(seen(true, ["events/org.example.shop.order.placed.v1.json#/title"])).toEqual(["when-clean  org.example.shop.order.placed.v1"]);
+    expect(seen(false, ["events/org.example.shop.order.placed.v1.json#/title"])).toEqual([]);
   });
 
   it("canon generate writes nothing when the schemas have errors", () => {

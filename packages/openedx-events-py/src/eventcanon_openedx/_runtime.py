@@ -75,9 +75,10 @@ _DATE_TIME = re.compile(
 _DATE_TIME_PARTS = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2}).([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(?:[zZ]|([+-])([0-9]{2}):?([0-9]{2})?)?"
 )
-# The form isoformat() writes for an aware datetime (openedx-events' and this package's): a shorter
-# check than the one above, and what it lets through that the one above would not, fromisoformat refuses.
-_ISOFORMAT_AWARE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?[+-][0-9]{2}:[0-9]{2}")
+# The forms isoformat() writes for an aware datetime (openedx-events' and this package's) and
+# toISOString() writes: a shorter check than the one above, and what it lets through that the one
+# above would not, fromisoformat refuses.
+_ISOFORMAT_AWARE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{3}|\.[0-9]{6})?(?:[+-][0-9]{2}:[0-9]{2}|Z)")
 _DATE = re.compile(r"([0-9]{4})-([0-1][0-9])-([0-3][0-9])")
 _UUID = re.compile(r"(?:[uU][rR][nN]:[uU][uU][iI][dD]:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 # The form str(UUID) writes, which is what the wire nearly always carries.

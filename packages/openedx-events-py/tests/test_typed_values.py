@@ -5,24 +5,32 @@ the catalog does not use yet (patterns, lengths, ranges, sizes)."""
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import re
+import weakref
 from datetime import date, datetime, timedelta, timezone
-from uuid import UUID
+from typing import Any, Callable, List, Tuple
+from uuid import UUID, uuid4
 
 import pytest
 
 from catalog import SCHEMAS, load
 from eventcanon_openedx import decode, encode
 from eventcanon_openedx._runtime import (
+    _datetime_any_form,
+    _uuid_any_form,
     date_from_wire,
     date_to_wire,
     datetime_from_wire,
+    datetime_to_wire,
     read_int,
     read_list,
     read_range,
     read_sized,
     read_str,
     read_text,
+    uuid_from_wire,
+    uuid_to_wire,
 )
 from eventcanon_openedx.enterprise import SubsidyLedgerTransactionCommittedV1
 
@@ -113,3 +121,78 @@ def test_number_and_size_keywords() -> None:
     with pytest.raises(ValueError, match=r"^X\.l: expected between 1 and any number of items, got 0$"):
         sized([], "X", ".l")
 
+
+
+# The fast paths of the wire conversions hold to the general ones: every one-character change,
+# deletion and insertion of the common forms reads to the same value, or fails with the same message.
+_CHARACTERS = ["0", "1", "2", "3", "5", "6", "9", "a", "f", "F", "g", "x", "X", "T", "t", "Z", "z", "-", "+", ":", ".", ",", "_", " ", "\u0663"]
+
+
+def _mutants(text: str) -> List[str]:
+    out = [text, text[:-1], text + "0", f" {text}", f"urn:uuid:{text}", f"0x{text[2:]}"]
+    for index in range(len(text)):
+        out.append(text[:index] + text[index + 1 :])
+        for character in _CHARACTERS:
+            out.append(text[:index] + character + text[index + 1 :])
+            out.append(text[:index] + character + text[index:])
+    return out
+
+
+def _outcome(read: Callable[[Any, str, str], Any], text: str) -> Tuple[str, Any]:
+    try:
+        value = read(text, "X", ".at")
+    except ValueError as error:
+        return ("error", str(error))
+    # The offset and the exact type too: equal datetimes may differ in both.
+    return ("value", (type(value), value, getattr(value, "utcoffset", lambda: None)(), getattr(value, "is_safe", None)))
+
+
+@pytest.mark.parametrize("text", ["2024-02-29T23:59:59.999999+00:00", "2026-03-14T09:26:53-05:30", "2026-03-14T09:26:53Z", "2026-03-14T09:26:53.120Z"])
+def test_date_time_fast_path_reads_as_the_general_one(text: str) -> None:
+    for mutant in _mutants(text):
+        assert _outcome(datetime_from_wire, mutant) == _outcome(_datetime_any_form, mutant), mutant
+
+
+def test_uuid_fast_path_reads_as_the_general_one() -> None:
+    for mutant in _mutants("123e4567-e89b-12d3-a456-426614174000") + _mutants("FFFFFFFF-ffff-0000-AAAA-000000000000"):
+        assert _outcome(uuid_from_wire, mutant) == _outcome(_uuid_any_form, mutant), mutant
+
+
+def test_a_uuid_read_fast_is_a_uuid_in_every_way() -> None:
+    text = "123e4567-e89b-12d3-a456-426614174000"
+    fast, built = uuid_from_wire(text, "X"), UUID(text)
+    assert type(fast) is UUID and fast == built and hash(fast) == hash(built) and repr(fast) == repr(built)
+    assert fast.is_safe is built.is_safe and not hasattr(fast, "__dict__")
+    assert pickle.loads(pickle.dumps(fast)) == built and weakref.ref(fast)() is fast
+    with pytest.raises(TypeError):
+        fast.int = 0  # type: ignore[misc]
+
+
+def test_uuids_and_date_times_are_written_as_str_and_isoformat_write_them() -> None:
+    class Later(UUID):
+        def __str__(self) -> str:
+            return "subclass"
+
+    for value in [UUID(int=0), UUID(int=2**128 - 1), *(uuid4() for _ in range(200))]:
+        assert uuid_to_wire(value, "X.id") == str(value)
+    assert uuid_to_wire(Later(int=1), "X.id") == "subclass"
+    for moment in [datetime(2024, 2, 29, 23, 59, 59, 999999, timezone.utc), datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=-5, minutes=-30)))]:
+        assert datetime_to_wire(moment, "X.at") == moment.isoformat()
+
+
+def test_a_decoded_value_is_the_value_the_constructor_builds() -> None:
+    """from_avro sets __dict__ at once rather than calling __init__: the same fields, in the same order, frozen."""
+    value = SubsidyLedgerTransactionCommittedV1.from_dict(EXAMPLE)
+    decoded = decode(SubsidyLedgerTransactionCommittedV1, encode(value))
+
+    def same(built: Any, read: Any) -> None:
+        assert type(read) is type(built) and vars(read) == vars(built)
+        assert list(vars(read)) == [field.name for field in dataclasses.fields(built)]
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(read, dataclasses.fields(built)[0].name, None)
+        for field in dataclasses.fields(built):
+            if dataclasses.is_dataclass(getattr(built, field.name)):
+                same(getattr(built, field.name), getattr(read, field.name))
+
+    same(value, decoded)
+    assert hash(decoded) == hash(value) and repr(decoded) == repr(value) and dataclasses.asdict(decoded) == dataclasses.asdict(value)

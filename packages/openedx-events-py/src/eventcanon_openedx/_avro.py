@@ -315,13 +315,27 @@ def _given_writer(event_type: str, role: str, writer_schema: Any) -> _Writer:
     return writer
 
 
+# Per data class, what decode() looks up: its event type, the parsed schema and from_avro; found once,
+# as each lookup is a call that costs a few percent of decoding a small event.
+_decoding: Dict[Type[Any], Tuple[str, Any, Any]] = {}
+
+
+def _decoding_of(data_class: Type[Any]) -> Tuple[str, Any, Any]:
+    event_type = _event_type(data_class)
+    found = _decoding[data_class] = (event_type, avro_schema(event_type), getattr(data_class, "from_avro"))
+    return found
+
+
 def decode(data_class: Type[E], data: bytes, writer_schema: Any = None) -> E:
     """Reads Avro binary (no framing) into the event's data class. Without ``writer_schema`` the bytes
     must have been written with this package's schema; with it, the writer's schema is resolved."""
-    event_type = _event_type(data_class)
+    event_type, schema, from_avro = _decoding.get(data_class) or _decoding_of(data_class)
+    value: E
     if writer_schema is None:
-        return _build(data_class, _read(event_type, data, avro_schema(event_type), None, ""))
-    return _build(data_class, _given_writer(event_type, "value", writer_schema).read(data))
+        value = from_avro(_read(event_type, data, schema, None, ""))
+    else:
+        value = from_avro(_given_writer(event_type, "value", writer_schema).read(data))
+    return value
 
 
 def decode_framed(data_class: Type[E], data: bytes) -> Tuple[int, E]:

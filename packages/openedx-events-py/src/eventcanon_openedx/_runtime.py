@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from enum import Enum
 from typing import Any, Callable, Dict, List, Mapping, Optional, Pattern, Sequence, Type, TypeVar, cast
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
@@ -75,8 +75,14 @@ _DATE_TIME = re.compile(
 _DATE_TIME_PARTS = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2}).([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(?:[zZ]|([+-])([0-9]{2}):?([0-9]{2})?)?"
 )
+# The forms isoformat() writes for an aware datetime (openedx-events' and this package's) and
+# toISOString() writes: a shorter check than the one above, and what it lets through that the one
+# above would not, fromisoformat refuses.
+_ISOFORMAT_AWARE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{3}|\.[0-9]{6})?(?:[+-][0-9]{2}:[0-9]{2}|Z)")
 _DATE = re.compile(r"([0-9]{4})-([0-1][0-9])-([0-3][0-9])")
 _UUID = re.compile(r"(?:[uU][rR][nN]:[uU][uU][iI][dD]:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+# The form str(UUID) writes, which is what the wire nearly always carries.
+_UUID_HYPHENATED = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 FORMATS: Dict[str, Pattern[str]] = {
     "email": re.compile(
         r"[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*",
@@ -89,6 +95,15 @@ FORMATS: Dict[str, Pattern[str]] = {
 def datetime_from_wire(value: Any, path: str, key: str = "") -> datetime:
     """An RFC 3339 date-time as an aware datetime; without an offset (as openedx-events writes a naive
     datetime), read as UTC, Open edX's convention."""
+    if type(value) is str and _ISOFORMAT_AWARE.fullmatch(value) is not None:
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass  # out of range (a 13th month, a 24-hour offset): the checks below say which
+    return _datetime_any_form(value, path, key)
+
+
+def _datetime_any_form(value: Any, path: str, key: str) -> datetime:
     if not isinstance(value, str) or _DATE_TIME.fullmatch(value) is None:
         raise ValueError(f"{path}{key}: expected an RFC 3339 date-time such as 2024-02-29T23:59:59.999999+00:00, got {value!r}")
     try:
@@ -118,6 +133,9 @@ def _parse_date_time(value: str, path: str) -> datetime:
 
 def datetime_to_wire(value: Any, path: str) -> str:
     """``isoformat()``, as openedx-events writes it; refuses a naive datetime, whose instant is unknown."""
+    # A fixed-offset timezone always has an offset; asking for it costs as much as the rest.
+    if type(value) is datetime and type(value.tzinfo) is timezone:
+        return value.isoformat()
     if not isinstance(value, datetime):
         raise _fail(path, "a datetime", value)
     if value.utcoffset() is None:
@@ -142,7 +160,25 @@ def date_to_wire(value: Any, path: str) -> str:
     return value.isoformat()
 
 
+# UUID(text) and str(uuid) are Python code that costs more than fastavro's read or write of the
+# string: for the hyphenated form, the value is built as UUID.__init__ builds it (the two slots it
+# sets, nothing else), which the layout check keeps to the Pythons whose UUID has exactly those.
+_UUID_SLOTS_KNOWN = getattr(UUID, "__slots__", None) == ("int", "is_safe", "__weakref__")
+_UNKNOWN_SAFETY = SafeUUID.unknown
+_new = object.__new__
+_set = object.__setattr__
+
+
 def uuid_from_wire(value: Any, path: str, key: str = "") -> UUID:
+    if type(value) is str and _UUID_SLOTS_KNOWN and _UUID_HYPHENATED.fullmatch(value) is not None:
+        uuid: UUID = _new(UUID)
+        _set(uuid, "int", int(value.replace("-", ""), 16))
+        _set(uuid, "is_safe", _UNKNOWN_SAFETY)
+        return uuid
+    return _uuid_any_form(value, path, key)
+
+
+def _uuid_any_form(value: Any, path: str, key: str) -> UUID:
     if not isinstance(value, str) or _UUID.fullmatch(value) is None:
         raise ValueError(f"{path}{key}: expected a UUID such as 123e4567-e89b-12d3-a456-426614174000, got {value!r}")
     return UUID(value)
@@ -150,6 +186,9 @@ def uuid_from_wire(value: Any, path: str, key: str = "") -> UUID:
 
 def uuid_to_wire(value: Any, path: str) -> str:
     """``str(value)``, as openedx-events writes it."""
+    if type(value) is UUID:  # UUID.__str__'s own formatting, without its call; a subclass may have another
+        digits = "%032x" % value.int
+        return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
     if not isinstance(value, UUID):
         raise _fail(path, "a UUID", value)
     return str(value)

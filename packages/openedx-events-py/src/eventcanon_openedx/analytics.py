@@ -36,9 +36,11 @@ class TrackingEventEmittedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> TrackingEventEmittedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return TrackingEventEmittedV1(
-            TrackingLogData.from_avro(record["tracking_log"]),
-        )
+        value: TrackingEventEmittedV1 = object.__new__(TrackingEventEmittedV1)
+        object.__setattr__(value, "__dict__", {
+            "tracking_log": TrackingLogData.from_avro(record["tracking_log"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""

@@ -36,9 +36,11 @@ class RoleAssignmentCreated:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> RoleAssignmentCreated:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return RoleAssignmentCreated(
-            RoleAssignmentData.from_avro(record["role_assignment"]),
-        )
+        value: RoleAssignmentCreated = object.__new__(RoleAssignmentCreated)
+        object.__setattr__(value, "__dict__", {
+            "role_assignment": RoleAssignmentData.from_avro(record["role_assignment"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -73,9 +75,11 @@ class RoleAssignmentDeleted:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> RoleAssignmentDeleted:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return RoleAssignmentDeleted(
-            RoleAssignmentData.from_avro(record["role_assignment"]),
-        )
+        value: RoleAssignmentDeleted = object.__new__(RoleAssignmentDeleted)
+        object.__setattr__(value, "__dict__", {
+            "role_assignment": RoleAssignmentData.from_avro(record["role_assignment"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""

@@ -34,9 +34,11 @@ class ContentLibraryCollectionCreatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentLibraryCollectionCreatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentLibraryCollectionCreatedV1(
-            LibraryCollectionData.from_avro(record["library_collection"]),
-        )
+        value: ContentLibraryCollectionCreatedV1 = object.__new__(ContentLibraryCollectionCreatedV1)
+        object.__setattr__(value, "__dict__", {
+            "library_collection": LibraryCollectionData.from_avro(record["library_collection"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -71,9 +73,11 @@ class ContentLibraryCollectionDeletedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentLibraryCollectionDeletedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentLibraryCollectionDeletedV1(
-            LibraryCollectionData.from_avro(record["library_collection"]),
-        )
+        value: ContentLibraryCollectionDeletedV1 = object.__new__(ContentLibraryCollectionDeletedV1)
+        object.__setattr__(value, "__dict__", {
+            "library_collection": LibraryCollectionData.from_avro(record["library_collection"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -106,9 +110,11 @@ class ContentLibraryCollectionUpdatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentLibraryCollectionUpdatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentLibraryCollectionUpdatedV1(
-            LibraryCollectionData.from_avro(record["library_collection"]),
-        )
+        value: ContentLibraryCollectionUpdatedV1 = object.__new__(ContentLibraryCollectionUpdatedV1)
+        object.__setattr__(value, "__dict__", {
+            "library_collection": LibraryCollectionData.from_avro(record["library_collection"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -141,9 +147,11 @@ class ContentLibraryContainerCreatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentLibraryContainerCreatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentLibraryContainerCreatedV1(
-            LibraryContainerData.from_avro(record["library_container"]),
-        )
+        value: ContentLibraryContainerCreatedV1 = object.__new__(ContentLibraryContainerCreatedV1)
+        object.__setattr__(value, "__dict__", {
+            "library_container": LibraryContainerData.from_avro(record["library_container"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -176,9 +184,11 @@ class ContentLibraryContainerDeletedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentLibraryContainerDeletedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentLibraryContainerDeletedV1(
-            LibraryContainerData.from_avro(record["library_container"]),
-        )
+        value: ContentLibraryContainerDeletedV1 = object.__new__(ContentLibraryContainerDeletedV1)
+        object.__setattr__(value, "__dict__", {
+            "library_container": LibraryContainerData.from_avro(record["library_container"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -213,9 +223,11 @@ class ContentLibraryContainerPublishedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentLibraryContainerPublishedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentLibraryContainerPublishedV1(
-            LibraryContainerData.from_avro(record["library_container"]),
-        )
+        value: ContentLibraryContainerPublishedV1 = object.__new__(ContentLibraryContainerPublishedV1)
+        object.__setattr__(value, "__dict__", {
+            "library_container": LibraryContainerData.from_avro(record["library_container"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -248,9 +260,11 @@ class ContentLibraryContainerUpdatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentLibraryContainerUpdatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentLibraryContainerUpdatedV1(
-            LibraryContainerData.from_avro(record["library_container"]),
-        )
+        value: ContentLibraryContainerUpdatedV1 = object.__new__(ContentLibraryContainerUpdatedV1)
+        object.__setattr__(value, "__dict__", {
+            "library_container": LibraryContainerData.from_avro(record["library_container"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -283,9 +297,11 @@ class ContentLibraryCreatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentLibraryCreatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentLibraryCreatedV1(
-            ContentLibraryData.from_avro(record["content_library"]),
-        )
+        value: ContentLibraryCreatedV1 = object.__new__(ContentLibraryCreatedV1)
+        object.__setattr__(value, "__dict__", {
+            "content_library": ContentLibraryData.from_avro(record["content_library"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -320,9 +336,11 @@ class ContentLibraryDeletedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentLibraryDeletedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentLibraryDeletedV1(
-            ContentLibraryData.from_avro(record["content_library"]),
-        )
+        value: ContentLibraryDeletedV1 = object.__new__(ContentLibraryDeletedV1)
+        object.__setattr__(value, "__dict__", {
+            "content_library": ContentLibraryData.from_avro(record["content_library"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -357,9 +375,11 @@ class ContentLibraryUpdatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentLibraryUpdatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentLibraryUpdatedV1(
-            ContentLibraryData.from_avro(record["content_library"]),
-        )
+        value: ContentLibraryUpdatedV1 = object.__new__(ContentLibraryUpdatedV1)
+        object.__setattr__(value, "__dict__", {
+            "content_library": ContentLibraryData.from_avro(record["content_library"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -394,9 +414,11 @@ class ContentObjectAssociationsChangedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentObjectAssociationsChangedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentObjectAssociationsChangedV1(
-            ContentObjectChangedData.from_avro(record["content_object"]),
-        )
+        value: ContentObjectAssociationsChangedV1 = object.__new__(ContentObjectAssociationsChangedV1)
+        object.__setattr__(value, "__dict__", {
+            "content_object": ContentObjectChangedData.from_avro(record["content_object"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -431,9 +453,11 @@ class ContentObjectTagsChangedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentObjectTagsChangedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentObjectTagsChangedV1(
-            ContentObjectData.from_avro(record["content_object"]),
-        )
+        value: ContentObjectTagsChangedV1 = object.__new__(ContentObjectTagsChangedV1)
+        object.__setattr__(value, "__dict__", {
+            "content_object": ContentObjectData.from_avro(record["content_object"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -468,9 +492,11 @@ class CourseCatalogInfoChangedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseCatalogInfoChangedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseCatalogInfoChangedV1(
-            CourseCatalogData.from_avro(record["catalog_info"]),
-        )
+        value: CourseCatalogInfoChangedV1 = object.__new__(CourseCatalogInfoChangedV1)
+        object.__setattr__(value, "__dict__", {
+            "catalog_info": CourseCatalogData.from_avro(record["catalog_info"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -506,9 +532,11 @@ class CourseCertificateConfigChangedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseCertificateConfigChangedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseCertificateConfigChangedV1(
-            CertificateConfigData.from_avro(record["certificate_config"]),
-        )
+        value: CourseCertificateConfigChangedV1 = object.__new__(CourseCertificateConfigChangedV1)
+        object.__setattr__(value, "__dict__", {
+            "certificate_config": CertificateConfigData.from_avro(record["certificate_config"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -543,9 +571,11 @@ class CourseCertificateConfigDeletedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseCertificateConfigDeletedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseCertificateConfigDeletedV1(
-            CertificateConfigData.from_avro(record["certificate_config"]),
-        )
+        value: CourseCertificateConfigDeletedV1 = object.__new__(CourseCertificateConfigDeletedV1)
+        object.__setattr__(value, "__dict__", {
+            "certificate_config": CertificateConfigData.from_avro(record["certificate_config"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -578,9 +608,11 @@ class CourseCreatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseCreatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseCreatedV1(
-            ContentAuthoringCourseData.from_avro(record["course"]),
-        )
+        value: CourseCreatedV1 = object.__new__(CourseCreatedV1)
+        object.__setattr__(value, "__dict__", {
+            "course": ContentAuthoringCourseData.from_avro(record["course"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -615,9 +647,11 @@ class CourseImportCompletedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseImportCompletedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseImportCompletedV1(
-            ContentAuthoringCourseData.from_avro(record["course"]),
-        )
+        value: CourseImportCompletedV1 = object.__new__(CourseImportCompletedV1)
+        object.__setattr__(value, "__dict__", {
+            "course": ContentAuthoringCourseData.from_avro(record["course"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -650,9 +684,11 @@ class CourseRerunCompletedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseRerunCompletedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseRerunCompletedV1(
-            ContentAuthoringCourseData.from_avro(record["course"]),
-        )
+        value: CourseRerunCompletedV1 = object.__new__(CourseRerunCompletedV1)
+        object.__setattr__(value, "__dict__", {
+            "course": ContentAuthoringCourseData.from_avro(record["course"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -685,9 +721,11 @@ class LibraryBlockCreatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> LibraryBlockCreatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return LibraryBlockCreatedV1(
-            LibraryBlockData.from_avro(record["library_block"]),
-        )
+        value: LibraryBlockCreatedV1 = object.__new__(LibraryBlockCreatedV1)
+        object.__setattr__(value, "__dict__", {
+            "library_block": LibraryBlockData.from_avro(record["library_block"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -720,9 +758,11 @@ class LibraryBlockDeletedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> LibraryBlockDeletedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return LibraryBlockDeletedV1(
-            LibraryBlockData.from_avro(record["library_block"]),
-        )
+        value: LibraryBlockDeletedV1 = object.__new__(LibraryBlockDeletedV1)
+        object.__setattr__(value, "__dict__", {
+            "library_block": LibraryBlockData.from_avro(record["library_block"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -757,9 +797,11 @@ class LibraryBlockPublishedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> LibraryBlockPublishedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return LibraryBlockPublishedV1(
-            LibraryBlockData.from_avro(record["library_block"]),
-        )
+        value: LibraryBlockPublishedV1 = object.__new__(LibraryBlockPublishedV1)
+        object.__setattr__(value, "__dict__", {
+            "library_block": LibraryBlockData.from_avro(record["library_block"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -792,9 +834,11 @@ class LibraryBlockUpdatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> LibraryBlockUpdatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return LibraryBlockUpdatedV1(
-            LibraryBlockData.from_avro(record["library_block"]),
-        )
+        value: LibraryBlockUpdatedV1 = object.__new__(LibraryBlockUpdatedV1)
+        object.__setattr__(value, "__dict__", {
+            "library_block": LibraryBlockData.from_avro(record["library_block"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -827,9 +871,11 @@ class XblockCreatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> XblockCreatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return XblockCreatedV1(
-            XBlockData.from_avro(record["xblock_info"]),
-        )
+        value: XblockCreatedV1 = object.__new__(XblockCreatedV1)
+        object.__setattr__(value, "__dict__", {
+            "xblock_info": XBlockData.from_avro(record["xblock_info"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -862,9 +908,11 @@ class XblockDeletedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> XblockDeletedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return XblockDeletedV1(
-            XBlockData.from_avro(record["xblock_info"]),
-        )
+        value: XblockDeletedV1 = object.__new__(XblockDeletedV1)
+        object.__setattr__(value, "__dict__", {
+            "xblock_info": XBlockData.from_avro(record["xblock_info"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -899,9 +947,11 @@ class XblockDuplicatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> XblockDuplicatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return XblockDuplicatedV1(
-            DuplicatedXBlockData.from_avro(record["xblock_info"]),
-        )
+        value: XblockDuplicatedV1 = object.__new__(XblockDuplicatedV1)
+        object.__setattr__(value, "__dict__", {
+            "xblock_info": DuplicatedXBlockData.from_avro(record["xblock_info"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -936,9 +986,11 @@ class XblockPublishedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> XblockPublishedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return XblockPublishedV1(
-            XBlockData.from_avro(record["xblock_info"]),
-        )
+        value: XblockPublishedV1 = object.__new__(XblockPublishedV1)
+        object.__setattr__(value, "__dict__", {
+            "xblock_info": XBlockData.from_avro(record["xblock_info"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -971,9 +1023,11 @@ class XblockUpdatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> XblockUpdatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return XblockUpdatedV1(
-            XBlockData.from_avro(record["xblock_info"]),
-        )
+        value: XblockUpdatedV1 = object.__new__(XblockUpdatedV1)
+        object.__setattr__(value, "__dict__", {
+            "xblock_info": XBlockData.from_avro(record["xblock_info"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""

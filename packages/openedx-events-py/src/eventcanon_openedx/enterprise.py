@@ -36,9 +36,11 @@ class EnterpriseGroupDeletedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> EnterpriseGroupDeletedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return EnterpriseGroupDeletedV1(
-            EnterpriseGroup.from_avro(record["enterprise_group"]),
-        )
+        value: EnterpriseGroupDeletedV1 = object.__new__(EnterpriseGroupDeletedV1)
+        object.__setattr__(value, "__dict__", {
+            "enterprise_group": EnterpriseGroup.from_avro(record["enterprise_group"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -74,9 +76,11 @@ class LearnerCreditCourseEnrollmentRevokedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> LearnerCreditCourseEnrollmentRevokedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return LearnerCreditCourseEnrollmentRevokedV1(
-            LearnerCreditEnterpriseCourseEnrollment.from_avro(record["learner_credit_course_enrollment"]),
-        )
+        value: LearnerCreditCourseEnrollmentRevokedV1 = object.__new__(LearnerCreditCourseEnrollmentRevokedV1)
+        object.__setattr__(value, "__dict__", {
+            "learner_credit_course_enrollment": LearnerCreditEnterpriseCourseEnrollment.from_avro(record["learner_credit_course_enrollment"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -109,9 +113,11 @@ class SubsidyLedgerTransactionCommittedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionCommittedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return SubsidyLedgerTransactionCommittedV1(
-            LedgerTransaction.from_avro(record["ledger_transaction"]),
-        )
+        value: SubsidyLedgerTransactionCommittedV1 = object.__new__(SubsidyLedgerTransactionCommittedV1)
+        object.__setattr__(value, "__dict__", {
+            "ledger_transaction": LedgerTransaction.from_avro(record["ledger_transaction"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -144,9 +150,11 @@ class SubsidyLedgerTransactionCreatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionCreatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return SubsidyLedgerTransactionCreatedV1(
-            LedgerTransaction.from_avro(record["ledger_transaction"]),
-        )
+        value: SubsidyLedgerTransactionCreatedV1 = object.__new__(SubsidyLedgerTransactionCreatedV1)
+        object.__setattr__(value, "__dict__", {
+            "ledger_transaction": LedgerTransaction.from_avro(record["ledger_transaction"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -179,9 +187,11 @@ class SubsidyLedgerTransactionFailedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionFailedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return SubsidyLedgerTransactionFailedV1(
-            LedgerTransaction.from_avro(record["ledger_transaction"]),
-        )
+        value: SubsidyLedgerTransactionFailedV1 = object.__new__(SubsidyLedgerTransactionFailedV1)
+        object.__setattr__(value, "__dict__", {
+            "ledger_transaction": LedgerTransaction.from_avro(record["ledger_transaction"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -214,9 +224,11 @@ class SubsidyLedgerTransactionReversedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> SubsidyLedgerTransactionReversedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return SubsidyLedgerTransactionReversedV1(
-            LedgerTransaction.from_avro(record["ledger_transaction"]),
-        )
+        value: SubsidyLedgerTransactionReversedV1 = object.__new__(SubsidyLedgerTransactionReversedV1)
+        object.__setattr__(value, "__dict__", {
+            "ledger_transaction": LedgerTransaction.from_avro(record["ledger_transaction"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -249,9 +261,11 @@ class SubsidyRedeemedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> SubsidyRedeemedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return SubsidyRedeemedV1(
-            SubsidyRedemption.from_avro(record["redemption"]),
-        )
+        value: SubsidyRedeemedV1 = object.__new__(SubsidyRedeemedV1)
+        object.__setattr__(value, "__dict__", {
+            "redemption": SubsidyRedemption.from_avro(record["redemption"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -286,9 +300,11 @@ class SubsidyRedemptionReversedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> SubsidyRedemptionReversedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return SubsidyRedemptionReversedV1(
-            SubsidyRedemption.from_avro(record["redemption"]),
-        )
+        value: SubsidyRedemptionReversedV1 = object.__new__(SubsidyRedemptionReversedV1)
+        object.__setattr__(value, "__dict__", {
+            "redemption": SubsidyRedemption.from_avro(record["redemption"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""

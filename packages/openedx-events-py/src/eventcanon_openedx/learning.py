@@ -34,9 +34,11 @@ class AuthSessionLoginCompletedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> AuthSessionLoginCompletedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return AuthSessionLoginCompletedV1(
-            UserData.from_avro(record["user"]),
-        )
+        value: AuthSessionLoginCompletedV1 = object.__new__(AuthSessionLoginCompletedV1)
+        object.__setattr__(value, "__dict__", {
+            "user": UserData.from_avro(record["user"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -69,9 +71,11 @@ class BadgeAwardedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> BadgeAwardedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return BadgeAwardedV1(
-            BadgeData.from_avro(record["badge"]),
-        )
+        value: BadgeAwardedV1 = object.__new__(BadgeAwardedV1)
+        object.__setattr__(value, "__dict__", {
+            "badge": BadgeData.from_avro(record["badge"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -104,9 +108,11 @@ class BadgeRevokedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> BadgeRevokedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return BadgeRevokedV1(
-            BadgeData.from_avro(record["badge"]),
-        )
+        value: BadgeRevokedV1 = object.__new__(BadgeRevokedV1)
+        object.__setattr__(value, "__dict__", {
+            "badge": BadgeData.from_avro(record["badge"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -141,9 +147,11 @@ class CcxCoursePassingStatusUpdatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CcxCoursePassingStatusUpdatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CcxCoursePassingStatusUpdatedV1(
-            CcxCoursePassingStatusData.from_avro(record["course_passing_status"]),
-        )
+        value: CcxCoursePassingStatusUpdatedV1 = object.__new__(CcxCoursePassingStatusUpdatedV1)
+        object.__setattr__(value, "__dict__", {
+            "course_passing_status": CcxCoursePassingStatusData.from_avro(record["course_passing_status"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -176,9 +184,11 @@ class CertificateChangedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CertificateChangedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CertificateChangedV1(
-            CertificateData.from_avro(record["certificate"]),
-        )
+        value: CertificateChangedV1 = object.__new__(CertificateChangedV1)
+        object.__setattr__(value, "__dict__", {
+            "certificate": CertificateData.from_avro(record["certificate"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -211,9 +221,11 @@ class CertificateCreatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CertificateCreatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CertificateCreatedV1(
-            CertificateData.from_avro(record["certificate"]),
-        )
+        value: CertificateCreatedV1 = object.__new__(CertificateCreatedV1)
+        object.__setattr__(value, "__dict__", {
+            "certificate": CertificateData.from_avro(record["certificate"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -246,9 +258,11 @@ class CertificateRevokedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CertificateRevokedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CertificateRevokedV1(
-            CertificateData.from_avro(record["certificate"]),
-        )
+        value: CertificateRevokedV1 = object.__new__(CertificateRevokedV1)
+        object.__setattr__(value, "__dict__", {
+            "certificate": CertificateData.from_avro(record["certificate"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -281,9 +295,11 @@ class CohortMembershipChangedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CohortMembershipChangedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CohortMembershipChangedV1(
-            CohortData.from_avro(record["cohort"]),
-        )
+        value: CohortMembershipChangedV1 = object.__new__(CohortMembershipChangedV1)
+        object.__setattr__(value, "__dict__", {
+            "cohort": CohortData.from_avro(record["cohort"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -316,9 +332,11 @@ class CourseEnrollmentChangedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseEnrollmentChangedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseEnrollmentChangedV1(
-            CourseEnrollmentData.from_avro(record["enrollment"]),
-        )
+        value: CourseEnrollmentChangedV1 = object.__new__(CourseEnrollmentChangedV1)
+        object.__setattr__(value, "__dict__", {
+            "enrollment": CourseEnrollmentData.from_avro(record["enrollment"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -351,9 +369,11 @@ class CourseEnrollmentCreatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseEnrollmentCreatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseEnrollmentCreatedV1(
-            CourseEnrollmentData.from_avro(record["enrollment"]),
-        )
+        value: CourseEnrollmentCreatedV1 = object.__new__(CourseEnrollmentCreatedV1)
+        object.__setattr__(value, "__dict__", {
+            "enrollment": CourseEnrollmentData.from_avro(record["enrollment"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -388,9 +408,11 @@ class CourseNotificationRequestedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseNotificationRequestedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseNotificationRequestedV1(
-            CourseNotificationData.from_avro(record["course_notification_data"]),
-        )
+        value: CourseNotificationRequestedV1 = object.__new__(CourseNotificationRequestedV1)
+        object.__setattr__(value, "__dict__", {
+            "course_notification_data": CourseNotificationData.from_avro(record["course_notification_data"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -423,9 +445,11 @@ class CoursePassingStatusUpdatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CoursePassingStatusUpdatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CoursePassingStatusUpdatedV1(
-            CoursePassingStatusData.from_avro(record["course_passing_status"]),
-        )
+        value: CoursePassingStatusUpdatedV1 = object.__new__(CoursePassingStatusUpdatedV1)
+        object.__setattr__(value, "__dict__", {
+            "course_passing_status": CoursePassingStatusData.from_avro(record["course_passing_status"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -458,9 +482,11 @@ class CoursePersistentGradeSummaryChangedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CoursePersistentGradeSummaryChangedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CoursePersistentGradeSummaryChangedV1(
-            PersistentCourseGradeData.from_avro(record["grade"]),
-        )
+        value: CoursePersistentGradeSummaryChangedV1 = object.__new__(CoursePersistentGradeSummaryChangedV1)
+        object.__setattr__(value, "__dict__", {
+            "grade": PersistentCourseGradeData.from_avro(record["grade"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -493,9 +519,11 @@ class CourseUnenrollmentCompletedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseUnenrollmentCompletedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseUnenrollmentCompletedV1(
-            CourseEnrollmentData.from_avro(record["enrollment"]),
-        )
+        value: CourseUnenrollmentCompletedV1 = object.__new__(CourseUnenrollmentCompletedV1)
+        object.__setattr__(value, "__dict__", {
+            "enrollment": CourseEnrollmentData.from_avro(record["enrollment"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -530,9 +558,11 @@ class DiscussionsConfigurationChangedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> DiscussionsConfigurationChangedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return DiscussionsConfigurationChangedV1(
-            CourseDiscussionConfigurationData.from_avro(record["configuration"]),
-        )
+        value: DiscussionsConfigurationChangedV1 = object.__new__(DiscussionsConfigurationChangedV1)
+        object.__setattr__(value, "__dict__", {
+            "configuration": CourseDiscussionConfigurationData.from_avro(record["configuration"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -568,9 +598,11 @@ class ExamAttemptErroredV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ExamAttemptErroredV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ExamAttemptErroredV1(
-            ExamAttemptData.from_avro(record["exam_attempt"]),
-        )
+        value: ExamAttemptErroredV1 = object.__new__(ExamAttemptErroredV1)
+        object.__setattr__(value, "__dict__", {
+            "exam_attempt": ExamAttemptData.from_avro(record["exam_attempt"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -606,9 +638,11 @@ class ExamAttemptRejectedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ExamAttemptRejectedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ExamAttemptRejectedV1(
-            ExamAttemptData.from_avro(record["exam_attempt"]),
-        )
+        value: ExamAttemptRejectedV1 = object.__new__(ExamAttemptRejectedV1)
+        object.__setattr__(value, "__dict__", {
+            "exam_attempt": ExamAttemptData.from_avro(record["exam_attempt"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -643,9 +677,11 @@ class ExamAttemptResetV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ExamAttemptResetV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ExamAttemptResetV1(
-            ExamAttemptData.from_avro(record["exam_attempt"]),
-        )
+        value: ExamAttemptResetV1 = object.__new__(ExamAttemptResetV1)
+        object.__setattr__(value, "__dict__", {
+            "exam_attempt": ExamAttemptData.from_avro(record["exam_attempt"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -681,9 +717,11 @@ class ExamAttemptSubmittedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ExamAttemptSubmittedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ExamAttemptSubmittedV1(
-            ExamAttemptData.from_avro(record["exam_attempt"]),
-        )
+        value: ExamAttemptSubmittedV1 = object.__new__(ExamAttemptSubmittedV1)
+        object.__setattr__(value, "__dict__", {
+            "exam_attempt": ExamAttemptData.from_avro(record["exam_attempt"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -719,9 +757,11 @@ class ExamAttemptVerifiedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ExamAttemptVerifiedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ExamAttemptVerifiedV1(
-            ExamAttemptData.from_avro(record["exam_attempt"]),
-        )
+        value: ExamAttemptVerifiedV1 = object.__new__(ExamAttemptVerifiedV1)
+        object.__setattr__(value, "__dict__", {
+            "exam_attempt": ExamAttemptData.from_avro(record["exam_attempt"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -757,9 +797,11 @@ class ExternalGraderScoreSubmittedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ExternalGraderScoreSubmittedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ExternalGraderScoreSubmittedV1(
-            ExternalGraderScoreData.from_avro(record["score"]),
-        )
+        value: ExternalGraderScoreSubmittedV1 = object.__new__(ExternalGraderScoreSubmittedV1)
+        object.__setattr__(value, "__dict__", {
+            "score": ExternalGraderScoreData.from_avro(record["score"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -792,9 +834,11 @@ class ForumThreadCreatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ForumThreadCreatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ForumThreadCreatedV1(
-            DiscussionThreadData.from_avro(record["thread"]),
-        )
+        value: ForumThreadCreatedV1 = object.__new__(ForumThreadCreatedV1)
+        object.__setattr__(value, "__dict__", {
+            "thread": DiscussionThreadData.from_avro(record["thread"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -827,9 +871,11 @@ class ForumThreadResponseCommentCreatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ForumThreadResponseCommentCreatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ForumThreadResponseCommentCreatedV1(
-            DiscussionThreadData.from_avro(record["thread"]),
-        )
+        value: ForumThreadResponseCommentCreatedV1 = object.__new__(ForumThreadResponseCommentCreatedV1)
+        object.__setattr__(value, "__dict__", {
+            "thread": DiscussionThreadData.from_avro(record["thread"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -862,9 +908,11 @@ class ForumThreadResponseCreatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ForumThreadResponseCreatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ForumThreadResponseCreatedV1(
-            DiscussionThreadData.from_avro(record["thread"]),
-        )
+        value: ForumThreadResponseCreatedV1 = object.__new__(ForumThreadResponseCreatedV1)
+        object.__setattr__(value, "__dict__", {
+            "thread": DiscussionThreadData.from_avro(record["thread"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -897,9 +945,11 @@ class IdvAttemptApprovedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> IdvAttemptApprovedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return IdvAttemptApprovedV1(
-            VerificationAttemptData.from_avro(record["idv_attempt"]),
-        )
+        value: IdvAttemptApprovedV1 = object.__new__(IdvAttemptApprovedV1)
+        object.__setattr__(value, "__dict__", {
+            "idv_attempt": VerificationAttemptData.from_avro(record["idv_attempt"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -932,9 +982,11 @@ class IdvAttemptCreatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> IdvAttemptCreatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return IdvAttemptCreatedV1(
-            VerificationAttemptData.from_avro(record["idv_attempt"]),
-        )
+        value: IdvAttemptCreatedV1 = object.__new__(IdvAttemptCreatedV1)
+        object.__setattr__(value, "__dict__", {
+            "idv_attempt": VerificationAttemptData.from_avro(record["idv_attempt"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -967,9 +1019,11 @@ class IdvAttemptDeniedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> IdvAttemptDeniedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return IdvAttemptDeniedV1(
-            VerificationAttemptData.from_avro(record["idv_attempt"]),
-        )
+        value: IdvAttemptDeniedV1 = object.__new__(IdvAttemptDeniedV1)
+        object.__setattr__(value, "__dict__", {
+            "idv_attempt": VerificationAttemptData.from_avro(record["idv_attempt"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1002,9 +1056,11 @@ class IdvAttemptPendingV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> IdvAttemptPendingV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return IdvAttemptPendingV1(
-            VerificationAttemptData.from_avro(record["idv_attempt"]),
-        )
+        value: IdvAttemptPendingV1 = object.__new__(IdvAttemptPendingV1)
+        object.__setattr__(value, "__dict__", {
+            "idv_attempt": VerificationAttemptData.from_avro(record["idv_attempt"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1037,9 +1093,11 @@ class LtiProviderLaunchSuccessV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> LtiProviderLaunchSuccessV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return LtiProviderLaunchSuccessV1(
-            LtiProviderLaunchData.from_avro(record["launch_data"]),
-        )
+        value: LtiProviderLaunchSuccessV1 = object.__new__(LtiProviderLaunchSuccessV1)
+        object.__setattr__(value, "__dict__", {
+            "launch_data": LtiProviderLaunchData.from_avro(record["launch_data"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1072,9 +1130,11 @@ class OraSubmissionCreatedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> OraSubmissionCreatedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return OraSubmissionCreatedV1(
-            ORASubmissionData.from_avro(record["submission"]),
-        )
+        value: OraSubmissionCreatedV1 = object.__new__(OraSubmissionCreatedV1)
+        object.__setattr__(value, "__dict__", {
+            "submission": ORASubmissionData.from_avro(record["submission"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1107,9 +1167,11 @@ class ProgramCertificateAwardedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ProgramCertificateAwardedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ProgramCertificateAwardedV1(
-            ProgramCertificateData.from_avro(record["program_certificate"]),
-        )
+        value: ProgramCertificateAwardedV1 = object.__new__(ProgramCertificateAwardedV1)
+        object.__setattr__(value, "__dict__", {
+            "program_certificate": ProgramCertificateData.from_avro(record["program_certificate"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1142,9 +1204,11 @@ class ProgramCertificateRevokedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ProgramCertificateRevokedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ProgramCertificateRevokedV1(
-            ProgramCertificateData.from_avro(record["program_certificate"]),
-        )
+        value: ProgramCertificateRevokedV1 = object.__new__(ProgramCertificateRevokedV1)
+        object.__setattr__(value, "__dict__", {
+            "program_certificate": ProgramCertificateData.from_avro(record["program_certificate"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1177,9 +1241,11 @@ class StudentRegistrationCompletedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> StudentRegistrationCompletedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return StudentRegistrationCompletedV1(
-            UserData.from_avro(record["user"]),
-        )
+        value: StudentRegistrationCompletedV1 = object.__new__(StudentRegistrationCompletedV1)
+        object.__setattr__(value, "__dict__", {
+            "user": UserData.from_avro(record["user"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1212,9 +1278,11 @@ class UserCourseAccessRoleAddedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> UserCourseAccessRoleAddedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return UserCourseAccessRoleAddedV1(
-            CourseAccessRoleData.from_avro(record["course_access_role_data"]),
-        )
+        value: UserCourseAccessRoleAddedV1 = object.__new__(UserCourseAccessRoleAddedV1)
+        object.__setattr__(value, "__dict__", {
+            "course_access_role_data": CourseAccessRoleData.from_avro(record["course_access_role_data"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1247,9 +1315,11 @@ class UserCourseAccessRoleRemovedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> UserCourseAccessRoleRemovedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return UserCourseAccessRoleRemovedV1(
-            CourseAccessRoleData.from_avro(record["course_access_role_data"]),
-        )
+        value: UserCourseAccessRoleRemovedV1 = object.__new__(UserCourseAccessRoleRemovedV1)
+        object.__setattr__(value, "__dict__", {
+            "course_access_role_data": CourseAccessRoleData.from_avro(record["course_access_role_data"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1284,9 +1354,11 @@ class UserNotificationRequestedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> UserNotificationRequestedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return UserNotificationRequestedV1(
-            UserNotificationData.from_avro(record["notification_data"]),
-        )
+        value: UserNotificationRequestedV1 = object.__new__(UserNotificationRequestedV1)
+        object.__setattr__(value, "__dict__", {
+            "notification_data": UserNotificationData.from_avro(record["notification_data"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1319,9 +1391,11 @@ class XblockSkillVerifiedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> XblockSkillVerifiedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return XblockSkillVerifiedV1(
-            XBlockSkillVerificationData.from_avro(record["xblock_info"]),
-        )
+        value: XblockSkillVerifiedV1 = object.__new__(XblockSkillVerifiedV1)
+        object.__setattr__(value, "__dict__", {
+            "xblock_info": XBlockSkillVerificationData.from_avro(record["xblock_info"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""

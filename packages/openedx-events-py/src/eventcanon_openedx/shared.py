@@ -42,11 +42,13 @@ class UserPersonalData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> UserPersonalData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return UserPersonalData(
-            record["username"],
-            record["email"],
-            record["name"],
-        )
+        value: UserPersonalData = object.__new__(UserPersonalData)
+        object.__setattr__(value, "__dict__", {
+            "username": record["username"],
+            "email": record["email"],
+            "name": record["name"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -92,11 +94,13 @@ class UserData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> UserData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return UserData(
-            record["id"],
-            record["is_active"],
-            UserPersonalData.from_avro(record["pii"]),
-        )
+        value: UserData = object.__new__(UserData)
+        object.__setattr__(value, "__dict__", {
+            "id": record["id"],
+            "is_active": record["is_active"],
+            "pii": UserPersonalData.from_avro(record["pii"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -144,13 +148,15 @@ class BadgeTemplateData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> BadgeTemplateData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return BadgeTemplateData(
-            record["uuid"],
-            record["origin"],
-            record["name"],
-            record["description"],
-            record["image_url"],
-        )
+        value: BadgeTemplateData = object.__new__(BadgeTemplateData)
+        object.__setattr__(value, "__dict__", {
+            "uuid": record["uuid"],
+            "origin": record["origin"],
+            "name": record["name"],
+            "description": record["description"],
+            "image_url": record["image_url"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -192,11 +198,13 @@ class BadgeData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> BadgeData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return BadgeData(
-            record["uuid"],
-            UserData.from_avro(record["user"]),
-            BadgeTemplateData.from_avro(record["template"]),
-        )
+        value: BadgeData = object.__new__(BadgeData)
+        object.__setattr__(value, "__dict__", {
+            "uuid": record["uuid"],
+            "user": UserData.from_avro(record["user"]),
+            "template": BadgeTemplateData.from_avro(record["template"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -252,15 +260,17 @@ class CcxCourseData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CcxCourseData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CcxCourseData(
-            record["ccx_course_key"],
-            record["master_course_key"],
-            record["display_name"],
-            record["coach_email"],
-            record["start"],
-            record["end"],
-            record["max_students_allowed"],
-        )
+        value: CcxCourseData = object.__new__(CcxCourseData)
+        object.__setattr__(value, "__dict__", {
+            "ccx_course_key": record["ccx_course_key"],
+            "master_course_key": record["master_course_key"],
+            "display_name": record["display_name"],
+            "coach_email": record["coach_email"],
+            "start": record["start"],
+            "end": record["end"],
+            "max_students_allowed": record["max_students_allowed"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -304,11 +314,13 @@ class CcxCoursePassingStatusData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CcxCoursePassingStatusData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CcxCoursePassingStatusData(
-            record["is_passing"],
-            UserData.from_avro(record["user"]),
-            CcxCourseData.from_avro(record["course"]),
-        )
+        value: CcxCoursePassingStatusData = object.__new__(CcxCoursePassingStatusData)
+        object.__setattr__(value, "__dict__", {
+            "is_passing": record["is_passing"],
+            "user": UserData.from_avro(record["user"]),
+            "course": CcxCourseData.from_avro(record["course"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -354,12 +366,14 @@ class CertificateSignatoryData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CertificateSignatoryData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CertificateSignatoryData(
-            record["image"],
-            record["name"],
-            record["organization"],
-            record["title"],
-        )
+        value: CertificateSignatoryData = object.__new__(CertificateSignatoryData)
+        object.__setattr__(value, "__dict__", {
+            "image": record["image"],
+            "name": record["name"],
+            "organization": record["organization"],
+            "title": record["title"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -408,13 +422,15 @@ class CertificateConfigData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CertificateConfigData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CertificateConfigData(
-            record["certificate_type"],
-            record["course_key"],
-            record["title"],
-            [CertificateSignatoryData.from_avro(v0) for v0 in record["signatories"]],
-            record["is_active"],
-        )
+        value: CertificateConfigData = object.__new__(CertificateConfigData)
+        object.__setattr__(value, "__dict__", {
+            "certificate_type": record["certificate_type"],
+            "course_key": record["course_key"],
+            "title": record["title"],
+            "signatories": [CertificateSignatoryData.from_avro(v0) for v0 in record["signatories"]],
+            "is_active": record["is_active"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -460,12 +476,14 @@ class CourseData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseData(
-            record["course_key"],
-            record["display_name"],
-            None if record["start"] is None else datetime_from_wire(record["start"], "CourseData.start"),
-            None if record["end"] is None else datetime_from_wire(record["end"], "CourseData.end"),
-        )
+        value: CourseData = object.__new__(CourseData)
+        object.__setattr__(value, "__dict__", {
+            "course_key": record["course_key"],
+            "display_name": record["display_name"],
+            "start": None if record["start"] is None else datetime_from_wire(record["start"], "CourseData.start"),
+            "end": None if record["end"] is None else datetime_from_wire(record["end"], "CourseData.end"),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -528,16 +546,18 @@ class CertificateData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CertificateData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CertificateData(
-            UserData.from_avro(record["user"]),
-            CourseData.from_avro(record["course"]),
-            record["mode"],
-            record["grade"],
-            record["download_url"],
-            record["name"],
-            record["current_status"],
-            record["previous_status"],
-        )
+        value: CertificateData = object.__new__(CertificateData)
+        object.__setattr__(value, "__dict__", {
+            "user": UserData.from_avro(record["user"]),
+            "course": CourseData.from_avro(record["course"]),
+            "mode": record["mode"],
+            "grade": record["grade"],
+            "download_url": record["download_url"],
+            "name": record["name"],
+            "current_status": record["current_status"],
+            "previous_status": record["previous_status"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -582,11 +602,13 @@ class CohortData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CohortData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CohortData(
-            UserData.from_avro(record["user"]),
-            CourseData.from_avro(record["course"]),
-            record["name"],
-        )
+        value: CohortData = object.__new__(CohortData)
+        object.__setattr__(value, "__dict__", {
+            "user": UserData.from_avro(record["user"]),
+            "course": CourseData.from_avro(record["course"]),
+            "name": record["name"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -620,9 +642,11 @@ class ContentAuthoringCourseData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentAuthoringCourseData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentAuthoringCourseData(
-            record["course_key"],
-        )
+        value: ContentAuthoringCourseData = object.__new__(ContentAuthoringCourseData)
+        object.__setattr__(value, "__dict__", {
+            "course_key": record["course_key"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -656,10 +680,12 @@ class ContentLibraryData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentLibraryData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentLibraryData(
-            record["library_key"],
-            record["update_blocks"],
-        )
+        value: ContentLibraryData = object.__new__(ContentLibraryData)
+        object.__setattr__(value, "__dict__", {
+            "library_key": record["library_key"],
+            "update_blocks": record["update_blocks"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -694,10 +720,12 @@ class ContentObjectChangedData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentObjectChangedData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentObjectChangedData(
-            record["object_id"],
-            record["changes"],
-        )
+        value: ContentObjectChangedData = object.__new__(ContentObjectChangedData)
+        object.__setattr__(value, "__dict__", {
+            "object_id": record["object_id"],
+            "changes": record["changes"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -728,9 +756,11 @@ class ContentObjectData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ContentObjectData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ContentObjectData(
-            record["object_id"],
-        )
+        value: ContentObjectData = object.__new__(ContentObjectData)
+        object.__setattr__(value, "__dict__", {
+            "object_id": record["object_id"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -772,12 +802,14 @@ class CourseAccessRoleData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseAccessRoleData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseAccessRoleData(
-            UserData.from_avro(record["user"]),
-            record["org_key"],
-            record["course_key"],
-            record["role"],
-        )
+        value: CourseAccessRoleData = object.__new__(CourseAccessRoleData)
+        object.__setattr__(value, "__dict__", {
+            "user": UserData.from_avro(record["user"]),
+            "org_key": record["org_key"],
+            "course_key": record["course_key"],
+            "role": record["role"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -826,13 +858,15 @@ class CourseScheduleData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseScheduleData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseScheduleData(
-            datetime_from_wire(record["start"], "CourseScheduleData.start"),
-            record["pacing"],
-            None if record["end"] is None else datetime_from_wire(record["end"], "CourseScheduleData.end"),
-            None if record["enrollment_start"] is None else datetime_from_wire(record["enrollment_start"], "CourseScheduleData.enrollment_start"),
-            None if record["enrollment_end"] is None else datetime_from_wire(record["enrollment_end"], "CourseScheduleData.enrollment_end"),
-        )
+        value: CourseScheduleData = object.__new__(CourseScheduleData)
+        object.__setattr__(value, "__dict__", {
+            "start": datetime_from_wire(record["start"], "CourseScheduleData.start"),
+            "pacing": record["pacing"],
+            "end": None if record["end"] is None else datetime_from_wire(record["end"], "CourseScheduleData.end"),
+            "enrollment_start": None if record["enrollment_start"] is None else datetime_from_wire(record["enrollment_start"], "CourseScheduleData.enrollment_start"),
+            "enrollment_end": None if record["enrollment_end"] is None else datetime_from_wire(record["enrollment_end"], "CourseScheduleData.enrollment_end"),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -882,13 +916,15 @@ class CourseCatalogData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseCatalogData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseCatalogData(
-            record["course_key"],
-            record["name"],
-            CourseScheduleData.from_avro(record["schedule_data"]),
-            record["hidden"],
-            record["invitation_only"],
-        )
+        value: CourseCatalogData = object.__new__(CourseCatalogData)
+        object.__setattr__(value, "__dict__", {
+            "course_key": record["course_key"],
+            "name": record["name"],
+            "schedule_data": CourseScheduleData.from_avro(record["schedule_data"]),
+            "hidden": record["hidden"],
+            "invitation_only": record["invitation_only"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -942,14 +978,16 @@ class DiscussionTopicContext:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> DiscussionTopicContext:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return DiscussionTopicContext(
-            record["title"],
-            record["usage_key"],
-            record["group_id"],
-            record["external_id"],
-            record["ordering"],
-            record["context"],
-        )
+        value: DiscussionTopicContext = object.__new__(DiscussionTopicContext)
+        object.__setattr__(value, "__dict__", {
+            "title": record["title"],
+            "usage_key": record["usage_key"],
+            "group_id": record["group_id"],
+            "external_id": record["external_id"],
+            "ordering": record["ordering"],
+            "context": record["context"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1014,16 +1052,18 @@ class CourseDiscussionConfigurationData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseDiscussionConfigurationData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseDiscussionConfigurationData(
-            record["course_key"],
-            record["provider_type"],
-            record["enabled"],
-            record["enable_in_context"],
-            record["enable_graded_units"],
-            record["unit_level_visibility"],
-            record["plugin_configuration"],
-            [DiscussionTopicContext.from_avro(v0) for v0 in record["contexts"]],
-        )
+        value: CourseDiscussionConfigurationData = object.__new__(CourseDiscussionConfigurationData)
+        object.__setattr__(value, "__dict__", {
+            "course_key": record["course_key"],
+            "provider_type": record["provider_type"],
+            "enabled": record["enabled"],
+            "enable_in_context": record["enable_in_context"],
+            "enable_graded_units": record["enable_graded_units"],
+            "unit_level_visibility": record["unit_level_visibility"],
+            "plugin_configuration": record["plugin_configuration"],
+            "contexts": [DiscussionTopicContext.from_avro(v0) for v0 in record["contexts"]],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1084,14 +1124,16 @@ class CourseEnrollmentData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseEnrollmentData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseEnrollmentData(
-            UserData.from_avro(record["user"]),
-            CourseData.from_avro(record["course"]),
-            record["mode"],
-            record["is_active"],
-            datetime_from_wire(record["creation_date"], "CourseEnrollmentData.creation_date"),
-            None if record["created_by"] is None else UserData.from_avro(record["created_by"]),
-        )
+        value: CourseEnrollmentData = object.__new__(CourseEnrollmentData)
+        object.__setattr__(value, "__dict__", {
+            "user": UserData.from_avro(record["user"]),
+            "course": CourseData.from_avro(record["course"]),
+            "mode": record["mode"],
+            "is_active": record["is_active"],
+            "creation_date": datetime_from_wire(record["creation_date"], "CourseEnrollmentData.creation_date"),
+            "created_by": None if record["created_by"] is None else UserData.from_avro(record["created_by"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1146,14 +1188,16 @@ class CourseNotificationData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CourseNotificationData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CourseNotificationData(
-            record["course_key"],
-            record["app_name"],
-            record["notification_type"],
-            record["content_url"],
-            record["content_context"],
-            record["audience_filters"],
-        )
+        value: CourseNotificationData = object.__new__(CourseNotificationData)
+        object.__setattr__(value, "__dict__", {
+            "course_key": record["course_key"],
+            "app_name": record["app_name"],
+            "notification_type": record["notification_type"],
+            "content_url": record["content_url"],
+            "content_context": record["content_context"],
+            "audience_filters": record["audience_filters"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1196,11 +1240,13 @@ class CoursePassingStatusData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> CoursePassingStatusData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return CoursePassingStatusData(
-            record["is_passing"],
-            CourseData.from_avro(record["course"]),
-            UserData.from_avro(record["user"]),
-        )
+        value: CoursePassingStatusData = object.__new__(CoursePassingStatusData)
+        object.__setattr__(value, "__dict__", {
+            "is_passing": record["is_passing"],
+            "course": CourseData.from_avro(record["course"]),
+            "user": UserData.from_avro(record["user"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1308,28 +1354,30 @@ class DiscussionThreadData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> DiscussionThreadData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return DiscussionThreadData(
-            record["body"],
-            record["commentable_id"],
-            record["id"],
-            record["truncated"],
-            record["url"],
-            UserData.from_avro(record["user"]),
-            record["course_id"],
-            record["thread_type"],
-            record["anonymous"],
-            record["anonymous_to_peers"],
-            record["title"],
-            record["title_truncated"],
-            record["group_id"],
-            record["team_id"],
-            record["category_id"],
-            record["category_name"],
-            record["discussion"],
-            record["user_course_roles"],
-            record["user_forums_roles"],
-            record["options"],
-        )
+        value: DiscussionThreadData = object.__new__(DiscussionThreadData)
+        object.__setattr__(value, "__dict__", {
+            "body": record["body"],
+            "commentable_id": record["commentable_id"],
+            "id": record["id"],
+            "truncated": record["truncated"],
+            "url": record["url"],
+            "user": UserData.from_avro(record["user"]),
+            "course_id": record["course_id"],
+            "thread_type": record["thread_type"],
+            "anonymous": record["anonymous"],
+            "anonymous_to_peers": record["anonymous_to_peers"],
+            "title": record["title"],
+            "title_truncated": record["title_truncated"],
+            "group_id": record["group_id"],
+            "team_id": record["team_id"],
+            "category_id": record["category_id"],
+            "category_name": record["category_name"],
+            "discussion": record["discussion"],
+            "user_course_roles": record["user_course_roles"],
+            "user_forums_roles": record["user_forums_roles"],
+            "options": record["options"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1390,12 +1438,14 @@ class DuplicatedXBlockData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> DuplicatedXBlockData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return DuplicatedXBlockData(
-            record["usage_key"],
-            record["block_type"],
-            record["version"],
-            record["source_usage_key"],
-        )
+        value: DuplicatedXBlockData = object.__new__(DuplicatedXBlockData)
+        object.__setattr__(value, "__dict__", {
+            "usage_key": record["usage_key"],
+            "block_type": record["block_type"],
+            "version": record["version"],
+            "source_usage_key": record["source_usage_key"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1464,18 +1514,20 @@ class EnterpriseCustomerUser:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> EnterpriseCustomerUser:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return EnterpriseCustomerUser(
-            record["id"],
-            datetime_from_wire(record["created"], "EnterpriseCustomerUser.created"),
-            datetime_from_wire(record["modified"], "EnterpriseCustomerUser.modified"),
-            uuid_from_wire(record["enterprise_customer_uuid"], "EnterpriseCustomerUser.enterprise_customer_uuid"),
-            record["user_id"],
-            record["active"],
-            record["linked"],
-            record["is_relinkable"],
-            record["should_inactivate_other_customers"],
-            None if record["invite_key"] is None else uuid_from_wire(record["invite_key"], "EnterpriseCustomerUser.invite_key"),
-        )
+        value: EnterpriseCustomerUser = object.__new__(EnterpriseCustomerUser)
+        object.__setattr__(value, "__dict__", {
+            "id": record["id"],
+            "created": datetime_from_wire(record["created"], "EnterpriseCustomerUser.created"),
+            "modified": datetime_from_wire(record["modified"], "EnterpriseCustomerUser.modified"),
+            "enterprise_customer_uuid": uuid_from_wire(record["enterprise_customer_uuid"], "EnterpriseCustomerUser.enterprise_customer_uuid"),
+            "user_id": record["user_id"],
+            "active": record["active"],
+            "linked": record["linked"],
+            "is_relinkable": record["is_relinkable"],
+            "should_inactivate_other_customers": record["should_inactivate_other_customers"],
+            "invite_key": None if record["invite_key"] is None else uuid_from_wire(record["invite_key"], "EnterpriseCustomerUser.invite_key"),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1546,17 +1598,19 @@ class EnterpriseCourseEnrollment:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> EnterpriseCourseEnrollment:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return EnterpriseCourseEnrollment(
-            record["id"],
-            datetime_from_wire(record["created"], "EnterpriseCourseEnrollment.created"),
-            datetime_from_wire(record["modified"], "EnterpriseCourseEnrollment.modified"),
-            EnterpriseCustomerUser.from_avro(record["enterprise_customer_user"]),
-            record["course_id"],
-            record["saved_for_later"],
-            record["source_slug"],
-            record["unenrolled"],
-            None if record["unenrolled_at"] is None else datetime_from_wire(record["unenrolled_at"], "EnterpriseCourseEnrollment.unenrolled_at"),
-        )
+        value: EnterpriseCourseEnrollment = object.__new__(EnterpriseCourseEnrollment)
+        object.__setattr__(value, "__dict__", {
+            "id": record["id"],
+            "created": datetime_from_wire(record["created"], "EnterpriseCourseEnrollment.created"),
+            "modified": datetime_from_wire(record["modified"], "EnterpriseCourseEnrollment.modified"),
+            "enterprise_customer_user": EnterpriseCustomerUser.from_avro(record["enterprise_customer_user"]),
+            "course_id": record["course_id"],
+            "saved_for_later": record["saved_for_later"],
+            "source_slug": record["source_slug"],
+            "unenrolled": record["unenrolled"],
+            "unenrolled_at": None if record["unenrolled_at"] is None else datetime_from_wire(record["unenrolled_at"], "EnterpriseCourseEnrollment.unenrolled_at"),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1594,9 +1648,11 @@ class EnterpriseGroup:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> EnterpriseGroup:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return EnterpriseGroup(
-            uuid_from_wire(record["uuid"], "EnterpriseGroup.uuid"),
-        )
+        value: EnterpriseGroup = object.__new__(EnterpriseGroup)
+        object.__setattr__(value, "__dict__", {
+            "uuid": uuid_from_wire(record["uuid"], "EnterpriseGroup.uuid"),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1648,13 +1704,15 @@ class ExamAttemptData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ExamAttemptData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ExamAttemptData(
-            UserData.from_avro(record["student_user"]),
-            record["course_key"],
-            record["usage_key"],
-            record["exam_type"],
-            None if record["requesting_user"] is None else UserData.from_avro(record["requesting_user"]),
-        )
+        value: ExamAttemptData = object.__new__(ExamAttemptData)
+        object.__setattr__(value, "__dict__", {
+            "student_user": UserData.from_avro(record["student_user"]),
+            "course_key": record["course_key"],
+            "usage_key": record["usage_key"],
+            "exam_type": record["exam_type"],
+            "requesting_user": None if record["requesting_user"] is None else UserData.from_avro(record["requesting_user"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1720,17 +1778,19 @@ class ExternalGraderScoreData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ExternalGraderScoreData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ExternalGraderScoreData(
-            record["points_possible"],
-            record["points_earned"],
-            record["course_id"],
-            record["score_msg"],
-            record["submission_id"],
-            record["user_id"],
-            record["module_id"],
-            record["queue_key"],
-            record["queue_name"],
-        )
+        value: ExternalGraderScoreData = object.__new__(ExternalGraderScoreData)
+        object.__setattr__(value, "__dict__", {
+            "points_possible": record["points_possible"],
+            "points_earned": record["points_earned"],
+            "course_id": record["course_id"],
+            "score_msg": record["score_msg"],
+            "submission_id": record["submission_id"],
+            "user_id": record["user_id"],
+            "module_id": record["module_id"],
+            "queue_key": record["queue_key"],
+            "queue_name": record["queue_name"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1796,16 +1856,18 @@ class LearnerCreditEnterpriseCourseEnrollment:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> LearnerCreditEnterpriseCourseEnrollment:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return LearnerCreditEnterpriseCourseEnrollment(
-            uuid_from_wire(record["uuid"], "LearnerCreditEnterpriseCourseEnrollment.uuid"),
-            datetime_from_wire(record["created"], "LearnerCreditEnterpriseCourseEnrollment.created"),
-            datetime_from_wire(record["modified"], "LearnerCreditEnterpriseCourseEnrollment.modified"),
-            record["fulfillment_type"],
-            record["is_revoked"],
-            None if record["enterprise_course_entitlement_uuid"] is None else uuid_from_wire(record["enterprise_course_entitlement_uuid"], "LearnerCreditEnterpriseCourseEnrollment.enterprise_course_entitlement_uuid"),
-            None if record["enterprise_course_enrollment"] is None else EnterpriseCourseEnrollment.from_avro(record["enterprise_course_enrollment"]),
-            None if record["transaction_id"] is None else uuid_from_wire(record["transaction_id"], "LearnerCreditEnterpriseCourseEnrollment.transaction_id"),
-        )
+        value: LearnerCreditEnterpriseCourseEnrollment = object.__new__(LearnerCreditEnterpriseCourseEnrollment)
+        object.__setattr__(value, "__dict__", {
+            "uuid": uuid_from_wire(record["uuid"], "LearnerCreditEnterpriseCourseEnrollment.uuid"),
+            "created": datetime_from_wire(record["created"], "LearnerCreditEnterpriseCourseEnrollment.created"),
+            "modified": datetime_from_wire(record["modified"], "LearnerCreditEnterpriseCourseEnrollment.modified"),
+            "fulfillment_type": record["fulfillment_type"],
+            "is_revoked": record["is_revoked"],
+            "enterprise_course_entitlement_uuid": None if record["enterprise_course_entitlement_uuid"] is None else uuid_from_wire(record["enterprise_course_entitlement_uuid"], "LearnerCreditEnterpriseCourseEnrollment.enterprise_course_entitlement_uuid"),
+            "enterprise_course_enrollment": None if record["enterprise_course_enrollment"] is None else EnterpriseCourseEnrollment.from_avro(record["enterprise_course_enrollment"]),
+            "transaction_id": None if record["transaction_id"] is None else uuid_from_wire(record["transaction_id"], "LearnerCreditEnterpriseCourseEnrollment.transaction_id"),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1862,14 +1924,16 @@ class LedgerTransactionReversal:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> LedgerTransactionReversal:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return LedgerTransactionReversal(
-            uuid_from_wire(record["uuid"], "LedgerTransactionReversal.uuid"),
-            datetime_from_wire(record["created"], "LedgerTransactionReversal.created"),
-            datetime_from_wire(record["modified"], "LedgerTransactionReversal.modified"),
-            record["idempotency_key"],
-            record["quantity"],
-            record["state"],
-        )
+        value: LedgerTransactionReversal = object.__new__(LedgerTransactionReversal)
+        object.__setattr__(value, "__dict__", {
+            "uuid": uuid_from_wire(record["uuid"], "LedgerTransactionReversal.uuid"),
+            "created": datetime_from_wire(record["created"], "LedgerTransactionReversal.created"),
+            "modified": datetime_from_wire(record["modified"], "LedgerTransactionReversal.modified"),
+            "idempotency_key": record["idempotency_key"],
+            "quantity": record["quantity"],
+            "state": record["state"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -1952,21 +2016,23 @@ class LedgerTransaction:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> LedgerTransaction:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return LedgerTransaction(
-            uuid_from_wire(record["uuid"], "LedgerTransaction.uuid"),
-            datetime_from_wire(record["created"], "LedgerTransaction.created"),
-            datetime_from_wire(record["modified"], "LedgerTransaction.modified"),
-            record["idempotency_key"],
-            record["quantity"],
-            record["state"],
-            uuid_from_wire(record["ledger_uuid"], "LedgerTransaction.ledger_uuid"),
-            uuid_from_wire(record["subsidy_access_policy_uuid"], "LedgerTransaction.subsidy_access_policy_uuid"),
-            record["lms_user_id"],
-            record["content_key"],
-            record["parent_content_key"],
-            record["fulfillment_identifier"],
-            None if record["reversal"] is None else LedgerTransactionReversal.from_avro(record["reversal"]),
-        )
+        value: LedgerTransaction = object.__new__(LedgerTransaction)
+        object.__setattr__(value, "__dict__", {
+            "uuid": uuid_from_wire(record["uuid"], "LedgerTransaction.uuid"),
+            "created": datetime_from_wire(record["created"], "LedgerTransaction.created"),
+            "modified": datetime_from_wire(record["modified"], "LedgerTransaction.modified"),
+            "idempotency_key": record["idempotency_key"],
+            "quantity": record["quantity"],
+            "state": record["state"],
+            "ledger_uuid": uuid_from_wire(record["ledger_uuid"], "LedgerTransaction.ledger_uuid"),
+            "subsidy_access_policy_uuid": uuid_from_wire(record["subsidy_access_policy_uuid"], "LedgerTransaction.subsidy_access_policy_uuid"),
+            "lms_user_id": record["lms_user_id"],
+            "content_key": record["content_key"],
+            "parent_content_key": record["parent_content_key"],
+            "fulfillment_identifier": record["fulfillment_identifier"],
+            "reversal": None if record["reversal"] is None else LedgerTransactionReversal.from_avro(record["reversal"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2012,10 +2078,12 @@ class LibraryBlockData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> LibraryBlockData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return LibraryBlockData(
-            record["library_key"],
-            record["usage_key"],
-        )
+        value: LibraryBlockData = object.__new__(LibraryBlockData)
+        object.__setattr__(value, "__dict__", {
+            "library_key": record["library_key"],
+            "usage_key": record["usage_key"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2050,10 +2118,12 @@ class LibraryCollectionData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> LibraryCollectionData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return LibraryCollectionData(
-            record["collection_key"],
-            record["background"],
-        )
+        value: LibraryCollectionData = object.__new__(LibraryCollectionData)
+        object.__setattr__(value, "__dict__", {
+            "collection_key": record["collection_key"],
+            "background": record["background"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2088,10 +2158,12 @@ class LibraryContainerData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> LibraryContainerData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return LibraryContainerData(
-            record["container_key"],
-            record["background"],
-        )
+        value: LibraryContainerData = object.__new__(LibraryContainerData)
+        object.__setattr__(value, "__dict__", {
+            "container_key": record["container_key"],
+            "background": record["background"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2134,12 +2206,14 @@ class LtiProviderLaunchParamsData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> LtiProviderLaunchParamsData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return LtiProviderLaunchParamsData(
-            record["roles"],
-            record["context_id"],
-            record["user_id"],
-            record["extra_params"],
-        )
+        value: LtiProviderLaunchParamsData = object.__new__(LtiProviderLaunchParamsData)
+        object.__setattr__(value, "__dict__", {
+            "roles": record["roles"],
+            "context_id": record["context_id"],
+            "user_id": record["user_id"],
+            "extra_params": record["extra_params"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2184,12 +2258,14 @@ class LtiProviderLaunchData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> LtiProviderLaunchData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return LtiProviderLaunchData(
-            UserData.from_avro(record["user"]),
-            record["course_key"],
-            record["usage_key"],
-            LtiProviderLaunchParamsData.from_avro(record["launch_params"]),
-        )
+        value: LtiProviderLaunchData = object.__new__(LtiProviderLaunchData)
+        object.__setattr__(value, "__dict__", {
+            "user": UserData.from_avro(record["user"]),
+            "course_key": record["course_key"],
+            "usage_key": record["usage_key"],
+            "launch_params": LtiProviderLaunchParamsData.from_avro(record["launch_params"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2244,14 +2320,16 @@ class ORASubmissionAnswer:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ORASubmissionAnswer:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ORASubmissionAnswer(
-            record["parts"],
-            record["file_keys"],
-            record["file_descriptions"],
-            record["file_names"],
-            record["file_sizes"],
-            record["file_urls"],
-        )
+        value: ORASubmissionAnswer = object.__new__(ORASubmissionAnswer)
+        object.__setattr__(value, "__dict__", {
+            "parts": record["parts"],
+            "file_keys": record["file_keys"],
+            "file_descriptions": record["file_descriptions"],
+            "file_names": record["file_names"],
+            "file_sizes": record["file_sizes"],
+            "file_urls": record["file_urls"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2310,15 +2388,17 @@ class ORASubmissionData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ORASubmissionData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ORASubmissionData(
-            record["uuid"],
-            record["anonymous_user_id"],
-            record["location"],
-            record["attempt_number"],
-            datetime_from_wire(record["created_at"], "ORASubmissionData.created_at"),
-            datetime_from_wire(record["submitted_at"], "ORASubmissionData.submitted_at"),
-            ORASubmissionAnswer.from_avro(record["answer"]),
-        )
+        value: ORASubmissionData = object.__new__(ORASubmissionData)
+        object.__setattr__(value, "__dict__", {
+            "uuid": record["uuid"],
+            "anonymous_user_id": record["anonymous_user_id"],
+            "location": record["location"],
+            "attempt_number": record["attempt_number"],
+            "created_at": datetime_from_wire(record["created_at"], "ORASubmissionData.created_at"),
+            "submitted_at": datetime_from_wire(record["submitted_at"], "ORASubmissionData.submitted_at"),
+            "answer": ORASubmissionAnswer.from_avro(record["answer"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2384,16 +2464,18 @@ class PersistentCourseGradeData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> PersistentCourseGradeData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return PersistentCourseGradeData(
-            record["user_id"],
-            CourseData.from_avro(record["course"]),
-            datetime_from_wire(record["course_edited_timestamp"], "PersistentCourseGradeData.course_edited_timestamp"),
-            record["course_version"],
-            record["grading_policy_hash"],
-            record["percent_grade"],
-            record["letter_grade"],
-            datetime_from_wire(record["passed_timestamp"], "PersistentCourseGradeData.passed_timestamp"),
-        )
+        value: PersistentCourseGradeData = object.__new__(PersistentCourseGradeData)
+        object.__setattr__(value, "__dict__", {
+            "user_id": record["user_id"],
+            "course": CourseData.from_avro(record["course"]),
+            "course_edited_timestamp": datetime_from_wire(record["course_edited_timestamp"], "PersistentCourseGradeData.course_edited_timestamp"),
+            "course_version": record["course_version"],
+            "grading_policy_hash": record["grading_policy_hash"],
+            "percent_grade": record["percent_grade"],
+            "letter_grade": record["letter_grade"],
+            "passed_timestamp": datetime_from_wire(record["passed_timestamp"], "PersistentCourseGradeData.passed_timestamp"),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2438,11 +2520,13 @@ class ProgramData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ProgramData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ProgramData(
-            record["uuid"],
-            record["title"],
-            record["program_type"],
-        )
+        value: ProgramData = object.__new__(ProgramData)
+        object.__setattr__(value, "__dict__", {
+            "uuid": record["uuid"],
+            "title": record["title"],
+            "program_type": record["program_type"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2494,14 +2578,16 @@ class ProgramCertificateData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> ProgramCertificateData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return ProgramCertificateData(
-            UserData.from_avro(record["user"]),
-            ProgramData.from_avro(record["program"]),
-            record["uuid"],
-            record["status"],
-            record["url"],
-            None if record["certificate_available_date"] is None else datetime_from_wire(record["certificate_available_date"], "ProgramCertificateData.certificate_available_date"),
-        )
+        value: ProgramCertificateData = object.__new__(ProgramCertificateData)
+        object.__setattr__(value, "__dict__", {
+            "user": UserData.from_avro(record["user"]),
+            "program": ProgramData.from_avro(record["program"]),
+            "uuid": record["uuid"],
+            "status": record["status"],
+            "url": record["url"],
+            "certificate_available_date": None if record["certificate_available_date"] is None else datetime_from_wire(record["certificate_available_date"], "ProgramCertificateData.certificate_available_date"),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2552,13 +2638,15 @@ class RoleAssignmentData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> RoleAssignmentData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return RoleAssignmentData(
-            record["operation"],
-            record["subject"],
-            record["role"],
-            record["scope"],
-            record["actor_id"],
-        )
+        value: RoleAssignmentData = object.__new__(RoleAssignmentData)
+        object.__setattr__(value, "__dict__", {
+            "operation": record["operation"],
+            "subject": record["subject"],
+            "role": record["role"],
+            "scope": record["scope"],
+            "actor_id": record["actor_id"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2600,11 +2688,13 @@ class SubsidyRedemption:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> SubsidyRedemption:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return SubsidyRedemption(
-            record["subsidy_identifier"],
-            record["content_key"],
-            record["lms_user_id"],
-        )
+        value: SubsidyRedemption = object.__new__(SubsidyRedemption)
+        object.__setattr__(value, "__dict__", {
+            "subsidy_identifier": record["subsidy_identifier"],
+            "content_key": record["content_key"],
+            "lms_user_id": record["lms_user_id"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2648,12 +2738,14 @@ class TrackingLogData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> TrackingLogData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return TrackingLogData(
-            record["name"],
-            datetime_from_wire(record["timestamp"], "TrackingLogData.timestamp"),
-            record["data"],
-            record["context"],
-        )
+        value: TrackingLogData = object.__new__(TrackingLogData)
+        object.__setattr__(value, "__dict__", {
+            "name": record["name"],
+            "timestamp": datetime_from_wire(record["timestamp"], "TrackingLogData.timestamp"),
+            "data": record["data"],
+            "context": record["context"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2706,14 +2798,16 @@ class UserNotificationData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> UserNotificationData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return UserNotificationData(
-            record["user_ids"],
-            record["notification_type"],
-            record["content_url"],
-            record["app_name"],
-            record["course_key"],
-            record["context"],
-        )
+        value: UserNotificationData = object.__new__(UserNotificationData)
+        object.__setattr__(value, "__dict__", {
+            "user_ids": record["user_ids"],
+            "notification_type": record["notification_type"],
+            "content_url": record["content_url"],
+            "app_name": record["app_name"],
+            "course_key": record["course_key"],
+            "context": record["context"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2764,13 +2858,15 @@ class VerificationAttemptData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> VerificationAttemptData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return VerificationAttemptData(
-            record["attempt_id"],
-            UserData.from_avro(record["user"]),
-            record["status"],
-            record["name"],
-            None if record["expiration_date"] is None else datetime_from_wire(record["expiration_date"], "VerificationAttemptData.expiration_date"),
-        )
+        value: VerificationAttemptData = object.__new__(VerificationAttemptData)
+        object.__setattr__(value, "__dict__", {
+            "attempt_id": record["attempt_id"],
+            "user": UserData.from_avro(record["user"]),
+            "status": record["status"],
+            "name": record["name"],
+            "expiration_date": None if record["expiration_date"] is None else datetime_from_wire(record["expiration_date"], "VerificationAttemptData.expiration_date"),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2812,11 +2908,13 @@ class XBlockData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> XBlockData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return XBlockData(
-            record["usage_key"],
-            record["block_type"],
-            record["version"],
-        )
+        value: XBlockData = object.__new__(XBlockData)
+        object.__setattr__(value, "__dict__", {
+            "usage_key": record["usage_key"],
+            "block_type": record["block_type"],
+            "version": record["version"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -2856,11 +2954,13 @@ class XBlockSkillVerificationData:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> XBlockSkillVerificationData:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return XBlockSkillVerificationData(
-            record["usage_key"],
-            record["verified_skills"],
-            record["ignored_skills"],
-        )
+        value: XBlockSkillVerificationData = object.__new__(XBlockSkillVerificationData)
+        object.__setattr__(value, "__dict__", {
+            "usage_key": record["usage_key"],
+            "verified_skills": record["verified_skills"],
+            "ignored_skills": record["ignored_skills"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""

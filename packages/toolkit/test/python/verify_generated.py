@@ -4,7 +4,8 @@ usage: verify_generated.py PACKAGE_PARENT JOB_JSON
 
 Each event of the job names the generated package (a folder of PACKAGE_PARENT) that holds it. For
 every case: the dataclass round-trips the example to its canonical form, fastavro writes the
-same bytes as avsc did, and each side's bytes decode to the canonical form. Prints a JSON summary
+same bytes as avsc did, each side's bytes decode to the canonical form, and from_avro builds from
+fastavro's record the value from_dict built, field for field. Prints a JSON summary
 and exits 1 on any failure.
 """
 
@@ -46,6 +47,11 @@ def main() -> int:
             decoded: Dict[str, Any] = fastavro.schemaless_reader(io.BytesIO(bytes.fromhex(case["avroHex"])), schema, None)  # type: ignore[assignment]
             if decoded != case["canonical"]:
                 failures.append(f"{where}: fastavro decoded avsc bytes to {decoded!r}")
+            # from_avro fills __dict__ itself rather than calling the constructor: the same fields, in order.
+            # (Built from the canonical form, whose map entries are in the order the bytes hold them.)
+            read, built = data_class.from_avro(decoded), data_class.from_dict(case["canonical"])
+            if read != built or repr(read) != repr(built) or list(vars(read)) != list(vars(built)):
+                failures.append(f"{where}: from_avro(fastavro record) is {read!r}, not {built!r}")
     print(json.dumps({"checked": checked, "failures": failures}))
     return 1 if failures else 0
 

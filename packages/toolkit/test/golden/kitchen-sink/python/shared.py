@@ -43,10 +43,12 @@ class Point:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> Point:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return Point(
-            record["x"],
-            record["y"],
-        )
+        value: Point = object.__new__(Point)
+        object.__setattr__(value, "__dict__", {
+            "x": record["x"],
+            "y": record["y"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -81,10 +83,12 @@ class Geometry:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> Geometry:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return Geometry(
-            Point.from_avro(record["origin"]),
-            [Point.from_avro(v0) for v0 in record["path"]],
-        )
+        value: Geometry = object.__new__(Geometry)
+        object.__setattr__(value, "__dict__", {
+            "origin": Point.from_avro(record["origin"]),
+            "path": [Point.from_avro(v0) for v0 in record["path"]],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -119,10 +123,12 @@ class Money:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> Money:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return Money(
-            record["amount"],
-            record["currency"],
-        )
+        value: Money = object.__new__(Money)
+        object.__setattr__(value, "__dict__", {
+            "amount": record["amount"],
+            "currency": record["currency"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -157,10 +163,12 @@ class Node:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> Node:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return Node(
-            record["name"],
-            [Node.from_avro(v0) for v0 in record["children"]],
-        )
+        value: Node = object.__new__(Node)
+        object.__setattr__(value, "__dict__", {
+            "name": record["name"],
+            "children": [Node.from_avro(v0) for v0 in record["children"]],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""

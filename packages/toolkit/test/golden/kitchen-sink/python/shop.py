@@ -49,11 +49,13 @@ class LineItem:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> LineItem:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return LineItem(
-            record["sku"],
-            record["quantity"],
-            Money.from_avro(record["unit_price"]),
-        )
+        value: LineItem = object.__new__(LineItem)
+        object.__setattr__(value, "__dict__", {
+            "sku": record["sku"],
+            "quantity": record["quantity"],
+            "unit_price": Money.from_avro(record["unit_price"]),
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -96,11 +98,13 @@ class OrderCancelledV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> OrderCancelledV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return OrderCancelledV1(
-            uuid_from_wire(record["order_id"], "OrderCancelledV1.order_id"),
-            None if record["refund"] is None else Money.from_avro(record["refund"]),
-            record["reason"],
-        )
+        value: OrderCancelledV1 = object.__new__(OrderCancelledV1)
+        object.__setattr__(value, "__dict__", {
+            "order_id": uuid_from_wire(record["order_id"], "OrderCancelledV1.order_id"),
+            "refund": None if record["refund"] is None else Money.from_avro(record["refund"]),
+            "reason": record["reason"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""
@@ -215,29 +219,31 @@ class OrderPlacedV1:
     @staticmethod
     def from_avro(record: Dict[str, Any]) -> OrderPlacedV1:
         """The value of a record fastavro read with this class's own schema, as decode() builds it."""
-        return OrderPlacedV1(
-            uuid_from_wire(record["order_id"], "OrderPlacedV1.order_id"),
-            datetime_from_wire(record["placed_at"], "OrderPlacedV1.placed_at"),
-            Status(record["status"]),
-            Money.from_avro(record["total"]),
-            [LineItem.from_avro(v0) for v0 in record["items"]],
-            record["attributes"],
-            record["scores"],
-            record["class"],
-            record["from"],
-            record["type"],
-            record["default"],
-            record["ids"],
-            record["coupon"],
-            record["gift_wrap"],
-            record["priority"],
-            OrderPlacedV1Channel(record["channel"]),
-            record["notes"],
-            None if record["tree"] is None else Node.from_avro(record["tree"]),
-            None if record["geometry"] is None else Geometry.from_avro(record["geometry"]),
-            record["tag"],
-            record["weight_kg"],
-        )
+        value: OrderPlacedV1 = object.__new__(OrderPlacedV1)
+        object.__setattr__(value, "__dict__", {
+            "order_id": uuid_from_wire(record["order_id"], "OrderPlacedV1.order_id"),
+            "placed_at": datetime_from_wire(record["placed_at"], "OrderPlacedV1.placed_at"),
+            "status": Status(record["status"]),
+            "total": Money.from_avro(record["total"]),
+            "items": [LineItem.from_avro(v0) for v0 in record["items"]],
+            "attributes": record["attributes"],
+            "scores": record["scores"],
+            "class_": record["class"],
+            "from_": record["from"],
+            "type": record["type"],
+            "default": record["default"],
+            "ids": record["ids"],
+            "coupon": record["coupon"],
+            "gift_wrap": record["gift_wrap"],
+            "priority": record["priority"],
+            "channel": OrderPlacedV1Channel(record["channel"]),
+            "notes": record["notes"],
+            "tree": None if record["tree"] is None else Node.from_avro(record["tree"]),
+            "geometry": None if record["geometry"] is None else Geometry.from_avro(record["geometry"]),
+            "tag": record["tag"],
+            "weight_kg": record["weight_kg"],
+        })
+        return value
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form: every field, defaults included, under its schema name (ValueError if one cannot be)."""

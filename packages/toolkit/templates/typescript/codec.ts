@@ -1,5 +1,5 @@
 import avro from "avsc";
-import { asReader, OFFSET_LESS } from "./datetimes.js";
+import { asReader, OFFSET_LESS, onTheCalendar } from "./datetimes.js";
 import { frame, unframe } from "./framing.js";
 import type { ReleaseHistory } from "./history.js";
 import { avroOptions, type LongMode, LongRangeError, longMisfit } from "./longs.js";
@@ -135,8 +135,8 @@ export class EventCodec<T, K = unknown> {
     const checked = this.longs === "bigint" ? withNumbers(data) : data;
     if (this.runValidator(checked, options)) return issues;
     for (const e of this.spec.validator.errors ?? []) {
-      const offsetLess =
-        e.keyword === "format" && e.params?.format === "date-time" && OFFSET_LESS.test(String(valueAt(checked, e.instancePath)));
+      const text = String(valueAt(checked, e.instancePath));
+      const offsetLess = e.keyword === "format" && e.params?.format === "date-time" && OFFSET_LESS.test(text) && onTheCalendar(text);
       issues.push({
         path: e.instancePath,
         message: offsetLess

@@ -17,7 +17,27 @@ let reading = false;
  * path also the offset-less form. The generated validators call it in place of ajv's expression.
  */
 export function dateTimeFormat(withOffset: RegExp): { test(value: string): boolean } {
-  return { test: (value) => withOffset.test(value) || (reading && OFFSET_LESS.test(value)) };
+  return { test: (value) => (withOffset.test(value) || (reading && OFFSET_LESS.test(value))) && onTheCalendar(value) };
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * What the pattern lets through but no calendar holds (February 30, month 13, hour 24, a leap second, an
+ * offset of 24 hours or more, year 0): Python's datetime cannot hold it, so neither package accepts it.
+ */
+export function onTheCalendar(value: string): boolean {
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  const hour = Number(value.slice(11, 13));
+  const minute = Number(value.slice(14, 16));
+  const second = Number(value.slice(17, 19));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  if (year < 1 || days === undefined || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return false;
+  const offset = /[+-](\d\d):?(\d\d)$/.exec(value);
+  return offset === null || (Number(offset[1]) <= 23 && Number(offset[2]) <= 59);
 }
 
 /** Runs a check as the read path does. */

@@ -1,4 +1,5 @@
-// npm run bench [-- --sizes 500,1000,2000 --runs 3 --parts catalogs,runtime,python,compat,bus --bus-events 100000]:
+// npm run bench [-- --sizes 500,1000,2000 --runs 3 --parts catalogs,runtime,python,compat,bus --bus-events 100000
+//                   --python-event TYPE]:
 // whole-process timings on synthetic catalogs, serialization throughput against the raw libraries, canon compat's
 // Avro checks against Avro Java's, and the Kafka bus clients against the raw client on a local broker.
 // Figures go to build/bench/results.json.
@@ -25,8 +26,25 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     parts: { type: "string", default: "catalogs,runtime,python,compat,bus" },
     "bus-events": { type: "string", default: "100000" },
+    "python-event": { type: "string" },
+    help: { type: "boolean", default: false },
   },
 });
+if (values.help) {
+  process.stdout.write(
+    [
+      "usage: npm run bench [-- OPTIONS]",
+      "  --sizes 500,1000,2000   synthetic catalog sizes (events) for the catalogs part",
+      "  --runs 3                runs per figure (medians)",
+      "  --parts catalogs,runtime,python,compat,bus",
+      "  --bus-events 100000     events per bus figure",
+      "  --python-event TYPE     the event the python part times (default: the exam attempt submitted event)",
+      "figures go to build/bench/results.json",
+      "",
+    ].join("\n"),
+  );
+  process.exit(0);
+}
 const sizes = (values.sizes ?? "")
   .split(",")
   .filter((size) => size !== "")
@@ -216,7 +234,11 @@ function runtimeFigures(): Record<string, unknown> {
 function pythonFigures(): unknown {
   const python = path.join(REPO, ".venv/bin/python");
   const env = { ...process.env, PYTHONPATH: path.join(REPO, "packages/openedx-events-py/src") };
-  const result = spawnSync(python, [path.join(REPO, "packages/bench/python/bench_runtime.py")], { cwd: REPO, encoding: "utf8", env });
+  const result = spawnSync(
+    python,
+    [path.join(REPO, "packages/bench/python/bench_runtime.py"), ...(values["python-event"] ? [values["python-event"]] : [])],
+    { cwd: REPO, encoding: "utf8", env },
+  );
   if (result.status !== 0) return { error: result.stderr.slice(-500) };
   return JSON.parse(result.stdout);
 }

@@ -15,7 +15,7 @@ import { avroComparison, jsonSchemaComparison, prefixed } from "./comparisons.js
 import { SourceCache } from "./files.js";
 import { JsonSchemaDiff } from "./json-schema-diff.js";
 import { type Comparison, judge, type Verdict } from "./judge.js";
-import type { Locate, Subject } from "./report.js";
+import { avroFileOf, isAvroFile, type Locate, type Subject } from "./report.js";
 
 export function git(args: string[], cwd: string): string {
   const result = spawnSync("git", args, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
@@ -176,7 +176,7 @@ export function checkAgainstBase(base: string, config: CanonConfig, cwd: string)
     }
     for (const [index, subject] of subjects.entries()) subjects[index] = withAffected(subject, newCatalog, oldCatalog);
     const locate: Locate = (file, pointer) =>
-      file.endsWith("(Avro)") ? undefined : (newCache.locate(file, pointer) ?? oldSources.locate(file, pointer));
+      isAvroFile(file) ? undefined : (newCache.locate(file, pointer) ?? oldSources.locate(file, pointer));
     // Positions are looked up after the scratch copy is gone: parse every file a change points into now.
     for (const change of subjects.flatMap((s) => s.verdict.changes)) if (change.at) locate(change.at.file, change.at.pointer);
     return { subjects: subjects.sort((a, b) => (a.name < b.name ? -1 : 1)), locate };
@@ -272,7 +272,7 @@ function checkEvent(
         avroComparison(
           `release ${r.version}`,
           { file: toPosix(path.relative(cwd, path.join(history.folder, r.value.file))), schema: readReleased(history, r.value.file) },
-          { file: `${file} (Avro)`, schema: avroSchemaOf(newCatalog.model, event, config) },
+          { file: avroFileOf(file), schema: avroSchemaOf(newCatalog.model, event, config) },
         ),
         "Avro",
       ),
@@ -284,8 +284,8 @@ function checkEvent(
     prefixed(
       avroComparison(
         base,
-        { file: `${file} (Avro)`, schema: avroSchemaOf(oldCatalog.model, old, config) },
-        { file: `${file} (Avro)`, schema: avroSchemaOf(newCatalog.model, event, config) },
+        { file: avroFileOf(file), schema: avroSchemaOf(oldCatalog.model, old, config) },
+        { file: avroFileOf(file), schema: avroSchemaOf(newCatalog.model, event, config) },
       ),
       "Avro",
     ),

@@ -6,7 +6,7 @@ import { toPosix } from "../schema-files.js";
 import { isMode, type Mode, type Policy } from "./change.js";
 import { checkAgainstBase, git, gitShowMany } from "./check.js";
 import { compareFiles, SourceCache } from "./files.js";
-import { formatGithub, formatJson, formatText, type Locate, type ReportFormat, type Subject } from "./report.js";
+import { formatGithub, formatJson, formatText, isAvroFile, type Locate, type ReportFormat, type Subject } from "./report.js";
 
 export interface CompatArgs {
   readonly positionals: readonly string[];
@@ -50,7 +50,7 @@ export function runCompat(args: CompatArgs, config: CanonConfig, cwd: string): C
   if (typeof parsed === "string") return usage(`canon compat: ${parsed}`);
   const subjects = compareFiles(oldFile, newFile, cwd, parsed, config);
   const cache = new SourceCache((file) => `${cwd}/${file}`);
-  return render(subjects, (file, pointer) => (file.endsWith("(Avro)") ? undefined : cache.locate(file, pointer)), args.format);
+  return render(subjects, (file, pointer) => (isAvroFile(file) ? undefined : cache.locate(file, pointer)), args.format);
 }
 
 /** `canon check --base REF`. */

@@ -9,7 +9,7 @@ import { AvroSchemaError, parseAvroSchema } from "./avro-schema.js";
 import { isMode, type Mode, type Policy } from "./change.js";
 import { avroComparison, jsonSchemaComparison, prefixed } from "./comparisons.js";
 import { judge, type Verdict } from "./judge.js";
-import type { Subject } from "./report.js";
+import { avroFileOf, type Subject } from "./report.js";
 
 /** Parsed files by the path shown to users, with positions for reports. */
 export class SourceCache {
@@ -70,7 +70,7 @@ export function compareFiles(oldFile: string, newFile: string, cwd: string, opti
     const verdict = judge(options.mode ?? config.compatibility.mode, [
       avroComparison(oldFile, { file: oldFile, schema: cache.read(oldFile) }, { file: newFile, schema: cache.read(newFile) }),
     ]);
-    return [{ name: `${newFile} (Avro)`, verdict, notes }];
+    return [{ name: avroFileOf(newFile), verdict, notes }];
   }
   const declared = (cache.read(newFile) as Record<string, unknown> | null)?.["x-compatibility"];
   const mode = options.mode ?? (typeof declared === "string" && isMode(declared) ? declared : config.compatibility.mode);
@@ -82,7 +82,7 @@ export function compareFiles(oldFile: string, newFile: string, cwd: string, opti
   const newAvro = catalogAvro(newFile, cwd);
   if (oldAvro !== undefined && newAvro !== undefined) {
     const comparison = prefixed(
-      avroComparison(oldFile, { file: `${oldFile} (Avro)`, schema: oldAvro }, { file: `${newFile} (Avro)`, schema: newAvro }),
+      avroComparison(oldFile, { file: avroFileOf(oldFile), schema: oldAvro }, { file: avroFileOf(newFile), schema: newAvro }),
       "Avro",
     );
     subjects.push({ name: `${newFile} (generated Avro)`, verdict: judge(mode, [comparison]), notes: [] });

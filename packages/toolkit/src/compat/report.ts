@@ -103,6 +103,12 @@ export function formatJson(subjects: readonly Subject[], locate: Locate): string
 
 const AVRO_SUFFIX = " (Avro)";
 
+/** The name a change in an event's generated Avro schema is reported under: the event file's, marked. */
+export const avroFileOf = (file: string): string => `${file}${AVRO_SUFFIX}`;
+
+/** Whether a reported file is an event's Avro schema (which has no position in any file). */
+export const isAvroFile = (file: string): boolean => file.endsWith(AVRO_SUFFIX);
+
 /** GitHub Actions workflow commands: an annotation on the line of each incompatible keyword. */
 export function formatGithub(subjects: readonly Subject[], locate: Locate): string {
   const lines: string[] = [];
@@ -114,7 +120,7 @@ export function formatGithub(subjects: readonly Subject[], locate: Locate): stri
       const position = change.at ? locate(change.at.file, change.at.pointer) : undefined;
       // An Avro change is named "<file> (Avro)"; GitHub places an annotation only on a file it has, so it goes on
       // the event file itself, and the title says which schema the change is in.
-      const avro = change.at?.file.endsWith(AVRO_SUFFIX) === true;
+      const avro = change.at !== undefined && isAvroFile(change.at.file);
       const file = change.at && (avro ? change.at.file.slice(0, -AVRO_SUFFIX.length) : change.at.file);
       const props = [
         ...(file !== undefined ? [`file=${escapeProperty(file)}`] : []),

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Catalog } from "../catalog.js";
 import { avroComparison } from "../compat/comparisons.js";
 import { judge } from "../compat/judge.js";
-import type { Affected, Subject } from "../compat/report.js";
+import { type Affected, avroFileOf, type Subject } from "../compat/report.js";
 import type { CanonConfig } from "../config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { avroKeySchemaOf, avroSchemaOf } from "../emit/avro.js";
@@ -98,7 +98,7 @@ export function planRelease(catalog: Catalog, config: CanonConfig, history: Hist
           avroComparison(
             `release ${r.version}`,
             { file: toPosix(path.relative(cwd, path.join(history.folder, r.value.file))), schema: readReleased(history, r.value.file) },
-            { file: `${eventFile} (Avro)`, schema: value },
+            { file: avroFileOf(eventFile), schema: value },
           ),
         ),
       );

@@ -4,28 +4,23 @@ a naive datetime at its field."""
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
 
 from eventcanon_openedx import EVENTS
+from instances import HERE, example, with_value
 
-HERE = Path(__file__).resolve().parents[1]
 VALUES: List[Dict[str, Any]] = json.loads((HERE / "validation" / "date-times.json").read_text(encoding="utf-8"))["values"]
 EVENT = "org.openedx.learning.course.enrollment.created.v1"
-EXAMPLE: Dict[str, Any] = json.loads((HERE / "vectors" / f"{EVENT}.json").read_text(encoding="utf-8"))["vectors"][0]["data"]
 DATA = EVENTS[EVENT].data_class
 
 
 def _with_creation_date(value: str) -> Dict[str, Any]:
-    data = copy.deepcopy(EXAMPLE)
-    data["enrollment"]["creation_date"] = value
-    return data
+    return with_value(example(EVENT), "/enrollment/creation_date", value)
 
 
 @pytest.mark.parametrize("verdict", VALUES, ids=[v["value"] for v in VALUES])

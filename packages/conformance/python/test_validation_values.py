@@ -3,33 +3,15 @@ validators do (test/validation.test.ts reads the same file), naming the field on
 
 from __future__ import annotations
 
-import copy
 import json
-from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest
 
 from eventcanon_openedx import EVENTS
+from instances import HERE, example, with_value
 
-HERE = Path(__file__).resolve().parents[1]
 FIELDS: List[Dict[str, Any]] = json.loads((HERE / "validation" / "values.json").read_text(encoding="utf-8"))["fields"]
-
-
-def _example(event_type: str) -> Dict[str, Any]:
-    suite = json.loads((HERE / "vectors" / f"{event_type}.json").read_text(encoding="utf-8"))
-    data: Dict[str, Any] = suite["vectors"][0]["data"]
-    return data
-
-
-def _with(data: Dict[str, Any], pointer: str, value: Any) -> Dict[str, Any]:
-    out = copy.deepcopy(data)
-    *parents, last = pointer.strip("/").split("/")
-    node = out
-    for name in parents:
-        node = node[name]
-    node[last] = value
-    return out
 
 
 CASES: List[Tuple[str, str, Any, bool]] = [
@@ -40,7 +22,7 @@ CASES: List[Tuple[str, str, Any, bool]] = [
 @pytest.mark.parametrize(("event_type", "pointer", "value", "valid"), CASES, ids=[f"{c[1]}={c[2]!r}" for c in CASES])
 def test_from_dict_gives_the_shared_verdict(event_type: str, pointer: str, value: Any, valid: bool) -> None:
     data_class = EVENTS[event_type].data_class
-    data = _with(_example(event_type), pointer, value)
+    data = with_value(example(event_type), pointer, value)
     if valid:
         data_class.from_dict(data)
         return

@@ -5,6 +5,12 @@ import type { Kafka } from "kafkajs";
  * what the producers wrote (in either language) to these reads, not to what the consumers say.
  */
 
+/** A logger for consumers whose warnings a test asserts otherwise, or does not want in its output. */
+export const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** What Python's `datetime.isoformat()` writes for an aware UTC datetime with microseconds. */
+export const ISOFORMAT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/;
+
 /** Waits until `done()` holds, polling; fails with `what` after the timeout. */
 export async function until(done: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

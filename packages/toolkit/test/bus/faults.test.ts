@@ -18,7 +18,7 @@ import {
 import { loadConfig } from "../../src/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { REPO, tempDir } from "../helpers.js";
-import { until } from "./broker-reads.js";
+import { quiet, until } from "./broker-reads.js";
 
 /**
  * The bus clients under the faults they must survive: a broker killed and restarted mid-stream, a
@@ -40,7 +40,6 @@ const example = (
 const numbered = (n: number): Submitted => ({
   exam_attempt: { ...example.exam_attempt, student_user: { ...example.exam_attempt.student_user, id: n } },
 });
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 /** Sends until the send is acknowledged, as a producer that must not lose an event does; counts the failed tries. */
 async function sendSurely(send: () => Promise<unknown>): Promise<number> {

@@ -13,7 +13,7 @@ import {
   KafkaEventProducer,
 } from "../../../openedx-events/src/index.js";
 import { REPO } from "../helpers.js";
-import { EDX_HEADER_ORDER, rawKafkaMessages, until } from "./broker-reads.js";
+import { EDX_HEADER_ORDER, quiet, rawKafkaMessages, until } from "./broker-reads.js";
 
 const missing = kafkaUnavailable();
 if (missing) console.warn(`SKIPPED the Kafka bus tests: ${missing}`);
@@ -31,7 +31,6 @@ const withUser = (id: number): Submitted => ({
 describe.skipIf(missing !== undefined)("the Kafka producer and consumer on a real broker", () => {
   let broker: Server;
   let kafka: Kafka;
-  const quiet = { info: () => {}, warn: () => {}, error: () => {} };
   beforeAll(async () => {
     broker = await startKafka();
     kafka = new Kafka({ clientId: "eventcanon-test", brokers: [broker.address], logLevel: logLevel.NOTHING, retry: { retries: 8 } });

@@ -17,7 +17,7 @@ import {
 import { loadConfig } from "../../src/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { REPO, runAsync, TOOLKIT, tempDir } from "../helpers.js";
-import { EDX_HEADER_ORDER, rawKafkaMessages, until } from "./broker-reads.js";
+import { EDX_HEADER_ORDER, quiet, rawKafkaMessages, until } from "./broker-reads.js";
 import { linesOf, type PyCall, pyBusDone } from "./python-bus.js";
 
 /**
@@ -69,8 +69,6 @@ function collector() {
   return { got, handlers };
 }
 
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-
 describe.skipIf(missing !== undefined)("interoperating with edx-event-bus-kafka and edx-event-bus-redis", () => {
   let kafkaServer: Server;
   let redisServer: Server;
@@ -94,6 +92,22 @@ describe.skipIf(missing !== undefined)("interoperating with edx-event-bus-kafka 
     await kafkaServer?.stop("SIGKILL");
     await redisServer?.stop("SIGKILL");
   });
+
+  /** What edx's consumer received of EXAMPLES on a topic or stream, and what its serializer makes of them (the data to expect). */
+  async function edxReceives(bus: "kafka" | "redis", topic: string, group: string) {
+    const expected = (await edx({ settings, op: "normalize", events: EXAMPLES })) as unknown[];
+    const { received } = (await edx({
+      settings,
+      op: "receive",
+      bus,
+      topic,
+      group,
+      event_types: EXAMPLES.map((e) => e.event),
+      count: EXAMPLES.length,
+      timeout: 120,
+    })) as { received: { data: unknown; metadata: EventMetadata }[] };
+    return { expected, received };
+  }
 
   it(`Kafka: edx-event-bus-kafka's producer -> our consumer, ${EXAMPLES.length} events with equal data and metadata`, async () => {
     const topic = `${TOPIC}-from-edx`;
@@ -143,17 +157,7 @@ describe.skipIf(missing !== undefined)("interoperating with edx-event-bus-kafka 
     }
     await producer.disconnect();
     await preCommitEarliest(topic, "edx-from-ours");
-    const expected = (await edx({ settings, op: "normalize", events: EXAMPLES })) as unknown[];
-    const { received } = (await edx({
-      settings,
-      op: "receive",
-      bus: "kafka",
-      topic,
-      group: "edx-from-ours",
-      event_types: EXAMPLES.map((e) => e.event),
-      count: EXAMPLES.length,
-      timeout: 120,
-    })) as { received: { data: unknown; metadata: EventMetadata }[] };
+    const { expected, received } = await edxReceives("kafka", topic, "edx-from-ours");
     expect(received.map((r) => r.metadata.event_type)).toEqual(sentMetadata);
     for (const [i, r] of received.entries()) {
       expect(r.data, r.metadata.event_type).toEqual(expected[i]);
@@ -211,17 +215,7 @@ describe.skipIf(missing !== undefined)("interoperating with edx-event-bus-kafka 
     } finally {
       redis.disconnect();
     }
-    const expected = (await edx({ settings, op: "normalize", events: EXAMPLES })) as unknown[];
-    const { received } = (await edx({
-      settings,
-      op: "receive",
-      bus: "redis",
-      topic: stream,
-      group: "edx-from-ours",
-      event_types: EXAMPLES.map((e) => e.event),
-      count: EXAMPLES.length,
-      timeout: 120,
-    })) as { received: { data: unknown; metadata: EventMetadata }[] };
+    const { expected, received } = await edxReceives("redis", stream, "edx-from-ours");
     expect(received.length).toBe(EXAMPLES.length);
     for (const [i, r] of received.entries()) expect(r.data, r.metadata.event_type).toEqual(expected[i]);
   }, 240_000);
@@ -262,17 +256,7 @@ describe.skipIf(missing !== undefined)("interoperating with edx-event-bus-kafka 
     });
     expect(linesOf(produced, "error")).toEqual([]);
     await preCommitEarliest(topic, "edx-from-py");
-    const expected = (await edx({ settings, op: "normalize", events: EXAMPLES })) as unknown[];
-    const { received } = (await edx({
-      settings,
-      op: "receive",
-      bus: "kafka",
-      topic,
-      group: "edx-from-py",
-      event_types: EXAMPLES.map((e) => e.event),
-      count: EXAMPLES.length,
-      timeout: 120,
-    })) as { received: { data: unknown; metadata: EventMetadata }[] };
+    const { expected, received } = await edxReceives("kafka", topic, "edx-from-py");
     expect(received.map((r) => r.metadata.event_type)).toEqual(EXAMPLES.map((e) => e.event));
     for (const [i, r] of received.entries()) expect(r.data, r.metadata.event_type).toEqual(expected[i]);
   }, 240_000);
@@ -307,17 +291,7 @@ describe.skipIf(missing !== undefined)("interoperating with edx-event-bus-kafka 
       messages: EXAMPLES.map((e) => ({ event: e.event, data: e.data, topic: toEdx })),
     });
     expect(linesOf(produced, "error")).toEqual([]);
-    const expected = (await edx({ settings, op: "normalize", events: EXAMPLES })) as unknown[];
-    const { received } = (await edx({
-      settings,
-      op: "receive",
-      bus: "redis",
-      topic: toEdx,
-      group: "edx-from-py",
-      event_types: EXAMPLES.map((e) => e.event),
-      count: EXAMPLES.length,
-      timeout: 120,
-    })) as { received: { data: unknown; metadata: EventMetadata }[] };
+    const { expected, received } = await edxReceives("redis", toEdx, "edx-from-py");
     expect(received.length).toBe(EXAMPLES.length);
     for (const [i, r] of received.entries()) expect(r.data, r.metadata.event_type).toEqual(expected[i]);
   }, 300_000);

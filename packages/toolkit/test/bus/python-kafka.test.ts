@@ -12,7 +12,7 @@ import {
   KafkaEventProducer,
 } from "../../../openedx-events/src/index.js";
 import { asJson } from "../runtime/peer.js";
-import { EDX_HEADER_ORDER, rawKafkaMessages, until } from "./broker-reads.js";
+import { EDX_HEADER_ORDER, ISOFORMAT, quiet, rawKafkaMessages, until } from "./broker-reads.js";
 import { callIds, linesOf, type PyCall, pyBus, pyBusDone, pyCli } from "./python-bus.js";
 import { GRADE, gradeOf, SUBMITTED, submitted, VERIFIED, withUser } from "./samples.js";
 import { tsCli } from "./ts-cli.js";
@@ -25,9 +25,6 @@ import { tsCli } from "./ts-cli.js";
 
 const missing = kafkaUnavailable();
 if (missing) console.warn(`SKIPPED the Python Kafka bus tests: ${missing}`);
-
-const ISOFORMAT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/;
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 describe.skipIf(missing !== undefined)("the Python Kafka producer and consumer on a real broker", () => {
   let broker: Server;

@@ -16,7 +16,7 @@ import {
 } from "../../../openedx-events/src/index.js";
 import { canon, FIXTURES, tempDir } from "../helpers.js";
 import { asJson } from "../runtime/peer.js";
-import { until } from "./broker-reads.js";
+import { ISOFORMAT, quiet, until } from "./broker-reads.js";
 import { callIds, linesOf, type PyCall, pyBus, pyBusDone, pyCli } from "./python-bus.js";
 import { exampleOf, GRADE, gradeOf, SUBMITTED, submitted, VERIFIED, withUser } from "./samples.js";
 import { tsCli } from "./ts-cli.js";
@@ -32,9 +32,7 @@ const missing = redisUnavailable();
 if (missing) console.warn(`SKIPPED the Python Redis bus tests: ${missing}`);
 
 const EDX_FIELDS = ["type", "id", "source", "time", "minorversion", "sourcehost", "sourcelib", "event_data"];
-const ISOFORMAT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/;
 const TRIMMED = "trimmed from the stream before it was handled; acknowledged, as nothing of it is left";
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 type Log = { level: string; message: string };
 
 /** An entry as XRANGE gives it: its id and its fields in order. */

@@ -17,6 +17,15 @@ function positionOf(repo: string, file: string, needle: string, occurrence = 1):
   throw new Error(`${needle} not in ${file}`);
 }
 
+/** Starts `repo` from its base commit, applies a change, commits it, and checks against HEAD~1. */
+function checkAfter(repo: string, base: string, apply: () => void, ...args: string[]) {
+  git(repo, "reset", "-q", "--hard", base);
+  apply();
+  git(repo, "add", "-A");
+  git(repo, "commit", "-q", "-m", "change");
+  return canon(["check", "--base", "HEAD~1", ...args], repo);
+}
+
 describe("canon check --base, end to end in a git repository", () => {
   let repo: string;
   let base: string;
@@ -26,14 +35,7 @@ describe("canon check --base, end to end in a git repository", () => {
     base = git(repo, "rev-parse", "HEAD").trim();
   });
 
-  /** Starts from the base commit, applies a change, commits it, and checks against HEAD~1. */
-  function scenario(apply: () => void, ...args: string[]) {
-    git(repo, "reset", "-q", "--hard", base);
-    apply();
-    git(repo, "add", "-A");
-    git(repo, "commit", "-q", "-m", "change");
-    return canon(["check", "--base", "HEAD~1", ...args], repo);
-  }
+  const scenario = (apply: () => void, ...args: string[]) => checkAfter(repo, base, apply, ...args);
 
   it("a compatible change passes and bumps the minor version", () => {
     const result = scenario(() =>
@@ -180,13 +182,7 @@ describe("canon check on the Open edX catalog names the consumer services that m
     );
   });
 
-  function scenario(apply: () => void, ...args: string[]) {
-    git(repo, "reset", "-q", "--hard", base);
-    apply();
-    git(repo, "add", "-A");
-    git(repo, "commit", "-q", "-m", "change");
-    return canon(["check", "--base", "HEAD~1", ...args], repo);
-  }
+  const scenario = (apply: () => void, ...args: string[]) => checkAfter(repo, base, apply, ...args);
 
   const consumersOf = (eventType: string) =>
     JSON.parse(readFileSync(path.join(repo, eventFile(eventType)), "utf8"))["x-consumers"] as string[];

@@ -9,6 +9,7 @@ import { loadConfig } from "../../src/config.js";
 import { parsingCanonicalForm } from "../../src/registry/canonical.js";
 import { readHistory, readReleased } from "../../src/registry/history.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
+import { quiet } from "../bus/broker-reads.js";
 import { linesOf, type PyCall, pyBusDone } from "../bus/python-bus.js";
 import { canon, edit, FIXTURES, tempDir, tempDirInRepo } from "../helpers.js";
 import { asJson, type PeerOp, type PeerOutcome, runPeer } from "./peer.js";
@@ -278,7 +279,6 @@ describe("a consumer on any released version reads every compatible version", ()
             new reader.ts.Handlers().on(reader.ts.events[GRADE], (data: unknown) => {
               seen.push({ bus, data: asJson(data) });
             });
-          const quiet = { info: () => {}, warn: () => {}, error: () => {} };
           const consumers = [
             new reader.ts.KafkaEventConsumer({
               kafka,

@@ -17,7 +17,7 @@ import { compatFigures } from "./compat.js";
 import { writeSyntheticCatalog } from "./synthetic.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const CLI = path.join(REPO, "packages/toolkit/dist/cli.js");
+const CLI = path.join(REPO, "packages/toolkit/dist/cli/main.js");
 const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
 const { values } = parseArgs({

@@ -26,7 +26,7 @@ function snippet(name: string): string {
 /** `canon registry serve` over registry/ as its own process on a free port; resolves with its URL. */
 function serveRegistry(): Promise<{ url: string; child: ChildProcess }> {
   const data = mkdtempSync(path.join(os.tmpdir(), "eventcanon-pack-registry-"));
-  const args = [path.join(REPO, "packages/toolkit/dist/cli.js"), "registry", "serve", "--port", "0", "--data", data];
+  const args = [path.join(REPO, "packages/toolkit/dist/cli/main.js"), "registry", "serve", "--port", "0", "--data", data];
   const child = spawn(process.execPath, args, { cwd: REPO });
   return new Promise((resolve, reject) => {
     let out = "";

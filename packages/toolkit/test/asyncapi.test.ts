@@ -3,11 +3,11 @@ import path from "node:path";
 import { AvroSchemaParser } from "@asyncapi/avro-schema-parser";
 import { Parser } from "@asyncapi/parser";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadCatalog } from "../src/catalog.js";
-import { loadConfig } from "../src/config.js";
-import { AVRO_SCHEMA_FORMAT, asyncapiFiles } from "../src/emit/asyncapi.js";
-import { avroKeySchemaOf, avroSchemaOf } from "../src/emit/avro.js";
-import type { Model } from "../src/model.js";
+import { AVRO_SCHEMA_FORMAT, asyncapiFiles } from "../src/emit/asyncapi/index.js";
+import { avroKeySchemaOf, avroSchemaOf } from "../src/emit/avro/index.js";
+import { loadCatalog } from "../src/lint/catalog.js";
+import { loadConfig } from "../src/load/config.js";
+import type { Model } from "../src/load/model.js";
 import { createMetadata, toKafkaHeaders } from "../templates/typescript/envelope.js";
 import { canon, REPO, tempDir } from "./helpers.js";
 

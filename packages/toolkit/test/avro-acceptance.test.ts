@@ -1,12 +1,12 @@
 import path from "node:path";
 import avro from "avsc";
 import { describe, expect, it } from "vitest";
-import { loadCatalog } from "../src/catalog.js";
-import { loadConfig } from "../src/config.js";
-import { avroEmitter } from "../src/emit/avro.js";
+import { avroEmitter } from "../src/emit/avro/index.js";
 import { NO_CACHE } from "../src/emit/render-cache.js";
-import type { Model, NamedType, RecordType } from "../src/model.js";
-import { NO_RELEASES } from "../src/registry/released-schemas.js";
+import { loadCatalog } from "../src/lint/catalog.js";
+import { loadConfig } from "../src/load/config.js";
+import type { Model, NamedType, RecordType } from "../src/load/model.js";
+import { NO_RELEASES } from "../src/load/released-schemas.js";
 import { FIXTURES } from "./helpers.js";
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ERROR_CODES, ERROR_DOCS } from "../src/diagnostics.js";
+import { ERROR_CODES, ERROR_DOCS } from "../src/load/diagnostics.js";
 import { canon, markdownTable, REPO } from "./helpers.js";
 
 describe("the README's Errors section", () => {

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ERROR_DOCS } from "../src/diagnostics.js";
-import { docs, explain } from "../src/docs-commands.js";
+import { docs, explain } from "../src/cli/docs.js";
+import { ERROR_DOCS } from "../src/load/diagnostics.js";
 import { canon, FIXTURES, REPO, TOOLKIT } from "./helpers.js";
 
 /** Every hint line of every exact expected report kept as a fixture: what users are actually told. */

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 
 export const TOOLKIT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const REPO = path.resolve(TOOLKIT, "../..");
-export const CLI = path.join(TOOLKIT, "dist/cli.js");
+export const CLI = path.join(TOOLKIT, "dist/cli/main.js");
 export const FIXTURES = path.join(TOOLKIT, "test/fixtures");
 
 export interface Run {
@@ -104,4 +104,4 @@ export function edit(repo: string, file: string, change: (value: Record<string, 
   writeFileSync(full, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-export { markdownTable } from "../src/markdown.js";
+export { markdownTable } from "../src/cli/markdown.js";

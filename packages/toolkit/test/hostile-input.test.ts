@@ -4,11 +4,11 @@ import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadCatalog } from "../src/catalog.js";
-import { loadConfig } from "../src/config.js";
-import { formatReport } from "../src/diagnostics.js";
-import { MAX_JSON_DEPTH } from "../src/json-source.js";
-import { MAX_FILE_BYTES } from "../src/schema-files.js";
+import { loadCatalog } from "../src/lint/catalog.js";
+import { loadConfig } from "../src/load/config.js";
+import { formatReport } from "../src/load/diagnostics.js";
+import { MAX_JSON_DEPTH } from "../src/load/json-source.js";
+import { MAX_FILE_BYTES } from "../src/load/schema-files.js";
 import { canonAsync, canonMeasured, FIXTURES, tempDir } from "./helpers.js";
 
 /**

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { loadCatalog } from "../src/catalog.js";
-import { loadConfig } from "../src/config.js";
-import { type Field, type NamedType, namedType, type RecordType, type TypeNode } from "../src/model.js";
+import { loadCatalog } from "../src/lint/catalog.js";
+import { loadConfig } from "../src/load/config.js";
+import { type Field, type NamedType, namedType, type RecordType, type TypeNode } from "../src/load/model.js";
 import { REPO } from "./helpers.js";
 
 /**

@@ -1,12 +1,12 @@
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCatalog } from "../src/catalog.js";
-import { loadConfig } from "../src/config.js";
-import { ERROR_DOCS, formatReport } from "../src/diagnostics.js";
+import { catalogStats } from "../src/cli/stats.js";
+import { loadCatalog } from "../src/lint/catalog.js";
 import { LINT_RULES } from "../src/lint/rules/index.js";
 import { lintCatalog } from "../src/lint/run.js";
-import { catalogStats } from "../src/stats.js";
+import { loadConfig } from "../src/load/config.js";
+import { ERROR_DOCS, formatReport } from "../src/load/diagnostics.js";
 import { canon, FIXTURES, TOOLKIT, tempDir } from "./helpers.js";
 
 const LINT = path.join(FIXTURES, "lint");

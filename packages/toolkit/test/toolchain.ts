@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type avro from "avsc";
-import { type AvroSchema, avscCompatible } from "../src/emit/avro.js";
-import type { EventDefinition, Model } from "../src/model.js";
-import { inWireForm } from "../src/values.js";
+import { type AvroSchema, avscCompatible } from "../src/emit/avro/index.js";
+import type { EventDefinition, Model } from "../src/load/model.js";
+import { inWireForm } from "../src/load/values.js";
 import { REPO, type Run, run, TOOLKIT, venvPython } from "./helpers.js";
 
 /**

@@ -1,4 +1,4 @@
-import { seededRandom } from "../sample.js";
+import { seededRandom } from "./sample.js";
 
 type Json = Record<string, unknown>;
 

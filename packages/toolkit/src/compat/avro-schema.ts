@@ -1,4 +1,4 @@
-import { joinPointer } from "../json-source.js";
+import { joinPointer } from "../load/json-source.js";
 
 /**
  * An Avro schema read by the specification (1.12), for compatibility checks: names resolved where

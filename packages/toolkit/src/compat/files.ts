@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { loadCatalog } from "../catalog.js";
-import { type CanonConfig, loadConfig } from "../config.js";
-import { CanonError, type Diagnostic, ExitCode } from "../diagnostics.js";
-import { type AvroSchema, avroSchemaOf } from "../emit/avro.js";
-import { type JsonSource, locate, type Position, parseJsonSource, valueAt } from "../json-source.js";
+import { type AvroSchema, avroSchemaOf } from "../emit/avro/index.js";
+import { loadCatalog } from "../lint/catalog.js";
+import { type CanonConfig, loadConfig } from "../load/config.js";
+import { CanonError, type Diagnostic, ExitCode } from "../load/diagnostics.js";
+import { type JsonSource, locate, type Position, parseJsonSource, valueAt } from "../load/json-source.js";
 import { AvroSchemaError, parseAvroSchema } from "./avro-schema.js";
 import { isMode, type Mode, type Policy } from "./change.js";
 import { avroComparison, jsonSchemaComparison, prefixed } from "./comparisons.js";

@@ -1,6 +1,6 @@
 import path from "node:path";
-import { joinPointer, pointerSegments, valueAt } from "../json-source.js";
-import { schemaIdentity } from "../registry/canonical.js";
+import { schemaIdentity } from "../load/canonical.js";
+import { joinPointer, pointerSegments, valueAt } from "../load/json-source.js";
 import type { Change, Place, Policy } from "./change.js";
 import { maximumMatching } from "./matching.js";
 

@@ -1,6 +1,6 @@
-import type { Position } from "../json-source.js";
-import type { Service } from "../model.js";
-import { describeServices } from "../services.js";
+import type { Position } from "../load/json-source.js";
+import type { Service } from "../load/model.js";
+import { describeServices } from "../load/services.js";
 import type { JudgedChange, Verdict } from "./judge.js";
 
 export type ReportFormat = "text" | "json" | "github";

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
-import type { CanonConfig, Target } from "../config.js";
-import type { Model } from "../model.js";
-import type { ReleasedSchemas } from "../registry/released-schemas.js";
+import type { CanonConfig, Target } from "../load/config.js";
+import type { Model } from "../load/model.js";
+import type { ReleasedSchemas } from "../load/released-schemas.js";
 import type { RenderCache } from "./render-cache.js";
 
 /** Files of one target, keyed by path relative to the target's output folder. */

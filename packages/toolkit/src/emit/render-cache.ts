@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, uti
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { sha256 } from "../registry/canonical.js";
+import { sha256 } from "../load/canonical.js";
 
 /** The libraries whose output is cached: a new version of any of them must miss. */
 const LIBRARIES = ["ajv", "json-schema-to-typescript", "quicktype-core", "avsc"];

@@ -1,4 +1,4 @@
-import { type Field, type Model, type NamedType, namedType, type RecordType, type TypeNode } from "../model.js";
+import { type Field, type Model, type NamedType, namedType, type RecordType, type TypeNode } from "../load/model.js";
 
 type Json = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
-import type { CanonConfig } from "../config.js";
-import { valueAt } from "../json-source.js";
-import type { Field, Model, NamedType } from "../model.js";
-import type { SchemaFile } from "../schema-files.js";
+import type { CanonConfig } from "../load/config.js";
+import { valueAt } from "../load/json-source.js";
+import type { Field, Model, NamedType } from "../load/model.js";
+import type { SchemaFile } from "../load/schema-files.js";
 
 /** What a rule sees: the files the model was built from, and the model, however much of it loaded. */
 export interface LintInput {

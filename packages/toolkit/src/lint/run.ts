@@ -1,5 +1,5 @@
-import type { Diagnostic, ErrorCode } from "../diagnostics.js";
-import { diagnosticAt } from "../json-source.js";
+import type { Diagnostic, ErrorCode } from "../load/diagnostics.js";
+import { diagnosticAt } from "../load/json-source.js";
 import type { LintInput, LintRule } from "./rule.js";
 import { LINT_RULES } from "./rules/index.js";
 

@@ -1,5 +1,5 @@
-import type { CanonConfig } from "../config.js";
-import { readHistory } from "./history.js";
+import type { CanonConfig } from "../load/config.js";
+import { readHistory } from "../load/history.js";
 import { CONTENT_TYPE } from "./server.js";
 import { releasedSubjects } from "./subjects.js";
 

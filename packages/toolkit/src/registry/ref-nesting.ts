@@ -1,4 +1,4 @@
-import { joinPointer, MAX_JSON_DEPTH, valueAt } from "../json-source.js";
+import { joinPointer, MAX_JSON_DEPTH, valueAt } from "../load/json-source.js";
 
 /**
  * A JSON Schema's subschemas as the compatibility check visits them, every `$ref` followed, are at most

@@ -1,17 +1,17 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import path from "node:path";
-import type { Catalog } from "../catalog.js";
 import { avroComparison } from "../compat/comparisons.js";
 import { judge } from "../compat/judge.js";
 import { type Affected, avroFileOf, type Subject } from "../compat/report.js";
-import type { CanonConfig } from "../config.js";
-import type { Diagnostic } from "../diagnostics.js";
-import { avroKeySchemaOf, avroSchemaOf } from "../emit/avro.js";
-import { bundledSchemaOf } from "../emit/json-schema.js";
-import { toPosix } from "../schema-files.js";
-import { consumerServices } from "../services.js";
-import { avroFingerprint, schemaIdentity, sha256 } from "./canonical.js";
-import { eventHistory, type History, INDEX_FILE, type ReleasedSchema, type ReleaseEntry, readReleased } from "./history.js";
+import { avroKeySchemaOf, avroSchemaOf } from "../emit/avro/index.js";
+import { bundledSchemaOf } from "../emit/jsonschema/index.js";
+import type { Catalog } from "../lint/catalog.js";
+import { avroFingerprint, schemaIdentity, sha256 } from "../load/canonical.js";
+import type { CanonConfig } from "../load/config.js";
+import type { Diagnostic } from "../load/diagnostics.js";
+import { eventHistory, type History, INDEX_FILE, type ReleasedSchema, type ReleaseEntry, readReleased } from "../load/history.js";
+import { toPosix } from "../load/schema-files.js";
+import { consumerServices } from "../load/services.js";
 import { avroFullName, subjectNames } from "./subjects.js";
 
 export interface ReleasePlan {

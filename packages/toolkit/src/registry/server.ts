@@ -3,9 +3,9 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { isMode } from "../compat/change.js";
-import type { CanonConfig } from "../config.js";
+import type { CanonConfig } from "../load/config.js";
+import { readHistory } from "../load/history.js";
 import { connectionGate, defaultMaxConnections } from "./connections.js";
-import { readHistory } from "./history.js";
 import { parseSchema, registryVerdict, verdictMessages } from "./schemas.js";
 import { RegistryError, RegistryStore, type StoredVersion, versionNumber } from "./store.js";
 

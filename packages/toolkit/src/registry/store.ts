@@ -1,10 +1,10 @@
 import path from "node:path";
 import { isMode, type Mode } from "../compat/change.js";
-import type { CanonConfig } from "../config.js";
-import { CanonError } from "../diagnostics.js";
-import { MAX_JSON_DEPTH, nestingDepth } from "../json-source.js";
-import { toPosix } from "../schema-files.js";
-import type { History } from "./history.js";
+import type { CanonConfig } from "../load/config.js";
+import { CanonError } from "../load/diagnostics.js";
+import type { History } from "../load/history.js";
+import { MAX_JSON_DEPTH, nestingDepth } from "../load/json-source.js";
+import { toPosix } from "../load/schema-files.js";
 import { AppendLog, LogInUse, type LogLine } from "./log.js";
 import type { ParsedSchema } from "./schemas.js";
 import { parseSchema } from "./schemas.js";

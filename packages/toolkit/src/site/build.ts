@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Catalog } from "../catalog.js";
-import type { CanonConfig } from "../config.js";
-import { CanonError, ExitCode } from "../diagnostics.js";
-import { avroKeySchemaOf, avroSchemaOf } from "../emit/avro.js";
+import { avroKeySchemaOf, avroSchemaOf } from "../emit/avro/index.js";
 import type { OutputFiles } from "../emit/emitter.js";
-import { codecName } from "../emit/typescript.js";
+import { codecName } from "../emit/typescript/index.js";
+import type { Catalog } from "../lint/catalog.js";
+import type { CanonConfig } from "../load/config.js";
+import { CanonError, ExitCode } from "../load/diagnostics.js";
+import { eventHistory, type History, readHistory } from "../load/history.js";
 import {
   type EventDefinition,
   eventsOf,
@@ -16,8 +17,7 @@ import {
   reachableTypes,
   type Service,
   type TypeNode,
-} from "../model.js";
-import { eventHistory, type History, readHistory } from "../registry/history.js";
+} from "../load/model.js";
 import { avroFullName, subjectNames } from "../registry/subjects.js";
 import { flowGraph } from "./flow.js";
 import { typeGraph } from "./graph.js";

@@ -1,4 +1,4 @@
-import type { EventDefinition, Model } from "../model.js";
+import type { EventDefinition, Model } from "../load/model.js";
 import { escapeHtml } from "./html.js";
 
 const BOX_WIDTH = 270;

@@ -1,4 +1,4 @@
-import { directDependencies, type EventDefinition, type Model, namedType } from "../model.js";
+import { directDependencies, type EventDefinition, type Model, namedType } from "../load/model.js";
 import { escapeHtml } from "./html.js";
 
 const BOX_HEIGHT = 28;

@@ -15,7 +15,7 @@ import {
   RedisEventProducer,
   SchemaRegistryClient,
 } from "../../../openedx-events/src/index.js";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/load/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { REPO, tempDir } from "../helpers.js";
 import { quiet, until } from "./broker-reads.js";

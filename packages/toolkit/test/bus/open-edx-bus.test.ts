@@ -14,7 +14,7 @@ import {
   RedisEventProducer,
   SchemaRegistryClient,
 } from "../../../openedx-events/src/index.js";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/load/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { REPO, runAsync, TOOLKIT, tempDir } from "../helpers.js";
 import { EDX_HEADER_ORDER, quiet, rawKafkaMessages, until } from "./broker-reads.js";

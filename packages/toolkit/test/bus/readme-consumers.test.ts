@@ -5,7 +5,7 @@ import { kafkaUnavailable, type Server, startKafka } from "@eventcanon/test-serv
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { examAttemptSubmittedV1, KafkaEventProducer } from "../../../openedx-events/src/index.js";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/load/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { REPO, run, tempDir, tempDirInRepo, venvPython } from "../helpers.js";
 import { until } from "./broker-reads.js";

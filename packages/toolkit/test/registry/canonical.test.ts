@@ -1,9 +1,9 @@
 import avro from "avsc";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { type AvroSchema, avscCompatible } from "../../src/emit/avro.js";
-import { avroFingerprint, parsingCanonicalForm, schemaIdentity } from "../../src/registry/canonical.js";
-import { readHistory, readReleased } from "../../src/registry/history.js";
+import { type AvroSchema, avscCompatible } from "../../src/emit/avro/index.js";
+import { avroFingerprint, parsingCanonicalForm, schemaIdentity } from "../../src/load/canonical.js";
+import { loadConfig } from "../../src/load/config.js";
+import { readHistory, readReleased } from "../../src/load/history.js";
 import { REPO, run, venvPython } from "../helpers.js";
 
 const history = readHistory(loadConfig(REPO));

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { readHistory } from "../../src/registry/history.js";
+import { loadConfig } from "../../src/load/config.js";
+import { readHistory } from "../../src/load/history.js";
 import { serveRegistry } from "../../src/registry/server.js";
 import { LOG_FILE } from "../../src/registry/store.js";
 import { REPO, tempDir } from "../helpers.js";

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_JSON_DEPTH } from "../../src/json-source.js";
-import { avroFingerprint, sha256 } from "../../src/registry/canonical.js";
+import { avroFingerprint, sha256 } from "../../src/load/canonical.js";
+import { MAX_JSON_DEPTH } from "../../src/load/json-source.js";
 import { MAX_EXPANDED_SUBSCHEMAS } from "../../src/registry/ref-nesting.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { tempDir } from "../helpers.js";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { readHistory } from "../../src/registry/history.js";
+import { loadConfig } from "../../src/load/config.js";
+import { readHistory } from "../../src/load/history.js";
 import { type PushOptions, pushRegistry } from "../../src/registry/push.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { releasedSubjects } from "../../src/registry/subjects.js";

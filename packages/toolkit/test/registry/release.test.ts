@@ -1,8 +1,8 @@
 import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { readHistory } from "../../src/registry/history.js";
+import { loadConfig } from "../../src/load/config.js";
+import { readHistory } from "../../src/load/history.js";
 import { serveRegistry } from "../../src/registry/server.js";
 import { canon, edit, git, gitRepoOf, REPO, tempDir } from "../helpers.js";
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
-import { type CanonConfig, loadConfig } from "../../src/config.js";
+import { type CanonConfig, loadConfig } from "../../src/load/config.js";
 import { CONTENT_TYPE } from "../../src/registry/server.js";
 import { CLI, REPO, tempDir } from "../helpers.js";
 

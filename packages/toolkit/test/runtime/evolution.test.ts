@@ -5,9 +5,9 @@ import { kafkaUnavailable, redisUnavailable, startKafka, startRedis } from "@eve
 import { Redis } from "ioredis";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { parsingCanonicalForm } from "../../src/registry/canonical.js";
-import { readHistory, readReleased } from "../../src/registry/history.js";
+import { parsingCanonicalForm } from "../../src/load/canonical.js";
+import { loadConfig } from "../../src/load/config.js";
+import { readHistory, readReleased } from "../../src/load/history.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { quiet } from "../bus/broker-reads.js";
 import { linesOf, type PyCall, pyBusDone } from "../bus/python-bus.js";

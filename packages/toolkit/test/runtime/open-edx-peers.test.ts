@@ -9,7 +9,7 @@ import {
   SchemaRegistryClient,
   toKafkaHeaders,
 } from "../../../openedx-events/src/index.js";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/load/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { REPO, tempDir } from "../helpers.js";
 import { faultyProxy } from "../registry/faulty-proxy.js";

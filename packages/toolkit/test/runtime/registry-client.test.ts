@@ -3,7 +3,7 @@ import path from "node:path";
 import avro from "avsc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { events, SchemaRegistryClient, SchemaRegistryError, xblockCreatedV1 } from "../../../openedx-events/src/index.js";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/load/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { REPO, tempDir } from "../helpers.js";
 import { type Fault, faultyProxy } from "../registry/faulty-proxy.js";

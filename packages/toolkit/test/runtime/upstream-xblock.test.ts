@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { events, SchemaRegistryClient } from "../../../openedx-events/src/index.js";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/load/config.js";
 import { type RunningRegistry, serveRegistry } from "../../src/registry/server.js";
 import { REPO, tempDir } from "../helpers.js";
 import { runPeer } from "./peer.js";

@@ -1,6 +1,6 @@
-import type { CanonConfig } from "../../config.js";
-import { joinPointer } from "../../json-source.js";
-import { type Model, type NamedType, reachableTypes } from "../../model.js";
+import type { CanonConfig } from "../../load/config.js";
+import { joinPointer } from "../../load/json-source.js";
+import { type Model, type NamedType, reachableTypes } from "../../load/model.js";
 import { rule } from "../rule.js";
 
 export default rule({

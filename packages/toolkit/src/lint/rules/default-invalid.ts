@@ -1,5 +1,5 @@
-import { joinPointer } from "../../json-source.js";
-import { shapeError } from "../../values.js";
+import { joinPointer } from "../../load/json-source.js";
+import { shapeError } from "../../load/values.js";
 import { fieldsOf, rule } from "../rule.js";
 
 export default rule({

@@ -1,5 +1,5 @@
-import { joinPointer } from "../../json-source.js";
-import { isAvroName } from "../../naming.js";
+import { joinPointer } from "../../load/json-source.js";
+import { isAvroName } from "../../load/naming.js";
 import { rule, typesOf } from "../rule.js";
 
 export default rule({

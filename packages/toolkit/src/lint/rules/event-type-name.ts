@@ -1,4 +1,4 @@
-import type { CanonConfig } from "../../config.js";
+import type { CanonConfig } from "../../load/config.js";
 import { rule } from "../rule.js";
 
 export default rule({

@@ -1,6 +1,6 @@
-import { createAjv } from "../../ajv.js";
-import type { TypeNode } from "../../model.js";
-import { valueError } from "../../values.js";
+import { createAjv } from "../../load/ajv.js";
+import type { TypeNode } from "../../load/model.js";
+import { valueError } from "../../load/values.js";
 import { type LintInput, type Report, rule } from "../rule.js";
 
 export default rule({

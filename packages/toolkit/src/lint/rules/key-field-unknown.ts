@@ -1,4 +1,4 @@
-import type { EventDefinition, Field, NamedType, RecordType, TypeNode } from "../../model.js";
+import type { EventDefinition, Field, NamedType, RecordType, TypeNode } from "../../load/model.js";
 import { type LintInput, nodeAt, rule } from "../rule.js";
 
 export default rule({

@@ -1,4 +1,4 @@
-import { pythonFieldName } from "../../naming.js";
+import { pythonFieldName } from "../../load/naming.js";
 import { rule, typesOf } from "../rule.js";
 
 export default rule({

@@ -1,4 +1,4 @@
-import type { Field, Model } from "../../model.js";
+import type { Field, Model } from "../../load/model.js";
 import { rule } from "../rule.js";
 
 export default rule({

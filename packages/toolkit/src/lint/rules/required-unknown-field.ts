@@ -1,4 +1,4 @@
-import { joinPointer } from "../../json-source.js";
+import { joinPointer } from "../../load/json-source.js";
 import { nodeAt, rule, typesOf } from "../rule.js";
 
 export default rule({

@@ -7,7 +7,7 @@ import { diagnosticAt, type JsonSource, joinPointer, parseJsonSource } from "./j
 import { eventsOf, type Model, type Service } from "./model.js";
 import { MAX_FILE_BYTES, type SchemaFile, toPosix } from "./schema-files.js";
 
-const SERVICE_SCHEMA_URL = new URL("../meta-schema/service.schema.json", import.meta.url);
+const SERVICE_SCHEMA_URL = new URL("../../meta-schema/service.schema.json", import.meta.url);
 
 /** One parsed service file, kept with its positions for lint. */
 export interface ServiceFile {

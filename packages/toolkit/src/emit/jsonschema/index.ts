@@ -1,6 +1,6 @@
-import { type EventDefinition, isRecursiveEvent, type Model, type NamedType, reachableTypes } from "../model.js";
-import type { Emitter, OutputFiles } from "./emitter.js";
-import { namedSchema, recordSchema, type SchemaView } from "./schema-view.js";
+import { type EventDefinition, isRecursiveEvent, type Model, type NamedType, reachableTypes } from "../../load/model.js";
+import type { Emitter, OutputFiles } from "../emitter.js";
+import { namedSchema, recordSchema, type SchemaView } from "../schema-view.js";
 
 const DIALECT = "https://json-schema.org/draft/2020-12/schema";
 

@@ -1,5 +1,5 @@
 import RandExp from "randexp";
-import { type Constraints, type Model, namedType, type RecordType, type TypeNode } from "./model.js";
+import { type Constraints, type Model, namedType, type RecordType, type TypeNode } from "../load/model.js";
 
 /** A seeded generator (mulberry32): the same seed gives the same instances on every machine. */
 export function seededRandom(seed: number): () => number {

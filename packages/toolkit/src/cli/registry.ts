@@ -1,13 +1,13 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadCatalog } from "../catalog.js";
 import { affectedSentence, formatJson, formatText } from "../compat/report.js";
-import { loadConfig } from "../config.js";
-import { type Diagnostic, ExitCode, formatReport } from "../diagnostics.js";
-import { readHistory, verifyHistory } from "./history.js";
-import { pushRegistry } from "./push.js";
-import { applyRelease, planRelease } from "./release.js";
-import { serveRegistry } from "./server.js";
+import { loadCatalog } from "../lint/catalog.js";
+import { loadConfig } from "../load/config.js";
+import { type Diagnostic, ExitCode, formatReport } from "../load/diagnostics.js";
+import { readHistory, verifyHistory } from "../load/history.js";
+import { pushRegistry } from "../registry/push.js";
+import { applyRelease, planRelease } from "../registry/release.js";
+import { serveRegistry } from "../registry/server.js";
 
 export const RELEASE_HELP = `usage: canon release [options]
 

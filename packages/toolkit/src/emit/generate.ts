@@ -1,17 +1,17 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { Catalog } from "./catalog.js";
-import { type CanonConfig, TARGETS, type Target } from "./config.js";
-import { asyncapiEmitter } from "./emit/asyncapi.js";
-import { avroEmitter } from "./emit/avro.js";
-import type { Emitter, OutputFiles } from "./emit/emitter.js";
-import { jsonSchemaEmitter } from "./emit/json-schema.js";
-import { pythonEmitter } from "./emit/python.js";
-import { pruneRenderCache, RenderCache } from "./emit/render-cache.js";
-import { typescriptEmitter } from "./emit/typescript.js";
-import type { Model } from "./model.js";
-import { readHistory } from "./registry/history.js";
-import { type ReleasedSchemas, releasedSchemas } from "./registry/released-schemas.js";
+import type { Catalog } from "../lint/catalog.js";
+import { type CanonConfig, TARGETS, type Target } from "../load/config.js";
+import { readHistory } from "../load/history.js";
+import type { Model } from "../load/model.js";
+import { type ReleasedSchemas, releasedSchemas } from "../load/released-schemas.js";
+import { asyncapiEmitter } from "./asyncapi/index.js";
+import { avroEmitter } from "./avro/index.js";
+import type { Emitter, OutputFiles } from "./emitter.js";
+import { jsonSchemaEmitter } from "./jsonschema/index.js";
+import { pythonEmitter } from "./python/index.js";
+import { pruneRenderCache, RenderCache } from "./render-cache.js";
+import { typescriptEmitter } from "./typescript/index.js";
 import { differences, writeOutputFolders } from "./write-outputs.js";
 
 export const EMITTERS: Readonly<Record<Target, Emitter>> = {

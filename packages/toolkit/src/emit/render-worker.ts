@@ -1,10 +1,10 @@
 // Renders one target in a worker thread (see renderAll); the model and config arrive structured-cloned.
 import { parentPort, workerData } from "node:worker_threads";
-import type { CanonConfig, Target } from "./config.js";
-import { RenderCache } from "./emit/render-cache.js";
+import type { CanonConfig, Target } from "../load/config.js";
+import type { Model } from "../load/model.js";
+import type { ReleasedSchemas } from "../load/released-schemas.js";
 import { EMITTERS } from "./generate.js";
-import type { Model } from "./model.js";
-import type { ReleasedSchemas } from "./registry/released-schemas.js";
+import { RenderCache } from "./render-cache.js";
 
 const { model, config, released, target } = workerData as { model: Model; config: CanonConfig; released: ReleasedSchemas; target: Target };
 parentPort?.postMessage(await EMITTERS[target].emit(model, config, new RenderCache(config.cache), released));

@@ -1,10 +1,10 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadCatalog } from "./catalog.js";
-import { loadConfig } from "./config.js";
-import { ExitCode, formatReport } from "./diagnostics.js";
-import { asyncapiFiles } from "./emit/asyncapi.js";
+import { asyncapiFiles } from "../emit/asyncapi/index.js";
+import { loadCatalog } from "../lint/catalog.js";
+import { loadConfig } from "../load/config.js";
+import { ExitCode, formatReport } from "../load/diagnostics.js";
 
 export const ASYNCAPI_HELP = `usage: canon asyncapi [options]
 

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { isMode } from "./compat/change.js";
+import { isMode } from "../compat/change.js";
 import type { CanonConfig } from "./config.js";
 import type { Diagnostic, ErrorCode } from "./diagnostics.js";
 import { diagnosticAt, joinPointer, pointerSegments, valueAt } from "./json-source.js";

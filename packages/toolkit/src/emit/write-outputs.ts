@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { OutputFiles } from "./emit/emitter.js";
+import type { OutputFiles } from "./emitter.js";
 import { OutputManifest } from "./output-manifest.js";
 
 const PREVIOUS = ".previous";

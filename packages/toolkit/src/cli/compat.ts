@@ -1,12 +1,12 @@
 import path from "node:path";
-import type { CanonConfig } from "../config.js";
-import { ExitCode, formatReport } from "../diagnostics.js";
-import { appendOnlySince, verifyHistory } from "../registry/history.js";
-import { toPosix } from "../schema-files.js";
-import { isMode, type Mode, type Policy } from "./change.js";
-import { checkAgainstBase, git, gitShowMany } from "./check.js";
-import { compareFiles, SourceCache } from "./files.js";
-import { formatGithub, formatJson, formatText, isAvroFile, type Locate, type ReportFormat, type Subject } from "./report.js";
+import { isMode, type Mode, type Policy } from "../compat/change.js";
+import { checkAgainstBase, git, gitShowMany } from "../compat/check.js";
+import { compareFiles, SourceCache } from "../compat/files.js";
+import { formatGithub, formatJson, formatText, isAvroFile, type Locate, type ReportFormat, type Subject } from "../compat/report.js";
+import type { CanonConfig } from "../load/config.js";
+import { ExitCode, formatReport } from "../load/diagnostics.js";
+import { appendOnlySince, verifyHistory } from "../load/history.js";
+import { toPosix } from "../load/schema-files.js";
 
 export interface CompatArgs {
   readonly positionals: readonly string[];

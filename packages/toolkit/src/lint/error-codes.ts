@@ -1,5 +1,5 @@
-import { docsOf } from "./lint/rule.js";
-import { LINT_RULES } from "./lint/rules/index.js";
+import { docsOf } from "./rule.js";
+import { LINT_RULES } from "./rules/index.js";
 
 /**
  * Every code a diagnostic can carry, with its meaning and fix. This is the one source of both the README's

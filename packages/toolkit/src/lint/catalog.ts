@@ -1,11 +1,11 @@
-import type { CanonConfig } from "./config.js";
-import { type Diagnostic, sortDiagnostics } from "./diagnostics.js";
-import { lintCatalog } from "./lint/run.js";
-import { buildModel } from "./loader.js";
-import { checkShape } from "./meta-schema.js";
-import type { Model } from "./model.js";
-import { inFolderOrder, readSchemaFolder, type SchemaFile } from "./schema-files.js";
-import { lintServices, readServices, withServices } from "./services.js";
+import type { CanonConfig } from "../load/config.js";
+import { type Diagnostic, sortDiagnostics } from "../load/diagnostics.js";
+import { buildModel } from "../load/loader.js";
+import { checkShape } from "../load/meta-schema.js";
+import type { Model } from "../load/model.js";
+import { inFolderOrder, readSchemaFolder, type SchemaFile } from "../load/schema-files.js";
+import { lintServices, readServices, withServices } from "../load/services.js";
+import { lintCatalog } from "./run.js";
 
 export interface Catalog {
   readonly files: readonly SchemaFile[];

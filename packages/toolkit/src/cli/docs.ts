@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
-import { CONFIG_SCHEMA_URL } from "./config.js";
-import { ExitCode } from "./diagnostics.js";
-import { ERROR_DOCS, type ErrorCode } from "./error-codes.js";
+import { ERROR_DOCS, type ErrorCode } from "../lint/error-codes.js";
+import { CONFIG_SCHEMA_URL } from "../load/config.js";
+import { ExitCode } from "../load/diagnostics.js";
 import { markdownTable } from "./markdown.js";
 
 /** Shipped in the package ("files": docs), so `canon docs` works wherever the toolkit is installed. */
-const SCHEMA_FORMAT_URL = new URL("../docs/schema-format.md", import.meta.url);
+const SCHEMA_FORMAT_URL = new URL("../../docs/schema-format.md", import.meta.url);
 
 export interface Printed {
   readonly code: number;

@@ -1,8 +1,8 @@
-import type { CanonConfig } from "../config.js";
-import type { EventDefinition, Model, Service } from "../model.js";
-import { eventsOf } from "../model.js";
-import { type AvroSchema, avroKeySchemaOf, avroSchemaOf } from "./avro.js";
-import type { Emitter, OutputFiles } from "./emitter.js";
+import type { CanonConfig } from "../../load/config.js";
+import type { EventDefinition, Model, Service } from "../../load/model.js";
+import { eventsOf } from "../../load/model.js";
+import { type AvroSchema, avroKeySchemaOf, avroSchemaOf } from "../avro/index.js";
+import type { Emitter, OutputFiles } from "../emitter.js";
 
 /** The payload's format, as AsyncAPI names Avro 1.9 (what @asyncapi/avro-schema-parser reads). */
 export const AVRO_SCHEMA_FORMAT = "application/vnd.apache.avro;version=1.9.0";

@@ -1,15 +1,15 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadCatalog } from "./catalog.js";
-import { loadConfig, TARGETS } from "./config.js";
-import { CanonError, ExitCode, formatReport } from "./diagnostics.js";
-import { type Printed, usage } from "./docs-commands.js";
-import { pascalCase, pythonFieldName } from "./naming.js";
+import { loadCatalog } from "../lint/catalog.js";
+import { loadConfig, TARGETS } from "../load/config.js";
+import { CanonError, ExitCode, formatReport } from "../load/diagnostics.js";
+import { pascalCase, pythonFieldName } from "../load/naming.js";
+import { type Printed, usage } from "./docs.js";
 
 /** The catalog repository `canon init` writes; `__NAME__`-style tokens in paths and contents are its parameters. */
-const INIT_TEMPLATES = new URL("../templates/init/", import.meta.url);
-const TOOLKIT_PACKAGE = new URL("../package.json", import.meta.url);
+const INIT_TEMPLATES = new URL("../../templates/init/", import.meta.url);
+const TOOLKIT_PACKAGE = new URL("../../package.json", import.meta.url);
 const STAGING_PREFIX = ".canon-init-";
 
 /** npm never packs a file named .gitignore, so the template carries it under another name. */
@@ -154,7 +154,7 @@ export async function runInit(args: readonly string[], cwd: string): Promise<Pri
     const config = loadConfig(staging);
     const catalog = loadCatalog(config, staging);
     if (catalog.diagnostics.length > 0) throw new CanonError(catalog.diagnostics);
-    const { generate } = await import("./generate.js");
+    const { generate } = await import("../emit/generate.js");
     await generate(catalog, config, TARGETS);
     for (const top of readdirSync(staging)) {
       renameSync(path.join(staging, top), path.join(dir, top));

@@ -1,4 +1,4 @@
-import type { Model } from "./model.js";
+import type { Model } from "../load/model.js";
 
 export interface CatalogStats {
   /** Event types counted once across their major versions (`...submitted` for `.v1`, `.v2`). */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { writeCacheFile } from "./emit/render-cache.js";
+import { writeCacheFile } from "./render-cache.js";
 
 /** What generate last wrote to one file, and the file's identity on disk right after. */
 interface Entry {

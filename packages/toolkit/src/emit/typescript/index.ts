@@ -1,12 +1,12 @@
 import { compile, type Options } from "json-schema-to-typescript";
-import type { CanonConfig } from "../config.js";
-import { directDependencies, type EventDefinition, type Model, type NamedType, namedType } from "../model.js";
-import { type ReleasedSchemas, releasedIdOf } from "../registry/released-schemas.js";
-import { type AvroSchema, avroKeySchemaOf, avroSchemaOf, avscCompatible } from "./avro.js";
-import { type Emitter, generatedNotice, groupBy, type OutputFiles, runtimeTemplates } from "./emitter.js";
-import type { RenderCache } from "./render-cache.js";
-import { namedSchema } from "./schema-view.js";
-import { validatorModule } from "./typescript-validators.js";
+import type { CanonConfig } from "../../load/config.js";
+import { directDependencies, type EventDefinition, type Model, type NamedType, namedType } from "../../load/model.js";
+import { type ReleasedSchemas, releasedIdOf } from "../../load/released-schemas.js";
+import { type AvroSchema, avroKeySchemaOf, avroSchemaOf, avscCompatible } from "../avro/index.js";
+import { type Emitter, generatedNotice, groupBy, type OutputFiles, runtimeTemplates } from "../emitter.js";
+import type { RenderCache } from "../render-cache.js";
+import { namedSchema } from "../schema-view.js";
+import { validatorModule } from "./validators.js";
 
 type Json = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import { InputData, type JSONSchema, JSONSchemaInput, JSONSchemaStore, quicktype } from "quicktype-core";
-import type { CanonConfig } from "../config.js";
+import type { CanonConfig } from "../../load/config.js";
 import {
   directDependencies,
   type EnumType,
@@ -10,13 +10,13 @@ import {
   type RecordType,
   SHARED_MODULE,
   type TypeNode,
-} from "../model.js";
-import { pythonFieldName } from "../naming.js";
-import { type ReleasedSchemas, releasedIdOf } from "../registry/released-schemas.js";
-import { avroKeySchemaOf, avroSchemaOf } from "./avro.js";
-import { type Emitter, generatedNotice, groupBy, type OutputFiles, runtimeTemplates } from "./emitter.js";
-import type { RenderCache } from "./render-cache.js";
-import { recordSchema, type SchemaView, schemaOfType } from "./schema-view.js";
+} from "../../load/model.js";
+import { pythonFieldName } from "../../load/naming.js";
+import { type ReleasedSchemas, releasedIdOf } from "../../load/released-schemas.js";
+import { avroKeySchemaOf, avroSchemaOf } from "../avro/index.js";
+import { type Emitter, generatedNotice, groupBy, type OutputFiles, runtimeTemplates } from "../emitter.js";
+import type { RenderCache } from "../render-cache.js";
+import { recordSchema, type SchemaView, schemaOfType } from "../schema-view.js";
 
 /**
  * String formats that Python carries as typed values rather than `str`: the class, and the runtime's

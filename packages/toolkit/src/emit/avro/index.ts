@@ -1,7 +1,7 @@
 import avro from "avsc";
-import type { CanonConfig } from "../config.js";
-import { type EventDefinition, type Field, type Model, namedType, type TypeNode } from "../model.js";
-import type { Emitter, OutputFiles } from "./emitter.js";
+import type { CanonConfig } from "../../load/config.js";
+import { type EventDefinition, type Field, type Model, namedType, type TypeNode } from "../../load/model.js";
+import type { Emitter, OutputFiles } from "../emitter.js";
 
 export type AvroSchema = string | AvroSchema[] | { [key: string]: unknown };
 

@@ -1,9 +1,9 @@
 import standaloneCode from "ajv/dist/standalone/index.js";
-import { createAjv, formatExpression } from "../ajv.js";
-import { type EventDefinition, isRecursiveEvent, type Model, reachableTypes } from "../model.js";
-import { generatedNotice } from "./emitter.js";
-import { NO_CACHE, type RenderCache } from "./render-cache.js";
-import { namedSchema, recordSchema, type SchemaView } from "./schema-view.js";
+import { createAjv, formatExpression } from "../../load/ajv.js";
+import { type EventDefinition, isRecursiveEvent, type Model, reachableTypes } from "../../load/model.js";
+import { generatedNotice } from "../emitter.js";
+import { NO_CACHE, type RenderCache } from "../render-cache.js";
+import { namedSchema, recordSchema, type SchemaView } from "../schema-view.js";
 
 // ajv/dist/standalone is CommonJS; under NodeNext its default import is `module.exports`, whose `default` is the function.
 const toStandalone = standaloneCode.default;

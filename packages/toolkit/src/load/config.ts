@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import type { Mode, Policy } from "../compat/change.js";
 import { createAjv } from "./ajv.js";
-import type { Mode, Policy } from "./compat/change.js";
 import { CanonError, ExitCode } from "./diagnostics.js";
 import { diagnosticAt, parseJsonSource } from "./json-source.js";
 
-export const CONFIG_SCHEMA_URL = new URL("../meta-schema/config.schema.json", import.meta.url);
+export const CONFIG_SCHEMA_URL = new URL("../../meta-schema/config.schema.json", import.meta.url);
 
 export const CONFIG_FILE = "eventcanon.config.json";
 

@@ -5,7 +5,7 @@ import type { Diagnostic, ErrorCode } from "./diagnostics.js";
 import { diagnosticAt, joinPointer, valueAt } from "./json-source.js";
 import type { FileRole, SchemaFile } from "./schema-files.js";
 
-export const META_SCHEMA_URL = new URL("../meta-schema/eventcanon.schema.json", import.meta.url);
+export const META_SCHEMA_URL = new URL("../../meta-schema/eventcanon.schema.json", import.meta.url);
 const META_SCHEMA_ID = "https://eventcanon.dev/meta-schema/eventcanon.schema.json";
 
 let validators: Record<FileRole, ValidateFunction> | undefined;

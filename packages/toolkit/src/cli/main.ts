@@ -1,9 +1,9 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadCatalog } from "./catalog.js";
-import { runCheck, runCompat } from "./compat/commands.js";
-import { loadConfig, TARGETS, type Target } from "./config.js";
-import { CanonError, type Diagnostic, ExitCode, formatReport } from "./diagnostics.js";
+import { loadCatalog } from "../lint/catalog.js";
+import { loadConfig, TARGETS, type Target } from "../load/config.js";
+import { CanonError, type Diagnostic, ExitCode, formatReport } from "../load/diagnostics.js";
+import { runCheck, runCompat } from "./compat.js";
 import { catalogStats, formatStats } from "./stats.js";
 
 const USAGE = `canon: eventcanon's command line
@@ -105,10 +105,10 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? ExitCode.usage : ExitCode.ok;
   }
   // Commands load their heavy modules on use: the emitters' compilers alone take a second to import.
-  if (command === "release") return (await import("./registry/commands.js")).runRelease(rest, process.cwd());
-  if (command === "registry") return (await import("./registry/commands.js")).runRegistry(rest, process.cwd());
+  if (command === "release") return (await import("./registry.js")).runRelease(rest, process.cwd());
+  if (command === "registry") return (await import("./registry.js")).runRegistry(rest, process.cwd());
   if (command === "explain" || command === "docs" || command === "new" || command === "init") {
-    const { docs, explain } = await import("./docs-commands.js");
+    const { docs, explain } = await import("./docs.js");
     const { runInit, runNew } = await import("./scaffold.js");
     const printed =
       command === "explain"
@@ -122,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(printed.stderr);
     return printed.code;
   }
-  if (command === "asyncapi") return (await import("./asyncapi-command.js")).runAsyncapi(rest, process.cwd());
+  if (command === "asyncapi") return (await import("./asyncapi.js")).runAsyncapi(rest, process.cwd());
   if (!(command in HELP)) {
     process.stderr.write(`canon: unknown command "${command}"\n\n${USAGE}\n`);
     return ExitCode.usage;
@@ -206,8 +206,8 @@ async function main(argv: string[]): Promise<number> {
   if (catalog.diagnostics.length > 0) return report(format as "text" | "json", catalog.diagnostics, ExitCode.invalidSchemas);
   const summary = `${catalog.model.events.length} events, ${catalog.model.types.size - catalog.model.events.length} other named types`;
   if (command === "catalog") {
-    const { buildSite } = await import("./site/build.js");
-    const { writeOutputFolder } = await import("./write-outputs.js");
+    const { buildSite } = await import("../site/build.js");
+    const { writeOutputFolder } = await import("../emit/write-outputs.js");
     const written = writeOutputFolder(config.site, buildSite(catalog, config));
     process.stdout.write(
       `catalog    ${catalog.model.events.length} events -> ${config.site} (${written ? "updated" : "unchanged"}); open ${path.join(config.site, "index.html")}\n`,
@@ -224,7 +224,7 @@ async function main(argv: string[]): Promise<number> {
     else process.stdout.write(`canon lint: no problems (${summary})\n`);
     return ExitCode.ok;
   }
-  const { generate, staleFiles } = await import("./generate.js");
+  const { generate, staleFiles } = await import("../emit/generate.js");
   if (values.check) {
     const stale = await staleFiles(catalog, config, targets);
     if (format === "json") process.stdout.write(`${JSON.stringify({ ok: stale.length === 0, stale }, null, 2)}\n`);

@@ -1,6 +1,6 @@
-import type { ErrorCode } from "./error-codes.js";
+import type { ErrorCode } from "../lint/error-codes.js";
 
-export { ERROR_CODES, ERROR_DOCS, type ErrorCode } from "./error-codes.js";
+export { ERROR_CODES, ERROR_DOCS, type ErrorCode } from "../lint/error-codes.js";
 
 /**
  * Every problem the toolkit reports to a user is a Diagnostic: it names the file, the JSON pointer

@@ -63,7 +63,7 @@ def test_wheel_and_sdist_hold_the_package_its_data_and_py_typed(dist: Path) -> N
 @pytest.fixture(scope="module")
 def registry_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """canon registry serve over registry/, as its own process on a free port, with a data folder of its own."""
-    cli = PACKAGE.parents[1] / "packages" / "toolkit" / "dist" / "cli.js"
+    cli = PACKAGE.parents[1] / "packages" / "toolkit" / "dist" / "cli" / "main.js"
     data = str(tmp_path_factory.mktemp("registry-data"))
     command = ["node", str(cli), "registry", "serve", "--port", "0", "--data", data]
     server = subprocess.Popen(command, cwd=PACKAGE.parents[1], stdout=subprocess.PIPE, text=True)

@@ -358,7 +358,12 @@ def decode_framed(data_class: Type[E], data: bytes) -> Tuple[int, E]:
 def deserialize(data_class: Type[E], data: bytes, *, registry: Optional[SchemaRegistryClient] = None) -> Tuple[int, E]:
     """(schema id, value) from Confluent wire format written with any schema the release history or the
     registry knows, resolved to the package's."""
-    schema_id, record = _deserialize(_event_type(data_class), "value", data, registry)
+    event_type = _event_type(data_class)
+    if registry is None or not registry.assigns_own_ids:
+        schema_id, body = unframe(data)
+        if _bundled_writer(event_type, "value", schema_id) == "own":  # as decode_framed
+            return schema_id, decode(data_class, body)
+    schema_id, record = _deserialize(event_type, "value", data, registry)
     return schema_id, _build(data_class, record)
 
 

@@ -30,6 +30,16 @@ def history() -> List[Json]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+def vectors() -> List[Tuple[str, str, Json, str]]:
+    """The conformance vectors: (event type, name, JSON form, Avro bytes in hex), examples and seeded random instances."""
+    return [
+        (suite["eventType"], vector["name"], vector["data"], vector["avro"])
+        for path in sorted((REPO / "packages" / "conformance" / "vectors").glob("*.json"))
+        for suite in [load(path)]
+        for vector in suite["vectors"]
+    ]
+
+
 def event_files() -> List[Path]:
     return sorted((SCHEMAS / "events").glob("*.json"))
 

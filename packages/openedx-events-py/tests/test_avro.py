@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict
 
 import fastavro
 import pytest
 
-from catalog import AVRO, REPO, examples, load
+from catalog import AVRO, examples, vectors
 from eventcanon_openedx import EVENTS, avro_schema, decode
 
 CASES = list(examples())
-VECTORS: List[Tuple[str, str, Dict[str, Any], str]] = [
-    (suite["eventType"], vector["name"], vector["data"], vector["avro"])
-    for path in sorted((REPO / "packages" / "conformance" / "vectors").glob("*.json"))
-    for suite in [load(path)]
-    for vector in suite["vectors"]
-]
+VECTORS = vectors()
 
 
 def test_every_event_has_an_avro_schema() -> None:

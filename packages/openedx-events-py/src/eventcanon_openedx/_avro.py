@@ -20,6 +20,8 @@ import weakref
 from functools import lru_cache
 from typing import Any, ClassVar, Dict, List, Literal, Optional, Protocol, Sequence, Tuple, Type, TypeVar, Union, cast
 
+from ._decoder import Decoder
+from ._decoder import build as build_decoder
 from ._registry_client import Lru, SchemaRegistryClient, SchemaRegistryError
 from ._resolution import Refusal, SchemaResolutionError, incompatibility, locate
 
@@ -315,24 +317,29 @@ def _given_writer(event_type: str, role: str, writer_schema: Any) -> _Writer:
     return writer
 
 
-# Per data class, what decode() looks up: its event type, the parsed schema and from_avro; found once,
-# as each lookup is a call that costs a few percent of decoding a small event.
-_decoding: Dict[Type[Any], Tuple[str, Any, Any]] = {}
+# Per data class, what decode() looks up: its event type, the parsed schema, from_avro and the class's
+# own decoder (None where it has none); found once, as each lookup is a call that costs a few percent
+# of decoding a small event.
+_decoding: Dict[Type[Any], Tuple[str, Any, Any, Optional[Decoder]]] = {}
 
 
-def _decoding_of(data_class: Type[Any]) -> Tuple[str, Any, Any]:
+def _decoding_of(data_class: Type[Any]) -> Tuple[str, Any, Any, Optional[Decoder]]:
     event_type = _event_type(data_class)
-    found = _decoding[data_class] = (event_type, avro_schema(event_type), getattr(data_class, "from_avro"))
+    fast = build_decoder(data_class, _schema_of(event_type, "value"))
+    found = _decoding[data_class] = (event_type, avro_schema(event_type), getattr(data_class, "from_avro"), fast)
     return found
 
 
 def decode(data_class: Type[E], data: bytes, writer_schema: Any = None) -> E:
     """Reads Avro binary (no framing) into the event's data class. Without ``writer_schema`` the bytes
     must have been written with this package's schema; with it, the writer's schema is resolved."""
-    event_type, schema, from_avro = _decoding.get(data_class) or _decoding_of(data_class)
+    event_type, schema, from_avro, fast = _decoding.get(data_class) or _decoding_of(data_class)
     value: E
     if writer_schema is None:
-        value = from_avro(_read(event_type, data, schema, None, ""))
+        # The class's decoder, or where it gives up (bytes it does not expect), fastavro's read: its
+        # verdict and message, or the value where the decoder was only cautious.
+        found: Any = None if fast is None else fast(data)
+        value = from_avro(_read(event_type, data, schema, None, "")) if found is None else found
     else:
         value = from_avro(_given_writer(event_type, "value", writer_schema).read(data))
     return value
@@ -342,13 +349,21 @@ def decode_framed(data_class: Type[E], data: bytes) -> Tuple[int, E]:
     """(schema id, value) from Confluent wire format whose writer schema is in the release history (offline)."""
     event_type = _event_type(data_class)
     schema_id, body = unframe(data)
-    return schema_id, _build(data_class, _read_framed(event_type, "value", schema_id, body, _bundled_writer(event_type, "value", schema_id)))
+    writer = _bundled_writer(event_type, "value", schema_id)
+    if writer == "own":  # decode's read of the package's own schema, which _read_framed would do the slow way
+        return schema_id, decode(data_class, body)
+    return schema_id, _build(data_class, _read_framed(event_type, "value", schema_id, body, writer))
 
 
 def deserialize(data_class: Type[E], data: bytes, *, registry: Optional[SchemaRegistryClient] = None) -> Tuple[int, E]:
     """(schema id, value) from Confluent wire format written with any schema the release history or the
     registry knows, resolved to the package's."""
-    schema_id, record = _deserialize(_event_type(data_class), "value", data, registry)
+    event_type = _event_type(data_class)
+    if registry is None or not registry.assigns_own_ids:
+        schema_id, body = unframe(data)
+        if _bundled_writer(event_type, "value", schema_id) == "own":  # as decode_framed
+            return schema_id, decode(data_class, body)
+    schema_id, record = _deserialize(event_type, "value", data, registry)
     return schema_id, _build(data_class, record)
 
 

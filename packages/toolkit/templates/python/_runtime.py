@@ -162,17 +162,17 @@ def date_to_wire(value: Any, path: str) -> str:
 # UUID(text) and str(uuid) are Python code that costs more than fastavro's read or write of the
 # string: for the hyphenated form, the value is built as UUID.__init__ builds it (the two slots it
 # sets, nothing else), which the layout check keeps to the Pythons whose UUID has exactly those.
-_UUID_SLOTS_KNOWN = getattr(UUID, "__slots__", None) == ("int", "is_safe", "__weakref__")
-_UNKNOWN_SAFETY = SafeUUID.unknown
+UUID_SLOTS_KNOWN = getattr(UUID, "__slots__", None) == ("int", "is_safe", "__weakref__")
+UNKNOWN_SAFETY = SafeUUID.unknown
 _new = object.__new__
 _set = object.__setattr__
 
 
 def uuid_from_wire(value: Any, path: str, key: str = "") -> UUID:
-    if type(value) is str and _UUID_SLOTS_KNOWN and _UUID_HYPHENATED.fullmatch(value) is not None:
+    if type(value) is str and UUID_SLOTS_KNOWN and _UUID_HYPHENATED.fullmatch(value) is not None:
         uuid: UUID = _new(UUID)
         _set(uuid, "int", int(value.replace("-", ""), 16))
-        _set(uuid, "is_safe", _UNKNOWN_SAFETY)
+        _set(uuid, "is_safe", UNKNOWN_SAFETY)
         return uuid
     return _uuid_any_form(value, path, key)
 

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadCatalog } from "../lint/catalog.js";
+import type { GenerateResult } from "../emit/generate.js";
+import { catalogSummary, loadCatalog } from "../lint/catalog.js";
 import { loadConfig, TARGETS, type Target } from "../load/config.js";
 import { CanonError, type Diagnostic, ExitCode, formatReport } from "../load/diagnostics.js";
 import { runCheck, runCompat } from "./compat.js";
@@ -202,9 +203,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`canon ${command}: --mode, --policy and --base are options of compat and check\n`);
     return ExitCode.usage;
   }
+  // Taken before anything is read: a schema edited during the run leaves a key that no longer matches.
+  const fast = command === "generate" && !values.check && config.cache !== undefined ? await import("../emit/inputs.js") : undefined;
+  const inputs = fast?.inputsKey(config);
+  const fresh = inputs === undefined ? undefined : fast?.freshOutputs(config, targets, inputs);
+  if (fresh !== undefined) return printGenerated(format, fresh.summary, fresh.results);
   const catalog = loadCatalog(config, cwd);
   if (catalog.diagnostics.length > 0) return report(format as "text" | "json", catalog.diagnostics, ExitCode.invalidSchemas);
-  const summary = `${catalog.model.events.length} events, ${catalog.model.types.size - catalog.model.events.length} other named types`;
+  const summary = catalogSummary(catalog);
   if (command === "catalog") {
     const { buildSite } = await import("../site/build.js");
     const { writeOutputFolder } = await import("../emit/write-outputs.js");
@@ -235,7 +241,11 @@ async function main(argv: string[]): Promise<number> {
       );
     return stale.length === 0 ? ExitCode.ok : ExitCode.invalidSchemas;
   }
-  const results = await generate(catalog, config, targets);
+  const results = await generate(catalog, config, targets, inputs === undefined ? undefined : { key: inputs, summary });
+  return printGenerated(format, summary, results);
+}
+
+function printGenerated(format: Format, summary: string, results: readonly GenerateResult[]): number {
   if (format === "json") {
     process.stdout.write(`${JSON.stringify({ ok: true, errors: [], summary, targets: results }, null, 2)}\n`);
   } else {

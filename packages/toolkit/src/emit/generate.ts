@@ -90,7 +90,13 @@ export interface GenerateResult {
 }
 
 /** Renders every target, then replaces their folders all at once: a killed run leaves all old or all new. */
-export async function generate(catalog: Catalog, config: CanonConfig, targets?: readonly Target[]): Promise<GenerateResult[]> {
+export async function generate(
+  catalog: Catalog,
+  config: CanonConfig,
+  targets?: readonly Target[],
+  /** See inputsKey: recorded with the output, so that a run with the same inputs has nothing to do. */
+  inputs?: { key: string; summary: string },
+): Promise<GenerateResult[]> {
   // A second of slack: file times come from a coarser clock than Date.now().
   const started = Date.now() - 1000;
   const rendered = await renderAll(catalog, config, targets);
@@ -98,6 +104,7 @@ export async function generate(catalog: Catalog, config: CanonConfig, targets?: 
     new Map([...rendered].map(([target, files]) => [config.outputs[target], files])),
     undefined,
     config.cache,
+    inputs,
   );
   pruneRenderCache(config.cache, started);
   return [...rendered].map(([target, files]) => ({

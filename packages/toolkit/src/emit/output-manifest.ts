@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { writeCacheFile } from "./render-cache.js";
+import { listFiles } from "./write-outputs.js";
 
 /** What generate last wrote to one file, and the file's identity on disk right after. */
 interface Entry {
@@ -15,6 +16,8 @@ interface Stored {
   /** When the manifest was written: a file changed in the same instant could keep its size and time. */
   readonly writtenMs: number;
   readonly files: Record<string, Entry>;
+  /** The inputs key (inputs.ts) of the run that wrote the folder, and what it said of the catalog. */
+  readonly inputs?: { readonly key: string; readonly summary: string };
 }
 
 /** A file changed within this long before the manifest was written is read, never trusted by its stat. */
@@ -59,16 +62,15 @@ export class OutputManifest {
   /** True when `rel` is known to hold `content` without reading it; false means "read it to know". */
   holds(rel: string, content: string): boolean {
     const entry = this.stored.files[rel];
-    if (entry === undefined || entry.mtimeMs >= this.stored.writtenMs - RACY_MS) return false;
+    return entry !== undefined && this.unchanged(rel, entry) && entry.hash === this.hash(rel, content);
+  }
+
+  /** The file on disk is the one recorded: same size, time and inode, recorded long enough after its last change. */
+  private unchanged(rel: string, entry: Entry): boolean {
+    if (entry.mtimeMs >= this.stored.writtenMs - RACY_MS) return false;
     try {
       const stat = statSync(path.join(this.dir, rel));
-      return (
-        stat.isFile() &&
-        stat.size === entry.size &&
-        stat.mtimeMs === entry.mtimeMs &&
-        stat.ino === entry.ino &&
-        entry.hash === this.hash(rel, content)
-      );
+      return stat.isFile() && stat.size === entry.size && stat.mtimeMs === entry.mtimeMs && stat.ino === entry.ino;
     } catch {
       return false;
     }
@@ -83,8 +85,31 @@ export class OutputManifest {
     return hash;
   }
 
-  /** Records the folder as it is now, holding `files`. */
-  record(files: ReadonlyMap<string, string>): void {
+  /**
+   * Whether the folder is exactly as the run with these inputs left it: every recorded file by its
+   * stat, and no other file. Then the catalog's summary as that run gave it and the number of files;
+   * undefined means "render to know".
+   */
+  fresh(key: string): { summary: string; files: number } | undefined {
+    const inputs = this.stored.inputs;
+    if (inputs === undefined || inputs.key !== key) return undefined;
+    const recorded = Object.keys(this.stored.files);
+    let listed: string[];
+    try {
+      listed = listFiles(this.dir);
+    } catch {
+      return undefined;
+    }
+    if (listed.length !== recorded.length) return undefined;
+    for (const rel of listed) {
+      const entry = this.stored.files[rel];
+      if (entry === undefined || !this.unchanged(rel, entry)) return undefined;
+    }
+    return { summary: inputs.summary, files: listed.length };
+  }
+
+  /** Records the folder as it is now, holding `files`, written by a run with `inputs`. */
+  record(files: ReadonlyMap<string, string>, inputs?: { key: string; summary: string }): void {
     const entries: Record<string, Entry> = {};
     try {
       for (const [rel, content] of files) {
@@ -94,6 +119,6 @@ export class OutputManifest {
     } catch {
       return; // a file removed since the write: keep the last record (holds() checks each entry against the disk)
     }
-    writeCacheFile(this.file, JSON.stringify({ writtenMs: Date.now(), files: entries } satisfies Stored));
+    writeCacheFile(this.file, JSON.stringify({ writtenMs: Date.now(), files: entries, ...(inputs && { inputs }) } satisfies Stored));
   }
 }

@@ -12,7 +12,13 @@ const LIBRARIES = ["ajv", "json-schema-to-typescript", "quicktype-core", "avsc"]
  * What every key includes besides its input: the toolkit's own compiled code and the libraries'
  * versions, so a rebuilt emitter or an upgraded library never reads an entry made by the old one.
  */
-function salt(): string {
+export function toolkitSalt(): string {
+  salt ??= computeSalt();
+  return salt;
+}
+let salt: string | undefined;
+
+function computeSalt(): string {
   const dist = path.dirname(fileURLToPath(import.meta.url));
   const hash = createHash("sha256");
   const walk = (folder: string) => {
@@ -41,7 +47,7 @@ export class RenderCache {
   private readonly salt: string | undefined;
 
   constructor(private readonly folder: string | undefined) {
-    this.salt = folder === undefined ? undefined : salt();
+    this.salt = folder === undefined ? undefined : toolkitSalt();
   }
 
   async get(kind: string, input: string, render: () => Promise<string> | string): Promise<string> {

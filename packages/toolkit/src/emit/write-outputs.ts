@@ -37,6 +37,8 @@ export function writeOutputFolders(
   step: StepHook = () => {},
   /** The render cache's folder, where what was written is recorded (see OutputManifest); none: every file is read. */
   cache?: string,
+  /** The inputs of the run (inputs.ts), recorded with what it wrote so that the next run with the same can skip. */
+  inputs?: { key: string; summary: string },
 ): Map<string, boolean> {
   for (const dir of outputs.keys()) recoverInterruptedWrite(dir);
   const manifests = new Map([...outputs.keys()].map((dir) => [dir, cache === undefined ? undefined : new OutputManifest(cache, dir)]));
@@ -63,7 +65,7 @@ export function writeOutputFolders(
     rmSync(`${dir}${COMMIT}`, { force: true });
     step("unmarked", dir);
   }
-  for (const [dir, manifest] of manifests) manifest?.record(outputs.get(dir) as OutputFiles);
+  for (const [dir, manifest] of manifests) manifest?.record(outputs.get(dir) as OutputFiles, inputs);
   return new Map([...outputs.keys()].map((dir) => [dir, changed.some(([d]) => d === dir)]));
 }
 

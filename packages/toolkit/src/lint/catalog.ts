@@ -56,3 +56,8 @@ export function loadCatalog(config: CanonConfig, cwd: string, options: LoadOptio
   if (loaded) diagnostics.push(...lintServices(loadable, model, services.files));
   return { files: loadable, model, diagnostics: sortDiagnostics(diagnostics) };
 }
+
+/** How lint and generate describe a catalog in their closing line. */
+export function catalogSummary(catalog: Catalog): string {
+  return `${catalog.model.events.length} events, ${catalog.model.types.size - catalog.model.events.length} other named types`;
+}

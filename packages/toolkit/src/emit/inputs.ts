@@ -1,0 +1,63 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { CanonConfig, Target } from "../load/config.js";
+import type { GenerateResult } from "./generate.js";
+import { OutputManifest } from "./output-manifest.js";
+import { toolkitSalt } from "./render-cache.js";
+
+const TEMPLATES = new URL("../../templates/", import.meta.url);
+
+/**
+ * One hash of everything a generate run reads: the schema, service and release folders byte for
+ * byte, the resolved config, the runtime templates, and the toolkit's code and libraries. Two runs
+ * with the same key write the same files, so a run whose key and output are as the last one left
+ * them has nothing to do. Undefined where a folder holds a link to a folder, whose contents the
+ * loader may or may not read: such a tree is always rendered.
+ */
+export function inputsKey(config: CanonConfig): string | undefined {
+  const hash = createHash("sha256");
+  hash.update(toolkitSalt());
+  hash.update(JSON.stringify(config, (_key, value: unknown) => (value instanceof Map ? [...value] : value)));
+  for (const folder of [config.schemas, config.services, config.registry, TEMPLATES.pathname]) {
+    hash.update(`\0folder ${folder}\0`);
+    if (existsSync(folder) && !hashTree(hash, folder, "")) return undefined;
+  }
+  return hash.digest("hex");
+}
+
+function hashTree(hash: ReturnType<typeof createHash>, root: string, rel: string): boolean {
+  const entries = readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const entry of entries) {
+    const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
+    if (entry.isDirectory()) {
+      if (!hashTree(hash, root, child)) return false;
+    } else if (entry.isFile()) {
+      const content = readFileSync(path.join(root, child));
+      hash.update(`\0file ${child} ${content.length}\0`).update(content);
+    } else return false;
+  }
+  return true;
+}
+
+/**
+ * What generate would report, when every asked target's folder is as the last run with the same
+ * inputs left it (see OutputManifest.fresh): nothing to render, compare or write. Undefined: render.
+ */
+export function freshOutputs(
+  config: CanonConfig,
+  targets: readonly Target[],
+  key: string,
+): { summary: string; results: GenerateResult[] } | undefined {
+  if (config.cache === undefined) return undefined;
+  const results: GenerateResult[] = [];
+  let summary: string | undefined;
+  for (const target of targets) {
+    const folder = config.outputs[target];
+    const fresh = new OutputManifest(config.cache, folder).fresh(key);
+    if (fresh === undefined || (summary !== undefined && fresh.summary !== summary)) return undefined;
+    summary = fresh.summary;
+    results.push({ target, folder, files: fresh.files, changed: false });
+  }
+  return summary === undefined ? undefined : { summary, results };
+}

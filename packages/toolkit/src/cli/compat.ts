@@ -1,11 +1,11 @@
 import path from "node:path";
-import { isMode, type Mode, type Policy } from "../compat/change.js";
 import { checkAgainstBase, git, gitShowMany } from "../compat/check.js";
 import { compareFiles, SourceCache } from "../compat/files.js";
 import { formatGithub, formatJson, formatText, isAvroFile, type Locate, type ReportFormat, type Subject } from "../compat/report.js";
 import type { CanonConfig } from "../load/config.js";
 import { ExitCode, formatReport } from "../load/diagnostics.js";
 import { appendOnlySince, verifyHistory } from "../load/history.js";
+import { isMode, type Mode, type Policy } from "../load/modes.js";
 import { toPosix } from "../load/schema-files.js";
 
 export interface CompatArgs {

@@ -55,7 +55,8 @@ describe("the source folders follow the pipeline", () => {
     // A parser that found nothing would pass every check below.
     expect(all.length).toBeGreaterThan(200);
     expect(all).toContainEqual({ from: "cli/main.ts", to: "load/diagnostics.ts" });
-    expect(all).toContainEqual({ from: "cli/main.ts", to: "cli/registry.ts" });
+    // A dynamic import() counts as much as a static one.
+    expect(all).toContainEqual({ from: "cli/commands.ts", to: "cli/registry.ts" });
   });
 
   it(`has no import pointing upward in ${ORDER.join(" < ")} but the known ones`, () => {

@@ -1,8 +1,8 @@
 import { ExitCode } from "../load/diagnostics.js";
 import type { Model } from "../load/model.js";
-
 import type { OptionValues } from "./command.js";
 import { lintedCatalog } from "./lint.js";
+
 export interface CatalogStats {
   /** Event types counted once across their major versions (`...submitted` for `.v1`, `.v2`). */
   readonly eventTypes: number;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { listFiles } from "../src/emit/write-outputs.js";
+import { listFiles } from "../src/load/list-files.js";
 import { canon, REPO, tempDir } from "./helpers.js";
 
 const ACME = ["--name", "acme-events", "--npm-scope", "@acme", "--prefix", "com.acme"];

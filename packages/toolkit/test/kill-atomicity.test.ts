@@ -4,8 +4,9 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } 
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../src/compat/sample.js";
-import { listFiles, recoverInterruptedWrite } from "../src/emit/write-outputs.js";
+import { recoverInterruptedWrite } from "../src/emit/write-outputs.js";
 import { TARGETS } from "../src/load/config.js";
+import { listFiles } from "../src/load/list-files.js";
 import { canon, FIXTURES, TOOLKIT, tempDir } from "./helpers.js";
 
 /**

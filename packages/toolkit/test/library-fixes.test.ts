@@ -3,7 +3,7 @@ import path from "node:path";
 import { compile } from "json-schema-to-typescript";
 import { FetchingJSONSchemaStore, InputData, JSONSchemaInput, quicktype } from "quicktype-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { listFiles } from "../src/emit/write-outputs.js";
+import { listFiles } from "../src/load/list-files.js";
 import { canon, FIXTURES, tempDir } from "./helpers.js";
 
 /**

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, uti
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { pruneRenderCache, RenderCache } from "../src/emit/render-cache.js";
-import { listFiles } from "../src/emit/write-outputs.js";
+import { listFiles } from "../src/load/list-files.js";
 import { CLI, edit, FIXTURES, tempDir } from "./helpers.js";
 
 function generate(repo: string, out: string, cache: string, workers = "on"): string {

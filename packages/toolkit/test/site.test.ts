@@ -3,7 +3,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listFiles } from "../src/emit/write-outputs.js";
+import { listFiles } from "../src/load/list-files.js";
 import { canon, REPO, tempDir } from "./helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";

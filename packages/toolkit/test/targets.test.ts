@@ -2,10 +2,10 @@ import { cpSync, existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import avro from "avsc";
 import { beforeAll, describe, expect, it } from "vitest";
-import { listFiles } from "../src/emit/write-outputs.js";
 import { type Catalog, loadCatalog } from "../src/lint/catalog.js";
 import { createAjv } from "../src/load/ajv.js";
 import { type CanonConfig, loadConfig } from "../src/load/config.js";
+import { listFiles } from "../src/load/list-files.js";
 import { canon, FIXTURES, REPO, TOOLKIT, tempDir, tempDirInRepo } from "./helpers.js";
 import { avroCase, mypyStrict, pyrightStrict, readAvsc, typecheckTypeScript, verifyPython } from "./toolchain.js";
 

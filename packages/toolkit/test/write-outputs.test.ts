@@ -13,7 +13,8 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { differences, listFiles, recoverInterruptedWrite, writeOutputFolder, writeOutputFolders } from "../src/emit/write-outputs.js";
+import { differences, recoverInterruptedWrite, writeOutputFolder, writeOutputFolders } from "../src/emit/write-outputs.js";
+import { listFiles } from "../src/load/list-files.js";
 import { canon, FIXTURES, tempDir } from "./helpers.js";
 
 const files = (entries: Record<string, string>) => new Map(Object.entries(entries));

@@ -1,12 +1,14 @@
 import path from "node:path";
-import { isMode, type Mode, type Policy } from "../compat/change.js";
 import { checkAgainstBase, git, gitShowMany } from "../compat/check.js";
 import { compareFiles, SourceCache } from "../compat/files.js";
 import { formatGithub, formatJson, formatText, isAvroFile, type Locate, type ReportFormat, type Subject } from "../compat/report.js";
 import type { CanonConfig } from "../load/config.js";
 import { ExitCode, formatReport } from "../load/diagnostics.js";
 import { appendOnlySince, verifyHistory } from "../load/history.js";
+import { isMode, type Mode, type Policy } from "../load/modes.js";
 import { toPosix } from "../load/schema-files.js";
+import { type CommandInput, stringOption } from "./command.js";
+import { configOf } from "./options.js";
 
 export interface CompatArgs {
   readonly positionals: readonly string[];
@@ -40,6 +42,29 @@ function options(args: CompatArgs, config: CanonConfig): { mode?: Mode; policy: 
     ...(args.mode === undefined ? {} : { mode: args.mode as Mode }),
     policy: (args.policy as Policy | undefined) ?? config.compatibility.policy,
   };
+}
+
+/** `canon compat` and `canon check` from the command line: the config their options name, the report printed. */
+function printed(run: typeof runCompat, { values, positionals }: CommandInput, cwd: string): number {
+  const args: CompatArgs = {
+    positionals,
+    mode: stringOption(values, "mode"),
+    policy: stringOption(values, "policy"),
+    base: stringOption(values, "base"),
+    format: (stringOption(values, "format") ?? "text") as ReportFormat,
+  };
+  const result = run(args, configOf(values, cwd), cwd);
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  return result.code;
+}
+
+export function runCompatCommand(input: CommandInput, cwd: string): number {
+  return printed(runCompat, input, cwd);
+}
+
+export function runCheckCommand(input: CommandInput, cwd: string): number {
+  return printed(runCheck, input, cwd);
 }
 
 /** `canon compat OLD NEW`. */

@@ -13,26 +13,14 @@ export interface Printed {
   readonly stderr: string;
 }
 
-export const EXPLAIN_HELP = `usage: canon explain [CODE | --markdown]
-
-Prints what an error code means and how to fix it; without CODE, every code with its meaning.
-The codes are the ones in brackets in every report, e.g. error[missing-keyword].
---markdown prints every code as the README's Errors table (a test holds the two equal).`;
-
-export const DOCS_HELP = `usage: canon docs [TOPIC]
-
-Prints the documentation that ships with the toolkit:
-  schema-format   (default) the schema file format, the supported subset, names, limits and lint rules
-  config          every key of eventcanon.config.json, from the schema the config is checked against`;
-
-export function explain(args: readonly string[]): Printed {
-  if (args.includes("-h") || args.includes("--help")) return { code: ExitCode.ok, stdout: `${EXPLAIN_HELP}\n`, stderr: "" };
+/** `canon explain`; a usage error prints `help` after its message. */
+export function explain(args: readonly string[], help?: string): Printed {
   if (args.length === 1 && args[0] === "--markdown") {
     const rows = Object.entries(ERROR_DOCS).map(([c, d]) => [`\`${c}\``, d.meaning, d.fix]);
     return { code: ExitCode.ok, stdout: `${markdownTable(["code", "meaning", "fix"], rows)}\n`, stderr: "" };
   }
   const [code, ...extra] = args;
-  if (extra.length > 0 || code?.startsWith("-")) return usage("explain", `expected one error code, got: ${args.join(" ")}`, EXPLAIN_HELP);
+  if (extra.length > 0 || code?.startsWith("-")) return usage("explain", `expected one error code, got: ${args.join(" ")}`, help);
   const entries = Object.entries(ERROR_DOCS) as [ErrorCode, { meaning: string; fix: string }][];
   if (code === undefined) {
     const width = Math.max(...entries.map(([c]) => c.length));
@@ -55,13 +43,13 @@ export function explain(args: readonly string[]): Printed {
   return { code: ExitCode.ok, stdout: `${name}\n  meaning: ${doc.meaning}\n  fix:     ${doc.fix}\n`, stderr: "" };
 }
 
-export function docs(args: readonly string[]): Printed {
-  if (args.includes("-h") || args.includes("--help")) return { code: ExitCode.ok, stdout: `${DOCS_HELP}\n`, stderr: "" };
+/** `canon docs`; a usage error prints `help` after its message. */
+export function docs(args: readonly string[], help?: string): Printed {
   const [topic = "schema-format", ...extra] = args;
-  if (extra.length > 0) return usage("docs", `expected one topic, got: ${args.join(" ")}`, DOCS_HELP);
+  if (extra.length > 0) return usage("docs", `expected one topic, got: ${args.join(" ")}`, help);
   if (topic === "schema-format") return { code: ExitCode.ok, stdout: readFileSync(SCHEMA_FORMAT_URL, "utf8"), stderr: "" };
   if (topic === "config") return { code: ExitCode.ok, stdout: configDocs(), stderr: "" };
-  return usage("docs", `unknown topic "${topic}"`, DOCS_HELP);
+  return usage("docs", `unknown topic "${topic}"`, help);
 }
 
 interface SchemaNode {

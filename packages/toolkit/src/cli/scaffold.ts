@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { loadCatalog } from "../lint/catalog.js";
 import { loadConfig, TARGETS } from "../load/config.js";
 import { CanonError, ExitCode, formatReport } from "../load/diagnostics.js";
 import { pascalCase, pythonFieldName } from "../load/naming.js";
+import { type CommandInput, type OptionValues, stringOption } from "./command.js";
 import { type Printed, usage } from "./docs.js";
+import { configOf } from "./options.js";
 
 /** The catalog repository `canon init` writes; `__NAME__`-style tokens in paths and contents are its parameters. */
 const INIT_TEMPLATES = new URL("../../templates/init/", import.meta.url);
@@ -23,23 +24,6 @@ export interface InitOptions {
   readonly prefix?: string;
   readonly title?: string;
 }
-
-export const INIT_HELP = `usage: canon init [DIR] --name NAME [options]
-
-Creates an event catalog repository in DIR (default: the current folder), which must be empty or absent:
-schemas/ with one example event and one shared type, eventcanon.config.json, an npm package in
-packages/NAME and a Python package in packages/NAME-py (generated code, runtime, tests, packaging),
-an empty registry/, CI and release workflows, and a README. Nothing is written when anything fails.
-
-options:
-  --name NAME            the npm package's name without scope, e.g. acme-events (required)
-  --npm-scope @SCOPE     npm scope, e.g. @acme (default: none)
-  --python-package NAME  Python import name (default: NAME with _ for -)
-  --python-name NAME     Python distribution name on PyPI (default: NAME)
-  --prefix PREFIX        dotted prefix of every event type, e.g. com.acme (default: com.<first part of NAME>)
-  --title TITLE          what the catalog is called in descriptions (default: from NAME)
-  --force                write into a non-empty DIR (never over an existing file)
-  -h, --help             show this help`;
 
 /** Every parameter of the templates, checked; a bad one is a usage error naming the option. */
 export function initParameters(options: InitOptions): Record<string, string> {
@@ -108,19 +92,18 @@ export function renderInitTemplates(parameters: Readonly<Record<string, string>>
  * `canon init`: renders the templates and generates both packages in a staging folder inside DIR, then moves
  * each top-level entry into place, so a failure (bad option, existing file, a generator error) leaves DIR as it was.
  */
-export async function runInit(args: readonly string[], cwd: string): Promise<Printed> {
-  let parsed: ReturnType<typeof parseInitArgs>;
+export async function runInit({ values, positionals, help }: CommandInput, cwd: string): Promise<Printed> {
+  let parsed: ReturnType<typeof initArguments>;
   try {
-    parsed = parseInitArgs(args);
+    parsed = initArguments(values, positionals);
   } catch (error) {
-    return usage("init", (error as Error).message, INIT_HELP);
+    return usage("init", (error as Error).message, help);
   }
-  if (parsed.help) return { code: ExitCode.ok, stdout: `${INIT_HELP}\n`, stderr: "" };
   let parameters: Record<string, string>;
   try {
     parameters = initParameters(parsed.options);
   } catch (error) {
-    if (error instanceof UsageError) return usage("init", error.message, INIT_HELP);
+    if (error instanceof UsageError) return usage("init", error.message, help);
     throw error;
   }
   const dir = path.resolve(cwd, parsed.dir);
@@ -182,73 +165,32 @@ export async function runInit(args: readonly string[], cwd: string): Promise<Pri
   };
 }
 
-function parseInitArgs(args: readonly string[]) {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    options: {
-      name: { type: "string" },
-      "npm-scope": { type: "string" },
-      "python-package": { type: "string" },
-      "python-name": { type: "string" },
-      prefix: { type: "string" },
-      title: { type: "string" },
-      force: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) return { help: true, dir: ".", force: false, options: { name: "" } };
+function initArguments(values: OptionValues, positionals: readonly string[]) {
+  const option = (name: string) => stringOption(values, name);
+  const name = option("name");
   if (positionals.length > 1) throw new Error(`expected one folder, got: ${positionals.join(" ")}`);
-  if (values.name === undefined) throw new Error("--name is required, e.g. --name acme-events");
+  if (name === undefined) throw new Error("--name is required, e.g. --name acme-events");
+  const given = (key: keyof InitOptions, value: string | undefined) => (value === undefined ? {} : { [key]: value });
   const options: InitOptions = {
-    name: values.name,
-    ...(values["npm-scope"] === undefined ? {} : { npmScope: values["npm-scope"] }),
-    ...(values["python-package"] === undefined ? {} : { pythonPackage: values["python-package"] }),
-    ...(values["python-name"] === undefined ? {} : { pythonName: values["python-name"] }),
-    ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
-    ...(values.title === undefined ? {} : { title: values.title }),
+    name,
+    ...given("npmScope", option("npm-scope")),
+    ...given("pythonPackage", option("python-package")),
+    ...given("pythonName", option("python-name")),
+    ...given("prefix", option("prefix")),
+    ...given("title", option("title")),
   };
-  return { help: false, dir: positionals[0] ?? ".", force: values.force === true, options };
+  return { dir: positionals[0] ?? ".", force: values.force === true, options };
 }
 
 // --- canon new ---
 
-export const NEW_HELP = `usage: canon new event TYPE [--from EXISTING_TYPE] [options]
-       canon new type NAME [options]
-
-Writes a skeleton that passes lint: an event file schemas/events/TYPE.json (with --from, a copy of that
-event's file under the new type, e.g. for the next major version), or a shared record type
-schemas/types/NAME.json. Never overwrites a file.
-
-options:
-  --from TYPE      (event) start from this existing event's file
-  --schemas DIR    folder holding events/ and types/ (default: from eventcanon.config.json, else ./schemas)
-  --config FILE    config file (default: ./eventcanon.config.json when present)
-  -h, --help       show this help`;
-
-export function runNew(args: readonly string[], cwd: string): Printed {
-  let values: { from?: string | undefined; schemas?: string | undefined; config?: string | undefined; help?: boolean | undefined };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...args],
-      options: { from: { type: "string" }, schemas: { type: "string" }, config: { type: "string" }, help: { type: "boolean", short: "h" } },
-      allowPositionals: true,
-      strict: true,
-    }));
-  } catch (error) {
-    return usage("new", (error as Error).message, NEW_HELP);
-  }
-  if (values.help) return { code: ExitCode.ok, stdout: `${NEW_HELP}\n`, stderr: "" };
+export function runNew({ values, positionals, help }: CommandInput, cwd: string): Printed {
+  const from = stringOption(values, "from");
   const [kind, name, ...extra] = positionals;
   if ((kind !== "event" && kind !== "type") || name === undefined || extra.length > 0)
-    return usage("new", `expected "event TYPE" or "type NAME", got: ${positionals.join(" ") || "nothing"}`, NEW_HELP);
-  if (kind === "type" && values.from !== undefined) return usage("new", "--from is an option of new event only");
-  const config = loadConfig(cwd, {
-    ...(values.config === undefined ? {} : { config: values.config }),
-    ...(values.schemas === undefined ? {} : { schemas: values.schemas }),
-  });
+    return usage("new", `expected "event TYPE" or "type NAME", got: ${positionals.join(" ") || "nothing"}`, help);
+  if (kind === "type" && from !== undefined) return usage("new", "--from is an option of new event only");
+  const config = configOf(values, cwd);
   const idBase = schemaIdBase(config.schemas);
   let file: string;
   let schema: Record<string, unknown>;
@@ -261,10 +203,10 @@ export function runNew(args: readonly string[], cwd: string): Printed {
     const problem = newEventTypeProblem(name, prefix);
     if (problem !== undefined) return usage("new", problem);
     file = path.join(config.schemas, "events", `${name}.json`);
-    if (values.from !== undefined) {
-      const from = path.join(config.schemas, "events", `${values.from}.json`);
-      if (!existsSync(from)) return usage("new", `no event ${values.from}: ${path.relative(cwd, from)} does not exist`);
-      schema = JSON.parse(readFileSync(from, "utf8")) as Record<string, unknown>;
+    if (from !== undefined) {
+      const fromFile = path.join(config.schemas, "events", `${from}.json`);
+      if (!existsSync(fromFile)) return usage("new", `no event ${from}: ${path.relative(cwd, fromFile)} does not exist`);
+      schema = JSON.parse(readFileSync(fromFile, "utf8")) as Record<string, unknown>;
       schema.$id = `${idBase}events/${name}.json`;
       schema.title = eventTitle(name, prefix);
       schema["x-event-type"] = name;

@@ -1,4 +1,7 @@
+import { ExitCode } from "../load/diagnostics.js";
 import type { Model } from "../load/model.js";
+import type { OptionValues } from "./command.js";
+import { lintedCatalog } from "./lint.js";
 
 export interface CatalogStats {
   /** Event types counted once across their major versions (`...submitted` for `.v1`, `.v2`). */
@@ -35,4 +38,13 @@ export function formatStats(stats: CatalogStats): string {
     .map(([domain, n]) => `${domain} ${n}`)
     .join(", ");
   return `${stats.eventTypes} event types in ${stats.versions} versions over ${stats.domains} domains (${domains}), ${stats.sharedTypes} shared types, ${stats.services} services; ${stats.unknownProducers} of ${stats.versions} versions have no known producer`;
+}
+
+/** `canon stats`. */
+export function runStats(values: OptionValues, cwd: string): number {
+  const linted = lintedCatalog(values, cwd);
+  if (typeof linted === "number") return linted;
+  const stats = catalogStats(linted.catalog.model);
+  process.stdout.write(linted.format === "json" ? `${JSON.stringify(stats, null, 2)}\n` : `${formatStats(stats)}\n`);
+  return ExitCode.ok;
 }

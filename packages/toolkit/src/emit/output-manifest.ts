@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { listFiles } from "../load/list-files.js";
 import { writeCacheFile } from "./render-cache.js";
-import { listFiles } from "./write-outputs.js";
 
 /** What generate last wrote to one file, and the file's identity on disk right after. */
 interface Entry {

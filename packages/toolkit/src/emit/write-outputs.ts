@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { listFiles } from "../load/list-files.js";
 import type { OutputFiles } from "./emitter.js";
 import { OutputManifest } from "./output-manifest.js";
 
 const PREVIOUS = ".previous";
 const STAGING = ".staging";
 const COMMIT = ".commit";
-const CACHE_FOLDERS = new Set(["__pycache__", ".mypy_cache"]);
 
 /** Called after each step that changes the disk; a test throws from it to stop a write where a kill would. */
 export type StepHook = (step: string, dir: string) => void;
@@ -156,16 +156,4 @@ export function differences(dir: string, files: OutputFiles, manifest?: OutputMa
   const onDisk = new Set(existing);
   for (const rel of files.keys()) if (!onDisk.has(rel)) out.push(rel);
   return out.sort().map((rel) => path.join(dir, rel));
-}
-
-export function listFiles(dir: string, prefix = ""): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
-    // Caches that tools write next to generated code are not output; they neither count nor matter.
-    if (CACHE_FOLDERS.has(entry.name)) continue;
-    const rel = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-    if (entry.isDirectory()) out.push(...listFiles(dir, rel));
-    else out.push(rel);
-  }
-  return out.sort();
 }

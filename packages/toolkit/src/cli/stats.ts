@@ -1,3 +1,4 @@
+import { eventFamily } from "../load/event-version.js";
 import type { Model } from "../load/model.js";
 
 export interface CatalogStats {
@@ -15,7 +16,7 @@ export interface CatalogStats {
 }
 
 export function catalogStats(model: Model): CatalogStats {
-  const unversioned = new Set(model.events.map((e) => e.eventType.replace(/\.v[0-9]+$/, "")));
+  const unversioned = new Set(model.events.map((e) => eventFamily(e.eventType)));
   const byDomain: Record<string, number> = {};
   for (const event of model.events) byDomain[event.domain] = (byDomain[event.domain] ?? 0) + 1;
   return {

@@ -22,15 +22,6 @@ export interface Change {
   readonly hint?: string;
 }
 
-export const MODES = ["BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE", "NONE"] as const;
-export type Mode = (typeof MODES)[number];
-
-export type Policy = "strict" | "lenient";
-
-export function isMode(value: string): value is Mode {
-  return (MODES as readonly string[]).includes(value);
-}
-
 export function compareChanges(a: Change, b: Change): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0;
 }

@@ -1,6 +1,7 @@
+import type { Policy } from "../load/modes.js";
 import { AvroResolution } from "./avro-resolution.js";
 import { type AvroType, parseAvroSchema } from "./avro-schema.js";
-import type { Change, Policy } from "./change.js";
+import type { Change } from "./change.js";
 import { JsonSchemaDiff, type ReadFile } from "./json-schema-diff.js";
 import type { Comparison } from "./judge.js";
 

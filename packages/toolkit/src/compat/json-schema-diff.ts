@@ -1,7 +1,8 @@
 import path from "node:path";
 import { schemaIdentity } from "../load/canonical.js";
 import { joinPointer, pointerSegments, valueAt } from "../load/json-source.js";
-import type { Change, Place, Policy } from "./change.js";
+import type { Policy } from "../load/modes.js";
+import type { Change, Place } from "./change.js";
 import { maximumMatching } from "./matching.js";
 
 type Json = Record<string, unknown>;

@@ -1,4 +1,5 @@
-import { type Change, compareChanges, type Mode } from "./change.js";
+import type { Mode } from "../load/modes.js";
+import { type Change, compareChanges } from "./change.js";
 
 /** A change as judged under a mode: which direction found it, and against which earlier version. */
 export interface JudgedChange extends Change {

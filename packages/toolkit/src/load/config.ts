@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Mode, Policy } from "../compat/change.js";
 import { createAjv } from "./ajv.js";
 import { CanonError, ExitCode } from "./diagnostics.js";
 import { diagnosticAt, parseJsonSource } from "./json-source.js";
+import type { Mode, Policy } from "./modes.js";
 
 export const CONFIG_SCHEMA_URL = new URL("../../meta-schema/config.schema.json", import.meta.url);
 

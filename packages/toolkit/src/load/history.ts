@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Mode } from "../compat/change.js";
 import { listFiles } from "../emit/write-outputs.js";
 import { avroFingerprint, sha256 } from "./canonical.js";
 import type { CanonConfig } from "./config.js";
 import type { Diagnostic } from "./diagnostics.js";
+import type { Mode } from "./modes.js";
 import { toPosix } from "./schema-files.js";
 
 export const INDEX_FILE = "index.jsonl";

@@ -1,5 +1,4 @@
 import path from "node:path";
-import { isMode } from "../compat/change.js";
 import type { CanonConfig } from "./config.js";
 import type { Diagnostic, ErrorCode } from "./diagnostics.js";
 import { diagnosticAt, joinPointer, pointerSegments, valueAt } from "./json-source.js";
@@ -14,6 +13,7 @@ import {
   SHARED_MODULE,
   type TypeNode,
 } from "./model.js";
+import { isMode } from "./modes.js";
 import { pascalCase } from "./naming.js";
 import type { SchemaFile } from "./schema-files.js";
 

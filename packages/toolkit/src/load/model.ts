@@ -1,4 +1,4 @@
-import type { Mode } from "../compat/change.js";
+import type { Mode } from "./modes.js";
 /**
  * The one in-memory model every emitter reads. The loader builds it from the JSON Schema files;
  * no emitter looks at JSON Schema again.

@@ -2,12 +2,12 @@ import { createRequire } from "node:module";
 import { Ajv } from "ajv";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { parseAvroSchema } from "../compat/avro-schema.js";
-import type { Mode, Policy } from "../compat/change.js";
 import { avroComparison, jsonSchemaComparison } from "../compat/comparisons.js";
 import { type Comparison, judge, type Verdict } from "../compat/judge.js";
 import { createAjv } from "../load/ajv.js";
 import { schemaIdentity } from "../load/canonical.js";
 import { MAX_JSON_DEPTH, tooDeep } from "../load/json-source.js";
+import type { Mode, Policy } from "../load/modes.js";
 import { refNestingProblem } from "./ref-nesting.js";
 
 export type SchemaType = "AVRO" | "JSON";

@@ -1,9 +1,9 @@
 import path from "node:path";
-import { isMode, type Mode } from "../compat/change.js";
 import type { CanonConfig } from "../load/config.js";
 import { CanonError } from "../load/diagnostics.js";
 import type { History } from "../load/history.js";
 import { MAX_JSON_DEPTH, nestingDepth } from "../load/json-source.js";
+import { isMode, type Mode } from "../load/modes.js";
 import { toPosix } from "../load/schema-files.js";
 import { AppendLog, LogInUse, type LogLine } from "./log.js";
 import type { ParsedSchema } from "./schemas.js";

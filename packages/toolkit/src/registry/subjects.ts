@@ -1,6 +1,6 @@
-import type { Mode } from "../compat/change.js";
 import type { CanonConfig } from "../load/config.js";
 import { type History, readReleased } from "../load/history.js";
+import type { Mode } from "../load/modes.js";
 
 /** What a subject name is made of: the event's topic and its Avro record's full name. */
 export interface SubjectSource {

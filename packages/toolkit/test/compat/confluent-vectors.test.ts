@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { type ParseError, parse } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
-import type { Change, Policy } from "../../src/compat/change.js";
+import type { Change } from "../../src/compat/change.js";
+import type { Policy } from "../../src/load/modes.js";
 import { JsonSchemaDiff } from "../../src/compat/json-schema-diff.js";
 import { FIXTURES, markdownTable, REPO } from "../helpers.js";
 

@@ -1,7 +1,8 @@
 import avro from "avsc";
 import { afterAll, describe, expect, it } from "vitest";
 import { AvroResolution } from "../../src/compat/avro-resolution.js";
-import type { Change, Mode } from "../../src/compat/change.js";
+import type { Change } from "../../src/compat/change.js";
+import type { Mode } from "../../src/load/modes.js";
 import { avroComparison, jsonSchemaComparison } from "../../src/compat/comparisons.js";
 import { JsonSchemaDiff, knownKinds } from "../../src/compat/json-schema-diff.js";
 import { judge } from "../../src/compat/judge.js";

@@ -1,5 +1,5 @@
 import { eventFamily } from "../load/event-version.js";
-import type { Model } from "../load/model.js";
+import { isSharedType, type Model } from "../load/model.js";
 
 export interface CatalogStats {
   /** Event types counted once across their major versions (`...submitted` for `.v1`, `.v2`). */
@@ -23,7 +23,7 @@ export function catalogStats(model: Model): CatalogStats {
     eventTypes: unversioned.size,
     versions: model.events.length,
     domains: Object.keys(byDomain).length,
-    sharedTypes: [...model.types.values()].filter((t) => t.origin.file.startsWith("types/")).length,
+    sharedTypes: [...model.types.values()].filter(isSharedType).length,
     byDomain: Object.fromEntries(Object.entries(byDomain).sort(([a], [b]) => (a < b ? -1 : 1))),
     services: model.services.size,
     unknownProducers: model.events.filter((e) => e.producers === undefined).length,

@@ -265,7 +265,7 @@ main(process.argv.slice(2)).then(
       process.exitCode = ExitCode.io;
     } else {
       process.stderr.write(`canon: internal error, please report it with this trace:\n${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 70;
+      process.exitCode = ExitCode.internal;
     }
   },
 );

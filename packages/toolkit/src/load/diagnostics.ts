@@ -29,6 +29,8 @@ export const ExitCode = {
   usage: 2,
   /** The tool could not read or write a file it needed (permissions, disk). */
   io: 3,
+  /** A bug in eventcanon (an exception nothing above expected); 70 is sysexits.h's EX_SOFTWARE. */
+  internal: 70,
 } as const;
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {

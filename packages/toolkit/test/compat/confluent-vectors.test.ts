@@ -3,8 +3,8 @@ import path from "node:path";
 import { type ParseError, parse } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
 import type { Change } from "../../src/compat/change.js";
-import type { Policy } from "../../src/load/modes.js";
 import { JsonSchemaDiff } from "../../src/compat/json-schema-diff.js";
+import type { Policy } from "../../src/load/modes.js";
 import { FIXTURES, markdownTable, REPO } from "../helpers.js";
 
 /** One of Confluent's published JSON Schema diff cases (see fixtures/confluent-json-diff/ORIGIN.md). */

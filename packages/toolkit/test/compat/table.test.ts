@@ -2,10 +2,10 @@ import avro from "avsc";
 import { afterAll, describe, expect, it } from "vitest";
 import { AvroResolution } from "../../src/compat/avro-resolution.js";
 import type { Change } from "../../src/compat/change.js";
-import type { Mode } from "../../src/load/modes.js";
 import { avroComparison, jsonSchemaComparison } from "../../src/compat/comparisons.js";
 import { JsonSchemaDiff, knownKinds } from "../../src/compat/json-schema-diff.js";
 import { judge } from "../../src/compat/judge.js";
+import type { Mode } from "../../src/load/modes.js";
 import { AVRO_CASES } from "./avro-cases.js";
 import { JSON_CASES } from "./json-schema-cases.js";
 

@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { avroComparison, sampleAvroPairs } from "@eventcanon/toolkit";
+import { avroComparison } from "@eventcanon/toolkit";
+import { sampleAvroPairs } from "@eventcanon/toolkit/testing";
 
 /** The differential test's sample: seed 17, 4,000 pairs (packages/toolkit/test/compat/avro-differential.test.ts). */
 const SEED = 17;

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { loadCatalog, loadConfig, sampleRecord, seededRandom } from "@eventcanon/toolkit";
+import { loadCatalog, loadConfig } from "@eventcanon/toolkit";
+import { sampleRecord, seededRandom } from "@eventcanon/toolkit/testing";
 
 const DIALECT = "https://json-schema.org/draft/2020-12/schema";
 const BASE = "https://bench.example/schemas/";

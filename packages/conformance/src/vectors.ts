@@ -1,7 +1,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { events } from "@eventcanon/openedx-events";
-import { type Catalog, inWireForm, loadCatalog, loadConfig, sampleRecord, seededRandom } from "@eventcanon/toolkit";
+import { type Catalog, inWireForm, loadCatalog, loadConfig } from "@eventcanon/toolkit";
+import { sampleRecord, seededRandom } from "@eventcanon/toolkit/testing";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const VECTORS = path.join(REPO, "packages/conformance/vectors");

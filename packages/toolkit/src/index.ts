@@ -1,6 +1,4 @@
-export { type AvroPair, sampleAvroPairs } from "./compat/avro-pair-sampler.js";
 export { avroComparison } from "./compat/comparisons.js";
-export { sampleRecord, seededRandom } from "./compat/sample.js";
 export { avroSchemaOf, avscCompatible } from "./emit/avro/index.js";
 export type { Emitter, OutputFiles } from "./emit/emitter.js";
 export { EMITTERS, generate, renderAll } from "./emit/generate.js";

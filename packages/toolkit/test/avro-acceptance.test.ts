@@ -5,7 +5,7 @@ import { avroEmitter } from "../src/emit/avro/index.js";
 import { NO_CACHE } from "../src/emit/render-cache.js";
 import { loadCatalog } from "../src/lint/catalog.js";
 import { loadConfig } from "../src/load/config.js";
-import type { Model, NamedType, RecordType } from "../src/load/model.js";
+import { isSharedType, type Model, type NamedType, type RecordType } from "../src/load/model.js";
 import { NO_RELEASES } from "../src/load/released-schemas.js";
 import { FIXTURES } from "./helpers.js";
 
@@ -26,9 +26,7 @@ function model(): Model {
 /** A record type used by at least two events, so the check of the second one reuses it. */
 function sharedRecord(m: Model): RecordType {
   const users = (t: NamedType) => m.events.filter((e) => JSON.stringify(e.record.fields).includes(`"name":"${t.name}"`)).length;
-  const shared = [...m.types.values()].find(
-    (t): t is RecordType => t.kind === "record" && t.origin.file.startsWith("types/") && users(t) > 1,
-  );
+  const shared = [...m.types.values()].find((t): t is RecordType => t.kind === "record" && isSharedType(t) && users(t) > 1);
   if (shared === undefined) throw new Error("the fixture has no record type used by two events");
   return shared;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ERROR_CODES, ERROR_DOCS } from "../src/load/diagnostics.js";
+import { ERROR_CODES, ERROR_DOCS, ExitCode } from "../src/load/diagnostics.js";
 import { canon, markdownTable, REPO } from "./helpers.js";
 
 describe("the README's Errors section", () => {
@@ -19,6 +19,13 @@ describe("the README's Errors section", () => {
     // After adding a code to ERROR_DOCS, paste `canon explain --markdown` over the table.
     expect(table).toBe(markdownTable(["code", "meaning", "fix"], rows));
     expect(canon(["explain", "--markdown"], REPO).stdout).toBe(`${table}\n`);
+  });
+
+  it("lists exactly the exit codes the toolkit has names for", () => {
+    const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
+    const section = /\n### Exit codes\n([\s\S]*?)\n### /.exec(readme)?.[1] ?? "";
+    const documented = [...section.matchAll(/^\| (\d+)\s*\|/gm)].map((m) => Number(m[1]));
+    expect(documented).toEqual(Object.values(ExitCode).sort((a, b) => a - b));
   });
 });
 

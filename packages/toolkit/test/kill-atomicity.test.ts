@@ -3,10 +3,10 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../src/compat/sample.js";
 import { recoverInterruptedWrite } from "../src/emit/write-outputs.js";
 import { TARGETS } from "../src/load/config.js";
 import { listFiles } from "../src/load/list-files.js";
+import { seededRandom } from "../src/testing/sample.js";
 import { canon, FIXTURES, TOOLKIT, tempDir } from "./helpers.js";
 
 /**

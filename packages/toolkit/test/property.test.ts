@@ -3,10 +3,10 @@ import path from "node:path";
 import avro from "avsc";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { sampleRecord, seededRandom } from "../src/compat/sample.js";
 import { generate } from "../src/emit/generate.js";
 import { loadCatalog } from "../src/lint/catalog.js";
 import { loadConfig } from "../src/load/config.js";
+import { sampleRecord, seededRandom } from "../src/testing/sample.js";
 import { tempDir, tempDirInRepo } from "./helpers.js";
 import { avroCase, mypyStrict, readAvsc, typecheckTypeScript, type VerifyEvent, verifyPython } from "./toolchain.js";
 

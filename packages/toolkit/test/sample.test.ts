@@ -1,11 +1,11 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { sampleRecord, seededRandom } from "../src/compat/sample.js";
 import { bundledSchemaOf } from "../src/emit/jsonschema/index.js";
 import { loadCatalog } from "../src/lint/catalog.js";
 import { createAjv } from "../src/load/ajv.js";
 import { loadConfig } from "../src/load/config.js";
 import { valueError } from "../src/load/values.js";
+import { sampleRecord, seededRandom } from "../src/testing/sample.js";
 import { FIXTURES, REPO } from "./helpers.js";
 
 /** Breaks one random spot of a valid instance in one of the ways a hand-written example goes wrong. */

@@ -5,7 +5,7 @@ import { formatGithub, formatJson, formatText, isAvroFile, type Locate, type Rep
 import type { CanonConfig } from "../load/config.js";
 import { ExitCode, formatReport } from "../load/diagnostics.js";
 import { appendOnlySince, verifyHistory } from "../load/history.js";
-import { isMode, type Mode, type Policy } from "../load/modes.js";
+import { isMode, isPolicy, MODES, type Mode, POLICIES, type Policy } from "../load/modes.js";
 import { toPosix } from "../load/schema-files.js";
 import { type CommandInput, stringOption } from "./command.js";
 import { configOf } from "./options.js";
@@ -35,12 +35,11 @@ function render(subjects: readonly Subject[], locate: Locate, format: ReportForm
 }
 
 function options(args: CompatArgs, config: CanonConfig): { mode?: Mode; policy: Policy } | string {
-  if (args.mode !== undefined && !isMode(args.mode))
-    return `--mode must be one of BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE`;
-  if (args.policy !== undefined && args.policy !== "strict" && args.policy !== "lenient") return "--policy must be strict or lenient";
+  if (args.mode !== undefined && !isMode(args.mode)) return `--mode must be one of ${MODES.join(", ")}`;
+  if (args.policy !== undefined && !isPolicy(args.policy)) return `--policy must be ${POLICIES.join(" or ")}`;
   return {
-    ...(args.mode === undefined ? {} : { mode: args.mode as Mode }),
-    policy: (args.policy as Policy | undefined) ?? config.compatibility.policy,
+    ...(args.mode === undefined ? {} : { mode: args.mode }),
+    policy: args.policy ?? config.compatibility.policy,
   };
 }
 

@@ -1,5 +1,6 @@
 import { ExitCode } from "../load/diagnostics.js";
-import type { Model } from "../load/model.js";
+import { eventFamily } from "../load/event-version.js";
+import { isSharedType, type Model } from "../load/model.js";
 import type { OptionValues } from "./command.js";
 import { lintedCatalog } from "./lint.js";
 
@@ -18,14 +19,14 @@ export interface CatalogStats {
 }
 
 export function catalogStats(model: Model): CatalogStats {
-  const unversioned = new Set(model.events.map((e) => e.eventType.replace(/\.v[0-9]+$/, "")));
+  const unversioned = new Set(model.events.map((e) => eventFamily(e.eventType)));
   const byDomain: Record<string, number> = {};
   for (const event of model.events) byDomain[event.domain] = (byDomain[event.domain] ?? 0) + 1;
   return {
     eventTypes: unversioned.size,
     versions: model.events.length,
     domains: Object.keys(byDomain).length,
-    sharedTypes: [...model.types.values()].filter((t) => t.origin.file.startsWith("types/")).length,
+    sharedTypes: [...model.types.values()].filter(isSharedType).length,
     byDomain: Object.fromEntries(Object.entries(byDomain).sort(([a], [b]) => (a < b ? -1 : 1))),
     services: model.services.size,
     unknownProducers: model.events.filter((e) => e.producers === undefined).length,

@@ -65,16 +65,6 @@ const KINDS: Record<string, { compatible: boolean; what: string; hint?: string }
   },
 };
 
-export function avroKindIsCompatible(kind: string): boolean {
-  const entry = KINDS[kind];
-  if (entry === undefined) throw new Error(`unknown Avro change kind ${kind}`);
-  return entry.compatible;
-}
-
-export function knownAvroKinds(): string[] {
-  return Object.keys(KINDS).sort();
-}
-
 /**
  * Explains, field by field, whether a reader schema can read data written with a writer schema
  * (Avro schema resolution, as the specification says). Both schemas come parsed (parseAvroSchema),

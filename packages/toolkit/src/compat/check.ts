@@ -6,6 +6,7 @@ import { avroSchemaOf } from "../emit/avro/index.js";
 import { type Catalog, loadCatalog } from "../lint/catalog.js";
 import type { CanonConfig } from "../load/config.js";
 import { CanonError, ExitCode } from "../load/diagnostics.js";
+import { majorVersion, previousMajor, withMajorVersion } from "../load/event-version.js";
 import { eventHistory, type History, readHistory, readReleased } from "../load/history.js";
 import { type EventDefinition, reachableTypes } from "../load/model.js";
 import type { Mode } from "../load/modes.js";
@@ -205,12 +206,6 @@ function withAffected(subject: Subject, newCatalog: Catalog, oldCatalog: Catalog
   return services.length === 0 ? subject : { ...subject, affected: { eventType, reason, services } };
 }
 
-/** `...v1` for `...v2`; undefined for a first version or a name without one. */
-function previousMajor(eventType: string): string | undefined {
-  const major = /\.v([0-9]+)$/.exec(eventType);
-  return major && Number(major[1]) > 1 ? eventType.replace(/\.v[0-9]+$/, `.v${Number(major[1]) - 1}`) : undefined;
-}
-
 /** The files among `same` whose `$ref`s, followed transitively, reach only files among `same`. */
 function settledFiles(same: readonly SchemaFile[]): Set<string> {
   const targets = new Map(same.map((f) => [f.rel, referencedFiles(f)]));
@@ -305,8 +300,9 @@ function judgeAll(mode: Mode, previous: readonly Comparison[]): Verdict {
 }
 
 function newEventSubject(event: EventDefinition, oldCatalog: Catalog, mode: Mode, base: string): Subject {
-  const major = /\.v([0-9]+)$/.exec(event.eventType);
-  const previousType = major ? event.eventType.replace(/\.v[0-9]+$/, `.v${Number(major[1]) - 1}`) : undefined;
+  const major = majorVersion(event.eventType);
+  // Not previousMajor: a legacy `.v0` is the predecessor of its `.v1`.
+  const previousType = major === undefined ? undefined : withMajorVersion(event.eventType, major - 1);
   const predecessor = oldCatalog.model.events.find((e) => e.eventType === previousType);
   const note = predecessor
     ? `new major version: consumers of ${predecessor.eventType} must subscribe to ${event.eventType} to get the new fields; producers should send both until they have`
@@ -315,7 +311,8 @@ function newEventSubject(event: EventDefinition, oldCatalog: Catalog, mode: Mode
 }
 
 function withHints(verdict: Verdict, eventType: string): Verdict {
-  const next = eventType.replace(/\.v([0-9]+)$/, (_, n: string) => `.v${Number(n) + 1}`);
+  const major = majorVersion(eventType);
+  const next = major === undefined ? eventType : withMajorVersion(eventType, major + 1);
   const createNext = next === eventType ? "create a new event type" : `create ${next}.json (a new major version)`;
   return {
     ...verdict,

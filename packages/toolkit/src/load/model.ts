@@ -135,6 +135,14 @@ export interface Model {
 /** The module that holds shared types (those under `schemas/types/`). */
 export const SHARED_MODULE = "shared";
 
+/**
+ * Defined in `schemas/types/`, as opposed to inside an event file. Not `module === SHARED_MODULE`: an event
+ * file without an event type puts its types in that module too.
+ */
+export function isSharedType(type: NamedType): boolean {
+  return type.origin.file.startsWith("types/");
+}
+
 export function namedType(model: Model, name: string): NamedType {
   const type = model.types.get(name);
   if (type === undefined) throw new Error(`model has no type named ${name}`);

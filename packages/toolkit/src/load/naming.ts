@@ -59,10 +59,3 @@ const AVRO_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function isAvroName(name: string): boolean {
   return AVRO_NAME.test(name);
 }
-
-const TS_IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-/** A property key as TypeScript must write it. */
-export function tsPropertyKey(name: string): string {
-  return TS_IDENTIFIER.test(name) ? name : JSON.stringify(name);
-}

@@ -9,6 +9,7 @@ import type { Catalog } from "../lint/catalog.js";
 import { avroFingerprint, schemaIdentity, sha256 } from "../load/canonical.js";
 import type { CanonConfig } from "../load/config.js";
 import type { Diagnostic } from "../load/diagnostics.js";
+import { previousMajor } from "../load/event-version.js";
 import { eventHistory, type History, INDEX_FILE, type ReleasedSchema, type ReleaseEntry, readReleased } from "../load/history.js";
 import { toPosix } from "../load/schema-files.js";
 import { consumerServices } from "../load/services.js";
@@ -110,8 +111,7 @@ export function planRelease(catalog: Catalog, config: CanonConfig, history: Hist
         ...(services.length === 0 ? {} : { affected: { eventType: event.eventType, reason: "incompatible", services } }),
       });
     } else {
-      const major = /\.v([0-9]+)$/.exec(event.eventType);
-      const previous = major && Number(major[1]) > 1 ? event.eventType.replace(/\.v[0-9]+$/, `.v${Number(major[1]) - 1}`) : undefined;
+      const previous = previousMajor(event.eventType);
       const services = previous === undefined ? [] : consumerServices(catalog.model, previous);
       if (previous !== undefined && services.length > 0)
         moves.push({ eventType: event.eventType, affected: { eventType: previous, reason: "new-major", services } });

@@ -1,3 +1,4 @@
+import { majorVersion } from "../load/event-version.js";
 import type { EventDefinition, Model } from "../load/model.js";
 import { escapeHtml } from "./html.js";
 
@@ -10,7 +11,7 @@ const COLUMN_GAP = 70;
 function actionOf(event: EventDefinition): string {
   const segments = event.eventType.split(".");
   const version = segments.at(-1) ?? "";
-  if (!/^v[0-9]+$/.test(version)) return version;
+  if (majorVersion(event.eventType) === undefined) return version;
   return version === "v1" ? (segments.at(-2) ?? version) : `${segments.at(-2)}.${version}`;
 }
 

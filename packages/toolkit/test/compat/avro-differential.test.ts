@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { type AvroPair, sampleAvroPairs } from "../../src/compat/avro-pair-sampler.js";
 import type { Change } from "../../src/compat/change.js";
+import { type AvroPair, sampleAvroPairs } from "../../src/testing/avro-pair-sampler.js";
 import { REPO } from "../helpers.js";
 import { avroJavaVerdicts, type JavaVerdict } from "./avro-java.js";
 import { AVRO_JAVA_CASES } from "./avro-java-cases.js";

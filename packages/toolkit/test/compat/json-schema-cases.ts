@@ -1,7 +1,7 @@
 /**
  * Table of JSON Schema changes, OLD -> NEW, with the kinds a BACKWARD check must report and its
- * verdict under STRICT (and under LENIENT where it differs). From the Confluent rules in
- * shared/reference/compatibility.md.
+ * verdict under STRICT (and under LENIENT where it differs), after Confluent's rules (the kinds in
+ * src/compat/json-schema-kinds.ts; Confluent's own vectors are confluent-vectors.test.ts's).
  */
 export interface JsonCase {
   readonly name: string;

@@ -1,9 +1,11 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { bundledSchemaOf } from "../src/emit/jsonschema/index.js";
+import { acceptsCode } from "../src/emit/typescript/accepts.js";
 import { loadCatalog } from "../src/lint/catalog.js";
 import { createAjv } from "../src/load/ajv.js";
 import { loadConfig } from "../src/load/config.js";
+import type { EventDefinition } from "../src/load/model.js";
 import { valueError } from "../src/load/values.js";
 import { sampleRecord, seededRandom } from "../src/testing/sample.js";
 import { FIXTURES, REPO } from "./helpers.js";
@@ -74,7 +76,8 @@ describe.each([path.join(FIXTURES, "kitchen-sink"), path.join(FIXTURES, "constra
     }
   });
 
-  it("the model's verdict on an instance equals ajv's, for valid and broken instances (lint relies on it)", () => {
+  /** Each event's valid and broken instances (one in three left valid), with ajv's verdict on each. */
+  function expectAjvVerdicts(verdict: (event: EventDefinition, instance: unknown) => [boolean, string]) {
     let valid = 0;
     let invalid = 0;
     for (const event of catalog.model.events) {
@@ -85,15 +88,32 @@ describe.each([path.join(FIXTURES, "kitchen-sink"), path.join(FIXTURES, "constra
         const sample = sampleRecord(catalog.model, event.record, random);
         const instance = i % 3 === 0 ? sample : mutate(sample, random);
         const ajvSays = validate(instance);
-        const modelSays = valueError(catalog.model, { kind: "ref", name: event.record.name }, instance);
-        expect(modelSays === undefined, `${event.eventType} #${i}: model ${modelSays}, ajv ${JSON.stringify(validate.errors)}`).toBe(
-          ajvSays,
-        );
+        const [says, why] = verdict(event, instance);
+        expect(says, `${event.eventType} #${i}: ${why}, ajv ${JSON.stringify(validate.errors)}`).toBe(ajvSays);
         if (ajvSays) valid++;
         else invalid++;
       }
     }
     expect(valid).toBeGreaterThan(catalog.model.events.length * 50);
     expect(invalid).toBeGreaterThan(catalog.model.events.length * 40);
+  }
+
+  it("the model's verdict on an instance equals ajv's, for valid and broken instances (lint relies on it)", () => {
+    expectAjvVerdicts((event, instance) => {
+      const error = valueError(catalog.model, { kind: "ref", name: event.record.name }, instance);
+      return [error === undefined, `model ${error}`];
+    });
+  });
+
+  it("the TypeScript package's verdict-only validators (validate) give ajv's verdict, for valid and broken instances", () => {
+    const { code, names } = acceptsCode(catalog.model, catalog.model.events);
+    const exports = [...names].map(([event, name]) => `${JSON.stringify(event)}: ${name}`).join(", ");
+    // ajv's own date-time expression in place of the runtime's (which adds the calendar): the verdict
+    // compared is ajv's on the bundled schema; the calendar has its own tests (runtime/datetimes).
+    const accepts = new Function("dateTimeFormat", `${code}\nreturn { ${exports} };`)((withOffset: RegExp) => withOffset) as Record<
+      string,
+      (value: unknown) => boolean
+    >;
+    expectAjvVerdicts((event, instance) => [accepts[event.record.name]?.(instance) === true, "accepts"]);
   });
 });

@@ -4,6 +4,7 @@ import { type EventDefinition, isRecursiveEvent, type Model, reachableTypes } fr
 import { generatedNotice } from "../emitter.js";
 import { NO_CACHE, type RenderCache } from "../render-cache.js";
 import { namedSchema, recordSchema, type SchemaView } from "../schema-view.js";
+import { type AcceptsCode, acceptsCode, CODE_POINTS } from "./accepts.js";
 
 // ajv/dist/standalone is CommonJS; under NodeNext its default import is `module.exports`, whose `default` is the function.
 const toStandalone = standaloneCode.default;
@@ -14,7 +15,7 @@ const toStandalone = standaloneCode.default;
  */
 const INLINE_REQUIRES: Record<string, string> = {
   // Length in Unicode code points, as JSON Schema counts it.
-  'require("ajv/dist/runtime/ucs2length").default': "((text) => { let n = 0; for (const _ of text) n++; return n; })",
+  'require("ajv/dist/runtime/ucs2length").default': CODE_POINTS,
 };
 
 /** What ajv compiles for one domain: each named type once, then each event's record. */
@@ -39,15 +40,16 @@ function validatorInput(model: Model, events: readonly EventDefinition[]): Valid
 
 /**
  * Precompiled validators for one domain's events, as a TypeScript module: one `CompiledValidator`
- * export per event, named after its data type. Nothing is compiled when a consumer imports it.
- * ajv's code generation is the costliest step of generate, so its output is cached by its input.
+ * export per event, named after its data type, whose `accepts` is the verdict-only check built from
+ * the model. Nothing is compiled when a consumer imports it. ajv's code generation is the costliest
+ * step of generate, so the module is cached by its input (the schemas, which also decide `accepts`).
  */
 export function validatorModule(model: Model, events: readonly EventDefinition[], cache: RenderCache = NO_CACHE): Promise<string> {
   const input = validatorInput(model, events);
-  return cache.get("ts-validators", JSON.stringify(input), () => validatorCode(input));
+  return cache.get("ts-validators", JSON.stringify(input), () => validatorCode(input, acceptsCode(model, events)));
 }
 
-function validatorCode(input: ValidatorInput): string {
+function validatorCode(input: ValidatorInput, accepts: AcceptsCode): string {
   // Each named type is compiled once and called by reference (inlineRefs: false): compiling a
   // self-contained bundle per event would compile a shared type again in every event that uses it.
   const ajv = createAjv({ code: { source: true, esm: true, optimize: false }, allErrors: true, inlineRefs: false });
@@ -63,9 +65,11 @@ function validatorCode(input: ValidatorInput): string {
   if (leftover) throw new Error(`standalone validator needs ${leftover[0]}, which has no inline replacement`);
   // date-time goes through the runtime, which also accepts the offset-less form on the read path.
   const dateTime = `= ${String(formatExpression("date-time"))};`;
-  const usesDateTime = code.includes(dateTime);
-  if (usesDateTime) code = code.split(dateTime).join(`= dateTimeFormat(${dateTime.slice(2, -1)});`);
-  const typed = input.events.map((e) => `export const ${e.name}: CompiledValidator = __${e.name} as unknown as CompiledValidator;`);
+  const usesDateTime = code.includes(dateTime) || accepts.usesDateTime;
+  if (code.includes(dateTime)) code = code.split(dateTime).join(`= dateTimeFormat(${dateTime.slice(2, -1)});`);
+  const typed = input.events.map(
+    (e) => `export const ${e.name}: CompiledValidator = Object.assign(__${e.name}, { accepts: ${accepts.names.get(e.name)} });`,
+  );
   return [
     generatedNotice("//"),
     "// @ts-nocheck: ajv's standalone output is plain JavaScript; its exports are typed at the end.",
@@ -73,6 +77,8 @@ function validatorCode(input: ValidatorInput): string {
     ...(usesDateTime ? ['import { dateTimeFormat } from "../runtime/datetimes.js";'] : []),
     "",
     code.replace(/export const (__\w+) = /g, "const $1 = "),
+    "",
+    accepts.code,
     "",
     ...typed,
     "",

@@ -4,8 +4,8 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } 
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../src/compat/sample.js";
+import { TARGETS } from "../src/emit/targets.js";
 import { listFiles, recoverInterruptedWrite } from "../src/emit/write-outputs.js";
-import { TARGETS } from "../src/load/config.js";
 import { canon, FIXTURES, TOOLKIT, tempDir } from "./helpers.js";
 
 /**

@@ -2,6 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { asyncapiFiles } from "../emit/asyncapi/index.js";
+import { TARGET_LIST } from "../emit/targets.js";
 import { loadCatalog } from "../lint/catalog.js";
 import { loadConfig } from "../load/config.js";
 import { ExitCode, formatReport } from "../load/diagnostics.js";
@@ -43,10 +44,14 @@ export function runAsyncapi(args: string[], cwd: string): number {
     process.stdout.write(`${ASYNCAPI_HELP}\n`);
     return ExitCode.ok;
   }
-  const config = loadConfig(cwd, {
-    ...(values.config === undefined ? {} : { config: values.config }),
-    ...(values.schemas === undefined ? {} : { schemas: values.schemas }),
-  });
+  const config = loadConfig(
+    cwd,
+    {
+      ...(values.config === undefined ? {} : { config: values.config }),
+      ...(values.schemas === undefined ? {} : { schemas: values.schemas }),
+    },
+    TARGET_LIST,
+  );
   const catalog = loadCatalog(config, cwd);
   if (catalog.diagnostics.length > 0) {
     process.stderr.write(`${formatReport(catalog.diagnostics)}\n`);

@@ -1,7 +1,8 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { TARGET_LIST, TARGETS, type Target } from "../emit/targets.js";
 import { loadCatalog } from "../lint/catalog.js";
-import { loadConfig, TARGETS, type Target } from "../load/config.js";
+import { loadConfig } from "../load/config.js";
 import { CanonError, type Diagnostic, ExitCode, formatReport } from "../load/diagnostics.js";
 import { runCheck, runCompat } from "./compat.js";
 import { catalogStats, formatStats } from "./stats.js";
@@ -16,7 +17,7 @@ commands:
   generate   lint the schemas, then write TypeScript, Avro, Python and bundled JSON Schema for every event
   lint       check the schemas against the meta-schema and the project's rules
   stats      count the catalog's event types, versions, domains, shared types, services and unknown producers
-  catalog    build the static event catalog site (after generate: it shows the generated code)
+  catalog    build the static event catalog site, with each event's generated code
   compat     compare two schema files (.json: JSON Schema and generated Avro; .avsc: Avro)
   check      check every event changed since a git ref against that ref and the released versions
   release    append every changed event's schemas to registry/ as a new version, with ids and fingerprints
@@ -43,9 +44,9 @@ Library output is cached by input in node_modules/.cache/eventcanon (EVENTCANON_
 kept under 512 MiB by removing what was used longest ago.
 
 options:
-  --out DIR        write all targets under DIR/typescript, DIR/avro, DIR/python, DIR/jsonschema, DIR/asyncapi
+  --out DIR        write all targets under ${TARGETS.map((t) => `DIR/${t}`).join(", ")}
                    (default: the folders named in eventcanon.config.json)
-  --target NAME    only this target: typescript, avro, python, jsonschema or asyncapi (repeatable; default: all)
+  --target NAME    only this target: ${TARGETS.slice(0, -1).join(", ")} or ${TARGETS.at(-1)} (repeatable; default: all)
   --check          write nothing; exit 1 and list the files that are stale
 ${COMMON_OPTIONS}`,
   catalog: `usage: canon catalog [options]
@@ -186,11 +187,15 @@ async function main(argv: string[]): Promise<number> {
     return ExitCode.usage;
   }
   const cwd = process.cwd();
-  const config = loadConfig(cwd, {
-    ...(values.config === undefined ? {} : { config: values.config }),
-    ...(values.schemas === undefined ? {} : { schemas: values.schemas }),
-    ...(values.out === undefined ? {} : command === "catalog" ? { site: values.out } : { out: values.out }),
-  });
+  const config = loadConfig(
+    cwd,
+    {
+      ...(values.config === undefined ? {} : { config: values.config }),
+      ...(values.schemas === undefined ? {} : { schemas: values.schemas }),
+      ...(values.out === undefined ? {} : command === "catalog" ? { site: values.out } : { out: values.out }),
+    },
+    TARGET_LIST,
+  );
   if (command === "compat" || command === "check") {
     const run = command === "compat" ? runCompat : runCheck;
     const result = run({ positionals, mode: values.mode, policy: values.policy, base: values.base, format }, config, cwd);
@@ -208,7 +213,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "catalog") {
     const { buildSite } = await import("../site/build.js");
     const { writeOutputFolder } = await import("../emit/write-outputs.js");
-    const written = writeOutputFolder(config.site, buildSite(catalog, config));
+    const written = writeOutputFolder(config.site, await buildSite(catalog, config));
     process.stdout.write(
       `catalog    ${catalog.model.events.length} events -> ${config.site} (${written ? "updated" : "unchanged"}); open ${path.join(config.site, "index.html")}\n`,
     );

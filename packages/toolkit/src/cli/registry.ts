@@ -1,6 +1,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { affectedSentence, formatJson, formatText } from "../compat/report.js";
+import { TARGET_LIST } from "../emit/targets.js";
 import { loadCatalog } from "../lint/catalog.js";
 import { loadConfig } from "../load/config.js";
 import { type Diagnostic, ExitCode, formatReport } from "../load/diagnostics.js";
@@ -39,10 +40,14 @@ export const REGISTRY_HELP = `usage: canon registry <serve|push|verify> [options
 common options: --config FILE, --schemas DIR, -h/--help`;
 
 function config(values: { config?: string | undefined; schemas?: string | undefined }, cwd: string) {
-  return loadConfig(cwd, {
-    ...(values.config === undefined ? {} : { config: values.config }),
-    ...(values.schemas === undefined ? {} : { schemas: values.schemas }),
-  });
+  return loadConfig(
+    cwd,
+    {
+      ...(values.config === undefined ? {} : { config: values.config }),
+      ...(values.schemas === undefined ? {} : { schemas: values.schemas }),
+    },
+    TARGET_LIST,
+  );
 }
 
 function fail(diagnostics: readonly Diagnostic[], format: string): number {

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { TARGET_LIST, TARGETS } from "../emit/targets.js";
 import { loadCatalog } from "../lint/catalog.js";
-import { loadConfig, TARGETS } from "../load/config.js";
+import { loadConfig } from "../load/config.js";
 import { CanonError, ExitCode, formatReport } from "../load/diagnostics.js";
 import { pascalCase, pythonFieldName } from "../load/naming.js";
 import { type Printed, usage } from "./docs.js";
@@ -151,7 +152,7 @@ export async function runInit(args: readonly string[], cwd: string): Promise<Pri
       writeFileSync(path.join(staging, file), text);
     }
     mkdirSync(path.join(staging, "registry"));
-    const config = loadConfig(staging);
+    const config = loadConfig(staging, {}, TARGET_LIST);
     const catalog = loadCatalog(config, staging);
     if (catalog.diagnostics.length > 0) throw new CanonError(catalog.diagnostics);
     const { generate } = await import("../emit/generate.js");
@@ -245,10 +246,14 @@ export function runNew(args: readonly string[], cwd: string): Printed {
   if ((kind !== "event" && kind !== "type") || name === undefined || extra.length > 0)
     return usage("new", `expected "event TYPE" or "type NAME", got: ${positionals.join(" ") || "nothing"}`, NEW_HELP);
   if (kind === "type" && values.from !== undefined) return usage("new", "--from is an option of new event only");
-  const config = loadConfig(cwd, {
-    ...(values.config === undefined ? {} : { config: values.config }),
-    ...(values.schemas === undefined ? {} : { schemas: values.schemas }),
-  });
+  const config = loadConfig(
+    cwd,
+    {
+      ...(values.config === undefined ? {} : { config: values.config }),
+      ...(values.schemas === undefined ? {} : { schemas: values.schemas }),
+    },
+    TARGET_LIST,
+  );
   const idBase = schemaIdBase(config.schemas);
   let file: string;
   let schema: Record<string, unknown>;

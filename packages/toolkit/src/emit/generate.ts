@@ -22,27 +22,27 @@ export async function renderAll(
   const needed = TARGETS.filter(
     (t) => targets.includes(t) || targets.some((asked) => Object.values(targetNamed(asked).includes ?? {}).includes(t)),
   );
-  // quicktype is the slowest single call and runs on one thread: with a second core, Python renders in a
-  // worker while the other targets render here (EVENTCANON_WORKERS=off renders all in this thread).
+  // With a second core, a target that asks for a worker renders there while the others render here
+  // (EVENTCANON_WORKERS=off renders all in this thread).
   // (The worker loads the compiled module: run from TypeScript sources, as in-process tests do, all render here.)
-  const inWorker =
-    needed.length > 1 &&
-    needed.includes("python") &&
-    availableParallelism() > 1 &&
-    process.env.EVENTCANON_WORKERS !== "off" &&
-    import.meta.url.endsWith(".js");
-  const worker = inWorker ? renderInWorker(catalog.model, config, released, "python") : undefined;
+  const workersWanted =
+    needed.length > 1 && availableParallelism() > 1 && process.env.EVENTCANON_WORKERS !== "off" && import.meta.url.endsWith(".js");
+  const workers = new Map(
+    needed
+      .filter((t) => workersWanted && targetNamed(t).worker === true)
+      .map((t) => [t, renderInWorker(catalog.model, config, released, t)]),
+  );
   try {
     const rendered = new Map<Target, Rendering>();
     for (const target of needed) {
-      if (inWorker && target === "python") continue;
+      if (workers.has(target)) continue;
       const emitter = await targetNamed(target).emitter();
       rendered.set(target, await emitter.emit(catalog.model, config, cache, released));
     }
-    if (worker !== undefined) rendered.set("python", await worker.rendering);
+    for (const [target, worker] of workers) rendered.set(target, await worker.rendering);
     return new Map(targets.map((t) => [t, withIncludes(t, rendered)]));
   } finally {
-    await worker?.stop();
+    await Promise.all([...workers.values()].map((w) => w.stop()));
   }
 }
 

@@ -19,6 +19,8 @@ export interface TargetDescription<N extends string = string> {
    * filled from that target's rendering, so those files are made once and held in memory once.
    */
   readonly includes?: Readonly<Record<string, string>>;
+  /** Its emitter is slow and single-threaded: with a second core it renders in a worker thread while the others render. */
+  readonly worker?: true;
   /** The catalog's code tab for this target; the emitter then hands over a snippet per event (`Rendering.snippets`). */
   readonly tab?: CodeTab;
 }

@@ -5,7 +5,7 @@ import { createAjv } from "./ajv.js";
 import { CanonError, ExitCode } from "./diagnostics.js";
 import { diagnosticAt, parseJsonSource } from "./json-source.js";
 
-export const CONFIG_SCHEMA_URL = new URL("../../meta-schema/config.schema.json", import.meta.url);
+const CONFIG_SCHEMA_URL = new URL("../../meta-schema/config.schema.json", import.meta.url);
 
 export const CONFIG_FILE = "eventcanon.config.json";
 

@@ -1,12 +1,14 @@
 export { avroComparison } from "./compat/comparisons.js";
 export { avroSchemaOf, avscCompatible } from "./emit/avro/index.js";
-export type { Emitter, OutputFiles } from "./emit/emitter.js";
-export { EMITTERS, generate, renderAll } from "./emit/generate.js";
+export type { Emitter, OutputFiles, Rendering } from "./emit/emitter.js";
+export { generate, renderAll } from "./emit/generate.js";
 export { bundledSchemaOf } from "./emit/jsonschema/index.js";
+export type { TargetDescription } from "./emit/target.js";
+export { TARGET_LIST, TARGETS, type Target } from "./emit/targets.js";
 export { writeOutputFolder } from "./emit/write-outputs.js";
 export { type Catalog, loadCatalog } from "./lint/catalog.js";
 export { createAjv } from "./load/ajv.js";
-export { type CanonConfig, loadConfig, TARGETS, type Target } from "./load/config.js";
+export { type CanonConfig, loadConfig } from "./load/config.js";
 export { CanonError, type Diagnostic, ExitCode, formatDiagnostic, formatReport } from "./load/diagnostics.js";
 export { type History, type ReleaseEntry, readHistory, readReleased } from "./load/history.js";
 export { listFiles } from "./load/list-files.js";

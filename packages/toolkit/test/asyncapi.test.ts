@@ -5,6 +5,7 @@ import { Parser } from "@asyncapi/parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AVRO_SCHEMA_FORMAT, asyncapiFiles } from "../src/emit/asyncapi/index.js";
 import { avroKeySchemaOf, avroSchemaOf } from "../src/emit/avro/index.js";
+import { TARGET_LIST } from "../src/emit/targets.js";
 import { loadCatalog } from "../src/lint/catalog.js";
 import { loadConfig } from "../src/load/config.js";
 import type { Model } from "../src/load/model.js";
@@ -38,7 +39,7 @@ function newParser(): Parser {
 }
 
 describe("AsyncAPI 3.0 documents, one per service", () => {
-  const config = loadConfig(REPO);
+  const config = loadConfig(REPO, {}, TARGET_LIST);
   let model: Model;
   let shipped: Map<string, string>;
   beforeAll(() => {

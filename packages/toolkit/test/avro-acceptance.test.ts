@@ -37,7 +37,7 @@ function withType(m: Model, type: NamedType): Model {
 
 describe("avro target: avsc's acceptance", () => {
   it("accepts the catalog, and each file is a schema avsc accepts on its own", async () => {
-    const files = await avroEmitter.emit(model(), config, NO_CACHE, NO_RELEASES);
+    const { files } = await avroEmitter.emit(model(), config, NO_CACHE, NO_RELEASES);
     expect(files.size).toBeGreaterThan(1);
     for (const text of files.values()) expect(() => avro.Type.forSchema(JSON.parse(text))).not.toThrow();
   });

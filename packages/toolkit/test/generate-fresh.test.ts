@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../src/emit/generate.js";
 import { freshOutputs, inputsKey } from "../src/emit/inputs.js";
 import { catalogSummary, loadCatalog } from "../src/lint/catalog.js";
-import { type CanonConfig, loadConfig, TARGETS } from "../src/load/config.js";
+import { TARGET_LIST, TARGETS, type Target } from "../src/emit/targets.js";
+import { type CanonConfig, loadConfig } from "../src/load/config.js";
 import { CLI, edit, FIXTURES, tempDir } from "./helpers.js";
 
 /** Past the manifest's racy window: a file written less than 2 s before its record is read, never trusted by its stat. */
@@ -19,7 +20,7 @@ function copyOfKitchenSink(prefix: string): string {
 
 describe("a generate whose inputs and output are as the last run left them", () => {
   let repo: string;
-  let config: CanonConfig;
+  let config: CanonConfig<Target>;
   const saved = process.env.EVENTCANON_CACHE;
   const fresh = () => {
     const key = inputsKey(config);
@@ -29,7 +30,7 @@ describe("a generate whose inputs and output are as the last run left them", () 
   beforeAll(async () => {
     repo = copyOfKitchenSink("fresh");
     process.env.EVENTCANON_CACHE = path.join(repo, ".cache");
-    config = loadConfig(repo);
+    config = loadConfig(repo, {}, TARGET_LIST);
     const run = async () => {
       const key = inputsKey(config) as string;
       const catalog = loadCatalog(config, repo);
@@ -68,14 +69,14 @@ describe("a generate whose inputs and output are as the last run left them", () 
       const file = path.join(repo, rel);
       const text = readFileSync(file, "utf8");
       writeFileSync(file, change(text));
-      config = loadConfig(repo);
+      config = loadConfig(repo, {}, TARGET_LIST);
       expect(fresh(), rel).toBeUndefined();
       writeFileSync(file, text);
-      config = loadConfig(repo);
+      config = loadConfig(repo, {}, TARGET_LIST);
       expect(fresh(), rel).toBeDefined();
     }
     writeFileSync(path.join(repo, "eventcanon.config.json"), `${readFileSync(path.join(repo, "eventcanon.config.json"), "utf8")}\n\n`);
-    config = loadConfig(repo);
+    config = loadConfig(repo, {}, TARGET_LIST);
     expect(fresh()).toBeDefined();
     // The service and release folders (absent here) count too: a file in either is a change.
     for (const folder of [config.services, config.registry]) {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { TARGET_LIST } from "../src/emit/targets.js";
 import { loadCatalog } from "../src/lint/catalog.js";
 import { loadConfig } from "../src/load/config.js";
 import { type Field, type NamedType, namedType, type RecordType, type TypeNode } from "../src/load/model.js";
@@ -13,7 +14,7 @@ import { REPO } from "./helpers.js";
  * reference as a type name, which keeps it). Asked of the TypeScript language service, as an editor asks.
  */
 
-const config = loadConfig(REPO);
+const config = loadConfig(REPO, {}, TARGET_LIST);
 const { model } = loadCatalog(config, REPO);
 const GENERATED = config.outputs.typescript;
 

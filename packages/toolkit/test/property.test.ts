@@ -4,6 +4,7 @@ import avro from "avsc";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generate } from "../src/emit/generate.js";
+import { TARGET_LIST } from "../src/emit/targets.js";
 import { loadCatalog } from "../src/lint/catalog.js";
 import { loadConfig } from "../src/load/config.js";
 import { sampleRecord, seededRandom } from "../src/testing/sample.js";
@@ -249,7 +250,7 @@ describe("property: random catalogs in the supported subset", () => {
         const writer = new CatalogWriter(shape);
         writer.write(dir);
         const out = path.join(dir, "out");
-        const config = loadConfig(dir, { out });
+        const config = loadConfig(dir, { out }, TARGET_LIST);
         // The examples are sampled from the model, then written back: the catalog must then lint clean.
         const draft = loadCatalog(config, dir);
         const random = seededRandom(seed);

@@ -1,4 +1,4 @@
-import { TARGETS } from "../load/config.js";
+import { TARGETS } from "../emit/targets.js";
 import type { Command, CommandOption, OptionsElsewhere } from "./command.js";
 import type { Printed } from "./docs.js";
 import { COMMON, CONFIG, FORMAT, HELP, REPORT_FORMAT, SCHEMAS } from "./options.js";
@@ -152,7 +152,7 @@ holds, and how many versions no source names a producer for (no x-producers).`,
   },
   {
     name: "catalog",
-    summary: "build the static event catalog site (after generate: it shows the generated code)",
+    summary: "build the static event catalog site, with each event's generated code",
     usage: ["canon catalog [options]"],
     about: `Builds the static catalog site: an index with search, a page per event version and per shared type.
 It opens from file:// and any static host, and fetches nothing from elsewhere.`,

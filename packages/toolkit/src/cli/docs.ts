@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import { TARGET_LIST } from "../emit/targets.js";
 import { ERROR_DOCS, type ErrorCode } from "../lint/error-codes.js";
-import { CONFIG_SCHEMA_URL } from "../load/config.js";
+import { configSchema } from "../load/config.js";
 import { ExitCode } from "../load/diagnostics.js";
 import { markdownTable } from "./markdown.js";
 
@@ -62,7 +63,7 @@ interface SchemaNode {
 
 /** The config file's keys as a list, read from the meta-schema that checks it, so the two cannot differ. */
 function configDocs(): string {
-  const schema = JSON.parse(readFileSync(CONFIG_SCHEMA_URL, "utf8")) as SchemaNode;
+  const schema = configSchema(TARGET_LIST) as SchemaNode;
   const lines = [`eventcanon.config.json: ${schema.description ?? ""}`, ""];
   const walk = (node: SchemaNode, prefix: string): void => {
     for (const [key, child] of Object.entries(node.properties ?? {})) {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { type GenerateResult, generate, staleFiles } from "../emit/generate.js";
 import { freshOutputs, inputsKey } from "../emit/inputs.js";
-import { TARGETS, type Target } from "../load/config.js";
+import { TARGETS, type Target } from "../emit/targets.js";
 import { ExitCode } from "../load/diagnostics.js";
 import { type OptionValues, stringOption } from "./command.js";
 import { type CatalogFormat, formatOf, lintedCatalog } from "./lint.js";

@@ -1,3 +1,4 @@
+import type { Target } from "../emit/targets.js";
 import { type Catalog, catalogSummary, loadCatalog } from "../lint/catalog.js";
 import type { CanonConfig } from "../load/config.js";
 import { type Diagnostic, ExitCode, formatReport } from "../load/diagnostics.js";
@@ -8,7 +9,7 @@ export type CatalogFormat = "text" | "json";
 
 export interface LintedCatalog {
   readonly catalog: Catalog;
-  readonly config: CanonConfig;
+  readonly config: CanonConfig<Target>;
   readonly format: CatalogFormat;
   /** "N events, M other named types", as lint and generate print it. */
   readonly summary: string;
@@ -19,7 +20,7 @@ export function lintedCatalog(
   values: OptionValues,
   cwd: string,
   overrides: { out?: string; site?: string } = {},
-  config: CanonConfig = configOf(values, cwd, overrides),
+  config: CanonConfig<Target> = configOf(values, cwd, overrides),
 ): LintedCatalog | number {
   const format = formatOf(values);
   const catalog = loadCatalog(config, cwd);

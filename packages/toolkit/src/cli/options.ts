@@ -1,3 +1,4 @@
+import { TARGET_LIST, type Target } from "../emit/targets.js";
 import { type CanonConfig, loadConfig } from "../load/config.js";
 import { type CommandOption, type OptionValues, stringOption } from "./command.js";
 
@@ -31,12 +32,16 @@ export const HELP: CommandOption = { name: "help", short: "h", kind: "boolean", 
 export const COMMON: readonly CommandOption[] = [SCHEMAS, CONFIG, FORMAT, HELP];
 
 /** The config the command's --config and --schemas (and what else it overrides) point at. */
-export function configOf(values: OptionValues, cwd: string, overrides: { out?: string; site?: string } = {}): CanonConfig {
+export function configOf(values: OptionValues, cwd: string, overrides: { out?: string; site?: string } = {}): CanonConfig<Target> {
   const config = stringOption(values, "config");
   const schemas = stringOption(values, "schemas");
-  return loadConfig(cwd, {
-    ...(config === undefined ? {} : { config }),
-    ...(schemas === undefined ? {} : { schemas }),
-    ...overrides,
-  });
+  return loadConfig(
+    cwd,
+    {
+      ...(config === undefined ? {} : { config }),
+      ...(schemas === undefined ? {} : { schemas }),
+      ...overrides,
+    },
+    TARGET_LIST,
+  );
 }

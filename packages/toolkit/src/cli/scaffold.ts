@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { TARGET_LIST, TARGETS } from "../emit/targets.js";
 import { loadCatalog } from "../lint/catalog.js";
-import { loadConfig, TARGETS } from "../load/config.js";
+import { loadConfig } from "../load/config.js";
 import { CanonError, ExitCode, formatReport } from "../load/diagnostics.js";
 import { pascalCase, pythonFieldName } from "../load/naming.js";
 import { type CommandInput, type OptionValues, stringOption } from "./command.js";
@@ -134,7 +135,7 @@ export async function runInit({ values, positionals, help }: CommandInput, cwd: 
       writeFileSync(path.join(staging, file), text);
     }
     mkdirSync(path.join(staging, "registry"));
-    const config = loadConfig(staging);
+    const config = loadConfig(staging, {}, TARGET_LIST);
     const catalog = loadCatalog(config, staging);
     if (catalog.diagnostics.length > 0) throw new CanonError(catalog.diagnostics);
     const { generate } = await import("../emit/generate.js");

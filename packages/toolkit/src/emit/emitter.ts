@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import type { CanonConfig, Target } from "../load/config.js";
+import type { CanonConfig } from "../load/config.js";
 import type { Model } from "../load/model.js";
 import type { ReleasedSchemas } from "../load/released-schemas.js";
 import type { RenderCache } from "./render-cache.js";
@@ -7,19 +7,21 @@ import type { RenderCache } from "./render-cache.js";
 /** Files of one target, keyed by path relative to the target's output folder. */
 export type OutputFiles = Map<string, string>;
 
+/** What an emitter made: its files and, for a target with a catalog tab, what the tab shows of each event. */
+export interface Rendering {
+  readonly files: OutputFiles;
+  /** The event's declaration in this target's language, by event type: made while emitting, never read back from the files. */
+  readonly snippets?: ReadonlyMap<string, string>;
+}
+
 /** A renderer over the model. Emitters never read schema files: the loader already did. */
 export interface Emitter {
-  readonly target: Target;
-  /**
-   * Folders of this target's output that hold another target's files as they are (package data):
-   * filled from that target's rendering, so those files are made once and held in memory once.
-   */
-  readonly includes?: Readonly<Record<string, Target>>;
+  readonly target: string;
   /**
    * `cache` keeps the expensive library calls' output by input, across runs; `released` is registry/'s
    * history, which the packages ship so that consumers read every released version.
    */
-  emit(model: Model, config: CanonConfig, cache: RenderCache, released: ReleasedSchemas): Promise<OutputFiles>;
+  emit(model: Model, config: CanonConfig, cache: RenderCache, released: ReleasedSchemas): Promise<Rendering>;
 }
 
 /** Header of every generated file, in that language's comment syntax. */

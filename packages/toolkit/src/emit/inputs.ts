@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { CanonConfig, Target } from "../load/config.js";
+import type { CanonConfig } from "../load/config.js";
 import type { GenerateResult } from "./generate.js";
 import { OutputManifest } from "./output-manifest.js";
 import { toolkitSalt } from "./render-cache.js";
+import type { Target } from "./targets.js";
 
 const TEMPLATES = new URL("../../templates/", import.meta.url);
 
@@ -15,7 +16,7 @@ const TEMPLATES = new URL("../../templates/", import.meta.url);
  * them has nothing to do. Undefined where a folder holds a link to a folder, whose contents the
  * loader may or may not read: such a tree is always rendered.
  */
-export function inputsKey(config: CanonConfig): string | undefined {
+export function inputsKey(config: CanonConfig<string>): string | undefined {
   const hash = createHash("sha256");
   hash.update(toolkitSalt());
   hash.update(JSON.stringify(config, (_key, value: unknown) => (value instanceof Map ? [...value] : value)));
@@ -45,7 +46,7 @@ function hashTree(hash: ReturnType<typeof createHash>, root: string, rel: string
  * inputs left it (see OutputManifest.fresh): nothing to render, compare or write. Undefined: render.
  */
 export function freshOutputs(
-  config: CanonConfig,
+  config: CanonConfig<Target>,
   targets: readonly Target[],
   key: string,
 ): { summary: string; results: GenerateResult[] } | undefined {

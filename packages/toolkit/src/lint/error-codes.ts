@@ -198,10 +198,6 @@ export const ERROR_DOCS = {
     meaning: "two events would share a registry subject, or an event lacks the `x-topic` its strategy needs",
     fix: "use the `topic-record` or `record` subject strategy, or add `x-topic`",
   },
-  "catalog-needs-generate": {
-    meaning: "`canon catalog` shows generated code, and a generated file is missing",
-    fix: "run `canon generate` first",
-  },
 } as const satisfies Record<string, { readonly meaning: string; readonly fix: string }>;
 
 export type ErrorCode = keyof typeof ERROR_DOCS;

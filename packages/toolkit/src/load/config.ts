@@ -5,14 +5,19 @@ import { CanonError, ExitCode } from "./diagnostics.js";
 import { diagnosticAt, parseJsonSource } from "./json-source.js";
 import type { Mode, Policy } from "./modes.js";
 
-export const CONFIG_SCHEMA_URL = new URL("../../meta-schema/config.schema.json", import.meta.url);
+const CONFIG_SCHEMA_URL = new URL("../../meta-schema/config.schema.json", import.meta.url);
 
 export const CONFIG_FILE = "eventcanon.config.json";
 
-export type Target = "typescript" | "avro" | "python" | "jsonschema" | "asyncapi";
-export const TARGETS: readonly Target[] = ["typescript", "avro", "python", "jsonschema", "asyncapi"];
+/** What the config knows of a target (src/emit/targets.ts lists them): its `outputs` key, default folder and summary. */
+export interface OutputTarget<N extends string = string> {
+  readonly name: N;
+  readonly folder: string;
+  readonly summary: string;
+}
 
-export interface CanonConfig {
+/** `T`: the targets whose output folders the config resolved (see loadConfig). */
+export interface CanonConfig<T extends string = string> {
   /** Absolute folder holding `events/` and `types/`. */
   readonly schemas: string;
   /** Event types must start with this dotted prefix (e.g. `org.openedx`); empty allows any. */
@@ -26,7 +31,7 @@ export interface CanonConfig {
   /** The TypeScript package: how Avro longs are held (numbers, or bigints for the full 64-bit range). */
   readonly typescript: { readonly longs: "number" | "bigint" };
   /** Absolute output folder per target; each is owned entirely by the generator. */
-  readonly outputs: Readonly<Record<Target, string>>;
+  readonly outputs: Readonly<Record<T, string>>;
   /** Compatibility mode for events without `x-compatibility`, and the JSON Schema policy. */
   readonly compatibility: { readonly mode: Mode; readonly policy: Policy };
   /** Absolute folder of released versions (`registry/` beside the schemas). */
@@ -57,7 +62,7 @@ interface ConfigFile {
   avro?: { eventRecordName?: string };
   envelope?: { sourcelib?: string };
   typescript?: { longs?: "number" | "bigint" };
-  outputs?: Partial<Record<Target, string>>;
+  outputs?: Record<string, string>;
   compatibility?: { mode?: Mode; policy?: Policy };
   registry?: string;
   services?: string;
@@ -68,21 +73,26 @@ interface ConfigFile {
 /**
  * Reads `eventcanon.config.json` (from `--config`, else the working directory) and applies the
  * command-line overrides. Without a config file the defaults make any `schemas/` folder work.
+ * `targets` are the keys `outputs` may hold, each resolved to a folder; the emitters own that list
+ * (this folder comes before them), so a caller that writes no output may leave it out: `outputs` is then
+ * only checked to hold strings, and the type says that no folder was resolved.
  */
-export function loadConfig(cwd: string, overrides: ConfigOverrides = {}): CanonConfig {
+export function loadConfig<T extends string = never>(
+  cwd: string,
+  overrides: ConfigOverrides = {},
+  targets: readonly OutputTarget<T>[] = [],
+): CanonConfig<T> {
   const configPath = overrides.config ? path.resolve(cwd, overrides.config) : path.join(cwd, CONFIG_FILE);
   let file: ConfigFile = {};
   let base = cwd;
   if (overrides.config !== undefined || existsSync(configPath)) {
-    file = readConfigFile(configPath, path.relative(cwd, configPath) || CONFIG_FILE);
+    file = readConfigFile(configPath, path.relative(cwd, configPath) || CONFIG_FILE, targets);
     base = path.dirname(configPath);
   }
-  const outputs = {} as Record<Target, string>;
-  for (const target of TARGETS) {
-    outputs[target] =
-      overrides.out !== undefined
-        ? path.resolve(cwd, overrides.out, target)
-        : path.resolve(base, file.outputs?.[target] ?? path.join("generated", target));
+  const outputs = {} as Record<T, string>;
+  for (const { name, folder } of targets) {
+    outputs[name] =
+      overrides.out !== undefined ? path.resolve(cwd, overrides.out, name) : path.resolve(base, file.outputs?.[name] ?? folder);
   }
   const schemas = overrides.schemas !== undefined ? path.resolve(cwd, overrides.schemas) : path.resolve(base, file.schemas ?? "schemas");
   return {
@@ -111,7 +121,21 @@ function cacheFolder(base: string): { cache?: string } {
   return existsSync(modules) ? { cache: path.join(modules, ".cache/eventcanon") } : {};
 }
 
-function readConfigFile(absolute: string, shown: string): ConfigFile {
+/**
+ * The config file's schema, its `outputs` keys filled in from the targets. The shipped file (what an
+ * editor checks the config against) lets `outputs` hold any folder, as it cannot know the list.
+ */
+export function configSchema(targets: readonly OutputTarget[]): Record<string, unknown> {
+  const schema = JSON.parse(readFileSync(CONFIG_SCHEMA_URL, "utf8")) as { properties: Record<string, Record<string, unknown>> };
+  if (targets.length === 0) return schema;
+  const properties = Object.fromEntries(
+    targets.map((t) => [t.name, { type: "string", description: `${t.summary} Default: ${t.folder}.` }]),
+  );
+  schema.properties.outputs = { ...schema.properties.outputs, properties, additionalProperties: false };
+  return schema;
+}
+
+function readConfigFile(absolute: string, shown: string, targets: readonly OutputTarget[]): ConfigFile {
   let text: string;
   try {
     text = readFileSync(absolute, "utf8");
@@ -123,7 +147,7 @@ function readConfigFile(absolute: string, shown: string): ConfigFile {
   }
   const { source, diagnostics } = parseJsonSource(shown, text);
   if (diagnostics.length > 0) throw new CanonError(diagnostics, ExitCode.usage);
-  const validate = createAjv().compile(JSON.parse(readFileSync(CONFIG_SCHEMA_URL, "utf8")) as object);
+  const validate = createAjv().compile(configSchema(targets));
   if (!validate(source.value)) {
     const problems = (validate.errors ?? []).map((error) => {
       const extra = (error.params as { additionalProperty?: string }).additionalProperty;

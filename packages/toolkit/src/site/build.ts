@@ -1,11 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { avroKeySchemaOf, avroSchemaOf } from "../emit/avro/index.js";
 import type { OutputFiles } from "../emit/emitter.js";
 import { codecName } from "../emit/typescript/index.js";
 import type { Catalog } from "../lint/catalog.js";
 import type { CanonConfig } from "../load/config.js";
-import { CanonError, ExitCode } from "../load/diagnostics.js";
 import { eventHistory, type History, readHistory } from "../load/history.js";
 import {
   type EventDefinition,
@@ -19,6 +17,7 @@ import {
   type TypeNode,
 } from "../load/model.js";
 import { avroFullName, subjectNames } from "../registry/subjects.js";
+import { type CodeTabContent, codeTabs, codeTabsHtml, styleSheet } from "./code-tabs.js";
 import { flowGraph } from "./flow.js";
 import { typeGraph } from "./graph.js";
 import { escapeHtml, page } from "./html.js";
@@ -31,19 +30,18 @@ const typePage = (name: string) => `types/${name}.html`;
 const servicePage = (id: string) => `services/${id}.html`;
 
 /**
- * The static catalog: an index with search, one page per event version and per shared type.
- * It shows the generated code as written by `canon generate`, so it reads the output folders
- * instead of rendering every target again.
+ * The static catalog: an index with search, one page per event version and per shared type, and on each
+ * event's page the code its targets generate for it (see codeTabs).
  */
-export function buildSite(catalog: Catalog, config: CanonConfig): OutputFiles {
+export async function buildSite(catalog: Catalog, config: CanonConfig): Promise<OutputFiles> {
   const model = catalog.model;
-  const code = new GeneratedCode(config);
+  const tabs = await codeTabs(catalog, config);
   const files: OutputFiles = new Map();
-  files.set("style.css", readFileSync(new URL("style.css", TEMPLATES), "utf8"));
+  files.set("style.css", styleSheet(readFileSync(new URL("style.css", TEMPLATES), "utf8"), tabs));
   files.set("search.js", readFileSync(new URL("search.js", TEMPLATES), "utf8"));
   files.set("index.html", indexPage(model));
   const history = readHistory(config);
-  for (const event of model.events) files.set(eventPage(event), eventPageHtml(model, event, code, config, history));
+  for (const event of model.events) files.set(eventPage(event), eventPageHtml(model, event, tabs, config, history));
   const usedBy = whereUsed(model);
   for (const type of model.types.values()) {
     if (model.events.some((e) => e.record.name === type.name) || !type.origin.file.startsWith("types/")) continue;
@@ -116,7 +114,13 @@ function registryRows(model: Model, event: EventDefinition, config: CanonConfig,
   ];
 }
 
-function eventPageHtml(model: Model, event: EventDefinition, code: GeneratedCode, config: CanonConfig, history: History): string {
+function eventPageHtml(
+  model: Model,
+  event: EventDefinition,
+  tabs: readonly CodeTabContent[],
+  config: CanonConfig,
+  history: History,
+): string {
   const root = "../";
   const records = [event.record, ...reachableTypes(model, event)].filter((t) => t.kind === "record");
   const imports = [
@@ -144,14 +148,7 @@ function eventPageHtml(model: Model, event: EventDefinition, code: GeneratedCode
     "<h2>Example</h2>",
     ...event.examples.map((example) => `<pre><code>${escapeHtml(JSON.stringify(example, null, 2))}</code></pre>`),
     "<h2>Generated code</h2>",
-    '<div class="tabs">',
-    '<input type="radio" name="lang" id="tab-ts" checked><label for="tab-ts">TypeScript</label>',
-    '<input type="radio" name="lang" id="tab-avro"><label for="tab-avro">Avro</label>',
-    '<input type="radio" name="lang" id="tab-py"><label for="tab-py">Python</label>',
-    `<div class="panel panel-ts" role="region" aria-label="TypeScript"><pre><code>${escapeHtml(code.typescript(event))}</code></pre></div>`,
-    `<div class="panel panel-avro" role="region" aria-label="Avro"><pre><code>${escapeHtml(code.avro(event))}</code></pre></div>`,
-    `<div class="panel panel-py" role="region" aria-label="Python"><pre><code>${escapeHtml(code.python(event))}</code></pre></div>`,
-    "</div>",
+    ...codeTabsHtml(tabs, event),
     "<h2>Import it</h2>",
     `<pre><code>${escapeHtml(imports.join("\n"))}</code></pre>`,
     "<h2>Versions</h2>",
@@ -280,52 +277,4 @@ function firstSentence(text: string | undefined): string {
   if (text === undefined) return "";
   const end = text.search(/\.\s/);
   return end < 0 ? text : text.slice(0, end + 1);
-}
-
-/** Slices of the generated files that belong to one event. */
-class GeneratedCode {
-  private readonly cache = new Map<string, string>();
-
-  constructor(private readonly config: CanonConfig) {}
-
-  private read(target: "typescript" | "avro" | "python", file: string): string {
-    const full = path.join(this.config.outputs[target], file);
-    if (!this.cache.has(full)) {
-      if (!existsSync(full)) {
-        throw new CanonError(
-          [
-            {
-              code: "catalog-needs-generate",
-              file: path.relative(process.cwd(), full),
-              pointer: "",
-              message: "generated file not found",
-              hint: "run canon generate before canon catalog",
-            },
-          ],
-          ExitCode.invalidSchemas,
-        );
-      }
-      this.cache.set(full, readFileSync(full, "utf8"));
-    }
-    return this.cache.get(full) as string;
-  }
-
-  typescript(event: EventDefinition): string {
-    const text = this.read("typescript", `types/${event.domain}.ts`);
-    const start = text.indexOf(`export interface ${event.record.name} {`);
-    const doc = text.lastIndexOf("/**", start);
-    const from = doc >= 0 && text.slice(doc, start).trim().endsWith("*/") ? doc : start;
-    return text.slice(from, text.indexOf("\n}\n", start) + 2);
-  }
-
-  avro(event: EventDefinition): string {
-    return this.read("avro", `${event.eventType}.avsc`);
-  }
-
-  python(event: EventDefinition): string {
-    const text = this.read("python", `${event.domain}.py`);
-    const start = text.indexOf(`@dataclass(frozen=True)\nclass ${event.record.name}:`);
-    const end = text.indexOf("\n\n\n", start);
-    return text.slice(start, end < 0 ? undefined : end);
-  }
 }

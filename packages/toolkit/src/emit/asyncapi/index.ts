@@ -128,5 +128,5 @@ export function asyncapiFiles(model: Model, config: CanonConfig, only?: string):
 
 export const asyncapiEmitter: Emitter = {
   target: "asyncapi",
-  emit: async (model, config) => asyncapiFiles(model, config),
+  emit: async (model, config) => ({ files: asyncapiFiles(model, config) }),
 };

@@ -191,6 +191,7 @@ export const avroEmitter: Emitter = {
       });
       files.set(`${event.eventType}.avsc`, text);
     }
-    return files;
+    // The catalog shows an event's whole schema.
+    return { files, snippets: new Map(model.events.map((e) => [e.eventType, files.get(`${e.eventType}.avsc`) as string])) };
   },
 };

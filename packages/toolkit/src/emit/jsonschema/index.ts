@@ -51,6 +51,6 @@ export const jsonSchemaEmitter: Emitter = {
     const definitions = new Map<string, Record<string, unknown>>();
     for (const event of model.events)
       files.set(`${event.eventType}.json`, `${JSON.stringify(bundledSchemaOf(model, event, definitions), null, 2)}\n`);
-    return files;
+    return { files };
   },
 };

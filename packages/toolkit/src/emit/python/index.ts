@@ -168,11 +168,10 @@ function parseQuicktypeOutput(lines: readonly string[]): QuicktypeClasses {
 /**
  * Emits one module per domain plus `shared`, `_registry.py`, `py.typed`, and the fixed modules from
  * templates/python (`__init__`, `_runtime`, `_avro`, `_envelope`); the Avro and bundled JSON schemas
- * join them as package data (`includes`).
+ * join them as package data (`includes` in target.ts).
  */
 export const pythonEmitter: Emitter = {
   target: "python",
-  includes: { "schemas/avro": "avro", "schemas/json": "jsonschema" },
   async emit(model, config, cache, released) {
     const classes = [...model.types.values()].filter((t): t is RecordType | EnumType => t.kind !== "alias");
     const placeholder = new Map(classes.map((t, i) => [t.name, `EcT${String(i).padStart(4, "0")}`]));
@@ -206,11 +205,13 @@ export const pythonEmitter: Emitter = {
     files.set("_registry.py", registryModule(model, config, released));
     files.set("_history.py", historyModule(model, config, released));
     files.set("py.typed", "");
-    return files;
+    return { files, snippets: new Map(model.events.map((e) => [e.eventType, renderer.classes.get(e.record.name) as string])) };
   },
 };
 
 class ModuleRenderer {
+  /** Each class as its module holds it, up to the blank lines before the next (the last one keeps the file's final newline). */
+  readonly classes = new Map<string, string>();
   private readonly used = new Set<string>();
   /** The standard-library classes the module's annotations name (datetime, date, UUID). */
   private readonly stdlib = new Set<TypedFormat>();
@@ -234,9 +235,13 @@ class ModuleRenderer {
     this.stdlib.clear();
     const classNames = new Set(Object.values(TYPED_FORMATS).map((f) => f.name as string));
     this.qualified = types.some((t) => t.kind === "record" && t.fields.some((f) => classNames.has(pythonFieldName(f.name))));
-    const body = definitionOrder(this.model, types)
-      .map((t) => (t.kind === "enum" ? this.enumClass(t) : this.dataclass(t)))
-      .join("\n\n");
+    const ordered = definitionOrder(this.model, types);
+    const blocks = ordered.map((t) => (t.kind === "enum" ? this.enumClass(t) : this.dataclass(t)));
+    for (const [i, t] of ordered.entries()) {
+      const block = blocks[i] as string;
+      this.classes.set(t.name, i < blocks.length - 1 ? block.slice(0, -1) : block);
+    }
+    const body = blocks.join("\n\n");
     const title =
       module === SHARED_MODULE
         ? "Data types shared by several events."

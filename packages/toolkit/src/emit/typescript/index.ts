@@ -53,7 +53,9 @@ export const typescriptEmitter: Emitter = {
     const byModule = groupBy(model.types.values(), (t) => t.module);
     const modules = [...byModule.keys()];
     const files: OutputFiles = new Map();
-    for (const [module, types] of byModule) files.set(`types/${module}.ts`, await typesModule(model, config, module, types, cache));
+    const declarations = new Map<string, string>();
+    for (const [module, types] of byModule)
+      files.set(`types/${module}.ts`, await typesModule(model, config, module, types, cache, declarations));
     for (const domain of eventDomains(model)) {
       if (RESERVED_MODULES.has(domain)) throw new Error(`event domain "${domain}" clashes with a generated folder or file name`);
       const events = model.events.filter((e) => e.domain === domain);
@@ -63,7 +65,7 @@ export const typescriptEmitter: Emitter = {
     files.set("releases.ts", releasesModule(model, config, released));
     for (const [template, text] of runtimeTemplates("typescript", ".ts", "//", config)) files.set(`runtime/${template}`, text);
     files.set("index.ts", indexModule(model, config, modules));
-    return files;
+    return { files, snippets: new Map(model.events.map((e) => [e.eventType, declarations.get(e.record.name) as string])) };
   },
 };
 
@@ -79,6 +81,8 @@ async function typesModule(
   module: string,
   types: readonly NamedType[],
   cache: RenderCache,
+  /** Filled with each type's declaration, by type name. */
+  declared: Map<string, string>,
 ): Promise<string> {
   const imports = new Map<string, Set<string>>();
   for (const type of types) {
@@ -92,6 +96,7 @@ async function typesModule(
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([from, names]) => `import type { ${[...names].sort().join(", ")} } from "./${from}.js";`);
   const declarations = await Promise.all(types.map((t) => declaration(model, t, config, cache)));
+  for (const [i, t] of types.entries()) declared.set(t.name, declarations[i] as string);
   const parts = [generatedNotice("//"), ...(importLines.length > 0 ? [importLines.join("\n")] : []), ...declarations];
   return `${parts.join("\n\n")}\n`;
 }

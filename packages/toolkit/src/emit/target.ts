@@ -1,3 +1,4 @@
+import type { EventDefinition } from "../load/model.js";
 import type { Emitter } from "./emitter.js";
 
 /**
@@ -23,6 +24,10 @@ export interface TargetDescription<N extends string = string> {
   readonly worker?: true;
   /** The catalog's code tab for this target; the emitter then hands over a snippet per event (`Rendering.snippets`). */
   readonly tab?: CodeTab;
+  /** How a program imports an event's code from this target's output (`folder`, absolute), as the catalog shows it. */
+  readonly importLine?: (event: EventDefinition, folder: string) => string;
+  /** A document per service (`label`), and where it is published, as the catalog's service pages name it. */
+  readonly serviceDocument?: { readonly label: string; readonly path: (service: string, folder: string) => string };
 }
 
 export interface CodeTab {

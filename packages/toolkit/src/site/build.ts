@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { avroKeySchemaOf, avroSchemaOf } from "../emit/avro/index.js";
 import type { OutputFiles } from "../emit/emitter.js";
-import { codecName } from "../emit/typescript/index.js";
+import { TARGET_LIST, type Target } from "../emit/targets.js";
 import type { Catalog } from "../lint/catalog.js";
 import type { CanonConfig } from "../load/config.js";
 import { eventHistory, type History, readHistory } from "../load/history.js";
@@ -33,7 +33,7 @@ const servicePage = (id: string) => `services/${id}.html`;
  * The static catalog: an index with search, one page per event version and per shared type, and on each
  * event's page the code its targets generate for it (see codeTabs).
  */
-export async function buildSite(catalog: Catalog, config: CanonConfig): Promise<OutputFiles> {
+export async function buildSite(catalog: Catalog, config: CanonConfig<Target>): Promise<OutputFiles> {
   const model = catalog.model;
   const tabs = await codeTabs(catalog, config);
   const files: OutputFiles = new Map();
@@ -47,7 +47,7 @@ export async function buildSite(catalog: Catalog, config: CanonConfig): Promise<
     if (model.events.some((e) => e.record.name === type.name) || !type.origin.file.startsWith("types/")) continue;
     files.set(typePage(type.name), typePageHtml(model, type, usedBy.get(type.name) ?? []));
   }
-  for (const service of model.services.values()) files.set(servicePage(service.id), servicePageHtml(model, service));
+  for (const service of model.services.values()) files.set(servicePage(service.id), servicePageHtml(model, service, config));
   return files;
 }
 
@@ -118,15 +118,12 @@ function eventPageHtml(
   model: Model,
   event: EventDefinition,
   tabs: readonly CodeTabContent[],
-  config: CanonConfig,
+  config: CanonConfig<Target>,
   history: History,
 ): string {
   const root = "../";
   const records = [event.record, ...reachableTypes(model, event)].filter((t) => t.kind === "record");
-  const imports = [
-    `import { ${codecName(event.record.name)}, type ${event.record.name} } from "@eventcanon/openedx-events";`,
-    `from eventcanon_openedx.${event.domain} import ${event.record.name}`,
-  ];
+  const imports = TARGET_LIST.flatMap((t) => (t.importLine === undefined ? [] : [t.importLine(event, config.outputs[t.name])]));
   const body = [
     `<p class="muted"><a href="${root}index.html">Catalog</a> / ${escapeHtml(event.domain)}</p>`,
     `<h1>${escapeHtml(event.record.name)}</h1>`,
@@ -161,7 +158,7 @@ function serviceLinks(model: Model, ids: readonly string[], root: string): strin
   return ids.map((id) => `<a href="${root}${servicePage(id)}">${escapeHtml(model.services.get(id)?.name ?? id)}</a>`).join(", ");
 }
 
-function servicePageHtml(model: Model, service: Service): string {
+function servicePageHtml(model: Model, service: Service, config: CanonConfig<Target>): string {
   const root = "../";
   const { produces, consumes } = eventsOf(model, service.id);
   const list = (events: readonly EventDefinition[], none: string) =>
@@ -177,7 +174,13 @@ function servicePageHtml(model: Model, service: Service): string {
     `<tr><th scope="row">Id</th><td><code>${escapeHtml(service.id)}</code></td></tr>`,
     `<tr><th scope="row">Owner</th><td>${service.owner === null ? '<span class="muted">no owner on record</span>' : escapeHtml(service.owner)}</td></tr>`,
     `<tr><th scope="row">Code</th><td><a href="${escapeHtml(where)}">${escapeHtml(where)}</a></td></tr>`,
-    `<tr><th scope="row">AsyncAPI</th><td><code>@eventcanon/openedx-events/asyncapi/${escapeHtml(service.id)}.asyncapi.json</code></td></tr>`,
+    ...TARGET_LIST.flatMap(({ name, serviceDocument: document }) =>
+      document === undefined
+        ? []
+        : [
+            `<tr><th scope="row">${escapeHtml(document.label)}</th><td><code>${escapeHtml(document.path(service.id, config.outputs[name]))}</code></td></tr>`,
+          ],
+    ),
     "</tbody></table>",
     `<h2>Sends <span class="muted">(${produces.length})</span></h2>`,
     list(produces, "No event on record."),

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { target } from "../target.js";
 
 export default target({
@@ -9,4 +10,6 @@ export default target({
   // quicktype is the slowest single call of a run.
   worker: true,
   tab: { label: "Python", language: "py" },
+  // The output folder is the package: its name is what programs import.
+  importLine: (event, folder) => `from ${path.basename(folder)}.${event.domain} import ${event.record.name}`,
 });

@@ -6,6 +6,7 @@ import { type AvroSchema, avroKeySchemaOf, avroSchemaOf, avscCompatible } from "
 import { type Emitter, generatedNotice, groupBy, type OutputFiles, runtimeTemplates } from "../emitter.js";
 import type { RenderCache } from "../render-cache.js";
 import { namedSchema } from "../schema-view.js";
+import { codecName } from "./target.js";
 import { validatorModule } from "./validators.js";
 
 type Json = Record<string, unknown>;
@@ -99,11 +100,6 @@ async function typesModule(
   for (const [i, t] of types.entries()) declared.set(t.name, declarations[i] as string);
   const parts = [generatedNotice("//"), ...(importLines.length > 0 ? [importLines.join("\n")] : []), ...declarations];
   return `${parts.join("\n\n")}\n`;
-}
-
-/** `ExamAttemptSubmittedV1` -> `examAttemptSubmittedV1`: the codec's export name. */
-export function codecName(typeName: string): string {
-  return typeName.charAt(0).toLowerCase() + typeName.slice(1);
 }
 
 function codecModule(

@@ -44,8 +44,11 @@ export interface QuicktypeClasses {
  * whatever Python name quicktype gives it) and enum case. Nothing quicktype prints is read back.
  */
 class AnnotationRenderer extends PythonRenderer {
-  /** The imports `withImport` records while one annotation is being built. */
-  private recorded: [string, string][] = [];
+  /**
+   * The imports `withImport` gives while one annotation is being built; undefined in between, when
+   * it is called for what is printed and dropped (`declareType`'s `(Enum)` of a stub enum, say).
+   */
+  private recorded: [string, string][] | undefined;
 
   constructor(
     targetLanguage: AnnotationLanguage,
@@ -67,7 +70,7 @@ class AnnotationRenderer extends PythonRenderer {
   }
 
   protected override withImport(module: string, name: string): Sourcelike {
-    this.recorded.push([module, name]);
+    this.recorded?.push([module, name]);
     return super.withImport(module, name);
   }
 
@@ -78,9 +81,11 @@ class AnnotationRenderer extends PythonRenderer {
     const fields = new Map<string, QuicktypeAnnotation>();
     this.declareType(t, () => {
       this.forEachClassProperty(t, "none", (_name, jsonName, property) => {
-        this.recorded = [];
+        const imports: [string, string][] = [];
+        this.recorded = imports;
         const text = this.sourcelikeToString(this.pythonType(property.type));
-        fields.set(jsonName, { text, imports: this.recorded });
+        this.recorded = undefined;
+        fields.set(jsonName, { text, imports });
       });
     });
     this.found.annotations.set(this.sourcelikeToString(this.nameForNamedType(t)), fields);

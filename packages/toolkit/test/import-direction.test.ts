@@ -63,6 +63,21 @@ describe("the source folders follow the pipeline", () => {
     expect(upward.filter((arrow) => !(arrow in KNOWN_UPWARD))).toEqual([]);
   });
 
+  it("places every folder: in the pipeline, or one that nothing in it imports", () => {
+    // testing/ is the samplers the tests and bench import (`@eventcanon/toolkit/testing`, not shipped);
+    // types/ declares untyped packages. A new folder must be one of these or join ORDER.
+    const outside = { testing: "test helpers", types: "declarations" } as const;
+    const folders = [
+      ...new Set(
+        listFiles(SRC)
+          .filter((f) => f.includes("/"))
+          .map((f) => f.split("/")[0] as string),
+      ),
+    ].sort();
+    expect(folders.filter((f) => !(ORDER as readonly string[]).includes(f) && !(f in outside))).toEqual([]);
+    expect(all.filter((a) => rank(a.from) >= 0 && a.to.split("/")[0] === "testing")).toEqual([]);
+  });
+
   it("lists no known exception that is gone", () => {
     expect(Object.keys(KNOWN_UPWARD).filter((arrow) => !upward.includes(arrow))).toEqual([]);
   });

@@ -118,14 +118,14 @@ export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile
       });
       continue;
     }
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(real, "utf8");
+      bytes = readFileSync(real);
     } catch (error) {
       unreadable(`cannot be read: ${(error as Error).message}`, "check the file's permissions");
       continue;
     }
-    const parsed = parseJsonSource(file, text);
+    const parsed = parseJsonSource(file, bytes.toString("utf8"), bytes);
     diagnostics.push(...parsed.diagnostics);
     if (parsed.diagnostics.length === 0) {
       files.push({ rel, role, source: parsed.source });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MAX_JSON_DEPTH, parseJsonSource } from "../src/load/json-source.js";
 
-const codes = (text: string) => parseJsonSource("f.json", text).diagnostics.map(({ code, pointer, line, column }) => ({ code, pointer, line, column }));
+const codes = (text: string) =>
+  parseJsonSource("f.json", text).diagnostics.map(({ code, pointer, line, column }) => ({ code, pointer, line, column }));
 
 /**
  * Duplicate keys are found by comparing members with the colons outside strings, which are counted

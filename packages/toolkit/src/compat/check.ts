@@ -381,7 +381,19 @@ export function commitsTouching(rels: readonly string[], top: string, ref: strin
   for (const rel of rels) out.set(rel, []);
   // The root commit's files count (log.showRoot), as `git log -- <rel>` lists a file's first commit.
   const log = git(
-    ["-c", "log.showRoot=true", "log", "--reverse", "--no-renames", "--no-show-signature", "--format=%x01%H", "--name-only", ref, "--", ...rels],
+    [
+      "-c",
+      "log.showRoot=true",
+      "log",
+      "--reverse",
+      "--no-renames",
+      "--no-show-signature",
+      "--format=%x01%H",
+      "--name-only",
+      ref,
+      "--",
+      ...rels,
+    ],
     top,
   );
   let commit = "";

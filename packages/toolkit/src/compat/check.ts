@@ -129,9 +129,15 @@ export function checkAgainstBase(base: string, config: CanonConfig, cwd: string)
     const subjects: Subject[] = [];
     const oldEvents = new Map(oldCatalog.model.events.map((e) => [e.origin.file, e]));
     const history = readHistory(config);
-    for (const event of newCatalog.model.events) {
-      const uses = [event.origin.file, ...reachableTypes(newCatalog.model, event).map((t) => t.origin.file)];
-      if (!uses.some((rel) => changed.has(rel))) continue;
+    const checked = newCatalog.model.events.filter((event) =>
+      [event.origin.file, ...reachableTypes(newCatalog.model, event).map((t) => t.origin.file)].some((rel) => changed.has(rel)),
+    );
+    const logged = commitsTouching(
+      checked.filter((e) => oldEvents.has(e.origin.file)).map((e) => topRelative(shown(path.join(schemasRel, e.origin.file)), top, cwd)),
+      top,
+      base,
+    );
+    for (const event of checked) {
       subjects.push(
         checkEvent(
           event,
@@ -147,6 +153,7 @@ export function checkAgainstBase(base: string, config: CanonConfig, cwd: string)
           top,
           cwd,
           base,
+          logged,
         ),
       );
     }
@@ -258,6 +265,7 @@ function checkEvent(
   top: string,
   cwd: string,
   base: string,
+  logged: ReadonlyMap<string, readonly string[]>,
 ): Subject {
   const mode: Mode = event.compatibility ?? config.compatibility.mode;
   if (old === undefined) return newEventSubject(event, oldCatalog, mode, base);
@@ -287,7 +295,7 @@ function checkEvent(
   ];
   // The base version and the latest release are both "the previous version"; transitive modes check all.
   const verdict = withHints(judgeAll(mode, previous), event.eventType);
-  const notes = minorVersionNote(verdict, toPosix(path.relative(top, path.resolve(cwd, file))), top, base, config);
+  const notes = minorVersionNote(verdict, topRelative(file, top, cwd), top, base, config, logged);
   return { name: event.eventType, verdict, notes };
 }
 
@@ -328,9 +336,16 @@ function withHints(verdict: Verdict, eventType: string): Verdict {
  * The minor version of an event within its major version: how many commits changed it beyond its
  * docs (description, title, examples, extensions), counted from its git history; this change adds one.
  */
-function minorVersionNote(verdict: Verdict, rel: string, top: string, base: string, config: CanonConfig): string[] {
+function minorVersionNote(
+  verdict: Verdict,
+  rel: string,
+  top: string,
+  base: string,
+  config: CanonConfig,
+  logged: ReadonlyMap<string, readonly string[]>,
+): string[] {
   if (!verdict.compatible) return [];
-  const history = minorVersionFromHistory(rel, top, base, config);
+  const history = minorVersionFromHistory(rel, top, base, config, logged.get(rel));
   const structural = verdict.changes.some((c) => !DOC_KINDS.has(c.kind) && !c.kind.startsWith("AVRO_"));
   if (structural) return [`minorversion ${history} -> ${history + 1}`];
   return [verdict.changes.length > 0 ? `doc-only change: minorversion stays ${history}` : `no change: minorversion ${history}`];
@@ -345,9 +360,53 @@ const DOC_KINDS = new Set([
   "EXTENSION_CHANGED",
 ]);
 
+function topRelative(file: string, top: string, cwd: string): string {
+  return toPosix(path.relative(top, path.resolve(cwd, file)));
+}
+
+/** Paths git takes literally as pathspecs and prints unquoted, one a line. */
+const PLAIN_PATH = /^[A-Za-z0-9._/-]+$/;
+
+/**
+ * What `git log --reverse --format=%H ref -- <rel>` lists for each of `rels` (top-relative), from one
+ * `git log` for all of them instead of one each (those processes were most of check's time at 2,000
+ * events). That holds only where history is linear: a merge may be simplified away for one path and
+ * kept for a set of paths. Then, or for a path git might quote or match as a pattern, the map is empty
+ * and each file is asked for alone.
+ */
+export function commitsTouching(rels: readonly string[], top: string, ref: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (rels.length < 2 || !rels.every((rel) => PLAIN_PATH.test(rel))) return out;
+  if (git(["rev-list", "--min-parents=2", "--max-count=1", ref], top).trim() !== "") return out;
+  for (const rel of rels) out.set(rel, []);
+  // The root commit's files count (log.showRoot), as `git log -- <rel>` lists a file's first commit.
+  const log = git(
+    [
+      "-c",
+      "log.showRoot=true",
+      "log",
+      "--reverse",
+      "--no-renames",
+      "--no-show-signature",
+      "--format=%x01%H",
+      "--name-only",
+      ref,
+      "--",
+      ...rels,
+    ],
+    top,
+  );
+  let commit = "";
+  for (const line of log.split("\n")) {
+    if (line.startsWith("\u0001")) commit = line.slice(1);
+    else if (line !== "") out.get(line)?.push(commit);
+  }
+  return out;
+}
+
 /** Counts the commits up to `ref` that changed an event file (top-relative) beyond its docs. */
-export function minorVersionFromHistory(rel: string, top: string, ref: string, config: CanonConfig): number {
-  const commits = git(["log", "--reverse", "--format=%H", ref, "--", rel], top).split("\n").filter(Boolean);
+export function minorVersionFromHistory(rel: string, top: string, ref: string, config: CanonConfig, logged?: readonly string[]): number {
+  const commits = logged ?? git(["log", "--reverse", "--format=%H", ref, "--", rel], top).split("\n").filter(Boolean);
   if (commits.length < 2) return 0; // nothing to compare: spare the git process
   const blobs = gitShowMany(
     commits.map((commit) => `${commit}:${rel}`),

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { createAjv } from "./ajv.js";
+import { createAjv, OWN_SCHEMA } from "./ajv.js";
 import { CanonError, ExitCode } from "./diagnostics.js";
 import { diagnosticAt, parseJsonSource } from "./json-source.js";
 import type { Mode, Policy } from "./modes.js";
@@ -147,7 +147,7 @@ function readConfigFile(absolute: string, shown: string, targets: readonly Outpu
   }
   const { source, diagnostics } = parseJsonSource(shown, text);
   if (diagnostics.length > 0) throw new CanonError(diagnostics, ExitCode.usage);
-  const validate = createAjv().compile(configSchema(targets));
+  const validate = createAjv(OWN_SCHEMA).compile(configSchema(targets));
   if (!validate(source.value)) {
     const problems = (validate.errors ?? []).map((error) => {
       const extra = (error.params as { additionalProperty?: string }).additionalProperty;

@@ -32,12 +32,26 @@ export const MAX_JSON_DEPTH = 64;
 class LazySource implements JsonSource {
   private cachedTree: jsonc.Node | undefined | null = null;
   private cachedLineStarts: number[] | undefined;
+  private cachedText: string | undefined;
 
+  /**
+   * `bytes`, when given, are kept instead of the text, which is decoded again on first use: a buffer
+   * lives outside the JavaScript heap, so the garbage collector does not copy a catalog's worth of
+   * text from young to old space while parsing (a large part of lint's time).
+   */
   constructor(
     readonly file: string,
-    readonly text: string,
+    text: string,
     readonly value: unknown,
-  ) {}
+    private readonly bytes?: Buffer,
+  ) {
+    if (bytes === undefined) this.cachedText = text;
+  }
+
+  get text(): string {
+    this.cachedText ??= (this.bytes as Buffer).toString("utf8");
+    return this.cachedText;
+  }
 
   get tree(): jsonc.Node | undefined {
     if (this.cachedTree === null) this.cachedTree = this.value === undefined ? undefined : jsonc.parseTree(this.text, [], PARSE_OPTIONS);
@@ -50,8 +64,11 @@ class LazySource implements JsonSource {
   }
 }
 
-/** Parses strict JSON; syntax errors, a BOM and duplicate keys become diagnostics. */
-export function parseJsonSource(file: string, text: string): { source: JsonSource; diagnostics: Diagnostic[] } {
+/**
+ * Parses strict JSON; syntax errors, a BOM and duplicate keys become diagnostics. `bytes` are the
+ * file `text` was decoded from (as UTF-8), when the caller read it.
+ */
+export function parseJsonSource(file: string, text: string, bytes?: Buffer): { source: JsonSource; diagnostics: Diagnostic[] } {
   const failed = (diagnostics: Diagnostic[]) => ({ source: new LazySource(file, text, undefined), diagnostics });
   if (text.charCodeAt(0) === 0xfeff) {
     return failed([
@@ -66,18 +83,65 @@ export function parseJsonSource(file: string, text: string): { source: JsonSourc
       },
     ]);
   }
-  const { tooDeepAt, colons } = scan(text);
-  if (tooDeepAt !== undefined) return failed([tooDeepError(file, text, tooDeepAt)]);
   let value: unknown;
   try {
+    // V8's JSON.parse does not recurse, so it may see deep text; everything after it is held to the limit.
     value = JSON.parse(text);
   } catch {
-    return failed(syntaxErrors(file, text));
+    const { tooDeepAt } = scan(text);
+    return failed(tooDeepAt !== undefined ? [tooDeepError(file, text, tooDeepAt)] : syntaxErrors(file, text));
   }
+  const shape = measure(value);
+  if (shape === undefined) return failed([tooDeepError(file, text, scan(text).tooDeepAt ?? 0)]);
   // Each colon outside a string separates one member, so fewer members than colons means a repeated
   // key; only then is the slow positional walk needed to say where.
-  const duplicates = memberCount(value) === colons ? [] : duplicateKeys(file, text);
-  return duplicates.length > 0 ? failed(duplicates) : { source: new LazySource(file, text, value), diagnostics: [] };
+  const duplicates = shape.members === structuralColons(text, shape.stringColons) ? [] : duplicateKeys(file, text);
+  return duplicates.length > 0 ? failed(duplicates) : { source: new LazySource(file, text, value, bytes), diagnostics: [] };
+}
+
+/**
+ * Object members in a parsed value (JSON.parse keeps one per distinct key) and the colons inside its
+ * keys and strings, in one walk that gives up (undefined) below MAX_JSON_DEPTH levels, so it never
+ * recurses deeper than that.
+ */
+function measure(value: unknown): { members: number; stringColons: number } | undefined {
+  let members = 0;
+  let stringColons = 0;
+  const walk = (item: unknown, depth: number): boolean => {
+    if (typeof item === "string") {
+      stringColons += colonsIn(item);
+      return true;
+    }
+    if (typeof item !== "object" || item === null) return true;
+    if (depth > MAX_JSON_DEPTH) return false;
+    if (Array.isArray(item)) {
+      for (const element of item) if (!walk(element, depth + 1)) return false;
+      return true;
+    }
+    const record = item as Record<string, unknown>;
+    for (const key in record) {
+      members++;
+      stringColons += colonsIn(key);
+      if (!walk(record[key], depth + 1)) return false;
+    }
+    return true;
+  };
+  return walk(value, 1) ? { members, stringColons } : undefined;
+}
+
+function colonsIn(text: string, from = 0): number {
+  let count = 0;
+  for (let at = text.indexOf(":", from); at !== -1; at = text.indexOf(":", at + 1)) count++;
+  return count;
+}
+
+/**
+ * The colons of a valid JSON text that are outside strings. Without a `\u` escape every colon of a
+ * parsed string stands for one colon of the text, so a native count of all colons minus those gives
+ * it; with one (it may spell a colon) the text is scanned character by character.
+ */
+function structuralColons(text: string, stringColons: number): number {
+  return text.includes("\\u") ? scan(text).colons : colonsIn(text) - stringColons;
 }
 
 /**
@@ -117,18 +181,6 @@ function scan(text: string, limit = MAX_JSON_DEPTH): { tooDeepAt: number | undef
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return { tooDeepAt: undefined, colons, deepest };
-}
-
-/** Object members in a parsed value, nested ones included; JSON.parse keeps one per distinct key. */
-function memberCount(value: unknown): number {
-  if (typeof value !== "object" || value === null) return 0;
-  let count = 0;
-  if (Array.isArray(value)) {
-    for (const item of value) count += memberCount(item);
-    return count;
-  }
-  for (const item of Object.values(value)) count += 1 + memberCount(item);
-  return count;
 }
 
 function tooDeepError(file: string, text: string, offset: number): Diagnostic {

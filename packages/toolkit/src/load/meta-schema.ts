@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
-import { createAjv } from "./ajv.js";
+import { createAjv, OWN_SCHEMA } from "./ajv.js";
 import type { Diagnostic, ErrorCode } from "./diagnostics.js";
 import { diagnosticAt, joinPointer, valueAt } from "./json-source.js";
 import type { FileRole, SchemaFile } from "./schema-files.js";
@@ -12,7 +12,7 @@ let validators: Record<FileRole, ValidateFunction> | undefined;
 
 function getValidators(): Record<FileRole, ValidateFunction> {
   if (validators === undefined) {
-    const ajv = createAjv();
+    const ajv = createAjv(OWN_SCHEMA);
     ajv.addSchema(JSON.parse(readFileSync(META_SCHEMA_URL, "utf8")) as object);
     const compile = (def: string) => {
       const validate = ajv.getSchema(`${META_SCHEMA_ID}#/$defs/${def}`);

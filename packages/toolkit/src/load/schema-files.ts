@@ -42,7 +42,7 @@ export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile
     });
     return { files, broken, diagnostics };
   }
-  const { files: jsonFiles, linkedFolders } = listJsonFiles(root);
+  const { files: jsonFiles, links, linkedFolders } = listJsonFiles(root);
   for (const absolute of linkedFolders) {
     const real = realpathSync(absolute);
     // A link to a folder inside is not followed: its files are read where they really are.
@@ -76,9 +76,11 @@ export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile
     broken.add(rel);
     const unreadable = (message: string, hint: string) =>
       diagnostics.push({ code: "file-unreadable", file, pointer: "", line: 1, column: 1, message, hint });
-    let real: string;
+    // A plain file was reached through real folders only, so its real path is the root's plus `rel`:
+    // resolving it again cost a few lstat calls per file.
+    let real = path.join(realRoot, rel);
     try {
-      real = realpathSync(absolute);
+      if (links.has(absolute)) real = realpathSync(absolute);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       unreadable(
@@ -118,14 +120,14 @@ export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile
       });
       continue;
     }
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(real, "utf8");
+      bytes = readFileSync(real);
     } catch (error) {
       unreadable(`cannot be read: ${(error as Error).message}`, "check the file's permissions");
       continue;
     }
-    const parsed = parseJsonSource(file, text);
+    const parsed = parseJsonSource(file, bytes.toString("utf8"), bytes);
     diagnostics.push(...parsed.diagnostics);
     if (parsed.diagnostics.length === 0) {
       files.push({ rel, role, source: parsed.source });
@@ -146,14 +148,19 @@ export function inFolderOrder(a: SchemaFile, b: SchemaFile): number {
   return x.length - y.length;
 }
 
-/** The `*.json` files (and links) under `folder`, sorted, and the symbolic links to folders found on the way. */
-function listJsonFiles(folder: string, out = { files: [] as string[], linkedFolders: [] as string[] }) {
+/**
+ * The `*.json` files (and links) under `folder`, sorted, which of them are symbolic links, and the
+ * symbolic links to folders found on the way.
+ */
+function listJsonFiles(folder: string, out = { files: [] as string[], links: new Set<string>(), linkedFolders: [] as string[] }) {
   const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const absolute = path.join(folder, entry.name);
     if (entry.isDirectory()) listJsonFiles(absolute, out);
-    else if (entry.name.endsWith(".json") && (entry.isFile() || entry.isSymbolicLink())) out.files.push(absolute);
-    else if (entry.isSymbolicLink() && isFolder(absolute)) out.linkedFolders.push(absolute);
+    else if (entry.name.endsWith(".json") && (entry.isFile() || entry.isSymbolicLink())) {
+      out.files.push(absolute);
+      if (entry.isSymbolicLink()) out.links.add(absolute);
+    } else if (entry.isSymbolicLink() && isFolder(absolute)) out.linkedFolders.push(absolute);
   }
   return out;
 }

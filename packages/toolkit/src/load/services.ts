@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { createAjv } from "./ajv.js";
+import { createAjv, OWN_SCHEMA } from "./ajv.js";
 import type { CanonConfig } from "./config.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { diagnosticAt, type JsonSource, joinPointer, parseJsonSource } from "./json-source.js";
@@ -25,7 +25,7 @@ export function readServices(config: CanonConfig, cwd: string): { files: Service
   const files: ServiceFile[] = [];
   const diagnostics: Diagnostic[] = [];
   if (!existsSync(config.services) || !statSync(config.services).isDirectory()) return { files, diagnostics };
-  validateService ??= createAjv().compile(JSON.parse(readFileSync(SERVICE_SCHEMA_URL, "utf8")) as object);
+  validateService ??= createAjv(OWN_SCHEMA).compile(JSON.parse(readFileSync(SERVICE_SCHEMA_URL, "utf8")) as object);
   const names = readdirSync(config.services)
     .filter((name) => name.endsWith(".json"))
     .sort();

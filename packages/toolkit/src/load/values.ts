@@ -15,32 +15,36 @@ export function shapeError(model: Model, type: TypeNode, value: unknown): string
  * instead of compiling a validator per event; a test holds it equal to ajv's verdict.
  */
 export function valueError(model: Model, type: TypeNode, value: unknown, constraints = true): string | undefined {
-  const check = (error: string | undefined, c: Constraints) => error ?? (constraints ? constraintError(c, value) : undefined);
+  // Called for every value of every example: plain loops, and no closure or array made per call.
   switch (type.kind) {
     case "string":
-      return check(typeof value === "string" ? undefined : `expected a string, got ${describe(value)}`, type.constraints);
+      if (typeof value !== "string") return `expected a string, got ${describe(value)}`;
+      return constraints ? constraintError(type.constraints, value) : undefined;
     case "integer":
-      return check(Number.isInteger(value) ? undefined : `expected an integer, got ${describe(value)}`, type.constraints);
+      if (!Number.isInteger(value)) return `expected an integer, got ${describe(value)}`;
+      return constraints ? constraintError(type.constraints, value) : undefined;
     case "number":
-      return check(
-        typeof value === "number" && Number.isFinite(value) ? undefined : `expected a number, got ${describe(value)}`,
-        type.constraints,
-      );
+      if (typeof value !== "number" || !Number.isFinite(value)) return `expected a number, got ${describe(value)}`;
+      return constraints ? constraintError(type.constraints, value) : undefined;
     case "boolean":
       return typeof value === "boolean" ? undefined : `expected a boolean, got ${describe(value)}`;
     case "nullable":
       return value === null ? undefined : valueError(model, type.inner, value, constraints);
-    case "array":
+    case "array": {
       if (!Array.isArray(value)) return `expected an array, got ${describe(value)}`;
-      return check(
-        value.map((item) => valueError(model, type.items, item, constraints)).find((e) => e !== undefined),
-        type.constraints,
-      );
+      for (const item of value) {
+        const error = valueError(model, type.items, item, constraints);
+        if (error !== undefined) return error;
+      }
+      return constraints ? constraintError(type.constraints, value) : undefined;
+    }
     case "map":
       if (!isPlainObject(value)) return `expected an object, got ${describe(value)}`;
-      return Object.values(value)
-        .map((item) => valueError(model, type.values, item, constraints))
-        .find((e) => e !== undefined);
+      for (const key in value) {
+        const error = valueError(model, type.values, value[key], constraints);
+        if (error !== undefined) return error;
+      }
+      return undefined;
     case "ref": {
       const named = namedType(model, type.name);
       if (named.kind === "alias") return valueError(model, named.target, value, constraints);
@@ -59,8 +63,10 @@ export function valueError(model: Model, type: TypeNode, value: unknown, constra
         if (error !== undefined) return `${field.name}: ${error}`;
       }
       // A key that is no field exists only when the value has more keys than fields it holds.
-      const keys = Object.keys(value);
-      const extra = keys.length === present ? undefined : keys.find((k) => !named.fields.some((f) => f.name === k));
+      let keys = 0;
+      for (const key in value) if (Object.hasOwn(value, key)) keys++;
+      if (keys === present) return undefined;
+      const extra = Object.keys(value).find((k) => !named.fields.some((f) => f.name === k));
       return extra === undefined ? undefined : `${named.name} has no field "${extra}"`;
     }
   }

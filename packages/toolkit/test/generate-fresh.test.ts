@@ -4,8 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../src/emit/generate.js";
 import { freshOutputs, inputsKey } from "../src/emit/inputs.js";
-import { catalogSummary, loadCatalog } from "../src/lint/catalog.js";
 import { TARGET_LIST, TARGETS, type Target } from "../src/emit/targets.js";
+import { catalogSummary, loadCatalog } from "../src/lint/catalog.js";
 import { type CanonConfig, loadConfig } from "../src/load/config.js";
 import { CLI, edit, FIXTURES, tempDir } from "./helpers.js";
 
@@ -148,7 +148,7 @@ describe("canon generate, run again with nothing changed", () => {
     expect(entries.filter((e) => statSync(e).mtimeMs > longAgo.getTime() + 1000)).toEqual([]);
 
     // A schema changed: rendered again (entries read), output updated.
-    edit(repo, "schemas/types/" + (readdirSync(path.join(repo, "schemas/types")).sort()[0] as string), (t) => {
+    edit(repo, `schemas/types/${readdirSync(path.join(repo, "schemas/types")).sort()[0] as string}`, (t) => {
       t.description = `${t.description} Changed.`;
     });
     expect(generateCli()).toMatch(/\(updated\)/);

@@ -49,5 +49,17 @@ export function releasedSchemas(history: History): ReleasedSchemas {
  * schema is released frames with that id offline; one not (yet) released has none.
  */
 export function releasedIdOf(released: ReleasedSchemas, schema: unknown): number | undefined {
-  return released.ids.get(schemaIdentity("AVRO", schema));
+  // Nothing released, nothing to find: an identity is the whole schema as text.
+  if (released.ids.size === 0) return undefined;
+  if (typeof schema !== "object" || schema === null) return released.ids.get(schemaIdentity("AVRO", schema));
+  // The emitters ask for each event's schema (the same object) more than once.
+  let identity = identities.get(schema);
+  if (identity === undefined) {
+    identity = schemaIdentity("AVRO", schema);
+    identities.set(schema, identity);
+  }
+  return released.ids.get(identity);
 }
+
+/** schemaIdentity by schema object: a schema the model wrote is not changed after. */
+const identities = new WeakMap<object, string>();

@@ -18,6 +18,9 @@ const INLINE_REQUIRES: Record<string, string> = {
   'require("ajv/dist/runtime/ucs2length").default': CODE_POINTS,
 };
 
+/** What ajv evaluates in place of each generated function: standalone code is made from the source ajv keeps. */
+const STUB_VALIDATOR = "return function compiledForSourceOnly() { throw new Error('not a runnable validator'); }";
+
 /** What ajv compiles for one domain: each named type once, then each event's record. */
 interface ValidatorInput {
   readonly types: readonly Record<string, unknown>[];
@@ -52,7 +55,15 @@ export function validatorModule(model: Model, events: readonly EventDefinition[]
 function validatorCode(input: ValidatorInput, accepts: AcceptsCode): string {
   // Each named type is compiled once and called by reference (inlineRefs: false): compiling a
   // self-contained bundle per event would compile a shared type again in every event that uses it.
-  const ajv = createAjv({ code: { source: true, esm: true, optimize: false }, allErrors: true, inlineRefs: false });
+  // ajv also evaluates each function it generates (new Function over megabytes of source), but only
+  // the source is used here: the evaluated function of each of these schemas is a stub nothing calls.
+  // The meta-schema's validators run (ajv checks each added schema with them) and keep their code.
+  const ours = new Set<unknown>([...input.types, ...input.events.map((e) => e.schema)]);
+  const ajv = createAjv({
+    code: { source: true, esm: true, optimize: false, process: (code, env) => (ours.has(env?.root.schema) ? STUB_VALIDATOR : code) },
+    allErrors: true,
+    inlineRefs: false,
+  });
   for (const type of input.types) ajv.addSchema(type);
   const exports: Record<string, string> = {};
   for (const event of input.events) {

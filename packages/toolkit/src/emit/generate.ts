@@ -8,20 +8,33 @@ import { type ReleasedSchemas, releasedSchemas } from "../load/released-schemas.
 import type { Rendering } from "./emitter.js";
 import { pruneRenderCache, RenderCache } from "./render-cache.js";
 import { TARGETS, type Target, targetNamed } from "./targets.js";
-import { differences, writeOutputFolders } from "./write-outputs.js";
+import { commitStaged, recoverInterruptedWrite, StagedFolder } from "./write-outputs.js";
 
-/** Renders the targets in memory; nothing touches the disk until all of them succeeded. */
+/** Renders the targets in memory; nothing touches the disk. */
 export async function renderAll(
   catalog: Catalog,
   config: CanonConfig,
   targets: readonly Target[] = TARGETS,
 ): Promise<Map<Target, Rendering>> {
+  const rendered = new Map<Target, Rendering>();
+  await renderEach(catalog, config, targets, (target, rendering) => rendered.set(target, rendering));
+  return new Map(targets.map((t) => [t, withIncludes(t, rendered)]));
+}
+
+/**
+ * Renders the targets and the targets they include, handing each rendering (without its includes) to
+ * `rendered` as soon as it is made, so a caller that keeps none holds one target's output at a time.
+ */
+async function renderEach(
+  catalog: Catalog,
+  config: CanonConfig,
+  targets: readonly Target[],
+  rendered: (target: Target, rendering: Rendering) => void,
+): Promise<void> {
   const cache = new RenderCache(config.cache);
   const released = releasedSchemas(readHistory(config));
   // A target's included targets are rendered too, even when not asked for.
-  const needed = TARGETS.filter(
-    (t) => targets.includes(t) || targets.some((asked) => Object.values(targetNamed(asked).includes ?? {}).includes(t)),
-  );
+  const needed = TARGETS.filter((t) => targets.includes(t) || targets.some((asked) => includedBy(asked).has(t)));
   // With a second core, a target that asks for a worker renders there while the others render here
   // (EVENTCANON_WORKERS=off renders all in this thread).
   // (The worker loads the compiled module: run from TypeScript sources, as in-process tests do, all render here.)
@@ -33,17 +46,20 @@ export async function renderAll(
       .map((t) => [t, renderInWorker(catalog.model, config, released, t)]),
   );
   try {
-    const rendered = new Map<Target, Rendering>();
     for (const target of needed) {
       if (workers.has(target)) continue;
       const emitter = await targetNamed(target).emitter();
-      rendered.set(target, await emitter.emit(catalog.model, config, cache, released));
+      rendered(target, await emitter.emit(catalog.model, config, cache, released));
     }
-    for (const [target, worker] of workers) rendered.set(target, await worker.rendering);
-    return new Map(targets.map((t) => [t, withIncludes(t, rendered)]));
+    for (const [target, worker] of workers) rendered(target, await worker.rendering);
   } finally {
     await Promise.all([...workers.values()].map((w) => w.stop()));
   }
+}
+
+/** The targets `target` includes, by the folder of its output they go in. */
+function includedBy(target: Target): Map<Target, string> {
+  return new Map(Object.entries(targetNamed(target).includes ?? {}).map(([folder, included]) => [included as Target, folder]));
 }
 
 /** The target's own rendering with, under each folder it includes, the included target's files. */
@@ -79,34 +95,58 @@ export interface GenerateResult {
   readonly changed: boolean;
 }
 
-/** Renders every target, then replaces their folders all at once: a killed run leaves all old or all new. */
+/**
+ * Renders every target, then replaces their folders all at once: a killed run leaves all old or all new.
+ * Each rendering is staged (compared, and what differs written beside its folder) as soon as it is made
+ * and then let go: the output at 2,000 events is hundreds of MB.
+ */
 export async function generate(
   catalog: Catalog,
   config: CanonConfig<Target>,
-  targets?: readonly Target[],
+  targets: readonly Target[] = TARGETS,
   /** See inputsKey: recorded with the output, so that a run with the same inputs has nothing to do. */
   inputs?: { key: string; summary: string },
 ): Promise<GenerateResult[]> {
   // A second of slack: file times come from a coarser clock than Date.now().
   const started = Date.now() - 1000;
-  const rendered = await renderAll(catalog, config, targets);
-  const changed = writeOutputFolders(
-    new Map([...rendered].map(([target, { files }]) => [config.outputs[target], files])),
-    undefined,
-    config.cache,
-    inputs,
-  );
+  for (const target of targets) recoverInterruptedWrite(config.outputs[target]);
+  const folders = new Map(targets.map((t) => [t, new StagedFolder(config.outputs[t], { write: true, cache: config.cache })]));
+  try {
+    await stageEach(catalog, config, targets, folders);
+  } catch (error) {
+    // A render failed before anything was committed: leave no staging behind (the next run would remove it too).
+    for (const folder of folders.values()) folder.discard();
+    throw error;
+  }
+  const changed = commitStaged([...folders.values()], undefined, inputs);
   pruneRenderCache(config.cache, started);
-  return [...rendered].map(([target, { files }]) => ({
+  return [...folders].map(([target, folder]) => ({
     target,
-    folder: config.outputs[target],
-    files: files.size,
-    changed: changed.get(config.outputs[target]) ?? false,
+    folder: folder.dir,
+    files: folder.files,
+    changed: changed.get(folder.dir) ?? false,
   }));
 }
 
+/** Adds each rendering to its target's folder and to the folders of the targets that include it. */
+async function stageEach(
+  catalog: Catalog,
+  config: CanonConfig<Target>,
+  targets: readonly Target[],
+  folders: ReadonlyMap<Target, StagedFolder>,
+): Promise<void> {
+  await renderEach(catalog, config, targets, (target, { files }) => {
+    folders.get(target)?.add(files);
+    for (const [asked, folder] of folders) {
+      const under = includedBy(asked).get(target);
+      if (under !== undefined) folder.add(files, under);
+    }
+  });
+}
+
 /** Files on disk that differ from what generate would write now (changed, missing or extra). */
-export async function staleFiles(catalog: Catalog, config: CanonConfig<Target>, targets?: readonly Target[]): Promise<string[]> {
-  const rendered = await renderAll(catalog, config, targets);
-  return [...rendered].flatMap(([target, { files }]) => differences(config.outputs[target], files));
+export async function staleFiles(catalog: Catalog, config: CanonConfig<Target>, targets: readonly Target[] = TARGETS): Promise<string[]> {
+  const folders = new Map(targets.map((t) => [t, new StagedFolder(config.outputs[t], { write: false })]));
+  await stageEach(catalog, config, targets, folders);
+  return [...folders.values()].flatMap((folder) => folder.finish());
 }

@@ -76,6 +76,11 @@ export class OutputManifest {
     }
   }
 
+  /** Hashes what `rel` is to hold now, so that `record` needs no content: the caller can let it go. */
+  remember(rel: string, content: string): void {
+    this.hash(rel, content);
+  }
+
   private hash(rel: string, content: string): string {
     let hash = this.hashes.get(rel);
     if (hash === undefined) {
@@ -108,16 +113,18 @@ export class OutputManifest {
     return { summary: inputs.summary, files: listed.length };
   }
 
-  /** Records the folder as it is now, holding `files`, written by a run with `inputs`. */
-  record(files: ReadonlyMap<string, string>, inputs?: { key: string; summary: string }): void {
+  /** Records the folder as it is now, holding the files at `rels` (each `remember`ed), written by a run with `inputs`. */
+  record(rels: Iterable<string>, inputs?: { key: string; summary: string }): void {
     const entries: Record<string, Entry> = {};
-    try {
-      for (const [rel, content] of files) {
+    for (const rel of rels) {
+      const hash = this.hashes.get(rel);
+      if (hash === undefined) throw new Error(`${path.join(this.dir, rel)}: recorded, but its content was never remembered`);
+      try {
         const stat = statSync(path.join(this.dir, rel));
-        entries[rel] = { hash: this.hash(rel, content), size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+        entries[rel] = { hash, size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+      } catch {
+        return; // a file removed since the write: keep the last record (holds() checks each entry against the disk)
       }
-    } catch {
-      return; // a file removed since the write: keep the last record (holds() checks each entry against the disk)
     }
     writeCacheFile(this.file, JSON.stringify({ writtenMs: Date.now(), files: entries, ...(inputs && { inputs }) } satisfies Stored));
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { listFiles } from "../load/list-files.js";
 import type { OutputFiles } from "./emitter.js";
@@ -20,17 +20,7 @@ export function writeOutputFolder(dir: string, files: OutputFiles): boolean {
 /**
  * Replaces each folder with its files, all of them or none: a run killed at any point leaves, once
  * the next run has recovered (which every write does first), either every folder as it was or every
- * folder new. Unchanged folders are left untouched.
- *
- * 1. Each changed folder is written in full next to itself (`dir.staging`).
- * 2. Each gets a marker (`dir.commit`) naming the transaction and all its folders, written whole by
- *    a rename. The transaction is committed when the last marker exists: recovery finishes a
- *    committed one and undoes any other.
- * 3. Each folder is swapped in with two renames (`dir -> dir.previous`, `dir.staging -> dir`).
- * 4. The markers go.
- *
- * Between the first and the last swap of step 3 (a few renames) the folders on disk are a mix, and
- * between a folder's two renames it is missing; the markers say so, and recovery completes them.
+ * folder new. Unchanged folders are left untouched. The steps are StagedFolder's and commitStaged's.
  */
 export function writeOutputFolders(
   outputs: ReadonlyMap<string, OutputFiles>,
@@ -41,20 +31,137 @@ export function writeOutputFolders(
   inputs?: { key: string; summary: string },
 ): Map<string, boolean> {
   for (const dir of outputs.keys()) recoverInterruptedWrite(dir);
-  const manifests = new Map([...outputs.keys()].map((dir) => [dir, cache === undefined ? undefined : new OutputManifest(cache, dir)]));
-  const stale = new Map([...outputs].map(([dir, files]) => [dir, new Set(differences(dir, files, manifests.get(dir)))]));
-  const changed = [...outputs].filter(([dir]) => !existsSync(dir) || (stale.get(dir)?.size ?? 0) > 0);
-  for (const [dir, files] of changed) {
-    const staging = `${dir}${STAGING}`;
-    mkdirSync(staging, { recursive: true });
-    for (const [rel, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const target = path.join(staging, rel);
-      mkdirSync(path.dirname(target), { recursive: true });
-      stageFile(path.join(dir, rel), target, content, stale.get(dir)?.has(path.join(dir, rel)) ?? true);
-    }
-    step("staged", dir);
+  const folders = [...outputs].map(([dir, files]) => {
+    const folder = new StagedFolder(dir, { write: true, cache });
+    folder.add(files);
+    return folder;
+  });
+  return commitStaged(folders, step, inputs);
+}
+
+/**
+ * One output folder's new content, compared with the folder as it is and written to `dir.staging`
+ * part by part as it arrives (step 1 of commitStaged), so that no target's output is held in memory
+ * past its own comparison: each file that differs is written at once, and the unchanged ones, which
+ * need no content, are linked in by `finish` once the folder is known to have changed. Without
+ * `write` it only compares (`generate --check`).
+ */
+export class StagedFolder {
+  private readonly existing: ReadonlySet<string>;
+  private readonly manifest: OutputManifest | undefined;
+  private readonly write: boolean;
+  /** Every path generated so far, relative to the folder. */
+  private readonly generated = new Set<string>();
+  /** Generated paths whose file on disk already holds their content. */
+  private readonly same: string[] = [];
+  /** Generated paths written to staging (changed or missing on disk). */
+  private readonly written: string[] = [];
+  private readonly folders = new Set<string>();
+  private result: string[] | undefined;
+  private replaced = false;
+
+  constructor(
+    readonly dir: string,
+    /** `cache`: the render cache's folder, whose OutputManifest spares reading unchanged files; never used by --check. */
+    options: { write: boolean; cache?: string | undefined },
+  ) {
+    // Recovery (recoverInterruptedWrite) must have run: leftovers of a stopped write are no part of the folder.
+    this.existing = new Set(existsSync(dir) ? listFiles(dir) : []);
+    this.write = options.write;
+    this.manifest = options.cache === undefined ? undefined : new OutputManifest(options.cache, dir);
   }
-  const transaction: Transaction = { id: randomUUID(), folders: changed.map(([dir]) => path.resolve(dir)) };
+
+  /** Adds `files`, under the subfolder `under` when given (another target's output the folder includes). */
+  add(files: OutputFiles, under?: string): void {
+    if (this.result !== undefined) throw new Error(`${this.dir}: a part was added after the folder was finished`);
+    for (const [name, content] of files) {
+      const rel = under === undefined ? name : `${under}/${name}`;
+      if (this.generated.has(rel))
+        throw new Error(`${path.join(this.dir, rel)}: generated twice (a target's file and an included target's)`);
+      this.generated.add(rel);
+      this.manifest?.remember(rel, content);
+      if (this.existing.has(rel) && (this.manifest?.holds(rel, content) || content === readFileSync(path.join(this.dir, rel), "utf8"))) {
+        this.same.push(rel);
+        continue;
+      }
+      this.written.push(rel);
+      if (this.write) writeFileSync(this.stagedPath(rel), content);
+    }
+  }
+
+  /**
+   * Paths under the folder that differ from what was added (changed, missing or not generated at all),
+   * sorted; when writing and there are any, the staging folder is completed with the unchanged files.
+   */
+  finish(): string[] {
+    if (this.result !== undefined) return this.result;
+    const extra = [...this.existing].filter((rel) => !this.generated.has(rel));
+    this.result = [...this.written, ...extra].sort().map((rel) => path.join(this.dir, rel));
+    this.replaced = this.result.length > 0 || !existsSync(this.dir);
+    if (this.write && this.replaced) {
+      mkdirSync(`${this.dir}${STAGING}`, { recursive: true });
+      for (const rel of this.same) linkUnchanged(path.join(this.dir, rel), this.stagedPath(rel));
+    }
+    return this.result;
+  }
+
+  /** How many files the folder is to hold. */
+  get files(): number {
+    return this.generated.size;
+  }
+
+  /** Whether the folder is to be replaced: it differs or does not exist (an empty output is still a folder). */
+  get changed(): boolean {
+    this.finish();
+    return this.replaced;
+  }
+
+  /** Step 5 of commitStaged: what the folder holds now, for the next run. */
+  record(inputs?: { key: string; summary: string }): void {
+    this.manifest?.record(this.generated, inputs);
+  }
+
+  /** Removes what was staged: the run stopped before its commit. */
+  discard(): void {
+    rmSync(`${this.dir}${STAGING}`, { recursive: true, force: true });
+  }
+
+  private stagedPath(rel: string): string {
+    const target = path.join(`${this.dir}${STAGING}`, rel);
+    const folder = path.dirname(target);
+    if (!this.folders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      this.folders.add(folder);
+    }
+    return target;
+  }
+}
+
+/**
+ * Commits folders staged by StagedFolder, each one finished here:
+ *
+ * 1. Each changed folder is written in full next to itself (`dir.staging`).
+ * 2. Each gets a marker (`dir.commit`) naming the transaction and all its folders, written whole by
+ *    a rename. The transaction is committed when the last marker exists: recovery finishes a
+ *    committed one and undoes any other.
+ * 3. Each folder is swapped in with two renames (`dir -> dir.previous`, `dir.staging -> dir`).
+ * 4. The markers go.
+ * 5. What each folder holds is recorded in its manifest.
+ *
+ * Between the first and the last swap of step 3 (a few renames) the folders on disk are a mix, and
+ * between a folder's two renames it is missing; the markers say so, and recovery completes them.
+ * Returns whether each folder changed.
+ */
+export function commitStaged(
+  folders: readonly StagedFolder[],
+  step: StepHook = () => {},
+  inputs?: { key: string; summary: string },
+): Map<string, boolean> {
+  const changed = folders.filter((folder) => {
+    if (folder.changed) step("staged", folder.dir);
+    return folder.changed;
+  });
+  const transaction: Transaction = { id: randomUUID(), folders: changed.map((folder) => path.resolve(folder.dir)) };
   for (const dir of transaction.folders) {
     writeFileSync(`${dir}${COMMIT}.tmp`, JSON.stringify(transaction));
     renameSync(`${dir}${COMMIT}.tmp`, `${dir}${COMMIT}`);
@@ -65,8 +172,8 @@ export function writeOutputFolders(
     rmSync(`${dir}${COMMIT}`, { force: true });
     step("unmarked", dir);
   }
-  for (const [dir, manifest] of manifests) manifest?.record(outputs.get(dir) as OutputFiles, inputs);
-  return new Map([...outputs.keys()].map((dir) => [dir, changed.some(([d]) => d === dir)]));
+  for (const folder of folders) folder.record(inputs);
+  return new Map(folders.map((folder) => [folder.dir, changed.includes(folder)]));
 }
 
 interface Transaction {
@@ -132,28 +239,23 @@ function readTransaction(marker: string): Transaction | undefined {
  * one schema writes the few files it changes. Safe because no file is ever changed in place: the
  * old folder is only renamed away and deleted.
  */
-function stageFile(current: string, target: string, content: string, stale: boolean): void {
+function linkUnchanged(current: string, target: string): void {
   // A link to a symbolic link would keep the link, not the file: only regular files are linked.
-  if (!stale && lstatSync(current).isFile()) {
+  if (lstatSync(current).isFile()) {
     try {
       linkSync(current, target);
       return;
     } catch {
-      // No hard links here (another file system, or none at all): write it.
+      // No hard links here (another file system, or none at all): copy it.
     }
   }
-  writeFileSync(target, content);
+  // Its content is the generated one (compared when added): a copy through the link, if it is one, is that content.
+  copyFileSync(current, target);
 }
 
 /** Paths under `dir` whose content is not `files`: changed, missing, or not generated at all. */
-export function differences(dir: string, files: OutputFiles, manifest?: OutputManifest): string[] {
-  const existing = existsSync(dir) ? listFiles(dir) : [];
-  const out = existing.filter((rel) => {
-    const content = files.get(rel);
-    if (content !== undefined && manifest?.holds(rel, content)) return false;
-    return content !== readFileSync(path.join(dir, rel), "utf8");
-  });
-  const onDisk = new Set(existing);
-  for (const rel of files.keys()) if (!onDisk.has(rel)) out.push(rel);
-  return out.sort().map((rel) => path.join(dir, rel));
+export function differences(dir: string, files: OutputFiles): string[] {
+  const folder = new StagedFolder(dir, { write: false });
+  folder.add(files);
+  return folder.finish();
 }

@@ -117,6 +117,51 @@ describe("a generate whose inputs and output are as the last run left them", () 
   });
 });
 
+describe("a fresh run right after the run that wrote the output", () => {
+  it("reads the files too recent to trust by their stat, then records them as read", async () => {
+    const repo = copyOfKitchenSink("fresh-racy");
+    const saved = process.env.EVENTCANON_CACHE;
+    process.env.EVENTCANON_CACHE = path.join(repo, ".cache");
+    try {
+      const config = loadConfig(repo, {}, TARGET_LIST);
+      const key = inputsKey(config) as string;
+      const catalog = loadCatalog(config, repo);
+      await generate(catalog, config, TARGETS, { key, summary: catalogSummary(catalog) });
+      const manifests = path.join(repo, ".cache/outputs");
+      const manifestOf = (name: string) => JSON.parse(readFileSync(path.join(manifests, name), "utf8"));
+      const names = readdirSync(manifests);
+      const avro = names.find((n) => Object.keys(manifestOf(n).files).some((f: string) => f.endsWith(".avsc"))) as string;
+      const writtenBefore = manifestOf(avro).writtenMs;
+
+      // An edit that keeps the file's size, time and inode (simulated in the record, as no clock can
+      // be set back exactly): within the racy window its content is what decides.
+      const stored = manifestOf(avro);
+      const rel = Object.keys(stored.files).find((f) => f.endsWith(".avsc")) as string;
+      const file = path.join(config.outputs.avro, rel);
+      const text = readFileSync(file, "utf8");
+      writeFileSync(file, text.replace("{", " ").replace(/}\s*$/, "}"));
+      const stat = statSync(file);
+      const forged = {
+        ...stored,
+        files: { ...stored.files, [rel]: { ...stored.files[rel], size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino } },
+      };
+      writeFileSync(path.join(manifests, avro), JSON.stringify(forged));
+      expect(freshOutputs(config, TARGETS, key)).toBeUndefined();
+
+      writeFileSync(file, text);
+      await generate(catalog, config, TARGETS, { key, summary: catalogSummary(catalog) });
+      const recorded = manifestOf(avro).writtenMs;
+      expect(recorded).toBeGreaterThanOrEqual(writtenBefore);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(freshOutputs(config, TARGETS, key)).toBeDefined();
+      expect(manifestOf(avro).writtenMs).toBeGreaterThan(recorded);
+    } finally {
+      if (saved === undefined) delete process.env.EVENTCANON_CACHE;
+      else process.env.EVENTCANON_CACHE = saved;
+    }
+  }, 120_000);
+});
+
 describe("canon generate, run again with nothing changed", () => {
   it("renders nothing (the render cache is not even read) and prints what the rendering run printed", async () => {
     const repo = copyOfKitchenSink("fresh-cli");

@@ -65,16 +65,27 @@ export class OutputManifest {
     return entry !== undefined && this.unchanged(rel, entry) && entry.hash === this.hash(rel, content);
   }
 
-  /** The file on disk is the one recorded: same size, time and inode, recorded long enough after its last change. */
-  private unchanged(rel: string, entry: Entry): boolean {
-    if (entry.mtimeMs >= this.stored.writtenMs - RACY_MS) return false;
+  /**
+   * The file on disk is the one recorded: same size, time and inode, recorded long enough after its
+   * last change; or, with `readRacy`, one recorded too soon after whose content hashes as recorded.
+   */
+  private unchanged(rel: string, entry: Entry, readRacy = false): boolean {
+    const racy = entry.mtimeMs >= this.stored.writtenMs - RACY_MS;
+    if (racy && !readRacy) return false;
     try {
-      const stat = statSync(path.join(this.dir, rel));
-      return stat.isFile() && stat.size === entry.size && stat.mtimeMs === entry.mtimeMs && stat.ino === entry.ino;
+      const file = path.join(this.dir, rel);
+      const stat = statSync(file);
+      if (!(stat.isFile() && stat.size === entry.size && stat.mtimeMs === entry.mtimeMs && stat.ino === entry.ino)) return false;
+      if (!racy) return true;
+      this.racyRead = true;
+      return createHash("sha1").update(readFileSync(file)).digest("hex") === entry.hash;
     } catch {
       return false;
     }
   }
+
+  /** Whether `fresh` had to read a file recorded too soon after it was written. */
+  private racyRead = false;
 
   /** Hashes what `rel` is to hold now, so that `record` needs no content: the caller can let it go. */
   remember(rel: string, content: string): void {
@@ -108,8 +119,11 @@ export class OutputManifest {
     if (listed.length !== recorded.length) return undefined;
     for (const rel of listed) {
       const entry = this.stored.files[rel];
-      if (entry === undefined || !this.unchanged(rel, entry)) return undefined;
+      // Right after a run most files are too recent to trust by their stat: read those, as git does.
+      if (entry === undefined || !this.unchanged(rel, entry, true)) return undefined;
     }
+    // Recorded again now that they are read: the next run trusts what is old enough by its stat.
+    if (this.racyRead) writeCacheFile(this.file, JSON.stringify({ ...this.stored, writtenMs: Date.now() } satisfies Stored));
     return { summary: inputs.summary, files: listed.length };
   }
 

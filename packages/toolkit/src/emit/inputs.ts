@@ -1,44 +1,41 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { CanonConfig } from "../load/config.js";
+import { listFiles } from "../load/list-files.js";
 import type { GenerateResult } from "./generate.js";
 import { OutputManifest } from "./output-manifest.js";
 import { toolkitSalt } from "./render-cache.js";
 import type { Target } from "./targets.js";
 
-const TEMPLATES = new URL("../../templates/", import.meta.url);
+const TEMPLATES = fileURLToPath(new URL("../../templates/", import.meta.url));
 
 /**
  * One hash of everything a generate run reads: the schema, service and release folders byte for
  * byte, the resolved config, the runtime templates, and the toolkit's code and libraries. Two runs
  * with the same key write the same files, so a run whose key and output are as the last one left
- * them has nothing to do. Undefined where a folder holds a link to a folder, whose contents the
- * loader may or may not read: such a tree is always rendered.
+ * them has nothing to do. Undefined where an entry cannot be read as a file (a link to a folder,
+ * whose contents the loader may or may not read, or a dangling one): such a tree is always rendered.
  */
 export function inputsKey(config: CanonConfig<string>): string | undefined {
   const hash = createHash("sha256");
   hash.update(toolkitSalt());
   hash.update(JSON.stringify(config, (_key, value: unknown) => (value instanceof Map ? [...value] : value)));
-  for (const folder of [config.schemas, config.services, config.registry, TEMPLATES.pathname]) {
+  for (const folder of [config.schemas, config.services, config.registry, TEMPLATES]) {
     hash.update(`\0folder ${folder}\0`);
-    if (existsSync(folder) && !hashTree(hash, folder, "")) return undefined;
+    if (!existsSync(folder)) continue;
+    for (const rel of listFiles(folder)) {
+      let content: Buffer;
+      try {
+        content = readFileSync(path.join(folder, rel));
+      } catch {
+        return undefined;
+      }
+      hash.update(`\0file ${rel} ${content.length}\0`).update(content);
+    }
   }
   return hash.digest("hex");
-}
-
-function hashTree(hash: ReturnType<typeof createHash>, root: string, rel: string): boolean {
-  const entries = readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
-  for (const entry of entries) {
-    const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
-    if (entry.isDirectory()) {
-      if (!hashTree(hash, root, child)) return false;
-    } else if (entry.isFile()) {
-      const content = readFileSync(path.join(root, child));
-      hash.update(`\0file ${child} ${content.length}\0`).update(content);
-    } else return false;
-  }
-  return true;
 }
 
 /**

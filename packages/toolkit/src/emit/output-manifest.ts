@@ -23,7 +23,7 @@ interface Stored {
 /** A file changed within this long before the manifest was written is read, never trusted by its stat. */
 const RACY_MS = 2000;
 
-const contentHash = (content: string) => createHash("sha1").update(content).digest("hex");
+const contentHash = (content: string | Buffer) => createHash("sha1").update(content).digest("hex");
 
 /**
  * What generate wrote to each output folder, kept in the cache folder (never in the output, which
@@ -37,6 +37,8 @@ export class OutputManifest {
   private readonly stored: Stored;
   /** Hashes of the new content, made once for both `holds` and `record`. */
   private readonly hashes = new Map<string, string>();
+  /** Whether `fresh` had to read a file recorded too soon after it was written. */
+  private racyRead = false;
 
   constructor(
     private readonly cacheFolder: string,
@@ -78,14 +80,11 @@ export class OutputManifest {
       if (!(stat.isFile() && stat.size === entry.size && stat.mtimeMs === entry.mtimeMs && stat.ino === entry.ino)) return false;
       if (!racy) return true;
       this.racyRead = true;
-      return createHash("sha1").update(readFileSync(file)).digest("hex") === entry.hash;
+      return contentHash(readFileSync(file)) === entry.hash;
     } catch {
       return false;
     }
   }
-
-  /** Whether `fresh` had to read a file recorded too soon after it was written. */
-  private racyRead = false;
 
   /** Hashes what `rel` is to hold now, so that `record` needs no content: the caller can let it go. */
   remember(rel: string, content: string): void {

@@ -66,8 +66,8 @@ function includedBy(target: Target): Map<Target, string> {
 function withIncludes(target: Target, rendered: ReadonlyMap<Target, Rendering>): Rendering {
   const own = rendered.get(target) as Rendering;
   const files = new Map(own.files);
-  for (const [folder, included] of Object.entries(targetNamed(target).includes ?? {}))
-    for (const [rel, content] of rendered.get(included as Target)?.files ?? []) files.set(`${folder}/${rel}`, content);
+  for (const [included, folder] of includedBy(target))
+    for (const [rel, content] of rendered.get(included)?.files ?? []) files.set(`${folder}/${rel}`, content);
   return { ...own, files };
 }
 

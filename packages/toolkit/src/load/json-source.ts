@@ -129,9 +129,9 @@ function measure(value: unknown): { members: number; stringColons: number } | un
   return walk(value, 1) ? { members, stringColons } : undefined;
 }
 
-function colonsIn(text: string, from = 0): number {
+function colonsIn(text: string): number {
   let count = 0;
-  for (let at = text.indexOf(":", from); at !== -1; at = text.indexOf(":", at + 1)) count++;
+  for (let at = text.indexOf(":"); at !== -1; at = text.indexOf(":", at + 1)) count++;
   return count;
 }
 

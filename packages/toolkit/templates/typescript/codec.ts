@@ -119,9 +119,10 @@ export class EventCodec<T, K = unknown> {
 
   /** True when `data` satisfies the event's JSON Schema (formats and patterns included). */
   validate(data: unknown, options?: CheckOptions): data is T {
-    if (this.longs === "number") return this.accepts(data, options);
+    const accepts = this.spec.validator.accepts ?? this.spec.validator;
+    if (this.longs === "number") return this.run(accepts, data, options);
     // As check does (the Avro type for the longs, the validator for the rest), without building the issues.
-    return this.type().isValid(data) && this.accepts(withNumbers(data), options);
+    return this.type().isValid(data) && this.run(accepts, withNumbers(data), options);
   }
 
   /** Every JSON Schema violation in `data`; empty when valid. */
@@ -138,7 +139,7 @@ export class EventCodec<T, K = unknown> {
       });
     }
     const checked = this.longs === "bigint" ? withNumbers(data) : data;
-    if (this.runValidator(checked, options)) return issues;
+    if (this.run(this.spec.validator, checked, options)) return issues;
     for (const e of this.spec.validator.errors ?? []) {
       const text = String(valueAt(checked, e.instancePath));
       const offsetLess = e.keyword === "format" && e.params?.format === "date-time" && OFFSET_LESS.test(text) && onTheCalendar(text);
@@ -152,14 +153,9 @@ export class EventCodec<T, K = unknown> {
     return issues;
   }
 
-  private runValidator(data: unknown, options: CheckOptions): boolean {
-    return options.direction === "read" ? asReader(() => this.spec.validator(data)) : this.spec.validator(data);
-  }
-
-  private accepts(data: unknown, options: CheckOptions | undefined): boolean {
-    const validator = this.spec.validator;
-    const accepts = validator.accepts ?? validator;
-    return options?.direction === "read" ? asReader(() => accepts(data)) : accepts(data);
+  /** The validator (or its verdict-only twin) on `data`, reading date-times as a reader when asked to. */
+  private run(validator: (data: unknown) => boolean, data: unknown, options: CheckOptions | undefined): boolean {
+    return options?.direction === "read" ? asReader(() => validator(data)) : validator(data);
   }
 
   /** Avro binary of `data` (no framing). Throws naming the first field that does not fit. */

@@ -7,10 +7,22 @@ import type { RenderCache } from "./render-cache.js";
 /** Files of one target, keyed by path relative to the target's output folder. */
 export type OutputFiles = Map<string, string>;
 
+/**
+ * Whether the file at `rel` is on disk as the last render with `key` (file-keys.ts) wrote it, and was
+ * recorded so: then an emitter may leave it out of `files` and keep only its key. Given by generate
+ * alone; without it, an emitter renders everything.
+ */
+export type Kept = (rel: string, key: string) => boolean;
+
 /** What an emitter made: its files and, for a target with a catalog tab, what the tab shows of each event. */
 export interface Rendering {
   readonly files: OutputFiles;
-  /** The event's declaration in this target's language, by event type: made while emitting, never read back from the files. */
+  /** The key of each keyed file: those not in `files` were kept, and stay as they are on disk. */
+  readonly keys?: ReadonlyMap<string, string>;
+  /**
+   * The event's declaration in this target's language, by event type: made while emitting, never read
+   * back from the files; only for what was rendered (all of it without `kept`).
+   */
   readonly snippets?: ReadonlyMap<string, string>;
 }
 
@@ -19,9 +31,10 @@ export interface Emitter {
   readonly target: string;
   /**
    * `cache` keeps the expensive library calls' output by input, across runs; `released` is registry/'s
-   * history, which the packages ship so that consumers read every released version.
+   * history, which the packages ship so that consumers read every released version; `kept` lets it
+   * skip files the disk already holds.
    */
-  emit(model: Model, config: CanonConfig, cache: RenderCache, released: ReleasedSchemas): Promise<Rendering>;
+  emit(model: Model, config: CanonConfig, cache: RenderCache, released: ReleasedSchemas, kept?: Kept): Promise<Rendering>;
 }
 
 /** Header of every generated file, in that language's comment syntax. */

@@ -6,7 +6,9 @@ import { readHistory } from "../load/history.js";
 import type { Model } from "../load/model.js";
 import { type ReleasedSchemas, releasedSchemas } from "../load/released-schemas.js";
 import type { Rendering } from "./emitter.js";
+import { keptIn, type Placement } from "./output-manifest.js";
 import { pruneRenderCache, RenderCache } from "./render-cache.js";
+import type { WorkerData } from "./render-worker.js";
 import { TARGETS, type Target, targetNamed } from "./targets.js";
 import { commitStaged, recoverInterruptedWrite, StagedFolder } from "./write-outputs.js";
 
@@ -30,8 +32,11 @@ async function renderEach(
   config: CanonConfig,
   targets: readonly Target[],
   rendered: (target: Target, rendering: Rendering) => void,
+  /** Where each target's files go, for an emitter to leave out what is there already (keptIn); none: render all. */
+  placements?: (target: Target) => Placement[],
 ): Promise<void> {
   const cache = new RenderCache(config.cache);
+  const keptFor = (target: Target) => (placements && config.cache ? { cache: config.cache, placements: placements(target) } : undefined);
   const released = releasedSchemas(readHistory(config));
   // A target's included targets are rendered too, even when not asked for.
   const needed = TARGETS.filter((t) => targets.includes(t) || targets.some((asked) => includedBy(asked).has(t)));
@@ -43,13 +48,14 @@ async function renderEach(
   const workers = new Map(
     needed
       .filter((t) => workersWanted && targetNamed(t).worker === true)
-      .map((t) => [t, renderInWorker(catalog.model, config, released, t)]),
+      .map((t) => [t, renderInWorker(catalog.model, config, released, t, keptFor(t))]),
   );
   try {
     for (const target of needed) {
       if (workers.has(target)) continue;
       const emitter = await targetNamed(target).emitter();
-      rendered(target, await emitter.emit(catalog.model, config, cache, released));
+      const kept = keptFor(target);
+      rendered(target, await emitter.emit(catalog.model, config, cache, released, kept && keptIn(kept.cache, kept.placements)));
     }
     for (const [target, worker] of workers) rendered(target, await worker.rendering);
   } finally {
@@ -76,8 +82,10 @@ function renderInWorker(
   config: CanonConfig,
   released: ReleasedSchemas,
   target: Target,
+  kept: WorkerData["kept"],
 ): { rendering: Promise<Rendering>; stop: () => Promise<number> } {
-  const worker = new Worker(new URL("./render-worker.js", import.meta.url), { workerData: { model, config, released, target } });
+  const workerData: WorkerData = { model, config, released, target, kept };
+  const worker = new Worker(new URL("./render-worker.js", import.meta.url), { workerData });
   const rendering = new Promise<Rendering>((resolve, reject) => {
     worker.once("message", (message: Rendering) => resolve(message));
     worker.once("error", reject);
@@ -112,7 +120,7 @@ export async function generate(
   for (const target of targets) recoverInterruptedWrite(config.outputs[target]);
   const folders = new Map(targets.map((t) => [t, new StagedFolder(config.outputs[t], { write: true, cache: config.cache })]));
   try {
-    await stageEach(catalog, config, targets, folders);
+    await stageEach(catalog, config, targets, folders, true);
   } catch (error) {
     // A render failed before anything was committed: leave no staging behind (the next run would remove it too).
     for (const folder of folders.values()) folder.discard();
@@ -134,19 +142,36 @@ async function stageEach(
   config: CanonConfig<Target>,
   targets: readonly Target[],
   folders: ReadonlyMap<Target, StagedFolder>,
+  /** Let emitters leave out files the folders already hold (only when writing: `--check` reads every file). */
+  keep: boolean,
 ): Promise<void> {
-  await renderEach(catalog, config, targets, (target, { files }) => {
-    folders.get(target)?.add(files);
-    for (const [asked, folder] of folders) {
-      const under = includedBy(asked).get(target);
-      if (under !== undefined) folder.add(files, under);
-    }
+  await renderEach(
+    catalog,
+    config,
+    targets,
+    (target, { files, keys }) => {
+      folders.get(target)?.add(files, undefined, keys);
+      for (const [asked, folder] of folders) {
+        const under = includedBy(asked).get(target);
+        if (under !== undefined) folder.add(files, under, keys);
+      }
+    },
+    keep ? (target) => placementsOf(target, config, targets) : undefined,
+  );
+}
+
+/** The folders generate writes `target`'s files to: its own, if asked for, and those of the asked targets that include it. */
+export function placementsOf(target: Target, config: CanonConfig<Target>, targets: readonly Target[]): Placement[] {
+  return targets.flatMap((asked) => {
+    if (asked === target) return [{ dir: config.outputs[asked] }];
+    const under = includedBy(asked).get(target);
+    return under === undefined ? [] : [{ dir: config.outputs[asked], under }];
   });
 }
 
 /** Files on disk that differ from what generate would write now (changed, missing or extra). */
 export async function staleFiles(catalog: Catalog, config: CanonConfig<Target>, targets: readonly Target[] = TARGETS): Promise<string[]> {
   const folders = new Map(targets.map((t) => [t, new StagedFolder(config.outputs[t], { write: false })]));
-  await stageEach(catalog, config, targets, folders);
+  await stageEach(catalog, config, targets, folders, false);
   return [...folders.values()].flatMap((folder) => folder.finish());
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { listFiles } from "../load/list-files.js";
+import type { Kept } from "./emitter.js";
 import { writeCacheFile } from "./render-cache.js";
 
 /** What generate last wrote to one file, and the file's identity on disk right after. */
@@ -10,6 +11,8 @@ interface Entry {
   readonly size: number;
   readonly mtimeMs: number;
   readonly ino: number;
+  /** The file's key (file-keys.ts), for a keyed file. */
+  readonly key?: string;
 }
 
 interface Stored {
@@ -37,6 +40,8 @@ export class OutputManifest {
   private readonly stored: Stored;
   /** Hashes of the new content, made once for both `holds` and `record`. */
   private readonly hashes = new Map<string, string>();
+  /** Keys of the new content, for the keyed files. */
+  private readonly keys = new Map<string, string>();
   /** Whether `fresh` had to read a file recorded too soon after it was written. */
   private racyRead = false;
 
@@ -86,9 +91,27 @@ export class OutputManifest {
     }
   }
 
-  /** Hashes what `rel` is to hold now, so that `record` needs no content: the caller can let it go. */
-  remember(rel: string, content: string): void {
+  /**
+   * True when `rel` was recorded with `key` and is on disk as recorded: by its stat, or, written too
+   * close to the recording, by its content's hash. Then it holds what a render with that key writes.
+   */
+  keeps(rel: string, key: string): boolean {
+    const entry = this.stored.files[rel];
+    return entry !== undefined && entry.key === key && this.unchanged(rel, entry, true);
+  }
+
+  /** Hashes what `rel` is to hold now (rendered from `key`, when keyed), so that `record` needs no content: the caller can let it go. */
+  remember(rel: string, content: string, key?: string): void {
     this.hash(rel, content);
+    if (key !== undefined) this.keys.set(rel, key);
+  }
+
+  /** `rel` stays as recorded (kept: see `keeps`), with the hash and key it was recorded with. */
+  keep(rel: string): void {
+    const entry = this.stored.files[rel];
+    if (entry?.key === undefined) throw new Error(`${path.join(this.dir, rel)}: kept, but never recorded with a key`);
+    this.hashes.set(rel, entry.hash);
+    this.keys.set(rel, entry.key);
   }
 
   private hash(rel: string, content: string): string {
@@ -134,11 +157,28 @@ export class OutputManifest {
       if (hash === undefined) throw new Error(`${path.join(this.dir, rel)}: recorded, but its content was never remembered`);
       try {
         const stat = statSync(path.join(this.dir, rel));
-        entries[rel] = { hash, size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+        const key = this.keys.get(rel);
+        entries[rel] = { hash, size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, ...(key === undefined ? {} : { key }) };
       } catch {
         return; // a file removed since the write: keep the last record (holds() checks each entry against the disk)
       }
     }
     writeCacheFile(this.file, JSON.stringify({ writtenMs: Date.now(), files: entries, ...(inputs && { inputs }) } satisfies Stored));
   }
+}
+
+/** A folder that holds a target's files, under `under` when it includes them as another target's. */
+export interface Placement {
+  readonly dir: string;
+  readonly under?: string;
+}
+
+/**
+ * Kept for a target whose files go to `placements` (a worker builds its own from the same): a file is
+ * kept only when every folder that holds it keeps it, since a kept file's content is never made.
+ */
+export function keptIn(cache: string, placements: readonly Placement[]): Kept | undefined {
+  if (placements.length === 0) return undefined;
+  const manifests = placements.map((p) => ({ manifest: new OutputManifest(cache, p.dir), under: p.under }));
+  return (rel, key) => manifests.every(({ manifest, under }) => manifest.keeps(under === undefined ? rel : `${under}/${rel}`, key));
 }

@@ -71,15 +71,29 @@ export class StagedFolder {
     this.manifest = options.cache === undefined ? undefined : new OutputManifest(options.cache, dir);
   }
 
-  /** Adds `files`, under the subfolder `under` when given (another target's output the folder includes). */
-  add(files: OutputFiles, under?: string): void {
+  /**
+   * Adds `files`, under the subfolder `under` when given (another target's output the folder includes).
+   * `keys`: the key of each keyed file; one not in `files` was kept (see Kept), and stays as it is.
+   */
+  add(files: OutputFiles, under?: string, keys?: ReadonlyMap<string, string>): void {
     if (this.result !== undefined) throw new Error(`${this.dir}: a part was added after the folder was finished`);
-    for (const [name, content] of files) {
+    const place = (name: string) => {
       const rel = under === undefined ? name : `${under}/${name}`;
       if (this.generated.has(rel))
         throw new Error(`${path.join(this.dir, rel)}: generated twice (a target's file and an included target's)`);
       this.generated.add(rel);
-      this.manifest?.remember(rel, content);
+      return rel;
+    };
+    for (const name of keys?.keys() ?? []) {
+      if (files.has(name)) continue;
+      const rel = place(name);
+      if (this.manifest === undefined || !this.existing.has(rel)) throw new Error(`${path.join(this.dir, rel)}: kept, but not on disk`);
+      this.manifest.keep(rel);
+      this.same.push(rel);
+    }
+    for (const [name, content] of files) {
+      const rel = place(name);
+      this.manifest?.remember(rel, content, keys?.get(name));
       if (this.existing.has(rel) && (this.manifest?.holds(rel, content) || content === readFileSync(path.join(this.dir, rel), "utf8"))) {
         this.same.push(rel);
         continue;
@@ -119,6 +133,11 @@ export class StagedFolder {
   /** Step 5 of commitStaged: what the folder holds now, for the next run. */
   record(inputs?: { key: string; summary: string }): void {
     this.manifest?.record(this.generated, inputs);
+  }
+
+  /** Whether `rel` is on disk as the render with `key` left it (OutputManifest.keeps); never without a manifest. */
+  keeps(rel: string, key: string): boolean {
+    return this.manifest?.keeps(rel, key) ?? false;
   }
 
   /** Removes what was staged: the run stopped before its commit. */

@@ -1,7 +1,8 @@
 import avro from "avsc";
 import type { CanonConfig } from "../../load/config.js";
 import { type EventDefinition, type Field, type Model, namedType, type TypeNode } from "../../load/model.js";
-import type { Emitter, OutputFiles } from "../emitter.js";
+import type { Emitter } from "../emitter.js";
+import { FileKeys, KeyedFiles } from "../file-keys.js";
 
 export type AvroSchema = string | AvroSchema[] | { [key: string]: unknown };
 
@@ -178,20 +179,25 @@ class AvscAcceptance {
 
 export const avroEmitter: Emitter = {
   target: "avro",
-  async emit(model, config, cache) {
-    const files: OutputFiles = new Map();
+  async emit(model, config, cache, released, kept) {
+    const out = new KeyedFiles(kept);
+    const keys = new FileKeys(model, "avro", config, released);
     const acceptance = new AvscAcceptance(model);
+    const snippets = new Map<string, string>();
     for (const event of model.events) {
-      const text = `${JSON.stringify(avroSchemaOf(model, event, config), null, 2)}\n`;
-      // avsc rejects what Avro rejects (bad names, defaults that do not fit): fail here, not in a consumer.
-      // A schema avsc accepted once is not parsed again.
-      await cache.get("avro-accepted", text, () => {
-        acceptance.accept(event, config);
-        return "accepted";
+      const text = await out.keyed(`${event.eventType}.avsc`, keys.of([], [], [event]), async () => {
+        const text = `${JSON.stringify(avroSchemaOf(model, event, config), null, 2)}\n`;
+        // avsc rejects what Avro rejects (bad names, defaults that do not fit): fail here, not in a consumer.
+        // A schema avsc accepted once is not parsed again.
+        await cache.get("avro-accepted", text, () => {
+          acceptance.accept(event, config);
+          return "accepted";
+        });
+        return text;
       });
-      files.set(`${event.eventType}.avsc`, text);
+      // The catalog shows an event's whole schema.
+      if (text !== undefined) snippets.set(event.eventType, text);
     }
-    // The catalog shows an event's whole schema.
-    return { files, snippets: new Map(model.events.map((e) => [e.eventType, files.get(`${e.eventType}.avsc`) as string])) };
+    return { files: out.files, keys: out.keys, snippets };
   },
 };

@@ -1,5 +1,6 @@
 import { type EventDefinition, isRecursiveEvent, type Model, type NamedType, reachableTypes } from "../../load/model.js";
-import type { Emitter, OutputFiles } from "../emitter.js";
+import type { Emitter } from "../emitter.js";
+import { FileKeys, KeyedFiles } from "../file-keys.js";
 import { namedSchema, recordSchema, type SchemaView } from "../schema-view.js";
 
 const DIALECT = "https://json-schema.org/draft/2020-12/schema";
@@ -46,11 +47,16 @@ export function bundledSchemaOf(
 
 export const jsonSchemaEmitter: Emitter = {
   target: "jsonschema",
-  async emit(model) {
-    const files: OutputFiles = new Map();
+  async emit(model, config, _cache, released, kept) {
+    const out = new KeyedFiles(kept);
+    const keys = new FileKeys(model, "jsonschema", config, released);
     const definitions = new Map<string, Record<string, unknown>>();
     for (const event of model.events)
-      files.set(`${event.eventType}.json`, `${JSON.stringify(bundledSchemaOf(model, event, definitions), null, 2)}\n`);
-    return { files };
+      await out.keyed(
+        `${event.eventType}.json`,
+        keys.of([], [], [event]),
+        () => `${JSON.stringify(bundledSchemaOf(model, event, definitions), null, 2)}\n`,
+      );
+    return { files: out.files, keys: out.keys };
   },
 };

@@ -1,5 +1,6 @@
-import type { EnumType, Field, RecordType } from "../../load/model.js";
-import { type Emitter, groupBy, type OutputFiles, runtimeTemplates } from "../emitter.js";
+import type { EnumType, Field, NamedType, RecordType } from "../../load/model.js";
+import { type Emitter, groupBy, runtimeTemplates } from "../emitter.js";
+import { FileKeys, KeyedFiles } from "../file-keys.js";
 import { renderModule } from "./module-renderer.js";
 import { type QuicktypeClasses, quicktypeAnnotations } from "./quicktype-annotations.js";
 import { historyModule, registryModule } from "./registry-module.js";
@@ -11,15 +12,24 @@ import { historyModule, registryModule } from "./registry-module.js";
  */
 export const pythonEmitter: Emitter = {
   target: "python",
-  async emit(model, config, cache, released) {
+  async emit(model, config, cache, released, kept) {
     const classes = [...model.types.values()].filter((t): t is RecordType | EnumType => t.kind !== "alias");
     const byModule = groupBy(classes, (t) => t.module);
+    const keys = new FileKeys(model, "python", config, released);
     const quicktypeOut: QuicktypeClasses = { annotations: new Map(), members: new Map() };
-    for (const types of byModule.values()) {
-      const part = await quicktypeAnnotations(model, types, cache);
-      for (const [name, annotations] of part.annotations) quicktypeOut.annotations.set(name, annotations);
-      for (const [name, members] of part.members) quicktypeOut.members.set(name, members);
-    }
+    const annotated = new Map<string, Promise<void>>();
+    // Each module's quicktype run, made once and only for modules that some rendered module reads.
+    const annotate = (module: string) => {
+      let done = annotated.get(module);
+      if (done === undefined) {
+        done = quicktypeAnnotations(model, byModule.get(module) ?? [], cache).then((part) => {
+          for (const [name, annotations] of part.annotations) quicktypeOut.annotations.set(name, annotations);
+          for (const [name, members] of part.members) quicktypeOut.members.set(name, members);
+        });
+        annotated.set(module, done);
+      }
+      return done;
+    };
     const sources = {
       model,
       eventTypes: new Map(model.events.map((e) => [e.record.name, e.eventType])),
@@ -34,17 +44,42 @@ export const pythonEmitter: Emitter = {
         return member;
       },
     };
-    const files: OutputFiles = new Map();
+    const out = new KeyedFiles(kept);
     const classesOf = new Map<string, string>();
+    const allByModule = groupBy(model.types.values(), (t) => t.module);
     for (const [module, types] of byModule) {
-      const rendered = renderModule(sources, module, types);
-      files.set(`${module}.py`, rendered.text);
-      for (const [name, text] of rendered.classes) classesOf.set(name, text);
+      // A module's text takes enum member names from the quicktype runs of the modules it reaches, and
+      // each of those reads the modules it reaches: all their types are in its key.
+      const read = readModules(keys, allByModule, module);
+      const ownEvents = model.events.filter((e) => e.record.module === module);
+      const key = keys.of(
+        ["module", module],
+        [...read].flatMap((m) => allByModule.get(m) ?? []),
+        ownEvents,
+      );
+      await out.keyed(`${module}.py`, key, async () => {
+        for (const m of read) await annotate(m);
+        const rendered = renderModule(sources, module, types);
+        for (const [name, text] of rendered.classes) classesOf.set(name, text);
+        return rendered.text;
+      });
     }
-    for (const [template, text] of runtimeTemplates("python", ".py", "#", config)) files.set(template, text);
-    files.set("_registry.py", registryModule(model, config, released));
-    files.set("_history.py", historyModule(model, config, released));
-    files.set("py.typed", "");
-    return { files, snippets: new Map(model.events.map((e) => [e.eventType, classesOf.get(e.record.name) as string])) };
+    for (const [template, text] of runtimeTemplates("python", ".py", "#", config)) out.set(template, text);
+    out.set("_registry.py", registryModule(model, config, released));
+    out.set("_history.py", historyModule(model, config, released));
+    out.set("py.typed", "");
+    const snippets = new Map<string, string>();
+    for (const event of model.events) {
+      const text = classesOf.get(event.record.name);
+      if (text !== undefined) snippets.set(event.eventType, text);
+    }
+    return { files: out.files, keys: out.keys, snippets };
   },
 };
+
+/** `module` and every module its types reach, and those reach, and so on. */
+function readModules(keys: FileKeys, byModule: ReadonlyMap<string, readonly NamedType[]>, module: string): Set<string> {
+  const read = new Set([module]);
+  for (const m of read) for (const type of keys.reach(byModule.get(m) ?? [])) read.add(type.module);
+  return read;
+}

@@ -3,7 +3,8 @@ import type { CanonConfig } from "../../load/config.js";
 import { directDependencies, type EventDefinition, type Model, type NamedType, namedType } from "../../load/model.js";
 import { type ReleasedSchemas, releasedIdOf } from "../../load/released-schemas.js";
 import { type AvroSchema, avroKeySchemaOf, avroSchemaOf, avscCompatible } from "../avro/index.js";
-import { type Emitter, generatedNotice, groupBy, type OutputFiles, runtimeTemplates } from "../emitter.js";
+import { type Emitter, generatedNotice, groupBy, runtimeTemplates } from "../emitter.js";
+import { FileKeys, KeyedFiles } from "../file-keys.js";
 import type { RenderCache } from "../render-cache.js";
 import { namedSchema } from "../schema-view.js";
 import { codecName } from "./target.js";
@@ -50,23 +51,31 @@ async function declaration(model: Model, type: NamedType, config: CanonConfig, c
  */
 export const typescriptEmitter: Emitter = {
   target: "typescript",
-  async emit(model, config, cache, released) {
+  async emit(model, config, cache, released, kept) {
     const byModule = groupBy(model.types.values(), (t) => t.module);
     const modules = [...byModule.keys()];
-    const files: OutputFiles = new Map();
+    const out = new KeyedFiles(kept);
+    const keys = new FileKeys(model, "typescript", config, released);
     const declarations = new Map<string, string>();
     for (const [module, types] of byModule)
-      files.set(`types/${module}.ts`, await typesModule(model, config, module, types, cache, declarations));
+      await out.keyed(`types/${module}.ts`, keys.of(["types", module], types), () =>
+        typesModule(model, config, module, types, cache, declarations),
+      );
     for (const domain of eventDomains(model)) {
       if (RESERVED_MODULES.has(domain)) throw new Error(`event domain "${domain}" clashes with a generated folder or file name`);
       const events = model.events.filter((e) => e.domain === domain);
-      files.set(`validators/${domain}.ts`, await validatorModule(model, events, cache));
-      files.set(`${domain}.ts`, codecModule(model, config, released, domain, events));
+      await out.keyed(`validators/${domain}.ts`, keys.of(["validators", domain], [], events), () => validatorModule(model, events, cache));
+      await out.keyed(`${domain}.ts`, keys.of(["codecs", domain], [], events), () => codecModule(model, config, released, domain, events));
     }
-    files.set("releases.ts", releasesModule(model, config, released));
-    for (const [template, text] of runtimeTemplates("typescript", ".ts", "//", config)) files.set(`runtime/${template}`, text);
-    files.set("index.ts", indexModule(model, config, modules));
-    return { files, snippets: new Map(model.events.map((e) => [e.eventType, declarations.get(e.record.name) as string])) };
+    out.set("releases.ts", releasesModule(model, config, released));
+    for (const [template, text] of runtimeTemplates("typescript", ".ts", "//", config)) out.set(`runtime/${template}`, text);
+    out.set("index.ts", indexModule(model, config, modules));
+    const snippets = new Map<string, string>();
+    for (const event of model.events) {
+      const declaration = declarations.get(event.record.name);
+      if (declaration !== undefined) snippets.set(event.eventType, declaration);
+    }
+    return { files: out.files, keys: out.keys, snippets };
   },
 };
 
@@ -166,7 +175,10 @@ function keyTsType(schema: AvroSchema, config: CanonConfig): string {
  * that is an event's current one is left out: that event's codec carries it.
  */
 function releasesModule(model: Model, config: CanonConfig, released: ReleasedSchemas): string {
-  const current = new Set(model.events.map((e) => releasedIdOf(released, avroSchemaOf(model, e, config))));
+  // Each event's Avro schema costs about as much as its .avsc: none is made when nothing is released.
+  const current = new Set(
+    released.values.size === 0 ? [] : model.events.map((e) => releasedIdOf(released, avroSchemaOf(model, e, config))),
+  );
   const values = [...released.values].map(([id, { event, version, schema }]) => {
     const entry = current.has(id) ? [event, version] : [event, version, schema];
     return `    ${id}: ${JSON.stringify(entry)},`;

@@ -1,0 +1,123 @@
+import { createHash } from "node:crypto";
+import type { CanonConfig } from "../load/config.js";
+import { directDependencies, type EventDefinition, type Model, type NamedType, namedType } from "../load/model.js";
+import type { ReleasedSchemas } from "../load/released-schemas.js";
+import type { Kept, OutputFiles } from "./emitter.js";
+import { toolkitSalt } from "./render-cache.js";
+
+const hashOf = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** JSON of a value whose Maps (the config's, the release history's) count by their entries. */
+const json = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? [...v] : v));
+
+/** What the keys of one model are made of, kept per model: every target's keys are made of the same. */
+interface NodeHashes {
+  /** Each named type's own hash, by name. */
+  readonly types: Map<string, string>;
+  /** The names of every type each named type reaches, itself included. */
+  readonly reached: Map<string, readonly string[]>;
+  readonly events: Map<EventDefinition, string>;
+}
+const modelHashes = new WeakMap<Model, NodeHashes>();
+
+/**
+ * One key per generated file, naming everything its renderer reads: the toolkit's code and libraries,
+ * the target, the config, the release history, and the model nodes the file is made from with every
+ * type they reach. Two renders with the same key write the same bytes, which is what lets generate
+ * leave a file unrendered when the disk holds what the last render with that key wrote (see Kept).
+ * A renderer that reads anything else of the model (another event, the catalog as a whole) must not
+ * be keyed this way, or must name that part too. The model's nodes are plain data (no Maps), so their
+ * JSON is their content.
+ */
+export class FileKeys {
+  private readonly context: string;
+  private readonly hashes: NodeHashes;
+
+  constructor(
+    private readonly model: Model,
+    target: string,
+    config: CanonConfig,
+    released: ReleasedSchemas,
+  ) {
+    this.context = hashOf(json([toolkitSalt(), target, config, [...released.values], [...released.keys]]));
+    let hashes = modelHashes.get(model);
+    if (hashes === undefined) modelHashes.set(model, (hashes = { types: new Map(), reached: new Map(), events: new Map() }));
+    this.hashes = hashes;
+  }
+
+  /**
+   * The key of a file made from `parts` (its kind and name), `types` and `events` (each whole: record,
+   * examples, topic, key, ...), with every type they reach.
+   */
+  of(parts: readonly string[], types: readonly NamedType[], events: readonly EventDefinition[] = []): string {
+    const names = new Set<string>();
+    for (const type of [...types, ...events.map((e) => e.record)]) for (const name of this.reached(type.name)) names.add(name);
+    const hashes = [...names].sort().map((name) => `${name} ${this.typeHash(name)}`);
+    return hashOf(JSON.stringify([this.context, parts, events.map((e) => this.eventHash(e)), hashes]));
+  }
+
+  /** Every type `types` reach, themselves included. */
+  reach(types: readonly NamedType[]): NamedType[] {
+    const names = new Set(types.flatMap((t) => this.reached(t.name)));
+    return [...names].map((name) => namedType(this.model, name));
+  }
+
+  private reached(root: string): readonly string[] {
+    let names = this.hashes.reached.get(root);
+    if (names === undefined) {
+      const seen = new Set<string>();
+      const visit = (name: string) => {
+        if (seen.has(name)) return;
+        seen.add(name);
+        for (const used of directDependencies(namedType(this.model, name))) visit(used);
+      };
+      visit(root);
+      names = [...seen];
+      this.hashes.reached.set(root, names);
+    }
+    return names;
+  }
+
+  private typeHash(name: string): string {
+    let hash = this.hashes.types.get(name);
+    if (hash === undefined) {
+      hash = hashOf(JSON.stringify(namedType(this.model, name)));
+      this.hashes.types.set(name, hash);
+    }
+    return hash;
+  }
+
+  private eventHash(event: EventDefinition): string {
+    let hash = this.hashes.events.get(event);
+    if (hash === undefined) {
+      hash = hashOf(JSON.stringify(event));
+      this.hashes.events.set(event, hash);
+    }
+    return hash;
+  }
+}
+
+/**
+ * An emitter's files: a keyed file is rendered only when `kept` does not say the disk already holds
+ * it as rendered from its key. Without `kept` (the site, `generate --check`) everything is rendered.
+ */
+export class KeyedFiles {
+  readonly files: OutputFiles = new Map();
+  /** The key of each keyed file, rendered or kept. */
+  readonly keys = new Map<string, string>();
+
+  constructor(private readonly kept: Kept | undefined) {}
+
+  set(rel: string, content: string): void {
+    this.files.set(rel, content);
+  }
+
+  /** Renders `rel` unless it is kept; the content, or undefined when kept. */
+  async keyed(rel: string, key: string, render: () => string | Promise<string>): Promise<string | undefined> {
+    this.keys.set(rel, key);
+    if (this.kept?.(rel, key) === true) return undefined;
+    const content = await render();
+    this.files.set(rel, content);
+    return content;
+  }
+}

@@ -41,7 +41,10 @@ export class FileKeys {
   ) {
     this.context = hashOf(json([toolkitSalt(), target, config, [...released.values], [...released.keys]]));
     let hashes = modelHashes.get(model);
-    if (hashes === undefined) modelHashes.set(model, (hashes = { types: new Map(), reached: new Map(), events: new Map() }));
+    if (hashes === undefined) {
+      hashes = { types: new Map(), reached: new Map(), events: new Map() };
+      modelHashes.set(model, hashes);
+    }
     this.hashes = hashes;
   }
 

@@ -11,14 +11,17 @@ const hashOf = (text: string) => createHash("sha256").update(text).digest("hex")
 const json = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? [...v] : v));
 
 /** What the keys of one model are made of, kept per model: every target's keys are made of the same. */
-interface NodeHashes {
-  /** Each named type's own hash, by name. */
-  readonly types: Map<string, string>;
+interface NodeDigests {
   /** The names of every type each named type reaches, itself included. */
   readonly reached: Map<string, readonly string[]>;
+  /** Each named type's own hash, by name. */
+  readonly own: Map<string, string>;
+  /** Each named type's hash with every type it reaches, by name. */
+  readonly types: Map<string, string>;
+  /** Each event's hash with every type it reaches. */
   readonly events: Map<EventDefinition, string>;
 }
-const modelHashes = new WeakMap<Model, NodeHashes>();
+const modelDigests = new WeakMap<Model, NodeDigests>();
 
 /**
  * One key per generated file, naming everything its renderer reads: the toolkit's code and libraries,
@@ -31,7 +34,7 @@ const modelHashes = new WeakMap<Model, NodeHashes>();
  */
 export class FileKeys {
   private readonly context: string;
-  private readonly hashes: NodeHashes;
+  private readonly digests: NodeDigests;
 
   constructor(
     private readonly model: Model,
@@ -40,12 +43,12 @@ export class FileKeys {
     released: ReleasedSchemas,
   ) {
     this.context = hashOf(json([toolkitSalt(), target, config, [...released.values], [...released.keys]]));
-    let hashes = modelHashes.get(model);
-    if (hashes === undefined) {
-      hashes = { types: new Map(), reached: new Map(), events: new Map() };
-      modelHashes.set(model, hashes);
+    let digests = modelDigests.get(model);
+    if (digests === undefined) {
+      digests = { reached: new Map(), own: new Map(), types: new Map(), events: new Map() };
+      modelDigests.set(model, digests);
     }
-    this.hashes = hashes;
+    this.digests = digests;
   }
 
   /**
@@ -53,10 +56,8 @@ export class FileKeys {
    * examples, topic, key, ...), with every type they reach.
    */
   of(parts: readonly string[], types: readonly NamedType[], events: readonly EventDefinition[] = []): string {
-    const names = new Set<string>();
-    for (const type of [...types, ...events.map((e) => e.record)]) for (const name of this.reached(type.name)) names.add(name);
-    const hashes = [...names].sort().map((name) => `${name} ${this.typeHash(name)}`);
-    return hashOf(JSON.stringify([this.context, parts, events.map((e) => this.eventHash(e)), hashes]));
+    const digests = [...types.map((t) => this.typeDigest(t.name)), ...events.map((e) => this.eventDigest(e))];
+    return hashOf(JSON.stringify([this.context, parts, digests]));
   }
 
   /** Every type `types` reach, themselves included. */
@@ -66,7 +67,7 @@ export class FileKeys {
   }
 
   private reached(root: string): readonly string[] {
-    let names = this.hashes.reached.get(root);
+    let names = this.digests.reached.get(root);
     if (names === undefined) {
       const seen = new Set<string>();
       const visit = (name: string) => {
@@ -76,27 +77,38 @@ export class FileKeys {
       };
       visit(root);
       names = [...seen];
-      this.hashes.reached.set(root, names);
+      this.digests.reached.set(root, names);
     }
     return names;
   }
 
-  private typeHash(name: string): string {
-    let hash = this.hashes.types.get(name);
+  private typeDigest(name: string): string {
+    let digest = this.digests.types.get(name);
+    if (digest === undefined) {
+      const reached = [...this.reached(name)].sort().map((n) => `${n} ${this.ownHash(n)}`);
+      digest = hashOf(reached.join("\n"));
+      this.digests.types.set(name, digest);
+    }
+    return digest;
+  }
+
+  private ownHash(name: string): string {
+    let hash = this.digests.own.get(name);
     if (hash === undefined) {
       hash = hashOf(JSON.stringify(namedType(this.model, name)));
-      this.hashes.types.set(name, hash);
+      this.digests.own.set(name, hash);
     }
     return hash;
   }
 
-  private eventHash(event: EventDefinition): string {
-    let hash = this.hashes.events.get(event);
-    if (hash === undefined) {
-      hash = hashOf(JSON.stringify(event));
-      this.hashes.events.set(event, hash);
+  private eventDigest(event: EventDefinition): string {
+    let digest = this.digests.events.get(event);
+    if (digest === undefined) {
+      // The record is in the type digest, with what it reaches; the rest of the event is here.
+      digest = hashOf(`${JSON.stringify({ ...event, record: event.record.name })}\n${this.typeDigest(event.record.name)}`);
+      this.digests.events.set(event, digest);
     }
-    return hash;
+    return digest;
   }
 }
 

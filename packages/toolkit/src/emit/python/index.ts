@@ -3,6 +3,7 @@ import { type Emitter, groupBy, runtimeTemplates } from "../emitter.js";
 import { FileKeys, KeyedFiles } from "../file-keys.js";
 import { renderModule } from "./module-renderer.js";
 import { type QuicktypeClasses, quicktypeAnnotations } from "./quicktype-annotations.js";
+import { quicktypeChunks } from "./quicktype-chunks.js";
 import { historyModule, registryModule } from "./registry-module.js";
 
 /**
@@ -18,14 +19,17 @@ export const pythonEmitter: Emitter = {
     const keys = new FileKeys(model, "python", config, released);
     const quicktypeOut: QuicktypeClasses = { annotations: new Map(), members: new Map() };
     const annotated = new Map<string, Promise<void>>();
-    // Each module's quicktype run, made once and only for modules that some rendered module reads.
+    // Each module's quicktype runs, made once and only for modules that some rendered module reads.
     const annotate = (module: string) => {
       let done = annotated.get(module);
       if (done === undefined) {
-        done = quicktypeAnnotations(model, byModule.get(module) ?? [], cache).then((part) => {
-          for (const [name, annotations] of part.annotations) quicktypeOut.annotations.set(name, annotations);
-          for (const [name, members] of part.members) quicktypeOut.members.set(name, members);
-        });
+        done = (async () => {
+          for (const chunk of quicktypeChunks(model, byModule.get(module) ?? [])) {
+            const part = await quicktypeAnnotations(model, chunk, cache);
+            for (const [name, annotations] of part.annotations) quicktypeOut.annotations.set(name, annotations);
+            for (const [name, members] of part.members) quicktypeOut.members.set(name, members);
+          }
+        })();
         annotated.set(module, done);
       }
       return done;

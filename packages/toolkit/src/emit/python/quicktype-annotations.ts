@@ -130,10 +130,10 @@ class NoFetchStore extends JSONSchemaStore {
 }
 
 /**
- * quicktype over one module's classes. A reference to a class of another module only needs its name
- * in the annotation, so that class is given as a stub: a change to one module then runs quicktype
- * over that module alone, and each class is given to quicktype once in all. Only the module's own
- * classes are returned.
+ * quicktype over some classes of one module (a chunk: quicktype-chunks.ts). A reference to a class
+ * outside them only needs its name in the annotation, so that class is given as a stub: a change to
+ * one chunk then runs quicktype over that chunk alone, and each class is given to quicktype once in
+ * all. Only the given classes are returned.
  */
 export async function quicktypeAnnotations(
   model: Model,

@@ -5,8 +5,19 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { sha256 } from "../load/canonical.js";
 
-/** The libraries whose output is cached: a new version of any of them must miss. */
-const LIBRARIES = ["ajv", "json-schema-to-typescript", "quicktype-core", "avsc"];
+/**
+ * The libraries whose output is cached or written, each as `[name, the library it is resolved from]`:
+ * a new version of any of them must miss. ajv-formats' expressions are written into the validators;
+ * prettier formats json-schema-to-typescript's output and is its dependency, not ours.
+ */
+const LIBRARIES: readonly (readonly [string, string?])[] = [
+  ["ajv"],
+  ["ajv-formats"],
+  ["json-schema-to-typescript"],
+  ["prettier", "json-schema-to-typescript"],
+  ["quicktype-core"],
+  ["avsc"],
+];
 
 /**
  * What every key includes besides its input: the toolkit's own compiled code and the libraries'
@@ -29,8 +40,9 @@ function computeSalt(): string {
     }
   };
   walk(path.dirname(dist));
-  const require = createRequire(import.meta.url);
-  for (const name of LIBRARIES) {
+  const ours = createRequire(import.meta.url);
+  for (const [name, from] of LIBRARIES) {
+    const require = from === undefined ? ours : createRequire(ours.resolve(from));
     const manifest = require(`${name}/package.json`) as { version: string };
     hash.update(`${name}@${manifest.version}`);
   }

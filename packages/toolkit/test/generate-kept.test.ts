@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Rendering } from "../src/emit/emitter.js";
@@ -126,6 +126,20 @@ describe("generate renders only the files whose key changed", () => {
     ]);
     expect(renderedKeyed(renderings.get("jsonschema"))).toEqual([]);
     await generateAndCheck();
+  });
+
+  it("links the Python package's copies of the Avro files to the Avro folder's, and undoes an edit in place of either in both", async () => {
+    const name = "com.example.billing.invoice.issued.v1.avsc";
+    const own = path.join(config.outputs.avro, name);
+    const copy = path.join(config.outputs.python, "schemas/avro", name);
+    expect(statSync(copy).ino).toBe(statSync(own).ino);
+    const text = readFileSync(own, "utf8");
+    // In place (the same inode), as an editor may: both folders see it.
+    writeFileSync(copy, text.replace("{", "{ "));
+    expect(readFileSync(own, "utf8")).not.toBe(text);
+    await generateAndCheck();
+    expect(readFileSync(own, "utf8")).toBe(text);
+    expect(readFileSync(copy, "utf8")).toBe(text);
   });
 
   it("renders everything keyed when the config changes, and after an event is added or removed holds the output right", async () => {

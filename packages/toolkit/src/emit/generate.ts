@@ -150,10 +150,12 @@ async function stageEach(
     config,
     targets,
     (target, { files, keys }) => {
-      folders.get(target)?.add(files, undefined, keys);
+      const own = folders.get(target);
+      own?.add(files, undefined, keys);
+      // The including folder links the own folder's copies: the Python package's schemas are 40% of the output.
       for (const [asked, folder] of folders) {
         const under = includedBy(asked).get(target);
-        if (under !== undefined) folder.add(files, under, keys);
+        if (under !== undefined) folder.add(files, under, keys, own);
       }
     },
     keep ? (target) => placementsOf(target, config, targets) : undefined,

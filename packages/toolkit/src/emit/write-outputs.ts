@@ -55,7 +55,7 @@ export class StagedFolder {
   /** Generated paths whose file on disk already holds their content. */
   private readonly same: string[] = [];
   /** Generated paths written to staging (changed or missing on disk). */
-  private readonly written: string[] = [];
+  private readonly written = new Set<string>();
   private readonly folders = new Set<string>();
   private result: string[] | undefined;
   private replaced = false;
@@ -74,8 +74,10 @@ export class StagedFolder {
   /**
    * Adds `files`, under the subfolder `under` when given (another target's output the folder includes).
    * `keys`: the key of each keyed file; one not in `files` was kept (see Kept), and stays as it is.
+   * `from`: a folder the same files were added to at its top (the included target's own), whose copy
+   * of a file this one links instead of writing the content again.
    */
-  add(files: OutputFiles, under?: string, keys?: ReadonlyMap<string, string>): void {
+  add(files: OutputFiles, under?: string, keys?: ReadonlyMap<string, string>, from?: StagedFolder): void {
     if (this.result !== undefined) throw new Error(`${this.dir}: a part was added after the folder was finished`);
     const place = (name: string) => {
       const rel = under === undefined ? name : `${under}/${name}`;
@@ -98,9 +100,18 @@ export class StagedFolder {
         this.same.push(rel);
         continue;
       }
-      this.written.push(rel);
-      if (this.write) writeFileSync(this.stagedPath(rel), content);
+      this.written.add(rel);
+      if (!this.write) continue;
+      const copy = from?.holding(name);
+      if (copy === undefined) writeFileSync(this.stagedPath(rel), content);
+      else linkUnchanged(copy, this.stagedPath(rel));
     }
+  }
+
+  /** The file that holds what was added at `rel`, when this folder is written: its staged copy, or the unchanged one on disk. */
+  private holding(rel: string): string | undefined {
+    if (!this.write || !this.generated.has(rel)) return undefined;
+    return this.written.has(rel) ? path.join(`${this.dir}${STAGING}`, rel) : path.join(this.dir, rel);
   }
 
   /**
@@ -255,8 +266,9 @@ function readTransaction(marker: string): Transaction | undefined {
 
 /**
  * An unchanged file is linked from the folder it replaces rather than written again, so a change to
- * one schema writes the few files it changes. Safe because no file is ever changed in place: the
- * old folder is only renamed away and deleted.
+ * one schema writes the few files it changes; so is a copy of another folder's file (an included
+ * target's). Safe because no file is ever changed in place: an old folder is only renamed away and
+ * deleted, and a folder that shares a file with another is told of any edit by both manifests.
  */
 function linkUnchanged(current: string, target: string): void {
   // A link to a symbolic link would keep the link, not the file: only regular files are linked.

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CanonConfig } from "../load/config.js";
-import { directDependencies, type EventDefinition, type Model, type NamedType, namedType } from "../load/model.js";
+import { type EventDefinition, type Model, type NamedType, namedType, typesReachedFrom } from "../load/model.js";
 import type { ReleasedSchemas } from "../load/released-schemas.js";
 import type { Kept, OutputFiles } from "./emitter.js";
 import { toolkitSalt } from "./render-cache.js";
@@ -69,14 +69,7 @@ export class FileKeys {
   private reached(root: string): readonly string[] {
     let names = this.digests.reached.get(root);
     if (names === undefined) {
-      const seen = new Set<string>();
-      const visit = (name: string) => {
-        if (seen.has(name)) return;
-        seen.add(name);
-        for (const used of directDependencies(namedType(this.model, name))) visit(used);
-      };
-      visit(root);
-      names = [...seen];
+      names = [root, ...typesReachedFrom(this.model, namedType(this.model, root)).map((t) => t.name)];
       this.digests.reached.set(root, names);
     }
     return names;

@@ -146,11 +146,6 @@ export class StagedFolder {
     this.manifest?.record(this.generated, inputs);
   }
 
-  /** Whether `rel` is on disk as the render with `key` left it (OutputManifest.keeps); never without a manifest. */
-  keeps(rel: string, key: string): boolean {
-    return this.manifest?.keeps(rel, key) ?? false;
-  }
-
   /** Removes what was staged: the run stopped before its commit. */
   discard(): void {
     rmSync(`${this.dir}${STAGING}`, { recursive: true, force: true });

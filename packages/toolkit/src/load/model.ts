@@ -156,13 +156,14 @@ const reachable = new WeakMap<EventDefinition, { readonly model: Model; readonly
 export function reachableTypes(model: Model, event: EventDefinition): readonly NamedType[] {
   const known = reachable.get(event);
   if (known?.model === model) return known.types;
-  const types = findReachable(model, event);
+  const types = typesReachedFrom(model, event.record);
   reachable.set(event, { model, types });
   return types;
 }
 
-function findReachable(model: Model, event: EventDefinition): NamedType[] {
-  const seen = new Set<string>([event.record.name]);
+/** Every named type `root` uses, directly or through other types, in first-use order; `root` itself only never. */
+export function typesReachedFrom(model: Model, root: NamedType): NamedType[] {
+  const seen = new Set<string>([root.name]);
   const out: NamedType[] = [];
   const visit = (type: NamedType) => {
     for (const name of directDependencies(type)) {
@@ -173,7 +174,7 @@ function findReachable(model: Model, event: EventDefinition): NamedType[] {
       visit(used);
     }
   };
-  visit(event.record);
+  visit(root);
   return out;
 }
 

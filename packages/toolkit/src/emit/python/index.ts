@@ -1,5 +1,5 @@
 import type { EnumType, Field, NamedType, RecordType } from "../../load/model.js";
-import { type Emitter, groupBy, runtimeTemplates } from "../emitter.js";
+import { type Emitter, eventSnippets, groupBy, runtimeTemplates } from "../emitter.js";
 import { FileKeys, KeyedFiles } from "../file-keys.js";
 import { renderModule } from "./module-renderer.js";
 import { type QuicktypeClasses, quicktypeAnnotations } from "./quicktype-annotations.js";
@@ -72,12 +72,7 @@ export const pythonEmitter: Emitter = {
     out.set("_registry.py", registryModule(model, config, released));
     out.set("_history.py", historyModule(model, config, released));
     out.set("py.typed", "");
-    const snippets = new Map<string, string>();
-    for (const event of model.events) {
-      const text = classesOf.get(event.record.name);
-      if (text !== undefined) snippets.set(event.eventType, text);
-    }
-    return { files: out.files, keys: out.keys, snippets };
+    return { files: out.files, keys: out.keys, snippets: eventSnippets(model, classesOf) };
   },
 };
 

@@ -3,7 +3,7 @@ import type { CanonConfig } from "../../load/config.js";
 import { directDependencies, type EventDefinition, type Model, type NamedType, namedType } from "../../load/model.js";
 import { type ReleasedSchemas, releasedIdOf } from "../../load/released-schemas.js";
 import { type AvroSchema, avroKeySchemaOf, avroSchemaOf, avscCompatible } from "../avro/index.js";
-import { type Emitter, generatedNotice, groupBy, runtimeTemplates } from "../emitter.js";
+import { type Emitter, eventSnippets, generatedNotice, groupBy, runtimeTemplates } from "../emitter.js";
 import { FileKeys, KeyedFiles } from "../file-keys.js";
 import type { RenderCache } from "../render-cache.js";
 import { namedSchema } from "../schema-view.js";
@@ -70,12 +70,7 @@ export const typescriptEmitter: Emitter = {
     out.set("releases.ts", releasesModule(model, config, released));
     for (const [template, text] of runtimeTemplates("typescript", ".ts", "//", config)) out.set(`runtime/${template}`, text);
     out.set("index.ts", indexModule(model, config, modules));
-    const snippets = new Map<string, string>();
-    for (const event of model.events) {
-      const declaration = declarations.get(event.record.name);
-      if (declaration !== undefined) snippets.set(event.eventType, declaration);
-    }
-    return { files: out.files, keys: out.keys, snippets };
+    return { files: out.files, keys: out.keys, snippets: eventSnippets(model, declarations) };
   },
 };
 

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { type GenerateResult, generate, staleFiles } from "../emit/generate.js";
 import { freshOutputs, inputsKey } from "../emit/inputs.js";
+import { RenderWorkers } from "../emit/render-workers.js";
 import { TARGETS, type Target } from "../emit/targets.js";
 import { ExitCode } from "../load/diagnostics.js";
 import { type OptionValues, stringOption } from "./command.js";
@@ -17,11 +18,16 @@ export async function runGenerate(values: OptionValues, cwd: string): Promise<nu
   const inputs = values.check !== true && config.cache !== undefined ? inputsKey(config) : undefined;
   const fresh = inputs === undefined ? undefined : freshOutputs(config, targets, inputs);
   if (fresh !== undefined) return printGenerated(formatOf(values), fresh.summary, fresh.results);
+  // Their modules load while the catalog is read and linted here.
+  const workers = RenderWorkers.start(targets);
   const linted = lintedCatalog(values, cwd, overrides, config);
-  if (typeof linted === "number") return linted;
+  if (typeof linted === "number") {
+    await workers.stop();
+    return linted;
+  }
   const { catalog, format, summary } = linted;
   if (values.check === true) {
-    const stale = await staleFiles(catalog, config, targets);
+    const stale = await staleFiles(catalog, config, targets, workers);
     if (format === "json") process.stdout.write(`${JSON.stringify({ ok: stale.length === 0, stale }, null, 2)}\n`);
     else if (stale.length === 0) process.stdout.write("canon generate --check: all generated files are up to date\n");
     else
@@ -30,7 +36,7 @@ export async function runGenerate(values: OptionValues, cwd: string): Promise<nu
       );
     return stale.length === 0 ? ExitCode.ok : ExitCode.invalidSchemas;
   }
-  const results = await generate(catalog, config, targets, inputs === undefined ? undefined : { key: inputs, summary });
+  const results = await generate(catalog, config, targets, inputs === undefined ? undefined : { key: inputs, summary }, workers);
   return printGenerated(format, summary, results);
 }
 

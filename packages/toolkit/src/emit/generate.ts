@@ -1,14 +1,11 @@
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import type { Catalog } from "../lint/catalog.js";
 import type { CanonConfig } from "../load/config.js";
 import { readHistory } from "../load/history.js";
-import type { Model } from "../load/model.js";
-import { type ReleasedSchemas, releasedSchemas } from "../load/released-schemas.js";
+import { releasedSchemas } from "../load/released-schemas.js";
 import type { Rendering } from "./emitter.js";
 import { keptIn, type Placement } from "./output-manifest.js";
 import { pruneRenderCache, RenderCache } from "./render-cache.js";
-import type { WorkerData } from "./render-worker.js";
+import { includedBy, RenderWorkers, targetsNeeded } from "./render-workers.js";
 import { TARGETS, type Target, targetNamed } from "./targets.js";
 import { commitStaged, recoverInterruptedWrite, StagedFolder } from "./write-outputs.js";
 
@@ -19,53 +16,45 @@ export async function renderAll(
   targets: readonly Target[] = TARGETS,
 ): Promise<Map<Target, Rendering>> {
   const rendered = new Map<Target, Rendering>();
-  await renderEach(catalog, config, targets, (target, rendering) => rendered.set(target, rendering));
+  await renderEach(catalog, config, targets, RenderWorkers.start(targets), (target, rendering) => rendered.set(target, rendering));
   return new Map(targets.map((t) => [t, withIncludes(t, rendered)]));
 }
 
 /**
  * Renders the targets and the targets they include, handing each rendering (without its includes) to
  * `rendered` as soon as it is made, so a caller that keeps none holds one target's output at a time.
+ * A target with a worker in `workers` renders there while the others render here; the workers end with it.
  */
 async function renderEach(
   catalog: Catalog,
   config: CanonConfig,
   targets: readonly Target[],
+  workers: RenderWorkers,
   rendered: (target: Target, rendering: Rendering) => void,
   /** Where each target's files go, for an emitter to leave out what is there already (keptIn); none: render all. */
   placements?: (target: Target) => Placement[],
 ): Promise<void> {
-  const cache = new RenderCache(config.cache);
-  const keptFor = (target: Target) => (placements && config.cache ? { cache: config.cache, placements: placements(target) } : undefined);
-  const released = releasedSchemas(readHistory(config));
-  // A target's included targets are rendered too, even when not asked for.
-  const needed = TARGETS.filter((t) => targets.includes(t) || targets.some((asked) => includedBy(asked).has(t)));
-  // With a second core, a target that asks for a worker renders there while the others render here
-  // (EVENTCANON_WORKERS=off renders all in this thread).
-  // (The worker loads the compiled module: run from TypeScript sources, as in-process tests do, all render here.)
-  const workersWanted =
-    needed.length > 1 && availableParallelism() > 1 && process.env.EVENTCANON_WORKERS !== "off" && import.meta.url.endsWith(".js");
-  const workers = new Map(
-    needed
-      .filter((t) => workersWanted && targetNamed(t).worker === true)
-      .map((t) => [t, renderInWorker(catalog.model, config, released, t, keptFor(t))]),
-  );
   try {
+    const cache = new RenderCache(config.cache);
+    const keptFor = (target: Target) => (placements && config.cache ? { cache: config.cache, placements: placements(target) } : undefined);
+    const released = releasedSchemas(readHistory(config));
+    const needed = targetsNeeded(targets);
+    const inWorkers = new Map(
+      needed.flatMap((target) => {
+        const rendering = workers.render(target, { model: catalog.model, config, released, kept: keptFor(target) });
+        return rendering === undefined ? [] : [[target, rendering] as const];
+      }),
+    );
     for (const target of needed) {
-      if (workers.has(target)) continue;
+      if (inWorkers.has(target)) continue;
       const emitter = await targetNamed(target).emitter();
       const kept = keptFor(target);
       rendered(target, await emitter.emit(catalog.model, config, cache, released, kept && keptIn(kept.cache, kept.placements)));
     }
-    for (const [target, worker] of workers) rendered(target, await worker.rendering);
+    for (const [target, rendering] of inWorkers) rendered(target, await rendering);
   } finally {
-    await Promise.all([...workers.values()].map((w) => w.stop()));
+    await workers.stop();
   }
-}
-
-/** The targets `target` includes, by the folder of its output they go in. */
-function includedBy(target: Target): Map<Target, string> {
-  return new Map(Object.entries(targetNamed(target).includes ?? {}).map(([folder, included]) => [included as Target, folder]));
 }
 
 /** The target's own rendering with, under each folder it includes, the included target's files. */
@@ -75,25 +64,6 @@ function withIncludes(target: Target, rendered: ReadonlyMap<Target, Rendering>):
   for (const [included, folder] of includedBy(target))
     for (const [rel, content] of rendered.get(included)?.files ?? []) files.set(`${folder}/${rel}`, content);
   return { ...own, files };
-}
-
-function renderInWorker(
-  model: Model,
-  config: CanonConfig,
-  released: ReleasedSchemas,
-  target: Target,
-  kept: WorkerData["kept"],
-): { rendering: Promise<Rendering>; stop: () => Promise<number> } {
-  const workerData: WorkerData = { model, config, released, target, kept };
-  const worker = new Worker(new URL("./render-worker.js", import.meta.url), { workerData });
-  const rendering = new Promise<Rendering>((resolve, reject) => {
-    worker.once("message", (message: Rendering) => resolve(message));
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`the ${target} renderer stopped (exit ${code}) before it finished`)));
-  });
-  // A failure here must not leave the worker running (or an unhandled rejection behind).
-  rendering.catch(() => {});
-  return { rendering, stop: () => worker.terminate() };
 }
 
 export interface GenerateResult {
@@ -114,14 +84,18 @@ export async function generate(
   targets: readonly Target[] = TARGETS,
   /** See inputsKey: recorded with the output, so that a run with the same inputs has nothing to do. */
   inputs?: { key: string; summary: string },
+  /** Started before the catalog was read (see RenderWorkers); they end with the render. */
+  workers: RenderWorkers = RenderWorkers.start(targets),
 ): Promise<GenerateResult[]> {
   // A second of slack: file times come from a coarser clock than Date.now().
   const started = Date.now() - 1000;
-  for (const target of targets) recoverInterruptedWrite(config.outputs[target]);
-  const folders = new Map(targets.map((t) => [t, new StagedFolder(config.outputs[t], { write: true, cache: config.cache })]));
+  const folders = new Map<Target, StagedFolder>();
   try {
-    await stageEach(catalog, config, targets, folders, true);
+    for (const target of targets) recoverInterruptedWrite(config.outputs[target]);
+    for (const t of targets) folders.set(t, new StagedFolder(config.outputs[t], { write: true, cache: config.cache }));
+    await stageEach(catalog, config, targets, folders, workers, true);
   } catch (error) {
+    await workers.stop();
     // A render failed before anything was committed: leave no staging behind (the next run would remove it too).
     for (const folder of folders.values()) folder.discard();
     throw error;
@@ -142,6 +116,7 @@ async function stageEach(
   config: CanonConfig<Target>,
   targets: readonly Target[],
   folders: ReadonlyMap<Target, StagedFolder>,
+  workers: RenderWorkers,
   /** Let emitters leave out files the folders already hold (only when writing: `--check` reads every file). */
   keep: boolean,
 ): Promise<void> {
@@ -149,6 +124,7 @@ async function stageEach(
     catalog,
     config,
     targets,
+    workers,
     (target, { files, keys }) => {
       const own = folders.get(target);
       own?.add(files, undefined, keys);
@@ -172,8 +148,13 @@ export function placementsOf(target: Target, config: CanonConfig<Target>, target
 }
 
 /** Files on disk that differ from what generate would write now (changed, missing or extra). */
-export async function staleFiles(catalog: Catalog, config: CanonConfig<Target>, targets: readonly Target[] = TARGETS): Promise<string[]> {
+export async function staleFiles(
+  catalog: Catalog,
+  config: CanonConfig<Target>,
+  targets: readonly Target[] = TARGETS,
+  workers: RenderWorkers = RenderWorkers.start(targets),
+): Promise<string[]> {
   const folders = new Map(targets.map((t) => [t, new StagedFolder(config.outputs[t], { write: false })]));
-  await stageEach(catalog, config, targets, folders, false);
+  await stageEach(catalog, config, targets, folders, workers, false);
   return [...folders.values()].flatMap((folder) => folder.finish());
 }

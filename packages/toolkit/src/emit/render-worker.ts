@@ -1,4 +1,5 @@
-// Renders one target in a worker thread (see renderAll); the model and config arrive structured-cloned.
+// Renders one target in a worker thread (see RenderWorkers): started with the target's name only, so
+// that its emitter's modules load while the catalog is read; the job (model, config) follows, structured-cloned.
 import { parentPort, workerData } from "node:worker_threads";
 import type { CanonConfig } from "../load/config.js";
 import type { Model } from "../load/model.js";
@@ -8,15 +9,29 @@ import { RenderCache } from "./render-cache.js";
 import { type Target, targetNamed } from "./targets.js";
 
 export interface WorkerData {
+  readonly target: Target;
+}
+
+export interface RenderJob {
   readonly model: Model;
   readonly config: CanonConfig;
   readonly released: ReleasedSchemas;
-  readonly target: Target;
   /** Where the target's files go, to build its Kept here (a function cannot be sent). */
   readonly kept: { readonly cache: string; readonly placements: readonly Placement[] } | undefined;
 }
 
-const { model, config, released, target, kept } = workerData as WorkerData;
-const emitter = await targetNamed(target).emitter();
-const rendering = await emitter.emit(model, config, new RenderCache(config.cache), released, kept && keptIn(kept.cache, kept.placements));
-parentPort?.postMessage(rendering);
+const { target } = workerData as WorkerData;
+const emitter = targetNamed(target).emitter();
+// Unhandled here, a failed import would end the thread before the job's listener reports it.
+emitter.catch(() => {});
+
+parentPort?.once("message", async ({ model, config, released, kept }: RenderJob) => {
+  const rendering = await (await emitter).emit(
+    model,
+    config,
+    new RenderCache(config.cache),
+    released,
+    kept && keptIn(kept.cache, kept.placements),
+  );
+  parentPort?.postMessage(rendering);
+});

@@ -1,0 +1,77 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { Rendering } from "./emitter.js";
+import type { RenderJob, WorkerData } from "./render-worker.js";
+import { TARGETS, type Target, targetNamed } from "./targets.js";
+
+/** The targets rendered for `targets`: they and the targets they include, in TARGETS order. */
+export function targetsNeeded(targets: readonly Target[]): Target[] {
+  return TARGETS.filter((t) => targets.includes(t) || targets.some((asked) => includedBy(asked).has(t)));
+}
+
+/** The targets `target` includes, by the folder of its output they go in. */
+export function includedBy(target: Target): Map<Target, string> {
+  return new Map(Object.entries(targetNamed(target).includes ?? {}).map(([folder, included]) => [included as Target, folder]));
+}
+
+/**
+ * One worker thread per target that asks for one, started before the catalog is read: a worker's
+ * first second goes to loading its emitter's modules (quicktype's, for Python), which then overlaps
+ * the loading and linting of the catalog on the main thread. Each worker renders one job and ends.
+ */
+export class RenderWorkers {
+  private readonly workers = new Map<Target, IdleWorker>();
+
+  /**
+   * With a second core, the targets that ask for a worker among those `targets` need (EVENTCANON_WORKERS=off:
+   * none). The worker loads the compiled module: run from TypeScript sources, as in-process tests do, none start.
+   */
+  static start(targets: readonly Target[]): RenderWorkers {
+    const needed = targetsNeeded(targets);
+    const wanted =
+      needed.length > 1 && availableParallelism() > 1 && process.env.EVENTCANON_WORKERS !== "off" && import.meta.url.endsWith(".js");
+    return new RenderWorkers(wanted ? needed.filter((t) => targetNamed(t).worker === true) : []);
+  }
+
+  private constructor(targets: readonly Target[]) {
+    for (const target of targets) this.workers.set(target, new IdleWorker(target));
+  }
+
+  has(target: Target): boolean {
+    return this.workers.has(target);
+  }
+
+  /** Hands `job` to the target's worker; undefined when the target renders on this thread. */
+  render(target: Target, job: RenderJob): Promise<Rendering> | undefined {
+    return this.workers.get(target)?.run(job);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.workers.values()].map((w) => w.worker.terminate()));
+  }
+}
+
+class IdleWorker {
+  readonly worker: Worker;
+  private readonly rendering: Promise<Rendering>;
+
+  constructor(target: Target) {
+    const workerData: WorkerData = { target };
+    this.worker = new Worker(new URL("./render-worker.js", import.meta.url), { workerData });
+    // Idle, it must not keep the process alive (a run that stops at lint never hands it a job).
+    this.worker.unref();
+    this.rendering = new Promise<Rendering>((resolve, reject) => {
+      this.worker.once("message", (message: Rendering) => resolve(message));
+      this.worker.once("error", reject);
+      this.worker.once("exit", (code) => reject(new Error(`the ${target} renderer stopped (exit ${code}) before it finished`)));
+    });
+    // A failure before the job is asked for must not leave an unhandled rejection behind.
+    this.rendering.catch(() => {});
+  }
+
+  run(job: RenderJob): Promise<Rendering> {
+    this.worker.ref();
+    this.worker.postMessage(job);
+    return this.rendering;
+  }
+}

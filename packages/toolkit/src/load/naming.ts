@@ -54,6 +54,19 @@ export function pythonFieldName(name: string): string {
   return PYTHON_RESERVED.has(name) || PYTHON_TAKEN.has(name) ? `${name}_` : name;
 }
 
+/** Files and folders the generated TypeScript package holds besides its domains' `<domain>.ts`. */
+export const TYPESCRIPT_OWN_MODULES: ReadonlySet<string> = new Set(["index", "types", "validators", "runtime", "releases"]);
+
+/**
+ * Why no generated package can hold an event domain of this name, or undefined: each domain becomes
+ * `<domain>.ts` and `<domain>.py`, beside the TypeScript package's own modules and within Python's grammar.
+ */
+export function domainNameProblem(domain: string): string | undefined {
+  if (TYPESCRIPT_OWN_MODULES.has(domain)) return `the TypeScript package's own ${domain} module`;
+  if (PYTHON_RESERVED.has(domain)) return `a Python keyword, so \`from .${domain} import ...\` would not parse`;
+  return undefined;
+}
+
 const AVRO_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function isAvroName(name: string): boolean {

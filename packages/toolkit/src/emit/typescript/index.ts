@@ -1,6 +1,7 @@
 import { compile, type Options } from "json-schema-to-typescript";
 import type { CanonConfig } from "../../load/config.js";
 import { directDependencies, type EventDefinition, type Model, type NamedType, namedType } from "../../load/model.js";
+import { TYPESCRIPT_OWN_MODULES } from "../../load/naming.js";
 import { type ReleasedSchemas, releasedIdOf } from "../../load/released-schemas.js";
 import { type AvroSchema, avroKeySchemaOf, avroSchemaOf, avscCompatible } from "../avro/index.js";
 import { type Emitter, eventSnippets, generatedNotice, groupBy, runtimeTemplates } from "../emitter.js";
@@ -62,7 +63,7 @@ export const typescriptEmitter: Emitter = {
         typesModule(model, config, module, types, cache, declarations),
       );
     for (const domain of eventDomains(model)) {
-      if (RESERVED_MODULES.has(domain)) throw new Error(`event domain "${domain}" clashes with a generated folder or file name`);
+      if (TYPESCRIPT_OWN_MODULES.has(domain)) throw new Error(`event domain "${domain}" clashes with a generated folder or file name`);
       const events = model.events.filter((e) => e.domain === domain);
       await out.keyed(`validators/${domain}.ts`, keys.of(["validators", domain], [], events), () => validatorModule(model, events, cache));
       await out.keyed(`${domain}.ts`, keys.of(["codecs", domain], [], events), () => codecModule(model, config, released, domain, events));
@@ -73,8 +74,6 @@ export const typescriptEmitter: Emitter = {
     return { files: out.files, keys: out.keys, snippets: eventSnippets(model, declarations) };
   },
 };
-
-const RESERVED_MODULES = new Set(["index", "types", "validators", "runtime", "releases"]);
 
 function eventDomains(model: Model): string[] {
   return [...new Set(model.events.map((e) => e.domain))].sort();

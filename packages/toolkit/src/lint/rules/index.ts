@@ -2,6 +2,7 @@ import avroNameClash from "./avro-name-clash.js";
 import defaultInvalid from "./default-invalid.js";
 import enumDefaultInvalid from "./enum-default-invalid.js";
 import enumSymbolInvalid from "./enum-symbol-invalid.js";
+import eventDomainReserved from "./event-domain-reserved.js";
 import eventFileName from "./event-file-name.js";
 import eventTypeName from "./event-type-name.js";
 import exampleInvalid from "./example-invalid.js";
@@ -27,6 +28,7 @@ export const LINT_RULES = [
   avroNameClash,
   eventFileName,
   eventTypeName,
+  eventDomainReserved,
   typeFileName,
   idMismatch,
   keyFieldUnknown,

@@ -10,18 +10,86 @@ const hashOf = (text: string) => createHash("sha256").update(text).digest("hex")
 /** JSON of a value whose Maps (the config's, the release history's) count by their entries. */
 const json = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? [...v] : v));
 
-/** What the keys of one model are made of, kept per model: every target's keys are made of the same. */
-interface NodeDigests {
+/** What the keys of one model are made of; plain data, so a worker thread can be handed them (see ModelDigests.adopt). */
+export interface NodeDigests {
   /** The names of every type each named type reaches, itself included. */
   readonly reached: Map<string, readonly string[]>;
   /** Each named type's own hash, by name. */
   readonly own: Map<string, string>;
   /** Each named type's hash with every type it reaches, by name. */
   readonly types: Map<string, string>;
-  /** Each event's hash with every type it reaches. */
-  readonly events: Map<EventDefinition, string>;
+  /** Each event's hash with every type it reaches, by the event's id. */
+  readonly events: Map<string, string>;
 }
-const modelDigests = new WeakMap<Model, NodeDigests>();
+
+/** The digests of one model's nodes, each made once, kept per model: every target's keys are made of the same. */
+export class ModelDigests {
+  private static readonly byModel = new WeakMap<Model, ModelDigests>();
+
+  static of(model: Model): ModelDigests {
+    let digests = ModelDigests.byModel.get(model);
+    if (digests === undefined) {
+      digests = new ModelDigests(model, { reached: new Map(), own: new Map(), types: new Map(), events: new Map() });
+      ModelDigests.byModel.set(model, digests);
+    }
+    return digests;
+  }
+
+  /** Gives `model` (a worker's copy) the digests made for the original, instead of making them again there. */
+  static adopt(model: Model, data: NodeDigests): void {
+    ModelDigests.byModel.set(model, new ModelDigests(model, data));
+  }
+
+  private constructor(
+    private readonly model: Model,
+    private readonly data: NodeDigests,
+  ) {}
+
+  /** Every node's digest, made now: what a worker is handed. */
+  all(): NodeDigests {
+    for (const name of this.model.types.keys()) this.type(name);
+    for (const event of this.model.events) this.event(event);
+    return this.data;
+  }
+
+  reached(root: string): readonly string[] {
+    let names = this.data.reached.get(root);
+    if (names === undefined) {
+      names = [root, ...typesReachedFrom(this.model, namedType(this.model, root)).map((t) => t.name)];
+      this.data.reached.set(root, names);
+    }
+    return names;
+  }
+
+  type(name: string): string {
+    let digest = this.data.types.get(name);
+    if (digest === undefined) {
+      const reached = [...this.reached(name)].sort().map((n) => `${n} ${this.own(n)}`);
+      digest = hashOf(reached.join("\n"));
+      this.data.types.set(name, digest);
+    }
+    return digest;
+  }
+
+  private own(name: string): string {
+    let hash = this.data.own.get(name);
+    if (hash === undefined) {
+      hash = hashOf(JSON.stringify(namedType(this.model, name)));
+      this.data.own.set(name, hash);
+    }
+    return hash;
+  }
+
+  event(event: EventDefinition): string {
+    let digest = this.data.events.get(event.id);
+    if (digest === undefined) {
+      // The record is in the type digest, with what it reaches; the rest of the event is here.
+      digest = hashOf(`${JSON.stringify({ ...event, record: event.record.name })}\n${this.type(event.record.name)}`);
+      this.data.events.set(event.id, digest);
+    }
+    return digest;
+  }
+}
 
 /**
  * One key per generated file, naming everything its renderer reads: the toolkit's code and libraries,
@@ -34,7 +102,7 @@ const modelDigests = new WeakMap<Model, NodeDigests>();
  */
 export class FileKeys {
   private readonly context: string;
-  private readonly digests: NodeDigests;
+  private readonly digests: ModelDigests;
 
   constructor(
     private readonly model: Model,
@@ -43,12 +111,7 @@ export class FileKeys {
     released: ReleasedSchemas,
   ) {
     this.context = hashOf(json([toolkitSalt(), target, config, [...released.values], [...released.keys]]));
-    let digests = modelDigests.get(model);
-    if (digests === undefined) {
-      digests = { reached: new Map(), own: new Map(), types: new Map(), events: new Map() };
-      modelDigests.set(model, digests);
-    }
-    this.digests = digests;
+    this.digests = ModelDigests.of(model);
   }
 
   /**
@@ -56,52 +119,14 @@ export class FileKeys {
    * examples, topic, key, ...), with every type they reach.
    */
   of(parts: readonly string[], types: readonly NamedType[], events: readonly EventDefinition[] = []): string {
-    const digests = [...types.map((t) => this.typeDigest(t.name)), ...events.map((e) => this.eventDigest(e))];
+    const digests = [...types.map((t) => this.digests.type(t.name)), ...events.map((e) => this.digests.event(e))];
     return hashOf(JSON.stringify([this.context, parts, digests]));
   }
 
   /** Every type `types` reach, themselves included. */
   reach(types: readonly NamedType[]): NamedType[] {
-    const names = new Set(types.flatMap((t) => this.reached(t.name)));
+    const names = new Set(types.flatMap((t) => this.digests.reached(t.name)));
     return [...names].map((name) => namedType(this.model, name));
-  }
-
-  private reached(root: string): readonly string[] {
-    let names = this.digests.reached.get(root);
-    if (names === undefined) {
-      names = [root, ...typesReachedFrom(this.model, namedType(this.model, root)).map((t) => t.name)];
-      this.digests.reached.set(root, names);
-    }
-    return names;
-  }
-
-  private typeDigest(name: string): string {
-    let digest = this.digests.types.get(name);
-    if (digest === undefined) {
-      const reached = [...this.reached(name)].sort().map((n) => `${n} ${this.ownHash(n)}`);
-      digest = hashOf(reached.join("\n"));
-      this.digests.types.set(name, digest);
-    }
-    return digest;
-  }
-
-  private ownHash(name: string): string {
-    let hash = this.digests.own.get(name);
-    if (hash === undefined) {
-      hash = hashOf(JSON.stringify(namedType(this.model, name)));
-      this.digests.own.set(name, hash);
-    }
-    return hash;
-  }
-
-  private eventDigest(event: EventDefinition): string {
-    let digest = this.digests.events.get(event);
-    if (digest === undefined) {
-      // The record is in the type digest, with what it reaches; the rest of the event is here.
-      digest = hashOf(`${JSON.stringify({ ...event, record: event.record.name })}\n${this.typeDigest(event.record.name)}`);
-      this.digests.events.set(event, digest);
-    }
-    return digest;
   }
 }
 

@@ -3,6 +3,7 @@ import type { CanonConfig } from "../load/config.js";
 import { readHistory } from "../load/history.js";
 import { releasedSchemas } from "../load/released-schemas.js";
 import type { Rendering } from "./emitter.js";
+import { ModelDigests } from "./file-keys.js";
 import { keptIn, type Placement } from "./output-manifest.js";
 import { pruneRenderCache, RenderCache } from "./render-cache.js";
 import { includedBy, RenderWorkers, targetsNeeded } from "./render-workers.js";
@@ -39,11 +40,14 @@ async function renderEach(
     const keptFor = (target: Target) => (placements && config.cache ? { cache: config.cache, placements: placements(target) } : undefined);
     const released = releasedSchemas(readHistory(config));
     const needed = targetsNeeded(targets);
+    // The digests are made here anyway, for this thread's targets' keys; a worker is handed them.
     const inWorkers = new Map(
-      needed.flatMap((target) => {
-        const rendering = workers.render(target, { model: catalog.model, config, released, kept: keptFor(target) });
-        return rendering === undefined ? [] : [[target, rendering] as const];
-      }),
+      needed
+        .filter((target) => workers.has(target))
+        .map((target) => {
+          const job = { model: catalog.model, config, released, kept: keptFor(target), digests: ModelDigests.of(catalog.model).all() };
+          return [target, workers.render(target, job)] as const;
+        }),
     );
     for (const target of needed) {
       if (inWorkers.has(target)) continue;

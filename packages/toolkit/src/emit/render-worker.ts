@@ -4,6 +4,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { CanonConfig } from "../load/config.js";
 import type { Model } from "../load/model.js";
 import type { ReleasedSchemas } from "../load/released-schemas.js";
+import { ModelDigests, type NodeDigests } from "./file-keys.js";
 import { keptIn, type Placement } from "./output-manifest.js";
 import { RenderCache } from "./render-cache.js";
 import { type Target, targetNamed } from "./targets.js";
@@ -18,6 +19,7 @@ export interface RenderJob {
   readonly released: ReleasedSchemas;
   /** Where the target's files go, to build its Kept here (a function cannot be sent). */
   readonly kept: { readonly cache: string; readonly placements: readonly Placement[] } | undefined;
+  readonly digests: NodeDigests;
 }
 
 const { target } = workerData as WorkerData;
@@ -25,7 +27,8 @@ const emitter = targetNamed(target).emitter();
 // Unhandled here, a failed import would end the thread before the job's listener reports it.
 emitter.catch(() => {});
 
-parentPort?.once("message", async ({ model, config, released, kept }: RenderJob) => {
+parentPort?.once("message", async ({ model, config, released, kept, digests }: RenderJob) => {
+  ModelDigests.adopt(model, digests);
   const rendering = await (await emitter).emit(
     model,
     config,

@@ -41,9 +41,11 @@ export class RenderWorkers {
     return this.workers.has(target);
   }
 
-  /** Hands `job` to the target's worker; undefined when the target renders on this thread. */
-  render(target: Target, job: RenderJob): Promise<Rendering> | undefined {
-    return this.workers.get(target)?.run(job);
+  /** Hands `job` to the target's worker (see has). */
+  render(target: Target, job: RenderJob): Promise<Rendering> {
+    const worker = this.workers.get(target);
+    if (worker === undefined) throw new Error(`the ${target} target has no worker`);
+    return worker.run(job);
   }
 
   async stop(): Promise<void> {

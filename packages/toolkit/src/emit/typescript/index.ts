@@ -1,4 +1,3 @@
-import { compile, type Options } from "json-schema-to-typescript";
 import type { CanonConfig } from "../../load/config.js";
 import { directDependencies, type EventDefinition, type Model, type NamedType, namedType } from "../../load/model.js";
 import { TYPESCRIPT_OWN_MODULES } from "../../load/naming.js";
@@ -7,42 +6,9 @@ import { type AvroSchema, avroKeySchemaOf, avroSchemaOf, avscCompatible } from "
 import { type Emitter, eventSnippets, generatedNotice, groupBy, runtimeTemplates } from "../emitter.js";
 import { FileKeys, KeyedFiles } from "../file-keys.js";
 import type { RenderCache } from "../render-cache.js";
-import { namedSchema } from "../schema-view.js";
+import { declaration } from "./declarations.js";
 import { codecName } from "./target.js";
 import { validatorModule } from "./validators.js";
-
-type Json = Record<string, unknown>;
-
-const COMPILE_OPTIONS: Partial<Options> = {
-  bannerComment: "",
-  // Closed records: no `[k: string]: unknown` index signature.
-  additionalProperties: false,
-  // Each named type is compiled on its own; the ones it uses are imported, never inlined again.
-  declareExternallyReferenced: false,
-  // minItems/maxItems would otherwise turn arrays into tuples.
-  ignoreMinAndMaxItems: true,
-  strictIndexSignatures: true,
-  unknownAny: true,
-  format: true,
-  style: { printWidth: 120, singleQuote: false, trailingComma: "all" },
-};
-
-/**
- * The schema json-schema-to-typescript sees for one named type, rebuilt from the model. References
- * to other named types become `tsType` names, which is what stops the library from re-declaring a
- * shared type in every file that uses it.
- */
-function schemaFor(model: Model, type: NamedType, config: CanonConfig): Json {
-  const integer = config.typescript.longs === "bigint" ? { integer: { tsType: "bigint" } } : {};
-  return namedSchema(model, type, { ref: (named) => ({ tsType: named.name }), docs: true, ...integer });
-}
-
-async function declaration(model: Model, type: NamedType, config: CanonConfig, cache: RenderCache): Promise<string> {
-  const schema = schemaFor(model, type, config);
-  return cache.get("ts-declaration", JSON.stringify([type.name, schema]), async () =>
-    (await compile(schema as Parameters<typeof compile>[0], type.name, COMPILE_OPTIONS)).trim(),
-  );
-}
 
 /**
  * Writes, under the output folder: `types/<module>.ts` (declarations), `validators/<domain>.ts`

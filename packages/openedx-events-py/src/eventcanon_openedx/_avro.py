@@ -297,12 +297,17 @@ def _registry_writer(registry: SchemaRegistryClient, event_type: str, role: str,
     return _compiled(cache, event_type, role, schema_id, json.loads(registered.schema), f"writer schema id {schema_id} (from the registry)")
 
 
-def _deserialize(event_type: str, role: str, data: bytes, registry: Optional[SchemaRegistryClient]) -> Tuple[int, Any]:
-    schema_id, body = unframe(data)
+def _writer_of(event_type: str, role: str, schema_id: int, registry: Optional[SchemaRegistryClient]) -> Union[_Found, _Own, None]:
+    """The writer schema of an id: the release history's, unless the registry assigns ids of its own, then the registry's."""
     writer: Union[_Found, _Own, None] = None if registry is not None and registry.assigns_own_ids else _bundled_writer(event_type, role, schema_id)
     if writer is None and registry is not None:
         writer = _registry_writer(registry, event_type, role, schema_id)
-    return schema_id, _read_framed(event_type, role, schema_id, body, writer)
+    return writer
+
+
+def _deserialize(event_type: str, role: str, data: bytes, registry: Optional[SchemaRegistryClient]) -> Tuple[int, Any]:
+    schema_id, body = unframe(data)
+    return schema_id, _read_framed(event_type, role, schema_id, body, _writer_of(event_type, role, schema_id, registry))
 
 
 def _given_writer(event_type: str, role: str, writer_schema: Any) -> _Writer:
@@ -359,12 +364,11 @@ def deserialize(data_class: Type[E], data: bytes, *, registry: Optional[SchemaRe
     """(schema id, value) from Confluent wire format written with any schema the release history or the
     registry knows, resolved to the package's."""
     event_type = _event_type(data_class)
-    if registry is None or not registry.assigns_own_ids:
-        schema_id, body = unframe(data)
-        if _bundled_writer(event_type, "value", schema_id) == "own":  # as decode_framed
-            return schema_id, decode(data_class, body)
-    schema_id, record = _deserialize(event_type, "value", data, registry)
-    return schema_id, _build(data_class, record)
+    schema_id, body = unframe(data)
+    writer = _writer_of(event_type, "value", schema_id, registry)
+    if writer == "own":  # as decode_framed
+        return schema_id, decode(data_class, body)
+    return schema_id, _build(data_class, _read_framed(event_type, "value", schema_id, body, writer))
 
 
 def key_of(value: EventData) -> Any:

@@ -116,12 +116,14 @@ export function checkAgainstBase(base: string, config: CanonConfig, cwd: string)
     const oldCatalog = loadCatalog({ ...config, schemas: oldRoot }, scratch, { lint: false, unchanged });
 
     // Both versions are named by the path users see; the old one is read from the scratch copy, or
-    // from the working tree where the two are the same.
-    const newCache = new SourceCache((file) => path.resolve(cwd, file));
+    // from the working tree where the two are the same. What each catalog parsed is not read again
+    // (the old catalog's files include the new catalog's parse of those that are the same).
+    const parsed = (catalog: Catalog) => catalog.files.map((f) => [shown(path.join(schemasRel, f.rel)), f.source] as const);
+    const newCache = new SourceCache((file) => path.resolve(cwd, file), parsed(newCatalog));
     const oldSources = new SourceCache((file) => {
       const rel = path.relative(top, path.resolve(cwd, file));
       return same.has(rel) ? path.join(top, rel) : path.join(scratch, rel);
-    });
+    }, parsed(oldCatalog));
 
     const settledRels = settledFiles(unchanged);
     const settled = new Set([...settledRels].map((rel) => shown(path.join(schemasRel, rel))));

@@ -45,7 +45,7 @@ function gitFailed(args: readonly string[], stderr: string): CanonError {
  * never rejects, so a process whose output is never asked for (an earlier error was thrown) is no
  * unhandled rejection.
  */
-export function gitStarted(args: string[], cwd: string): Promise<() => string> {
+function gitStarted(args: string[], cwd: string): Promise<() => string> {
   return new Promise((resolve) => {
     const child = spawn("git", args, { cwd });
     const stdout: Buffer[] = [];
@@ -408,7 +408,8 @@ const PLAIN_PATH = /^[A-Za-z0-9._/-]+$/;
 export async function commitsTouching(rels: readonly string[], top: string, ref: string): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (rels.length < 2 || !rels.every((rel) => PLAIN_PATH.test(rel))) return out;
-  // Both processes start at once; the log is read only when there is no merge.
+  // Both start at once, so that the log runs while the caller compares events (a continuation after
+  // awaiting rev-list would start it only after that work); where there is a merge it ran for nothing.
   const merges = gitStarted(["rev-list", "--min-parents=2", "--max-count=1", ref], top);
   // The root commit's files count (log.showRoot), as `git log -- <rel>` lists a file's first commit.
   const log = gitStarted(

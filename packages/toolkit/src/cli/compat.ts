@@ -44,7 +44,11 @@ function options(args: CompatArgs, config: CanonConfig): { mode?: Mode; policy: 
 }
 
 /** `canon compat` and `canon check` from the command line: the config their options name, the report printed. */
-function printed(run: typeof runCompat, { values, positionals }: CommandInput, cwd: string): number {
+async function printed(
+  run: (args: CompatArgs, config: CanonConfig, cwd: string) => CommandOutput | Promise<CommandOutput>,
+  { values, positionals }: CommandInput,
+  cwd: string,
+): Promise<number> {
   const args: CompatArgs = {
     positionals,
     mode: stringOption(values, "mode"),
@@ -52,17 +56,17 @@ function printed(run: typeof runCompat, { values, positionals }: CommandInput, c
     base: stringOption(values, "base"),
     format: (stringOption(values, "format") ?? "text") as ReportFormat,
   };
-  const result = run(args, configOf(values, cwd), cwd);
+  const result = await run(args, configOf(values, cwd), cwd);
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   return result.code;
 }
 
-export function runCompatCommand(input: CommandInput, cwd: string): number {
+export function runCompatCommand(input: CommandInput, cwd: string): Promise<number> {
   return printed(runCompat, input, cwd);
 }
 
-export function runCheckCommand(input: CommandInput, cwd: string): number {
+export function runCheckCommand(input: CommandInput, cwd: string): Promise<number> {
   return printed(runCheck, input, cwd);
 }
 
@@ -78,13 +82,13 @@ export function runCompat(args: CompatArgs, config: CanonConfig, cwd: string): C
 }
 
 /** `canon check --base REF`. */
-export function runCheck(args: CompatArgs, config: CanonConfig, cwd: string): CommandOutput {
+export async function runCheck(args: CompatArgs, config: CanonConfig, cwd: string): Promise<CommandOutput> {
   if (args.base === undefined) return usage("canon check: --base REF is required (e.g. --base origin/main)");
   if (args.positionals.length > 0) return usage("canon check: takes no file arguments; it finds the changed event files itself");
   const parsed = options(args, config);
   if (typeof parsed === "string") return usage(`canon check: ${parsed}`);
   const effective = { ...config, compatibility: { mode: parsed.mode ?? config.compatibility.mode, policy: parsed.policy } };
-  const { subjects, locate } = checkAgainstBase(args.base, effective, cwd);
+  const { subjects, locate } = await checkAgainstBase(args.base, effective, cwd);
   const output = render(subjects, locate, args.format);
   const registry = [...verifyHistory(config, cwd), ...registryEditsSince(args.base, config, cwd)];
   if (registry.length === 0) return output;

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,21 +20,47 @@ import { avroFileOf, isAvroFile, type Locate, type Subject } from "./report.js";
 
 export function git(args: string[], cwd: string): string {
   const result = spawnSync("git", args, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  if (result.status !== 0) {
-    throw new CanonError(
-      [
-        {
-          code: "check-git-failed",
-          file: ".",
-          pointer: "",
-          message: `git ${args.join(" ")} failed: ${result.stderr.trim()}`,
-          hint: "run inside a git repository and pass a ref that exists, e.g. --base origin/main",
-        },
-      ],
-      ExitCode.usage,
-    );
-  }
+  if (result.status !== 0) throw gitFailed(args, result.stderr);
   return result.stdout;
+}
+
+function gitFailed(args: readonly string[], stderr: string): CanonError {
+  return new CanonError(
+    [
+      {
+        code: "check-git-failed",
+        file: ".",
+        pointer: "",
+        message: `git ${args.join(" ")} failed: ${stderr.trim()}`,
+        hint: "run inside a git repository and pass a ref that exists, e.g. --base origin/main",
+      },
+    ],
+    ExitCode.usage,
+  );
+}
+
+/**
+ * `git(args)` started now and read later: the process runs while this one works (loads a catalog,
+ * compares), and the output is given, or git()'s error thrown, by the function it settles to. It
+ * never rejects, so a process whose output is never asked for (an earlier error was thrown) is no
+ * unhandled rejection.
+ */
+function gitStarted(args: string[], cwd: string): Promise<() => string> {
+  return new Promise((resolve) => {
+    const child = spawn("git", args, { cwd });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    const failed = (text: string) => () => {
+      throw gitFailed(args, text);
+    };
+    child.on("error", () => resolve(failed("")));
+    child.on("close", (status) => {
+      const text = Buffer.concat(stdout).toString("utf8");
+      resolve(status === 0 ? () => text : failed(Buffer.concat(stderr).toString("utf8")));
+    });
+  });
 }
 
 /**
@@ -73,24 +99,30 @@ export interface CheckResult {
  * checked against its version at REF and, in transitive modes, every released version, under its
  * mode. Old versions are read with `git show`; nothing is checked out.
  */
-export function checkAgainstBase(base: string, config: CanonConfig, cwd: string): CheckResult {
+export async function checkAgainstBase(base: string, config: CanonConfig, cwd: string): Promise<CheckResult> {
   const top = git(["rev-parse", "--show-toplevel"], cwd).trim();
-  git(["rev-parse", "--verify", "--quiet", `${base}^{commit}`], cwd);
   const schemasRel = toPosix(path.relative(top, config.schemas));
   const shown = (rel: string) => toPosix(path.relative(cwd, path.join(top, rel)));
+  // What git says about the base needs no catalog, so it runs while the new catalog loads; its errors
+  // are thrown in the order they always were (a bad ref before the schemas' problems).
+  const verified = gitStarted(["rev-parse", "--verify", "--quiet", `${base}^{commit}`], cwd);
+  const listed = gitStarted(["ls-tree", "-r", "--name-only", base, "--", schemasRel], top);
+  const diffed = gitStarted(["diff", "--name-only", base, "--", schemasRel], top);
+  const untracked = gitStarted(["ls-files", "--others", "--exclude-standard", "--", schemasRel], top);
 
   // The files of the schemas folder that differ at base, in a scratch folder the old catalog loads from.
   const scratch = mkdtempSync(path.join(os.tmpdir(), "eventcanon-base-"));
   try {
     const oldRoot = path.join(scratch, schemasRel);
-    const rels = git(["ls-tree", "-r", "--name-only", base, "--", schemasRel], top).split("\n").filter(Boolean);
     const newCatalog = loadCatalog(config, cwd);
+    (await verified)();
+    const rels = (await listed)().split("\n").filter(Boolean);
     if (newCatalog.diagnostics.length > 0) throw new CanonError(newCatalog.diagnostics, ExitCode.invalidSchemas);
 
     const changed = new Set(
-      git(["diff", "--name-only", base, "--", schemasRel], top)
+      (await diffed)()
         .split("\n")
-        .concat(git(["ls-files", "--others", "--exclude-standard", "--", schemasRel], top).split("\n"))
+        .concat((await untracked)().split("\n"))
         .filter(Boolean)
         .map((rel) => toPosix(path.relative(schemasRel, rel))),
     );
@@ -116,12 +148,14 @@ export function checkAgainstBase(base: string, config: CanonConfig, cwd: string)
     const oldCatalog = loadCatalog({ ...config, schemas: oldRoot }, scratch, { lint: false, unchanged });
 
     // Both versions are named by the path users see; the old one is read from the scratch copy, or
-    // from the working tree where the two are the same.
-    const newCache = new SourceCache((file) => path.resolve(cwd, file));
+    // from the working tree where the two are the same. What each catalog parsed is not read again
+    // (the old catalog's files include the new catalog's parse of those that are the same).
+    const parsed = (catalog: Catalog) => catalog.files.map((f) => [shown(path.join(schemasRel, f.rel)), f.source] as const);
+    const newCache = new SourceCache((file) => path.resolve(cwd, file), parsed(newCatalog));
     const oldSources = new SourceCache((file) => {
       const rel = path.relative(top, path.resolve(cwd, file));
       return same.has(rel) ? path.join(top, rel) : path.join(scratch, rel);
-    });
+    }, parsed(oldCatalog));
 
     const settledRels = settledFiles(unchanged);
     const settled = new Set([...settledRels].map((rel) => shown(path.join(schemasRel, rel))));
@@ -132,30 +166,22 @@ export function checkAgainstBase(base: string, config: CanonConfig, cwd: string)
     const checked = newCatalog.model.events.filter((event) =>
       [event.origin.file, ...reachableTypes(newCatalog.model, event).map((t) => t.origin.file)].some((rel) => changed.has(rel)),
     );
-    const logged = commitsTouching(
+    // The minor versions' git log runs while the events are compared.
+    const logging = commitsTouching(
       checked.filter((e) => oldEvents.has(e.origin.file)).map((e) => topRelative(shown(path.join(schemasRel, e.origin.file)), top, cwd)),
       top,
       base,
     );
-    for (const event of checked) {
-      subjects.push(
-        checkEvent(
-          event,
-          oldEvents.get(event.origin.file),
-          oldCatalog,
-          newCatalog,
-          config,
-          history,
-          shown(path.join(schemasRel, event.origin.file)),
-          oldSources.read,
-          newCache.read,
-          (file) => settled.has(file),
-          top,
-          cwd,
-          base,
-          logged,
-        ),
-      );
+    const judged = checked.map((event) => {
+      const file = shown(path.join(schemasRel, event.origin.file));
+      const old = oldEvents.get(event.origin.file);
+      const read = { old: oldSources.read, new: newCache.read, settled: (f: string) => settled.has(f) };
+      return { file, old, subject: checkEvent(event, old, oldCatalog, newCatalog, config, history, file, read, cwd, base) };
+    });
+    const logged = await logging;
+    for (const { file, old, subject } of judged) {
+      if (old === undefined) subjects.push(subject);
+      else subjects.push({ ...subject, notes: minorVersionNote(subject.verdict, topRelative(file, top, cwd), top, base, config, logged) });
     }
     for (const [rel, old] of oldEvents) {
       if (newCatalog.model.events.some((e) => e.origin.file === rel)) continue;
@@ -251,6 +277,17 @@ function referencedFiles(file: SchemaFile): Set<string> {
   return out;
 }
 
+/** How a check reads the two versions' files, and which files are the same in both with all they reference. */
+interface VersionReaders {
+  readonly old: (file: string) => unknown;
+  readonly new: (file: string) => unknown;
+  readonly settled: (file: string) => boolean;
+}
+
+/**
+ * An event's verdict against the base and the releases. A new event's subject comes with its notes;
+ * an existing one's (its minor version, from git history) are added once the history has been read.
+ */
 function checkEvent(
   event: EventDefinition,
   old: EventDefinition | undefined,
@@ -259,13 +296,9 @@ function checkEvent(
   config: CanonConfig,
   history: History,
   file: string,
-  readOld: (file: string) => unknown,
-  readNew: (file: string) => unknown,
-  settled: (file: string) => boolean,
-  top: string,
+  read: VersionReaders,
   cwd: string,
   base: string,
-  logged: ReadonlyMap<string, readonly string[]>,
 ): Subject {
   const mode: Mode = event.compatibility ?? config.compatibility.mode;
   if (old === undefined) return newEventSubject(event, oldCatalog, mode, base);
@@ -281,7 +314,7 @@ function checkEvent(
       ),
     ),
     prefixed(
-      jsonSchemaComparison(base, { file, read: readOld }, { file, read: readNew }, config.compatibility.policy, settled),
+      jsonSchemaComparison(base, { file, read: read.old }, { file, read: read.new }, config.compatibility.policy, read.settled),
       "JSON Schema",
     ),
     prefixed(
@@ -294,9 +327,7 @@ function checkEvent(
     ),
   ];
   // The base version and the latest release are both "the previous version"; transitive modes check all.
-  const verdict = withHints(judgeAll(mode, previous), event.eventType);
-  const notes = minorVersionNote(verdict, topRelative(file, top, cwd), top, base, config, logged);
-  return { name: event.eventType, verdict, notes };
+  return { name: event.eventType, verdict: withHints(judgeAll(mode, previous), event.eventType), notes: [] };
 }
 
 /** judge() checks only the last comparison in non-transitive modes; the base's JSON and Avro views are both "latest". */
@@ -374,13 +405,14 @@ const PLAIN_PATH = /^[A-Za-z0-9._/-]+$/;
  * kept for a set of paths. Then, or for a path git might quote or match as a pattern, the map is empty
  * and each file is asked for alone.
  */
-export function commitsTouching(rels: readonly string[], top: string, ref: string): Map<string, string[]> {
+export async function commitsTouching(rels: readonly string[], top: string, ref: string): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (rels.length < 2 || !rels.every((rel) => PLAIN_PATH.test(rel))) return out;
-  if (git(["rev-list", "--min-parents=2", "--max-count=1", ref], top).trim() !== "") return out;
-  for (const rel of rels) out.set(rel, []);
+  // Both start at once, so that the log runs while the caller compares events (a continuation after
+  // awaiting rev-list would start it only after that work); where there is a merge it ran for nothing.
+  const merges = gitStarted(["rev-list", "--min-parents=2", "--max-count=1", ref], top);
   // The root commit's files count (log.showRoot), as `git log -- <rel>` lists a file's first commit.
-  const log = git(
+  const log = gitStarted(
     [
       "-c",
       "log.showRoot=true",
@@ -396,8 +428,10 @@ export function commitsTouching(rels: readonly string[], top: string, ref: strin
     ],
     top,
   );
+  if ((await merges)().trim() !== "") return out;
+  for (const rel of rels) out.set(rel, []);
   let commit = "";
-  for (const line of log.split("\n")) {
+  for (const line of (await log)().split("\n")) {
     if (line.startsWith("\u0001")) commit = line.slice(1);
     else if (line !== "") out.get(line)?.push(commit);
   }

@@ -13,9 +13,15 @@ import { avroFileOf, type Subject } from "./report.js";
 
 /** Parsed files by the path shown to users, with positions for reports. */
 export class SourceCache {
-  private readonly sources = new Map<string, JsonSource | undefined>();
+  private readonly sources: Map<string, JsonSource | undefined>;
 
-  constructor(private readonly toDisk: (file: string) => string) {}
+  /** `known`: files parsed already (a loaded catalog's), by the path shown, so they are not read again. */
+  constructor(
+    private readonly toDisk: (file: string) => string,
+    known: Iterable<readonly [string, JsonSource]> = [],
+  ) {
+    this.sources = new Map(known);
+  }
 
   /** The parsed value, or undefined when the file does not exist; invalid JSON is a usage error. */
   read = (file: string): unknown => this.source(file)?.value;

@@ -1,5 +1,6 @@
 import * as jsonc from "jsonc-parser";
 import type { Diagnostic, ErrorCode } from "./diagnostics.js";
+import { pointerOffset } from "./pointer-offset.js";
 
 /** A parsed JSON file that remembers where every value came from. */
 export interface JsonSource {
@@ -7,8 +8,6 @@ export interface JsonSource {
   readonly file: string;
   readonly text: string;
   readonly value: unknown;
-  /** The syntax tree, built only when a position is asked for. */
-  readonly tree: jsonc.Node | undefined;
   readonly lineStarts: readonly number[];
 }
 
@@ -26,11 +25,10 @@ const PARSE_OPTIONS: jsonc.ParseOptions = { disallowComments: true, allowTrailin
 export const MAX_JSON_DEPTH = 64;
 
 /**
- * Values come from the native JSON.parse; the position tree is built on first use, since most files
- * never need a position. A large catalog parses several times faster that way.
+ * Values come from the native JSON.parse; positions are found in the text when asked for (see
+ * locate), since most files never need one. A large catalog parses several times faster that way.
  */
 class LazySource implements JsonSource {
-  private cachedTree: jsonc.Node | undefined | null = null;
   private cachedLineStarts: number[] | undefined;
   private cachedText: string | undefined;
 
@@ -51,11 +49,6 @@ class LazySource implements JsonSource {
   get text(): string {
     this.cachedText ??= (this.bytes as Buffer).toString("utf8");
     return this.cachedText;
-  }
-
-  get tree(): jsonc.Node | undefined {
-    if (this.cachedTree === null) this.cachedTree = this.value === undefined ? undefined : jsonc.parseTree(this.text, [], PARSE_OPTIONS);
-    return this.cachedTree;
   }
 
   get lineStarts(): readonly number[] {
@@ -331,27 +324,8 @@ export function joinPointer(pointer: string, ...segments: (string | number)[]): 
  * keyword the author has to look at; a pointer that only partly resolves gives its deepest part.
  */
 export function locate(source: JsonSource, pointer: string): Position | undefined {
-  let node = source.tree;
-  if (node === undefined) return undefined;
-  let offset = node.offset;
-  for (const segment of pointerSegments(pointer)) {
-    if (node.type === "object") {
-      const property: jsonc.Node | undefined = node.children?.find((p) => p.children?.[0]?.value === segment);
-      const key = property?.children?.[0];
-      const value: jsonc.Node | undefined = property?.children?.[1];
-      if (key === undefined || value === undefined) break;
-      offset = key.offset;
-      node = value;
-    } else if (node.type === "array") {
-      const child: jsonc.Node | undefined = node.children?.[Number(segment)];
-      if (child === undefined) break;
-      offset = child.offset;
-      node = child;
-    } else {
-      break;
-    }
-  }
-  return positionAt(source.lineStarts, offset);
+  if (source.value === undefined) return undefined;
+  return positionAt(source.lineStarts, pointerOffset(source.text, pointerSegments(pointer)));
 }
 
 /** A diagnostic about a place in a source, with its line:column filled in. */

@@ -20,7 +20,7 @@ function commit(repo: string, message: string): void {
 const alone = (repo: string, rel: string) => git(repo, "log", "--reverse", "--format=%H", "HEAD", "--", rel).split("\n").filter(Boolean);
 
 describe("commitsTouching: one git log for every checked event file", () => {
-  it("lists each file's commits, oldest first, as git log for that file alone does", () => {
+  it("lists each file's commits, oldest first, as git log for that file alone does", async () => {
     const repo = tempDir("commits-touching");
     git(repo, "init", "-q", "-b", "main");
     write(repo, "events/a.json", "1");
@@ -34,12 +34,12 @@ describe("commitsTouching: one git log for every checked event file", () => {
     write(repo, "events/a.json", "3");
     write(repo, "events/b.json", "2");
     commit(repo, "a and b");
-    const batched = commitsTouching(FILES, repo, "HEAD");
+    const batched = await commitsTouching(FILES, repo, "HEAD");
     expect(batched.get("events/a.json")).toHaveLength(3);
     for (const rel of FILES) expect(batched.get(rel)).toEqual(alone(repo, rel));
   });
 
-  it("leaves a history with a merge to one git log per file (simplification differs for a set of paths)", () => {
+  it("leaves a history with a merge to one git log per file (simplification differs for a set of paths)", async () => {
     const repo = tempDir("commits-touching-merge");
     git(repo, "init", "-q", "-b", "main");
     write(repo, "events/a.json", "1");
@@ -51,6 +51,6 @@ describe("commitsTouching: one git log for every checked event file", () => {
     write(repo, "events/a.json", "2");
     commit(repo, "a");
     git(repo, "merge", "-q", "--no-edit", "side");
-    expect(commitsTouching(FILES, repo, "HEAD").size).toBe(0);
+    expect((await commitsTouching(FILES, repo, "HEAD")).size).toBe(0);
   });
 });

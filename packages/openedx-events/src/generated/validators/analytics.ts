@@ -3,10 +3,19 @@
 import type { CompiledValidator } from "../runtime/codec.js";
 import { dateTimeFormat } from "../runtime/datetimes.js";
 
+function $type(e, instancePath, type) {
+  e.push({ instancePath, keyword: "type", params: { type }, message: "must be " + type });
+}
+function $required(e, instancePath, missingProperty) {
+  e.push({ instancePath, keyword: "required", params: { missingProperty }, message: "must have required property '" + missingProperty + "'" });
+}
+function $additional(e, instancePath, additionalProperty) {
+  e.push({ instancePath, keyword: "additionalProperties", params: { additionalProperty }, message: "must NOT have additional properties" });
+}
+const $0 = dateTimeFormat(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i);
 function $error(e, instancePath, keyword, params, message) {
   e.push({ instancePath, keyword, params, message });
 }
-const $0 = dateTimeFormat(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i);
 function $validator(check, accepts) {
   const validator = (data) => {
     const errors = [];
@@ -18,9 +27,9 @@ function $validator(check, accepts) {
   return validator;
 }
 function check_TrackingEventEmittedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.tracking_log === undefined) $error(e, p, "required", { missingProperty: "tracking_log" }, "must have required property 'tracking_log'");
-  for (const k in d) switch (k) { case "tracking_log": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.tracking_log === undefined) $required(e, p, "tracking_log");
+  for (const k in d) switch (k) { case "tracking_log": break; default: $additional(e, p, k); }
   let v;
   v = d.tracking_log;
   if (v !== undefined) {
@@ -28,30 +37,30 @@ function check_TrackingEventEmittedV1(d, p, e) {
   }
 }
 function check_TrackingLogData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.name === undefined) $error(e, p, "required", { missingProperty: "name" }, "must have required property 'name'");
-  if (d.timestamp === undefined) $error(e, p, "required", { missingProperty: "timestamp" }, "must have required property 'timestamp'");
-  if (d.data === undefined) $error(e, p, "required", { missingProperty: "data" }, "must have required property 'data'");
-  if (d.context === undefined) $error(e, p, "required", { missingProperty: "context" }, "must have required property 'context'");
-  for (const k in d) switch (k) { case "name": case "timestamp": case "data": case "context": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.name === undefined) $required(e, p, "name");
+  if (d.timestamp === undefined) $required(e, p, "timestamp");
+  if (d.data === undefined) $required(e, p, "data");
+  if (d.context === undefined) $required(e, p, "context");
+  for (const k in d) switch (k) { case "name": case "timestamp": case "data": case "context": break; default: $additional(e, p, k); }
   let v;
   v = d.name;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/name", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/name", "string");
   }
   v = d.timestamp;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($0.test(v))) $error(e, p + "/timestamp", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/timestamp", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/timestamp", "string");
   }
   v = d.data;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/data", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/data", "string");
   }
   v = d.context;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/context", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/context", "string");
   }
 }
 function accepts_TrackingEventEmittedV1(d) {

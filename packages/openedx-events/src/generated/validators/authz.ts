@@ -2,8 +2,17 @@
 // @ts-nocheck: the validators are plain JavaScript; their exports are typed at the end.
 import type { CompiledValidator } from "../runtime/codec.js";
 
-function $error(e, instancePath, keyword, params, message) {
-  e.push({ instancePath, keyword, params, message });
+function $type(e, instancePath, type) {
+  e.push({ instancePath, keyword: "type", params: { type }, message: "must be " + type });
+}
+function $required(e, instancePath, missingProperty) {
+  e.push({ instancePath, keyword: "required", params: { missingProperty }, message: "must have required property '" + missingProperty + "'" });
+}
+function $additional(e, instancePath, additionalProperty) {
+  e.push({ instancePath, keyword: "additionalProperties", params: { additionalProperty }, message: "must NOT have additional properties" });
+}
+function $notNull(e, instancePath) {
+  e.push({ instancePath, keyword: "type", params: { type: "null" }, message: "must be null" }, { instancePath, keyword: "anyOf", params: {}, message: "must match a schema in anyOf" });
 }
 function $validator(check, accepts) {
   const validator = (data) => {
@@ -16,9 +25,9 @@ function $validator(check, accepts) {
   return validator;
 }
 function check_RoleAssignmentCreated(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.role_assignment === undefined) $error(e, p, "required", { missingProperty: "role_assignment" }, "must have required property 'role_assignment'");
-  for (const k in d) switch (k) { case "role_assignment": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.role_assignment === undefined) $required(e, p, "role_assignment");
+  for (const k in d) switch (k) { case "role_assignment": break; default: $additional(e, p, k); }
   let v;
   v = d.role_assignment;
   if (v !== undefined) {
@@ -26,45 +35,42 @@ function check_RoleAssignmentCreated(d, p, e) {
   }
 }
 function check_RoleAssignmentData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.operation === undefined) $error(e, p, "required", { missingProperty: "operation" }, "must have required property 'operation'");
-  if (d.subject === undefined) $error(e, p, "required", { missingProperty: "subject" }, "must have required property 'subject'");
-  if (d.role === undefined) $error(e, p, "required", { missingProperty: "role" }, "must have required property 'role'");
-  if (d.scope === undefined) $error(e, p, "required", { missingProperty: "scope" }, "must have required property 'scope'");
-  for (const k in d) switch (k) { case "operation": case "subject": case "role": case "scope": case "actor_id": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.operation === undefined) $required(e, p, "operation");
+  if (d.subject === undefined) $required(e, p, "subject");
+  if (d.role === undefined) $required(e, p, "role");
+  if (d.scope === undefined) $required(e, p, "scope");
+  for (const k in d) switch (k) { case "operation": case "subject": case "role": case "scope": case "actor_id": break; default: $additional(e, p, k); }
   let v;
   v = d.operation;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/operation", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/operation", "string");
   }
   v = d.subject;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/subject", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/subject", "string");
   }
   v = d.role;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/role", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/role", "string");
   }
   v = d.scope;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/scope", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/scope", "string");
   }
   v = d.actor_id;
   if (v !== undefined) {
     if (v !== null) {
       const n0 = e.length;
-      if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/actor_id", "type", { type: "integer" }, "must be integer");
-      if (e.length > n0) {
-        $error(e, p + "/actor_id", "type", { type: "null" }, "must be null");
-        $error(e, p + "/actor_id", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/actor_id", "integer");
+      if (e.length > n0) $notNull(e, p + "/actor_id");
     }
   }
 }
 function check_RoleAssignmentDeleted(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.role_assignment === undefined) $error(e, p, "required", { missingProperty: "role_assignment" }, "must have required property 'role_assignment'");
-  for (const k in d) switch (k) { case "role_assignment": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.role_assignment === undefined) $required(e, p, "role_assignment");
+  for (const k in d) switch (k) { case "role_assignment": break; default: $additional(e, p, k); }
   let v;
   v = d.role_assignment;
   if (v !== undefined) {

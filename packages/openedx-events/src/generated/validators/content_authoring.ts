@@ -3,12 +3,24 @@
 import type { CompiledValidator } from "../runtime/codec.js";
 import { dateTimeFormat } from "../runtime/datetimes.js";
 
+function $type(e, instancePath, type) {
+  e.push({ instancePath, keyword: "type", params: { type }, message: "must be " + type });
+}
+function $required(e, instancePath, missingProperty) {
+  e.push({ instancePath, keyword: "required", params: { missingProperty }, message: "must have required property '" + missingProperty + "'" });
+}
+function $additional(e, instancePath, additionalProperty) {
+  e.push({ instancePath, keyword: "additionalProperties", params: { additionalProperty }, message: "must NOT have additional properties" });
+}
+const $0 = ((text) => { let n = 0; for (const _ of text) n++; return n; });
 function $error(e, instancePath, keyword, params, message) {
   e.push({ instancePath, keyword, params, message });
 }
-const $0 = ((text) => { let n = 0; for (const _ of text) n++; return n; });
 const $1 = dateTimeFormat(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i);
-function accepts$items3(x) {
+function $notNull(e, instancePath) {
+  e.push({ instancePath, keyword: "type", params: { type: "null" }, message: "must be null" }, { instancePath, keyword: "anyOf", params: {}, message: "must match a schema in anyOf" });
+}
+function accepts$items7(x) {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
@@ -16,7 +28,7 @@ function accepts$items3(x) {
   }
   return true;
 }
-function accepts$items4(x) {
+function accepts$items8(x) {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
@@ -35,25 +47,25 @@ function $validator(check, accepts) {
   return validator;
 }
 function check_CertificateConfigData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.certificate_type === undefined) $error(e, p, "required", { missingProperty: "certificate_type" }, "must have required property 'certificate_type'");
-  if (d.course_key === undefined) $error(e, p, "required", { missingProperty: "course_key" }, "must have required property 'course_key'");
-  if (d.title === undefined) $error(e, p, "required", { missingProperty: "title" }, "must have required property 'title'");
-  for (const k in d) switch (k) { case "certificate_type": case "course_key": case "title": case "signatories": case "is_active": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.certificate_type === undefined) $required(e, p, "certificate_type");
+  if (d.course_key === undefined) $required(e, p, "course_key");
+  if (d.title === undefined) $required(e, p, "title");
+  for (const k in d) switch (k) { case "certificate_type": case "course_key": case "title": case "signatories": case "is_active": break; default: $additional(e, p, k); }
   let v;
   v = d.certificate_type;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/certificate_type", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/certificate_type", "string");
   }
   v = d.course_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/course_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/course_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/course_key", "string");
   }
   v = d.title;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/title", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/title", "string");
   }
   v = d.signatories;
   if (v !== undefined) {
@@ -62,54 +74,54 @@ function check_CertificateConfigData(d, p, e) {
         const v0 = v[i0];
             check_CertificateSignatoryData(v0, p + "/signatories" + "/" + i0, e);
       }
-    } else $error(e, p + "/signatories", "type", { type: "array" }, "must be array");
+    } else $type(e, p + "/signatories", "array");
   }
   v = d.is_active;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/is_active", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/is_active", "boolean");
   }
 }
 function check_CertificateSignatoryData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.image === undefined) $error(e, p, "required", { missingProperty: "image" }, "must have required property 'image'");
-  if (d.name === undefined) $error(e, p, "required", { missingProperty: "name" }, "must have required property 'name'");
-  if (d.organization === undefined) $error(e, p, "required", { missingProperty: "organization" }, "must have required property 'organization'");
-  if (d.title === undefined) $error(e, p, "required", { missingProperty: "title" }, "must have required property 'title'");
-  for (const k in d) switch (k) { case "image": case "name": case "organization": case "title": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.image === undefined) $required(e, p, "image");
+  if (d.name === undefined) $required(e, p, "name");
+  if (d.organization === undefined) $required(e, p, "organization");
+  if (d.title === undefined) $required(e, p, "title");
+  for (const k in d) switch (k) { case "image": case "name": case "organization": case "title": break; default: $additional(e, p, k); }
   let v;
   v = d.image;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/image", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/image", "string");
   }
   v = d.name;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/name", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/name", "string");
   }
   v = d.organization;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/organization", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/organization", "string");
   }
   v = d.title;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/title", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/title", "string");
   }
 }
 function check_ContentAuthoringCourseData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.course_key === undefined) $error(e, p, "required", { missingProperty: "course_key" }, "must have required property 'course_key'");
-  for (const k in d) switch (k) { case "course_key": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.course_key === undefined) $required(e, p, "course_key");
+  for (const k in d) switch (k) { case "course_key": break; default: $additional(e, p, k); }
   let v;
   v = d.course_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/course_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/course_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/course_key", "string");
   }
 }
 function check_ContentLibraryCollectionCreatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.library_collection === undefined) $error(e, p, "required", { missingProperty: "library_collection" }, "must have required property 'library_collection'");
-  for (const k in d) switch (k) { case "library_collection": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.library_collection === undefined) $required(e, p, "library_collection");
+  for (const k in d) switch (k) { case "library_collection": break; default: $additional(e, p, k); }
   let v;
   v = d.library_collection;
   if (v !== undefined) {
@@ -117,9 +129,9 @@ function check_ContentLibraryCollectionCreatedV1(d, p, e) {
   }
 }
 function check_ContentLibraryCollectionDeletedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.library_collection === undefined) $error(e, p, "required", { missingProperty: "library_collection" }, "must have required property 'library_collection'");
-  for (const k in d) switch (k) { case "library_collection": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.library_collection === undefined) $required(e, p, "library_collection");
+  for (const k in d) switch (k) { case "library_collection": break; default: $additional(e, p, k); }
   let v;
   v = d.library_collection;
   if (v !== undefined) {
@@ -127,9 +139,9 @@ function check_ContentLibraryCollectionDeletedV1(d, p, e) {
   }
 }
 function check_ContentLibraryCollectionUpdatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.library_collection === undefined) $error(e, p, "required", { missingProperty: "library_collection" }, "must have required property 'library_collection'");
-  for (const k in d) switch (k) { case "library_collection": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.library_collection === undefined) $required(e, p, "library_collection");
+  for (const k in d) switch (k) { case "library_collection": break; default: $additional(e, p, k); }
   let v;
   v = d.library_collection;
   if (v !== undefined) {
@@ -137,9 +149,9 @@ function check_ContentLibraryCollectionUpdatedV1(d, p, e) {
   }
 }
 function check_ContentLibraryContainerCreatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.library_container === undefined) $error(e, p, "required", { missingProperty: "library_container" }, "must have required property 'library_container'");
-  for (const k in d) switch (k) { case "library_container": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.library_container === undefined) $required(e, p, "library_container");
+  for (const k in d) switch (k) { case "library_container": break; default: $additional(e, p, k); }
   let v;
   v = d.library_container;
   if (v !== undefined) {
@@ -147,9 +159,9 @@ function check_ContentLibraryContainerCreatedV1(d, p, e) {
   }
 }
 function check_ContentLibraryContainerDeletedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.library_container === undefined) $error(e, p, "required", { missingProperty: "library_container" }, "must have required property 'library_container'");
-  for (const k in d) switch (k) { case "library_container": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.library_container === undefined) $required(e, p, "library_container");
+  for (const k in d) switch (k) { case "library_container": break; default: $additional(e, p, k); }
   let v;
   v = d.library_container;
   if (v !== undefined) {
@@ -157,9 +169,9 @@ function check_ContentLibraryContainerDeletedV1(d, p, e) {
   }
 }
 function check_ContentLibraryContainerPublishedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.library_container === undefined) $error(e, p, "required", { missingProperty: "library_container" }, "must have required property 'library_container'");
-  for (const k in d) switch (k) { case "library_container": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.library_container === undefined) $required(e, p, "library_container");
+  for (const k in d) switch (k) { case "library_container": break; default: $additional(e, p, k); }
   let v;
   v = d.library_container;
   if (v !== undefined) {
@@ -167,9 +179,9 @@ function check_ContentLibraryContainerPublishedV1(d, p, e) {
   }
 }
 function check_ContentLibraryContainerUpdatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.library_container === undefined) $error(e, p, "required", { missingProperty: "library_container" }, "must have required property 'library_container'");
-  for (const k in d) switch (k) { case "library_container": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.library_container === undefined) $required(e, p, "library_container");
+  for (const k in d) switch (k) { case "library_container": break; default: $additional(e, p, k); }
   let v;
   v = d.library_container;
   if (v !== undefined) {
@@ -177,9 +189,9 @@ function check_ContentLibraryContainerUpdatedV1(d, p, e) {
   }
 }
 function check_ContentLibraryCreatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.content_library === undefined) $error(e, p, "required", { missingProperty: "content_library" }, "must have required property 'content_library'");
-  for (const k in d) switch (k) { case "content_library": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.content_library === undefined) $required(e, p, "content_library");
+  for (const k in d) switch (k) { case "content_library": break; default: $additional(e, p, k); }
   let v;
   v = d.content_library;
   if (v !== undefined) {
@@ -187,25 +199,25 @@ function check_ContentLibraryCreatedV1(d, p, e) {
   }
 }
 function check_ContentLibraryData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.library_key === undefined) $error(e, p, "required", { missingProperty: "library_key" }, "must have required property 'library_key'");
-  for (const k in d) switch (k) { case "library_key": case "update_blocks": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.library_key === undefined) $required(e, p, "library_key");
+  for (const k in d) switch (k) { case "library_key": case "update_blocks": break; default: $additional(e, p, k); }
   let v;
   v = d.library_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/library_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/library_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/library_key", "string");
   }
   v = d.update_blocks;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/update_blocks", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/update_blocks", "boolean");
   }
 }
 function check_ContentLibraryDeletedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.content_library === undefined) $error(e, p, "required", { missingProperty: "content_library" }, "must have required property 'content_library'");
-  for (const k in d) switch (k) { case "content_library": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.content_library === undefined) $required(e, p, "content_library");
+  for (const k in d) switch (k) { case "content_library": break; default: $additional(e, p, k); }
   let v;
   v = d.content_library;
   if (v !== undefined) {
@@ -213,9 +225,9 @@ function check_ContentLibraryDeletedV1(d, p, e) {
   }
 }
 function check_ContentLibraryUpdatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.content_library === undefined) $error(e, p, "required", { missingProperty: "content_library" }, "must have required property 'content_library'");
-  for (const k in d) switch (k) { case "content_library": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.content_library === undefined) $required(e, p, "content_library");
+  for (const k in d) switch (k) { case "content_library": break; default: $additional(e, p, k); }
   let v;
   v = d.content_library;
   if (v !== undefined) {
@@ -223,9 +235,9 @@ function check_ContentLibraryUpdatedV1(d, p, e) {
   }
 }
 function check_ContentObjectAssociationsChangedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.content_object === undefined) $error(e, p, "required", { missingProperty: "content_object" }, "must have required property 'content_object'");
-  for (const k in d) switch (k) { case "content_object": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.content_object === undefined) $required(e, p, "content_object");
+  for (const k in d) switch (k) { case "content_object": break; default: $additional(e, p, k); }
   let v;
   v = d.content_object;
   if (v !== undefined) {
@@ -233,38 +245,38 @@ function check_ContentObjectAssociationsChangedV1(d, p, e) {
   }
 }
 function check_ContentObjectChangedData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.object_id === undefined) $error(e, p, "required", { missingProperty: "object_id" }, "must have required property 'object_id'");
-  for (const k in d) switch (k) { case "object_id": case "changes": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.object_id === undefined) $required(e, p, "object_id");
+  for (const k in d) switch (k) { case "object_id": case "changes": break; default: $additional(e, p, k); }
   let v;
   v = d.object_id;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/object_id", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/object_id", "string");
   }
   v = d.changes;
   if (v !== undefined) {
     if (Array.isArray(v)) {
       for (let i1 = 0; i1 < v.length; i1++) {
         const v1 = v[i1];
-            if (!(typeof v1 == "string")) $error(e, p + "/changes" + "/" + i1, "type", { type: "string" }, "must be string");
+            if (!(typeof v1 == "string")) $type(e, p + "/changes" + "/" + i1, "string");
       }
-    } else $error(e, p + "/changes", "type", { type: "array" }, "must be array");
+    } else $type(e, p + "/changes", "array");
   }
 }
 function check_ContentObjectData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.object_id === undefined) $error(e, p, "required", { missingProperty: "object_id" }, "must have required property 'object_id'");
-  for (const k in d) switch (k) { case "object_id": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.object_id === undefined) $required(e, p, "object_id");
+  for (const k in d) switch (k) { case "object_id": break; default: $additional(e, p, k); }
   let v;
   v = d.object_id;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/object_id", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/object_id", "string");
   }
 }
 function check_ContentObjectTagsChangedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.content_object === undefined) $error(e, p, "required", { missingProperty: "content_object" }, "must have required property 'content_object'");
-  for (const k in d) switch (k) { case "content_object": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.content_object === undefined) $required(e, p, "content_object");
+  for (const k in d) switch (k) { case "content_object": break; default: $additional(e, p, k); }
   let v;
   v = d.content_object;
   if (v !== undefined) {
@@ -272,21 +284,21 @@ function check_ContentObjectTagsChangedV1(d, p, e) {
   }
 }
 function check_CourseCatalogData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.course_key === undefined) $error(e, p, "required", { missingProperty: "course_key" }, "must have required property 'course_key'");
-  if (d.name === undefined) $error(e, p, "required", { missingProperty: "name" }, "must have required property 'name'");
-  if (d.schedule_data === undefined) $error(e, p, "required", { missingProperty: "schedule_data" }, "must have required property 'schedule_data'");
-  for (const k in d) switch (k) { case "course_key": case "name": case "schedule_data": case "hidden": case "invitation_only": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.course_key === undefined) $required(e, p, "course_key");
+  if (d.name === undefined) $required(e, p, "name");
+  if (d.schedule_data === undefined) $required(e, p, "schedule_data");
+  for (const k in d) switch (k) { case "course_key": case "name": case "schedule_data": case "hidden": case "invitation_only": break; default: $additional(e, p, k); }
   let v;
   v = d.course_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/course_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/course_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/course_key", "string");
   }
   v = d.name;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/name", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/name", "string");
   }
   v = d.schedule_data;
   if (v !== undefined) {
@@ -294,17 +306,17 @@ function check_CourseCatalogData(d, p, e) {
   }
   v = d.hidden;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/hidden", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/hidden", "boolean");
   }
   v = d.invitation_only;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/invitation_only", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/invitation_only", "boolean");
   }
 }
 function check_CourseCatalogInfoChangedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.catalog_info === undefined) $error(e, p, "required", { missingProperty: "catalog_info" }, "must have required property 'catalog_info'");
-  for (const k in d) switch (k) { case "catalog_info": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.catalog_info === undefined) $required(e, p, "catalog_info");
+  for (const k in d) switch (k) { case "catalog_info": break; default: $additional(e, p, k); }
   let v;
   v = d.catalog_info;
   if (v !== undefined) {
@@ -312,9 +324,9 @@ function check_CourseCatalogInfoChangedV1(d, p, e) {
   }
 }
 function check_CourseCertificateConfigChangedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.certificate_config === undefined) $error(e, p, "required", { missingProperty: "certificate_config" }, "must have required property 'certificate_config'");
-  for (const k in d) switch (k) { case "certificate_config": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.certificate_config === undefined) $required(e, p, "certificate_config");
+  for (const k in d) switch (k) { case "certificate_config": break; default: $additional(e, p, k); }
   let v;
   v = d.certificate_config;
   if (v !== undefined) {
@@ -322,9 +334,9 @@ function check_CourseCertificateConfigChangedV1(d, p, e) {
   }
 }
 function check_CourseCertificateConfigDeletedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.certificate_config === undefined) $error(e, p, "required", { missingProperty: "certificate_config" }, "must have required property 'certificate_config'");
-  for (const k in d) switch (k) { case "certificate_config": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.certificate_config === undefined) $required(e, p, "certificate_config");
+  for (const k in d) switch (k) { case "certificate_config": break; default: $additional(e, p, k); }
   let v;
   v = d.certificate_config;
   if (v !== undefined) {
@@ -332,9 +344,9 @@ function check_CourseCertificateConfigDeletedV1(d, p, e) {
   }
 }
 function check_CourseCreatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.course === undefined) $error(e, p, "required", { missingProperty: "course" }, "must have required property 'course'");
-  for (const k in d) switch (k) { case "course": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.course === undefined) $required(e, p, "course");
+  for (const k in d) switch (k) { case "course": break; default: $additional(e, p, k); }
   let v;
   v = d.course;
   if (v !== undefined) {
@@ -342,9 +354,9 @@ function check_CourseCreatedV1(d, p, e) {
   }
 }
 function check_CourseImportCompletedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.course === undefined) $error(e, p, "required", { missingProperty: "course" }, "must have required property 'course'");
-  for (const k in d) switch (k) { case "course": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.course === undefined) $required(e, p, "course");
+  for (const k in d) switch (k) { case "course": break; default: $additional(e, p, k); }
   let v;
   v = d.course;
   if (v !== undefined) {
@@ -352,9 +364,9 @@ function check_CourseImportCompletedV1(d, p, e) {
   }
 }
 function check_CourseRerunCompletedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.course === undefined) $error(e, p, "required", { missingProperty: "course" }, "must have required property 'course'");
-  for (const k in d) switch (k) { case "course": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.course === undefined) $required(e, p, "course");
+  for (const k in d) switch (k) { case "course": break; default: $additional(e, p, k); }
   let v;
   v = d.course;
   if (v !== undefined) {
@@ -362,20 +374,20 @@ function check_CourseRerunCompletedV1(d, p, e) {
   }
 }
 function check_CourseScheduleData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.start === undefined) $error(e, p, "required", { missingProperty: "start" }, "must have required property 'start'");
-  if (d.pacing === undefined) $error(e, p, "required", { missingProperty: "pacing" }, "must have required property 'pacing'");
-  for (const k in d) switch (k) { case "start": case "pacing": case "end": case "enrollment_start": case "enrollment_end": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.start === undefined) $required(e, p, "start");
+  if (d.pacing === undefined) $required(e, p, "pacing");
+  for (const k in d) switch (k) { case "start": case "pacing": case "end": case "enrollment_start": case "enrollment_end": break; default: $additional(e, p, k); }
   let v;
   v = d.start;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($1.test(v))) $error(e, p + "/start", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/start", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/start", "string");
   }
   v = d.pacing;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/pacing", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/pacing", "string");
   }
   v = d.end;
   if (v !== undefined) {
@@ -383,11 +395,8 @@ function check_CourseScheduleData(d, p, e) {
       const n2 = e.length;
       if (typeof v == "string") {
         if (!($1.test(v))) $error(e, p + "/end", "format", { format: "date-time" }, "must match format \"date-time\"");
-      } else $error(e, p + "/end", "type", { type: "string" }, "must be string");
-      if (e.length > n2) {
-        $error(e, p + "/end", "type", { type: "null" }, "must be null");
-        $error(e, p + "/end", "anyOf", {}, "must match a schema in anyOf");
-      }
+      } else $type(e, p + "/end", "string");
+      if (e.length > n2) $notNull(e, p + "/end");
     }
   }
   v = d.enrollment_start;
@@ -396,11 +405,8 @@ function check_CourseScheduleData(d, p, e) {
       const n3 = e.length;
       if (typeof v == "string") {
         if (!($1.test(v))) $error(e, p + "/enrollment_start", "format", { format: "date-time" }, "must match format \"date-time\"");
-      } else $error(e, p + "/enrollment_start", "type", { type: "string" }, "must be string");
-      if (e.length > n3) {
-        $error(e, p + "/enrollment_start", "type", { type: "null" }, "must be null");
-        $error(e, p + "/enrollment_start", "anyOf", {}, "must match a schema in anyOf");
-      }
+      } else $type(e, p + "/enrollment_start", "string");
+      if (e.length > n3) $notNull(e, p + "/enrollment_start");
     }
   }
   v = d.enrollment_end;
@@ -409,30 +415,27 @@ function check_CourseScheduleData(d, p, e) {
       const n4 = e.length;
       if (typeof v == "string") {
         if (!($1.test(v))) $error(e, p + "/enrollment_end", "format", { format: "date-time" }, "must match format \"date-time\"");
-      } else $error(e, p + "/enrollment_end", "type", { type: "string" }, "must be string");
-      if (e.length > n4) {
-        $error(e, p + "/enrollment_end", "type", { type: "null" }, "must be null");
-        $error(e, p + "/enrollment_end", "anyOf", {}, "must match a schema in anyOf");
-      }
+      } else $type(e, p + "/enrollment_end", "string");
+      if (e.length > n4) $notNull(e, p + "/enrollment_end");
     }
   }
 }
 function check_DuplicatedXBlockData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.usage_key === undefined) $error(e, p, "required", { missingProperty: "usage_key" }, "must have required property 'usage_key'");
-  if (d.block_type === undefined) $error(e, p, "required", { missingProperty: "block_type" }, "must have required property 'block_type'");
-  if (d.source_usage_key === undefined) $error(e, p, "required", { missingProperty: "source_usage_key" }, "must have required property 'source_usage_key'");
-  for (const k in d) switch (k) { case "usage_key": case "block_type": case "version": case "source_usage_key": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.usage_key === undefined) $required(e, p, "usage_key");
+  if (d.block_type === undefined) $required(e, p, "block_type");
+  if (d.source_usage_key === undefined) $required(e, p, "source_usage_key");
+  for (const k in d) switch (k) { case "usage_key": case "block_type": case "version": case "source_usage_key": break; default: $additional(e, p, k); }
   let v;
   v = d.usage_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/usage_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/usage_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/usage_key", "string");
   }
   v = d.block_type;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/block_type", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/block_type", "string");
   }
   v = d.version;
   if (v !== undefined) {
@@ -440,24 +443,21 @@ function check_DuplicatedXBlockData(d, p, e) {
       const n5 = e.length;
       if (typeof v == "string") {
         if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/version", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-      } else $error(e, p + "/version", "type", { type: "string" }, "must be string");
-      if (e.length > n5) {
-        $error(e, p + "/version", "type", { type: "null" }, "must be null");
-        $error(e, p + "/version", "anyOf", {}, "must match a schema in anyOf");
-      }
+      } else $type(e, p + "/version", "string");
+      if (e.length > n5) $notNull(e, p + "/version");
     }
   }
   v = d.source_usage_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/source_usage_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/source_usage_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/source_usage_key", "string");
   }
 }
 function check_LibraryBlockCreatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.library_block === undefined) $error(e, p, "required", { missingProperty: "library_block" }, "must have required property 'library_block'");
-  for (const k in d) switch (k) { case "library_block": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.library_block === undefined) $required(e, p, "library_block");
+  for (const k in d) switch (k) { case "library_block": break; default: $additional(e, p, k); }
   let v;
   v = d.library_block;
   if (v !== undefined) {
@@ -465,28 +465,28 @@ function check_LibraryBlockCreatedV1(d, p, e) {
   }
 }
 function check_LibraryBlockData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.library_key === undefined) $error(e, p, "required", { missingProperty: "library_key" }, "must have required property 'library_key'");
-  if (d.usage_key === undefined) $error(e, p, "required", { missingProperty: "usage_key" }, "must have required property 'usage_key'");
-  for (const k in d) switch (k) { case "library_key": case "usage_key": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.library_key === undefined) $required(e, p, "library_key");
+  if (d.usage_key === undefined) $required(e, p, "usage_key");
+  for (const k in d) switch (k) { case "library_key": case "usage_key": break; default: $additional(e, p, k); }
   let v;
   v = d.library_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/library_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/library_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/library_key", "string");
   }
   v = d.usage_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/usage_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/usage_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/usage_key", "string");
   }
 }
 function check_LibraryBlockDeletedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.library_block === undefined) $error(e, p, "required", { missingProperty: "library_block" }, "must have required property 'library_block'");
-  for (const k in d) switch (k) { case "library_block": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.library_block === undefined) $required(e, p, "library_block");
+  for (const k in d) switch (k) { case "library_block": break; default: $additional(e, p, k); }
   let v;
   v = d.library_block;
   if (v !== undefined) {
@@ -494,9 +494,9 @@ function check_LibraryBlockDeletedV1(d, p, e) {
   }
 }
 function check_LibraryBlockPublishedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.library_block === undefined) $error(e, p, "required", { missingProperty: "library_block" }, "must have required property 'library_block'");
-  for (const k in d) switch (k) { case "library_block": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.library_block === undefined) $required(e, p, "library_block");
+  for (const k in d) switch (k) { case "library_block": break; default: $additional(e, p, k); }
   let v;
   v = d.library_block;
   if (v !== undefined) {
@@ -504,9 +504,9 @@ function check_LibraryBlockPublishedV1(d, p, e) {
   }
 }
 function check_LibraryBlockUpdatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.library_block === undefined) $error(e, p, "required", { missingProperty: "library_block" }, "must have required property 'library_block'");
-  for (const k in d) switch (k) { case "library_block": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.library_block === undefined) $required(e, p, "library_block");
+  for (const k in d) switch (k) { case "library_block": break; default: $additional(e, p, k); }
   let v;
   v = d.library_block;
   if (v !== undefined) {
@@ -514,52 +514,52 @@ function check_LibraryBlockUpdatedV1(d, p, e) {
   }
 }
 function check_LibraryCollectionData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.collection_key === undefined) $error(e, p, "required", { missingProperty: "collection_key" }, "must have required property 'collection_key'");
-  for (const k in d) switch (k) { case "collection_key": case "background": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.collection_key === undefined) $required(e, p, "collection_key");
+  for (const k in d) switch (k) { case "collection_key": case "background": break; default: $additional(e, p, k); }
   let v;
   v = d.collection_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/collection_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/collection_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/collection_key", "string");
   }
   v = d.background;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/background", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/background", "boolean");
   }
 }
 function check_LibraryContainerData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.container_key === undefined) $error(e, p, "required", { missingProperty: "container_key" }, "must have required property 'container_key'");
-  for (const k in d) switch (k) { case "container_key": case "background": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.container_key === undefined) $required(e, p, "container_key");
+  for (const k in d) switch (k) { case "container_key": case "background": break; default: $additional(e, p, k); }
   let v;
   v = d.container_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/container_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/container_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/container_key", "string");
   }
   v = d.background;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/background", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/background", "boolean");
   }
 }
 function check_XBlockData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.usage_key === undefined) $error(e, p, "required", { missingProperty: "usage_key" }, "must have required property 'usage_key'");
-  if (d.block_type === undefined) $error(e, p, "required", { missingProperty: "block_type" }, "must have required property 'block_type'");
-  for (const k in d) switch (k) { case "usage_key": case "block_type": case "version": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.usage_key === undefined) $required(e, p, "usage_key");
+  if (d.block_type === undefined) $required(e, p, "block_type");
+  for (const k in d) switch (k) { case "usage_key": case "block_type": case "version": break; default: $additional(e, p, k); }
   let v;
   v = d.usage_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/usage_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/usage_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/usage_key", "string");
   }
   v = d.block_type;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/block_type", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/block_type", "string");
   }
   v = d.version;
   if (v !== undefined) {
@@ -567,18 +567,15 @@ function check_XBlockData(d, p, e) {
       const n6 = e.length;
       if (typeof v == "string") {
         if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/version", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-      } else $error(e, p + "/version", "type", { type: "string" }, "must be string");
-      if (e.length > n6) {
-        $error(e, p + "/version", "type", { type: "null" }, "must be null");
-        $error(e, p + "/version", "anyOf", {}, "must match a schema in anyOf");
-      }
+      } else $type(e, p + "/version", "string");
+      if (e.length > n6) $notNull(e, p + "/version");
     }
   }
 }
 function check_XblockCreatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.xblock_info === undefined) $error(e, p, "required", { missingProperty: "xblock_info" }, "must have required property 'xblock_info'");
-  for (const k in d) switch (k) { case "xblock_info": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.xblock_info === undefined) $required(e, p, "xblock_info");
+  for (const k in d) switch (k) { case "xblock_info": break; default: $additional(e, p, k); }
   let v;
   v = d.xblock_info;
   if (v !== undefined) {
@@ -586,9 +583,9 @@ function check_XblockCreatedV1(d, p, e) {
   }
 }
 function check_XblockDeletedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.xblock_info === undefined) $error(e, p, "required", { missingProperty: "xblock_info" }, "must have required property 'xblock_info'");
-  for (const k in d) switch (k) { case "xblock_info": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.xblock_info === undefined) $required(e, p, "xblock_info");
+  for (const k in d) switch (k) { case "xblock_info": break; default: $additional(e, p, k); }
   let v;
   v = d.xblock_info;
   if (v !== undefined) {
@@ -596,9 +593,9 @@ function check_XblockDeletedV1(d, p, e) {
   }
 }
 function check_XblockDuplicatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.xblock_info === undefined) $error(e, p, "required", { missingProperty: "xblock_info" }, "must have required property 'xblock_info'");
-  for (const k in d) switch (k) { case "xblock_info": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.xblock_info === undefined) $required(e, p, "xblock_info");
+  for (const k in d) switch (k) { case "xblock_info": break; default: $additional(e, p, k); }
   let v;
   v = d.xblock_info;
   if (v !== undefined) {
@@ -606,9 +603,9 @@ function check_XblockDuplicatedV1(d, p, e) {
   }
 }
 function check_XblockPublishedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.xblock_info === undefined) $error(e, p, "required", { missingProperty: "xblock_info" }, "must have required property 'xblock_info'");
-  for (const k in d) switch (k) { case "xblock_info": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.xblock_info === undefined) $required(e, p, "xblock_info");
+  for (const k in d) switch (k) { case "xblock_info": break; default: $additional(e, p, k); }
   let v;
   v = d.xblock_info;
   if (v !== undefined) {
@@ -616,9 +613,9 @@ function check_XblockPublishedV1(d, p, e) {
   }
 }
 function check_XblockUpdatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.xblock_info === undefined) $error(e, p, "required", { missingProperty: "xblock_info" }, "must have required property 'xblock_info'");
-  for (const k in d) switch (k) { case "xblock_info": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.xblock_info === undefined) $required(e, p, "xblock_info");
+  for (const k in d) switch (k) { case "xblock_info": break; default: $additional(e, p, k); }
   let v;
   v = d.xblock_info;
   if (v !== undefined) {
@@ -635,7 +632,7 @@ function accepts_CertificateConfigData(d) {
   v = d.title;
   if (v === undefined || !(typeof v == "string")) return false;
   v = d.signatories;
-  if (v !== undefined && !(accepts$items3(v))) return false;
+  if (v !== undefined && !(accepts$items7(v))) return false;
   v = d.is_active;
   if (v !== undefined && !(typeof v == "boolean")) return false;
   for (const k in d) switch (k) { case "certificate_type": case "course_key": case "title": case "signatories": case "is_active": break; default: return false; }
@@ -767,7 +764,7 @@ function accepts_ContentObjectChangedData(d) {
   v = d.object_id;
   if (v === undefined || !(typeof v == "string")) return false;
   v = d.changes;
-  if (v !== undefined && !(accepts$items4(v))) return false;
+  if (v !== undefined && !(accepts$items8(v))) return false;
   for (const k in d) switch (k) { case "object_id": case "changes": break; default: return false; }
   return true;
 }

@@ -3,11 +3,23 @@
 import type { CompiledValidator } from "../runtime/codec.js";
 import { dateTimeFormat } from "../runtime/datetimes.js";
 
+function $type(e, instancePath, type) {
+  e.push({ instancePath, keyword: "type", params: { type }, message: "must be " + type });
+}
+function $required(e, instancePath, missingProperty) {
+  e.push({ instancePath, keyword: "required", params: { missingProperty }, message: "must have required property '" + missingProperty + "'" });
+}
+function $additional(e, instancePath, additionalProperty) {
+  e.push({ instancePath, keyword: "additionalProperties", params: { additionalProperty }, message: "must NOT have additional properties" });
+}
+const $0 = dateTimeFormat(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i);
 function $error(e, instancePath, keyword, params, message) {
   e.push({ instancePath, keyword, params, message });
 }
-const $0 = dateTimeFormat(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i);
 const $1 = ((text) => { let n = 0; for (const _ of text) n++; return n; });
+function $notNull(e, instancePath) {
+  e.push({ instancePath, keyword: "type", params: { type: "null" }, message: "must be null" }, { instancePath, keyword: "anyOf", params: {}, message: "must match a schema in anyOf" });
+}
 const $2 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 function $validator(check, accepts) {
   const validator = (data) => {
@@ -20,30 +32,30 @@ function $validator(check, accepts) {
   return validator;
 }
 function check_EnterpriseCourseEnrollment(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.id === undefined) $error(e, p, "required", { missingProperty: "id" }, "must have required property 'id'");
-  if (d.created === undefined) $error(e, p, "required", { missingProperty: "created" }, "must have required property 'created'");
-  if (d.modified === undefined) $error(e, p, "required", { missingProperty: "modified" }, "must have required property 'modified'");
-  if (d.enterprise_customer_user === undefined) $error(e, p, "required", { missingProperty: "enterprise_customer_user" }, "must have required property 'enterprise_customer_user'");
-  if (d.course_id === undefined) $error(e, p, "required", { missingProperty: "course_id" }, "must have required property 'course_id'");
-  if (d.saved_for_later === undefined) $error(e, p, "required", { missingProperty: "saved_for_later" }, "must have required property 'saved_for_later'");
-  for (const k in d) switch (k) { case "id": case "created": case "modified": case "enterprise_customer_user": case "course_id": case "saved_for_later": case "source_slug": case "unenrolled": case "unenrolled_at": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.id === undefined) $required(e, p, "id");
+  if (d.created === undefined) $required(e, p, "created");
+  if (d.modified === undefined) $required(e, p, "modified");
+  if (d.enterprise_customer_user === undefined) $required(e, p, "enterprise_customer_user");
+  if (d.course_id === undefined) $required(e, p, "course_id");
+  if (d.saved_for_later === undefined) $required(e, p, "saved_for_later");
+  for (const k in d) switch (k) { case "id": case "created": case "modified": case "enterprise_customer_user": case "course_id": case "saved_for_later": case "source_slug": case "unenrolled": case "unenrolled_at": break; default: $additional(e, p, k); }
   let v;
   v = d.id;
   if (v !== undefined) {
-    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/id", "type", { type: "integer" }, "must be integer");
+    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/id", "integer");
   }
   v = d.created;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($0.test(v))) $error(e, p + "/created", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/created", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/created", "string");
   }
   v = d.modified;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($0.test(v))) $error(e, p + "/modified", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/modified", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/modified", "string");
   }
   v = d.enterprise_customer_user;
   if (v !== undefined) {
@@ -53,32 +65,26 @@ function check_EnterpriseCourseEnrollment(d, p, e) {
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $1(v) >= 1))) $error(e, p + "/course_id", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/course_id", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/course_id", "string");
   }
   v = d.saved_for_later;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/saved_for_later", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/saved_for_later", "boolean");
   }
   v = d.source_slug;
   if (v !== undefined) {
     if (v !== null) {
       const n0 = e.length;
-      if (!(typeof v == "string")) $error(e, p + "/source_slug", "type", { type: "string" }, "must be string");
-      if (e.length > n0) {
-        $error(e, p + "/source_slug", "type", { type: "null" }, "must be null");
-        $error(e, p + "/source_slug", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "string")) $type(e, p + "/source_slug", "string");
+      if (e.length > n0) $notNull(e, p + "/source_slug");
     }
   }
   v = d.unenrolled;
   if (v !== undefined) {
     if (v !== null) {
       const n1 = e.length;
-      if (typeof v != "boolean") $error(e, p + "/unenrolled", "type", { type: "boolean" }, "must be boolean");
-      if (e.length > n1) {
-        $error(e, p + "/unenrolled", "type", { type: "null" }, "must be null");
-        $error(e, p + "/unenrolled", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (typeof v != "boolean") $type(e, p + "/unenrolled", "boolean");
+      if (e.length > n1) $notNull(e, p + "/unenrolled");
     }
   }
   v = d.unenrolled_at;
@@ -87,68 +93,65 @@ function check_EnterpriseCourseEnrollment(d, p, e) {
       const n2 = e.length;
       if (typeof v == "string") {
         if (!($0.test(v))) $error(e, p + "/unenrolled_at", "format", { format: "date-time" }, "must match format \"date-time\"");
-      } else $error(e, p + "/unenrolled_at", "type", { type: "string" }, "must be string");
-      if (e.length > n2) {
-        $error(e, p + "/unenrolled_at", "type", { type: "null" }, "must be null");
-        $error(e, p + "/unenrolled_at", "anyOf", {}, "must match a schema in anyOf");
-      }
+      } else $type(e, p + "/unenrolled_at", "string");
+      if (e.length > n2) $notNull(e, p + "/unenrolled_at");
     }
   }
 }
 function check_EnterpriseCustomerUser(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.id === undefined) $error(e, p, "required", { missingProperty: "id" }, "must have required property 'id'");
-  if (d.created === undefined) $error(e, p, "required", { missingProperty: "created" }, "must have required property 'created'");
-  if (d.modified === undefined) $error(e, p, "required", { missingProperty: "modified" }, "must have required property 'modified'");
-  if (d.enterprise_customer_uuid === undefined) $error(e, p, "required", { missingProperty: "enterprise_customer_uuid" }, "must have required property 'enterprise_customer_uuid'");
-  if (d.user_id === undefined) $error(e, p, "required", { missingProperty: "user_id" }, "must have required property 'user_id'");
-  if (d.active === undefined) $error(e, p, "required", { missingProperty: "active" }, "must have required property 'active'");
-  if (d.linked === undefined) $error(e, p, "required", { missingProperty: "linked" }, "must have required property 'linked'");
-  if (d.is_relinkable === undefined) $error(e, p, "required", { missingProperty: "is_relinkable" }, "must have required property 'is_relinkable'");
-  if (d.should_inactivate_other_customers === undefined) $error(e, p, "required", { missingProperty: "should_inactivate_other_customers" }, "must have required property 'should_inactivate_other_customers'");
-  for (const k in d) switch (k) { case "id": case "created": case "modified": case "enterprise_customer_uuid": case "user_id": case "active": case "linked": case "is_relinkable": case "should_inactivate_other_customers": case "invite_key": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.id === undefined) $required(e, p, "id");
+  if (d.created === undefined) $required(e, p, "created");
+  if (d.modified === undefined) $required(e, p, "modified");
+  if (d.enterprise_customer_uuid === undefined) $required(e, p, "enterprise_customer_uuid");
+  if (d.user_id === undefined) $required(e, p, "user_id");
+  if (d.active === undefined) $required(e, p, "active");
+  if (d.linked === undefined) $required(e, p, "linked");
+  if (d.is_relinkable === undefined) $required(e, p, "is_relinkable");
+  if (d.should_inactivate_other_customers === undefined) $required(e, p, "should_inactivate_other_customers");
+  for (const k in d) switch (k) { case "id": case "created": case "modified": case "enterprise_customer_uuid": case "user_id": case "active": case "linked": case "is_relinkable": case "should_inactivate_other_customers": case "invite_key": break; default: $additional(e, p, k); }
   let v;
   v = d.id;
   if (v !== undefined) {
-    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/id", "type", { type: "integer" }, "must be integer");
+    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/id", "integer");
   }
   v = d.created;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($0.test(v))) $error(e, p + "/created", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/created", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/created", "string");
   }
   v = d.modified;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($0.test(v))) $error(e, p + "/modified", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/modified", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/modified", "string");
   }
   v = d.enterprise_customer_uuid;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($2.test(v))) $error(e, p + "/enterprise_customer_uuid", "format", { format: "uuid" }, "must match format \"uuid\"");
-    } else $error(e, p + "/enterprise_customer_uuid", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/enterprise_customer_uuid", "string");
   }
   v = d.user_id;
   if (v !== undefined) {
-    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/user_id", "type", { type: "integer" }, "must be integer");
+    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/user_id", "integer");
   }
   v = d.active;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/active", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/active", "boolean");
   }
   v = d.linked;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/linked", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/linked", "boolean");
   }
   v = d.is_relinkable;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/is_relinkable", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/is_relinkable", "boolean");
   }
   v = d.should_inactivate_other_customers;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/should_inactivate_other_customers", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/should_inactivate_other_customers", "boolean");
   }
   v = d.invite_key;
   if (v !== undefined) {
@@ -156,30 +159,27 @@ function check_EnterpriseCustomerUser(d, p, e) {
       const n3 = e.length;
       if (typeof v == "string") {
         if (!($2.test(v))) $error(e, p + "/invite_key", "format", { format: "uuid" }, "must match format \"uuid\"");
-      } else $error(e, p + "/invite_key", "type", { type: "string" }, "must be string");
-      if (e.length > n3) {
-        $error(e, p + "/invite_key", "type", { type: "null" }, "must be null");
-        $error(e, p + "/invite_key", "anyOf", {}, "must match a schema in anyOf");
-      }
+      } else $type(e, p + "/invite_key", "string");
+      if (e.length > n3) $notNull(e, p + "/invite_key");
     }
   }
 }
 function check_EnterpriseGroup(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.uuid === undefined) $error(e, p, "required", { missingProperty: "uuid" }, "must have required property 'uuid'");
-  for (const k in d) switch (k) { case "uuid": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.uuid === undefined) $required(e, p, "uuid");
+  for (const k in d) switch (k) { case "uuid": break; default: $additional(e, p, k); }
   let v;
   v = d.uuid;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($2.test(v))) $error(e, p + "/uuid", "format", { format: "uuid" }, "must match format \"uuid\"");
-    } else $error(e, p + "/uuid", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/uuid", "string");
   }
 }
 function check_EnterpriseGroupDeletedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.enterprise_group === undefined) $error(e, p, "required", { missingProperty: "enterprise_group" }, "must have required property 'enterprise_group'");
-  for (const k in d) switch (k) { case "enterprise_group": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.enterprise_group === undefined) $required(e, p, "enterprise_group");
+  for (const k in d) switch (k) { case "enterprise_group": break; default: $additional(e, p, k); }
   let v;
   v = d.enterprise_group;
   if (v !== undefined) {
@@ -187,9 +187,9 @@ function check_EnterpriseGroupDeletedV1(d, p, e) {
   }
 }
 function check_LearnerCreditCourseEnrollmentRevokedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.learner_credit_course_enrollment === undefined) $error(e, p, "required", { missingProperty: "learner_credit_course_enrollment" }, "must have required property 'learner_credit_course_enrollment'");
-  for (const k in d) switch (k) { case "learner_credit_course_enrollment": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.learner_credit_course_enrollment === undefined) $required(e, p, "learner_credit_course_enrollment");
+  for (const k in d) switch (k) { case "learner_credit_course_enrollment": break; default: $additional(e, p, k); }
   let v;
   v = d.learner_credit_course_enrollment;
   if (v !== undefined) {
@@ -197,39 +197,39 @@ function check_LearnerCreditCourseEnrollmentRevokedV1(d, p, e) {
   }
 }
 function check_LearnerCreditEnterpriseCourseEnrollment(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.uuid === undefined) $error(e, p, "required", { missingProperty: "uuid" }, "must have required property 'uuid'");
-  if (d.created === undefined) $error(e, p, "required", { missingProperty: "created" }, "must have required property 'created'");
-  if (d.modified === undefined) $error(e, p, "required", { missingProperty: "modified" }, "must have required property 'modified'");
-  if (d.fulfillment_type === undefined) $error(e, p, "required", { missingProperty: "fulfillment_type" }, "must have required property 'fulfillment_type'");
-  if (d.is_revoked === undefined) $error(e, p, "required", { missingProperty: "is_revoked" }, "must have required property 'is_revoked'");
-  for (const k in d) switch (k) { case "uuid": case "created": case "modified": case "fulfillment_type": case "is_revoked": case "enterprise_course_entitlement_uuid": case "enterprise_course_enrollment": case "transaction_id": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.uuid === undefined) $required(e, p, "uuid");
+  if (d.created === undefined) $required(e, p, "created");
+  if (d.modified === undefined) $required(e, p, "modified");
+  if (d.fulfillment_type === undefined) $required(e, p, "fulfillment_type");
+  if (d.is_revoked === undefined) $required(e, p, "is_revoked");
+  for (const k in d) switch (k) { case "uuid": case "created": case "modified": case "fulfillment_type": case "is_revoked": case "enterprise_course_entitlement_uuid": case "enterprise_course_enrollment": case "transaction_id": break; default: $additional(e, p, k); }
   let v;
   v = d.uuid;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($2.test(v))) $error(e, p + "/uuid", "format", { format: "uuid" }, "must match format \"uuid\"");
-    } else $error(e, p + "/uuid", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/uuid", "string");
   }
   v = d.created;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($0.test(v))) $error(e, p + "/created", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/created", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/created", "string");
   }
   v = d.modified;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($0.test(v))) $error(e, p + "/modified", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/modified", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/modified", "string");
   }
   v = d.fulfillment_type;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/fulfillment_type", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/fulfillment_type", "string");
   }
   v = d.is_revoked;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/is_revoked", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/is_revoked", "boolean");
   }
   v = d.enterprise_course_entitlement_uuid;
   if (v !== undefined) {
@@ -237,11 +237,8 @@ function check_LearnerCreditEnterpriseCourseEnrollment(d, p, e) {
       const n4 = e.length;
       if (typeof v == "string") {
         if (!($2.test(v))) $error(e, p + "/enterprise_course_entitlement_uuid", "format", { format: "uuid" }, "must match format \"uuid\"");
-      } else $error(e, p + "/enterprise_course_entitlement_uuid", "type", { type: "string" }, "must be string");
-      if (e.length > n4) {
-        $error(e, p + "/enterprise_course_entitlement_uuid", "type", { type: "null" }, "must be null");
-        $error(e, p + "/enterprise_course_entitlement_uuid", "anyOf", {}, "must match a schema in anyOf");
-      }
+      } else $type(e, p + "/enterprise_course_entitlement_uuid", "string");
+      if (e.length > n4) $notNull(e, p + "/enterprise_course_entitlement_uuid");
     }
   }
   v = d.enterprise_course_enrollment;
@@ -249,10 +246,7 @@ function check_LearnerCreditEnterpriseCourseEnrollment(d, p, e) {
     if (v !== null) {
       const n5 = e.length;
       check_EnterpriseCourseEnrollment(v, p + "/enterprise_course_enrollment", e);
-      if (e.length > n5) {
-        $error(e, p + "/enterprise_course_enrollment", "type", { type: "null" }, "must be null");
-        $error(e, p + "/enterprise_course_enrollment", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (e.length > n5) $notNull(e, p + "/enterprise_course_enrollment");
     }
   }
   v = d.transaction_id;
@@ -261,100 +255,91 @@ function check_LearnerCreditEnterpriseCourseEnrollment(d, p, e) {
       const n6 = e.length;
       if (typeof v == "string") {
         if (!($2.test(v))) $error(e, p + "/transaction_id", "format", { format: "uuid" }, "must match format \"uuid\"");
-      } else $error(e, p + "/transaction_id", "type", { type: "string" }, "must be string");
-      if (e.length > n6) {
-        $error(e, p + "/transaction_id", "type", { type: "null" }, "must be null");
-        $error(e, p + "/transaction_id", "anyOf", {}, "must match a schema in anyOf");
-      }
+      } else $type(e, p + "/transaction_id", "string");
+      if (e.length > n6) $notNull(e, p + "/transaction_id");
     }
   }
 }
 function check_LedgerTransaction(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.uuid === undefined) $error(e, p, "required", { missingProperty: "uuid" }, "must have required property 'uuid'");
-  if (d.created === undefined) $error(e, p, "required", { missingProperty: "created" }, "must have required property 'created'");
-  if (d.modified === undefined) $error(e, p, "required", { missingProperty: "modified" }, "must have required property 'modified'");
-  if (d.idempotency_key === undefined) $error(e, p, "required", { missingProperty: "idempotency_key" }, "must have required property 'idempotency_key'");
-  if (d.quantity === undefined) $error(e, p, "required", { missingProperty: "quantity" }, "must have required property 'quantity'");
-  if (d.state === undefined) $error(e, p, "required", { missingProperty: "state" }, "must have required property 'state'");
-  if (d.ledger_uuid === undefined) $error(e, p, "required", { missingProperty: "ledger_uuid" }, "must have required property 'ledger_uuid'");
-  if (d.subsidy_access_policy_uuid === undefined) $error(e, p, "required", { missingProperty: "subsidy_access_policy_uuid" }, "must have required property 'subsidy_access_policy_uuid'");
-  if (d.lms_user_id === undefined) $error(e, p, "required", { missingProperty: "lms_user_id" }, "must have required property 'lms_user_id'");
-  if (d.content_key === undefined) $error(e, p, "required", { missingProperty: "content_key" }, "must have required property 'content_key'");
-  for (const k in d) switch (k) { case "uuid": case "created": case "modified": case "idempotency_key": case "quantity": case "state": case "ledger_uuid": case "subsidy_access_policy_uuid": case "lms_user_id": case "content_key": case "parent_content_key": case "fulfillment_identifier": case "reversal": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.uuid === undefined) $required(e, p, "uuid");
+  if (d.created === undefined) $required(e, p, "created");
+  if (d.modified === undefined) $required(e, p, "modified");
+  if (d.idempotency_key === undefined) $required(e, p, "idempotency_key");
+  if (d.quantity === undefined) $required(e, p, "quantity");
+  if (d.state === undefined) $required(e, p, "state");
+  if (d.ledger_uuid === undefined) $required(e, p, "ledger_uuid");
+  if (d.subsidy_access_policy_uuid === undefined) $required(e, p, "subsidy_access_policy_uuid");
+  if (d.lms_user_id === undefined) $required(e, p, "lms_user_id");
+  if (d.content_key === undefined) $required(e, p, "content_key");
+  for (const k in d) switch (k) { case "uuid": case "created": case "modified": case "idempotency_key": case "quantity": case "state": case "ledger_uuid": case "subsidy_access_policy_uuid": case "lms_user_id": case "content_key": case "parent_content_key": case "fulfillment_identifier": case "reversal": break; default: $additional(e, p, k); }
   let v;
   v = d.uuid;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($2.test(v))) $error(e, p + "/uuid", "format", { format: "uuid" }, "must match format \"uuid\"");
-    } else $error(e, p + "/uuid", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/uuid", "string");
   }
   v = d.created;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($0.test(v))) $error(e, p + "/created", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/created", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/created", "string");
   }
   v = d.modified;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($0.test(v))) $error(e, p + "/modified", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/modified", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/modified", "string");
   }
   v = d.idempotency_key;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/idempotency_key", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/idempotency_key", "string");
   }
   v = d.quantity;
   if (v !== undefined) {
-    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/quantity", "type", { type: "integer" }, "must be integer");
+    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/quantity", "integer");
   }
   v = d.state;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/state", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/state", "string");
   }
   v = d.ledger_uuid;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($2.test(v))) $error(e, p + "/ledger_uuid", "format", { format: "uuid" }, "must match format \"uuid\"");
-    } else $error(e, p + "/ledger_uuid", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/ledger_uuid", "string");
   }
   v = d.subsidy_access_policy_uuid;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($2.test(v))) $error(e, p + "/subsidy_access_policy_uuid", "format", { format: "uuid" }, "must match format \"uuid\"");
-    } else $error(e, p + "/subsidy_access_policy_uuid", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/subsidy_access_policy_uuid", "string");
   }
   v = d.lms_user_id;
   if (v !== undefined) {
-    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/lms_user_id", "type", { type: "integer" }, "must be integer");
+    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/lms_user_id", "integer");
   }
   v = d.content_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $1(v) >= 1))) $error(e, p + "/content_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/content_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/content_key", "string");
   }
   v = d.parent_content_key;
   if (v !== undefined) {
     if (v !== null) {
       const n7 = e.length;
-      if (!(typeof v == "string")) $error(e, p + "/parent_content_key", "type", { type: "string" }, "must be string");
-      if (e.length > n7) {
-        $error(e, p + "/parent_content_key", "type", { type: "null" }, "must be null");
-        $error(e, p + "/parent_content_key", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "string")) $type(e, p + "/parent_content_key", "string");
+      if (e.length > n7) $notNull(e, p + "/parent_content_key");
     }
   }
   v = d.fulfillment_identifier;
   if (v !== undefined) {
     if (v !== null) {
       const n8 = e.length;
-      if (!(typeof v == "string")) $error(e, p + "/fulfillment_identifier", "type", { type: "string" }, "must be string");
-      if (e.length > n8) {
-        $error(e, p + "/fulfillment_identifier", "type", { type: "null" }, "must be null");
-        $error(e, p + "/fulfillment_identifier", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "string")) $type(e, p + "/fulfillment_identifier", "string");
+      if (e.length > n8) $notNull(e, p + "/fulfillment_identifier");
     }
   }
   v = d.reversal;
@@ -362,58 +347,55 @@ function check_LedgerTransaction(d, p, e) {
     if (v !== null) {
       const n9 = e.length;
       check_LedgerTransactionReversal(v, p + "/reversal", e);
-      if (e.length > n9) {
-        $error(e, p + "/reversal", "type", { type: "null" }, "must be null");
-        $error(e, p + "/reversal", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (e.length > n9) $notNull(e, p + "/reversal");
     }
   }
 }
 function check_LedgerTransactionReversal(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.uuid === undefined) $error(e, p, "required", { missingProperty: "uuid" }, "must have required property 'uuid'");
-  if (d.created === undefined) $error(e, p, "required", { missingProperty: "created" }, "must have required property 'created'");
-  if (d.modified === undefined) $error(e, p, "required", { missingProperty: "modified" }, "must have required property 'modified'");
-  if (d.idempotency_key === undefined) $error(e, p, "required", { missingProperty: "idempotency_key" }, "must have required property 'idempotency_key'");
-  if (d.quantity === undefined) $error(e, p, "required", { missingProperty: "quantity" }, "must have required property 'quantity'");
-  if (d.state === undefined) $error(e, p, "required", { missingProperty: "state" }, "must have required property 'state'");
-  for (const k in d) switch (k) { case "uuid": case "created": case "modified": case "idempotency_key": case "quantity": case "state": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.uuid === undefined) $required(e, p, "uuid");
+  if (d.created === undefined) $required(e, p, "created");
+  if (d.modified === undefined) $required(e, p, "modified");
+  if (d.idempotency_key === undefined) $required(e, p, "idempotency_key");
+  if (d.quantity === undefined) $required(e, p, "quantity");
+  if (d.state === undefined) $required(e, p, "state");
+  for (const k in d) switch (k) { case "uuid": case "created": case "modified": case "idempotency_key": case "quantity": case "state": break; default: $additional(e, p, k); }
   let v;
   v = d.uuid;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($2.test(v))) $error(e, p + "/uuid", "format", { format: "uuid" }, "must match format \"uuid\"");
-    } else $error(e, p + "/uuid", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/uuid", "string");
   }
   v = d.created;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($0.test(v))) $error(e, p + "/created", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/created", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/created", "string");
   }
   v = d.modified;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($0.test(v))) $error(e, p + "/modified", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/modified", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/modified", "string");
   }
   v = d.idempotency_key;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/idempotency_key", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/idempotency_key", "string");
   }
   v = d.quantity;
   if (v !== undefined) {
-    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/quantity", "type", { type: "integer" }, "must be integer");
+    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/quantity", "integer");
   }
   v = d.state;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/state", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/state", "string");
   }
 }
 function check_SubsidyLedgerTransactionCommittedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.ledger_transaction === undefined) $error(e, p, "required", { missingProperty: "ledger_transaction" }, "must have required property 'ledger_transaction'");
-  for (const k in d) switch (k) { case "ledger_transaction": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.ledger_transaction === undefined) $required(e, p, "ledger_transaction");
+  for (const k in d) switch (k) { case "ledger_transaction": break; default: $additional(e, p, k); }
   let v;
   v = d.ledger_transaction;
   if (v !== undefined) {
@@ -421,9 +403,9 @@ function check_SubsidyLedgerTransactionCommittedV1(d, p, e) {
   }
 }
 function check_SubsidyLedgerTransactionCreatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.ledger_transaction === undefined) $error(e, p, "required", { missingProperty: "ledger_transaction" }, "must have required property 'ledger_transaction'");
-  for (const k in d) switch (k) { case "ledger_transaction": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.ledger_transaction === undefined) $required(e, p, "ledger_transaction");
+  for (const k in d) switch (k) { case "ledger_transaction": break; default: $additional(e, p, k); }
   let v;
   v = d.ledger_transaction;
   if (v !== undefined) {
@@ -431,9 +413,9 @@ function check_SubsidyLedgerTransactionCreatedV1(d, p, e) {
   }
 }
 function check_SubsidyLedgerTransactionFailedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.ledger_transaction === undefined) $error(e, p, "required", { missingProperty: "ledger_transaction" }, "must have required property 'ledger_transaction'");
-  for (const k in d) switch (k) { case "ledger_transaction": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.ledger_transaction === undefined) $required(e, p, "ledger_transaction");
+  for (const k in d) switch (k) { case "ledger_transaction": break; default: $additional(e, p, k); }
   let v;
   v = d.ledger_transaction;
   if (v !== undefined) {
@@ -441,9 +423,9 @@ function check_SubsidyLedgerTransactionFailedV1(d, p, e) {
   }
 }
 function check_SubsidyLedgerTransactionReversedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.ledger_transaction === undefined) $error(e, p, "required", { missingProperty: "ledger_transaction" }, "must have required property 'ledger_transaction'");
-  for (const k in d) switch (k) { case "ledger_transaction": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.ledger_transaction === undefined) $required(e, p, "ledger_transaction");
+  for (const k in d) switch (k) { case "ledger_transaction": break; default: $additional(e, p, k); }
   let v;
   v = d.ledger_transaction;
   if (v !== undefined) {
@@ -451,9 +433,9 @@ function check_SubsidyLedgerTransactionReversedV1(d, p, e) {
   }
 }
 function check_SubsidyRedeemedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.redemption === undefined) $error(e, p, "required", { missingProperty: "redemption" }, "must have required property 'redemption'");
-  for (const k in d) switch (k) { case "redemption": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.redemption === undefined) $required(e, p, "redemption");
+  for (const k in d) switch (k) { case "redemption": break; default: $additional(e, p, k); }
   let v;
   v = d.redemption;
   if (v !== undefined) {
@@ -461,29 +443,29 @@ function check_SubsidyRedeemedV1(d, p, e) {
   }
 }
 function check_SubsidyRedemption(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.subsidy_identifier === undefined) $error(e, p, "required", { missingProperty: "subsidy_identifier" }, "must have required property 'subsidy_identifier'");
-  if (d.content_key === undefined) $error(e, p, "required", { missingProperty: "content_key" }, "must have required property 'content_key'");
-  if (d.lms_user_id === undefined) $error(e, p, "required", { missingProperty: "lms_user_id" }, "must have required property 'lms_user_id'");
-  for (const k in d) switch (k) { case "subsidy_identifier": case "content_key": case "lms_user_id": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.subsidy_identifier === undefined) $required(e, p, "subsidy_identifier");
+  if (d.content_key === undefined) $required(e, p, "content_key");
+  if (d.lms_user_id === undefined) $required(e, p, "lms_user_id");
+  for (const k in d) switch (k) { case "subsidy_identifier": case "content_key": case "lms_user_id": break; default: $additional(e, p, k); }
   let v;
   v = d.subsidy_identifier;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/subsidy_identifier", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/subsidy_identifier", "string");
   }
   v = d.content_key;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/content_key", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/content_key", "string");
   }
   v = d.lms_user_id;
   if (v !== undefined) {
-    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/lms_user_id", "type", { type: "integer" }, "must be integer");
+    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/lms_user_id", "integer");
   }
 }
 function check_SubsidyRedemptionReversedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.redemption === undefined) $error(e, p, "required", { missingProperty: "redemption" }, "must have required property 'redemption'");
-  for (const k in d) switch (k) { case "redemption": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.redemption === undefined) $required(e, p, "redemption");
+  for (const k in d) switch (k) { case "redemption": break; default: $additional(e, p, k); }
   let v;
   v = d.redemption;
   if (v !== undefined) {

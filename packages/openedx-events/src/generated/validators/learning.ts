@@ -3,15 +3,27 @@
 import type { CompiledValidator } from "../runtime/codec.js";
 import { dateTimeFormat } from "../runtime/datetimes.js";
 
+function $type(e, instancePath, type) {
+  e.push({ instancePath, keyword: "type", params: { type }, message: "must be " + type });
+}
+function $required(e, instancePath, missingProperty) {
+  e.push({ instancePath, keyword: "required", params: { missingProperty }, message: "must have required property '" + missingProperty + "'" });
+}
+function $additional(e, instancePath, additionalProperty) {
+  e.push({ instancePath, keyword: "additionalProperties", params: { additionalProperty }, message: "must NOT have additional properties" });
+}
+function $notNull(e, instancePath) {
+  e.push({ instancePath, keyword: "type", params: { type: "null" }, message: "must be null" }, { instancePath, keyword: "anyOf", params: {}, message: "must match a schema in anyOf" });
+}
+const $0 = ((text) => { let n = 0; for (const _ of text) n++; return n; });
 function $error(e, instancePath, keyword, params, message) {
   e.push({ instancePath, keyword, params, message });
 }
-const $0 = ((text) => { let n = 0; for (const _ of text) n++; return n; });
 const $1 = dateTimeFormat(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i);
 function $pointer(x) {
   return x.replace(/~/g, "~0").replace(/\//g, "~1");
 }
-function accepts$values4(x) {
+function accepts$values8(x) {
   if (!(x && typeof x == "object" && !Array.isArray(x))) return false;
   for (const k in x) {
     const v = x[k];
@@ -19,7 +31,7 @@ function accepts$values4(x) {
   }
   return true;
 }
-function accepts$items5(x) {
+function accepts$items9(x) {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
@@ -27,42 +39,10 @@ function accepts$items5(x) {
   }
   return true;
 }
-function accepts$values6(x) {
+function accepts$values10(x) {
   if (!(x && typeof x == "object" && !Array.isArray(x))) return false;
   for (const k in x) {
     const v = x[k];
-    if (!(typeof v == "string")) return false;
-  }
-  return true;
-}
-function accepts$items7(x) {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (!(typeof v == "string")) return false;
-  }
-  return true;
-}
-function accepts$values8(x) {
-  if (!(x && typeof x == "object" && !Array.isArray(x))) return false;
-  for (const k in x) {
-    const v = x[k];
-    if (!(accepts$items7(v))) return false;
-  }
-  return true;
-}
-function accepts$values9(x) {
-  if (!(x && typeof x == "object" && !Array.isArray(x))) return false;
-  for (const k in x) {
-    const v = x[k];
-    if (!(typeof v == "string")) return false;
-  }
-  return true;
-}
-function accepts$items10(x) {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
     if (!(typeof v == "string")) return false;
   }
   return true;
@@ -79,7 +59,7 @@ function accepts$values12(x) {
   if (!(x && typeof x == "object" && !Array.isArray(x))) return false;
   for (const k in x) {
     const v = x[k];
-    if (!(typeof v == "boolean")) return false;
+    if (!(accepts$items11(v))) return false;
   }
   return true;
 }
@@ -91,7 +71,31 @@ function accepts$values13(x) {
   }
   return true;
 }
-function accepts$values14(x) {
+function accepts$items14(x) {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (!(typeof v == "string")) return false;
+  }
+  return true;
+}
+function accepts$items15(x) {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (!(typeof v == "string")) return false;
+  }
+  return true;
+}
+function accepts$values16(x) {
+  if (!(x && typeof x == "object" && !Array.isArray(x))) return false;
+  for (const k in x) {
+    const v = x[k];
+    if (!(typeof v == "boolean")) return false;
+  }
+  return true;
+}
+function accepts$values17(x) {
   if (!(x && typeof x == "object" && !Array.isArray(x))) return false;
   for (const k in x) {
     const v = x[k];
@@ -99,7 +103,7 @@ function accepts$values14(x) {
   }
   return true;
 }
-function accepts$values15(x) {
+function accepts$values18(x) {
   if (!(x && typeof x == "object" && !Array.isArray(x))) return false;
   for (const k in x) {
     const v = x[k];
@@ -107,34 +111,10 @@ function accepts$values15(x) {
   }
   return true;
 }
-function accepts$items16(x) {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (!(accepts$values15(v))) return false;
-  }
-  return true;
-}
-function accepts$items17(x) {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (!(typeof v == "string")) return false;
-  }
-  return true;
-}
-function accepts$items18(x) {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (!(typeof v == "string")) return false;
-  }
-  return true;
-}
-function accepts$items19(x) {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
+function accepts$values19(x) {
+  if (!(x && typeof x == "object" && !Array.isArray(x))) return false;
+  for (const k in x) {
+    const v = x[k];
     if (!(typeof v == "string")) return false;
   }
   return true;
@@ -143,7 +123,7 @@ function accepts$items20(x) {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
-    if (!((typeof v == "number" && !(v % 1) && !isNaN(v)))) return false;
+    if (!(accepts$values19(v))) return false;
   }
   return true;
 }
@@ -159,14 +139,14 @@ function accepts$items22(x) {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
-    if (!((typeof v == "number" && !(v % 1) && !isNaN(v)))) return false;
+    if (!(typeof v == "string")) return false;
   }
   return true;
 }
-function accepts$values23(x) {
-  if (!(x && typeof x == "object" && !Array.isArray(x))) return false;
-  for (const k in x) {
-    const v = x[k];
+function accepts$items23(x) {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
     if (!(typeof v == "string")) return false;
   }
   return true;
@@ -180,6 +160,38 @@ function accepts$items24(x) {
   return true;
 }
 function accepts$items25(x) {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (!(typeof v == "string")) return false;
+  }
+  return true;
+}
+function accepts$items26(x) {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (!((typeof v == "number" && !(v % 1) && !isNaN(v)))) return false;
+  }
+  return true;
+}
+function accepts$values27(x) {
+  if (!(x && typeof x == "object" && !Array.isArray(x))) return false;
+  for (const k in x) {
+    const v = x[k];
+    if (!(typeof v == "string")) return false;
+  }
+  return true;
+}
+function accepts$items28(x) {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (!((typeof v == "number" && !(v % 1) && !isNaN(v)))) return false;
+  }
+  return true;
+}
+function accepts$items29(x) {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
@@ -198,9 +210,9 @@ function $validator(check, accepts) {
   return validator;
 }
 function check_AuthSessionLoginCompletedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.user === undefined) $error(e, p, "required", { missingProperty: "user" }, "must have required property 'user'");
-  for (const k in d) switch (k) { case "user": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.user === undefined) $required(e, p, "user");
+  for (const k in d) switch (k) { case "user": break; default: $additional(e, p, k); }
   let v;
   v = d.user;
   if (v !== undefined) {
@@ -208,9 +220,9 @@ function check_AuthSessionLoginCompletedV1(d, p, e) {
   }
 }
 function check_BadgeAwardedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.badge === undefined) $error(e, p, "required", { missingProperty: "badge" }, "must have required property 'badge'");
-  for (const k in d) switch (k) { case "badge": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.badge === undefined) $required(e, p, "badge");
+  for (const k in d) switch (k) { case "badge": break; default: $additional(e, p, k); }
   let v;
   v = d.badge;
   if (v !== undefined) {
@@ -218,15 +230,15 @@ function check_BadgeAwardedV1(d, p, e) {
   }
 }
 function check_BadgeData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.uuid === undefined) $error(e, p, "required", { missingProperty: "uuid" }, "must have required property 'uuid'");
-  if (d.user === undefined) $error(e, p, "required", { missingProperty: "user" }, "must have required property 'user'");
-  if (d.template === undefined) $error(e, p, "required", { missingProperty: "template" }, "must have required property 'template'");
-  for (const k in d) switch (k) { case "uuid": case "user": case "template": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.uuid === undefined) $required(e, p, "uuid");
+  if (d.user === undefined) $required(e, p, "user");
+  if (d.template === undefined) $required(e, p, "template");
+  for (const k in d) switch (k) { case "uuid": case "user": case "template": break; default: $additional(e, p, k); }
   let v;
   v = d.uuid;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/uuid", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/uuid", "string");
   }
   v = d.user;
   if (v !== undefined) {
@@ -238,9 +250,9 @@ function check_BadgeData(d, p, e) {
   }
 }
 function check_BadgeRevokedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.badge === undefined) $error(e, p, "required", { missingProperty: "badge" }, "must have required property 'badge'");
-  for (const k in d) switch (k) { case "badge": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.badge === undefined) $required(e, p, "badge");
+  for (const k in d) switch (k) { case "badge": break; default: $additional(e, p, k); }
   let v;
   v = d.badge;
   if (v !== undefined) {
@@ -248,123 +260,105 @@ function check_BadgeRevokedV1(d, p, e) {
   }
 }
 function check_BadgeTemplateData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.uuid === undefined) $error(e, p, "required", { missingProperty: "uuid" }, "must have required property 'uuid'");
-  if (d.origin === undefined) $error(e, p, "required", { missingProperty: "origin" }, "must have required property 'origin'");
-  for (const k in d) switch (k) { case "uuid": case "origin": case "name": case "description": case "image_url": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.uuid === undefined) $required(e, p, "uuid");
+  if (d.origin === undefined) $required(e, p, "origin");
+  for (const k in d) switch (k) { case "uuid": case "origin": case "name": case "description": case "image_url": break; default: $additional(e, p, k); }
   let v;
   v = d.uuid;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/uuid", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/uuid", "string");
   }
   v = d.origin;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/origin", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/origin", "string");
   }
   v = d.name;
   if (v !== undefined) {
     if (v !== null) {
       const n0 = e.length;
-      if (!(typeof v == "string")) $error(e, p + "/name", "type", { type: "string" }, "must be string");
-      if (e.length > n0) {
-        $error(e, p + "/name", "type", { type: "null" }, "must be null");
-        $error(e, p + "/name", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "string")) $type(e, p + "/name", "string");
+      if (e.length > n0) $notNull(e, p + "/name");
     }
   }
   v = d.description;
   if (v !== undefined) {
     if (v !== null) {
       const n1 = e.length;
-      if (!(typeof v == "string")) $error(e, p + "/description", "type", { type: "string" }, "must be string");
-      if (e.length > n1) {
-        $error(e, p + "/description", "type", { type: "null" }, "must be null");
-        $error(e, p + "/description", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "string")) $type(e, p + "/description", "string");
+      if (e.length > n1) $notNull(e, p + "/description");
     }
   }
   v = d.image_url;
   if (v !== undefined) {
     if (v !== null) {
       const n2 = e.length;
-      if (!(typeof v == "string")) $error(e, p + "/image_url", "type", { type: "string" }, "must be string");
-      if (e.length > n2) {
-        $error(e, p + "/image_url", "type", { type: "null" }, "must be null");
-        $error(e, p + "/image_url", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "string")) $type(e, p + "/image_url", "string");
+      if (e.length > n2) $notNull(e, p + "/image_url");
     }
   }
 }
 function check_CcxCourseData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.ccx_course_key === undefined) $error(e, p, "required", { missingProperty: "ccx_course_key" }, "must have required property 'ccx_course_key'");
-  if (d.master_course_key === undefined) $error(e, p, "required", { missingProperty: "master_course_key" }, "must have required property 'master_course_key'");
-  for (const k in d) switch (k) { case "ccx_course_key": case "master_course_key": case "display_name": case "coach_email": case "start": case "end": case "max_students_allowed": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.ccx_course_key === undefined) $required(e, p, "ccx_course_key");
+  if (d.master_course_key === undefined) $required(e, p, "master_course_key");
+  for (const k in d) switch (k) { case "ccx_course_key": case "master_course_key": case "display_name": case "coach_email": case "start": case "end": case "max_students_allowed": break; default: $additional(e, p, k); }
   let v;
   v = d.ccx_course_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/ccx_course_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/ccx_course_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/ccx_course_key", "string");
   }
   v = d.master_course_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/master_course_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/master_course_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/master_course_key", "string");
   }
   v = d.display_name;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/display_name", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/display_name", "string");
   }
   v = d.coach_email;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/coach_email", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/coach_email", "string");
   }
   v = d.start;
   if (v !== undefined) {
     if (v !== null) {
       const n3 = e.length;
-      if (!(typeof v == "string")) $error(e, p + "/start", "type", { type: "string" }, "must be string");
-      if (e.length > n3) {
-        $error(e, p + "/start", "type", { type: "null" }, "must be null");
-        $error(e, p + "/start", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "string")) $type(e, p + "/start", "string");
+      if (e.length > n3) $notNull(e, p + "/start");
     }
   }
   v = d.end;
   if (v !== undefined) {
     if (v !== null) {
       const n4 = e.length;
-      if (!(typeof v == "string")) $error(e, p + "/end", "type", { type: "string" }, "must be string");
-      if (e.length > n4) {
-        $error(e, p + "/end", "type", { type: "null" }, "must be null");
-        $error(e, p + "/end", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "string")) $type(e, p + "/end", "string");
+      if (e.length > n4) $notNull(e, p + "/end");
     }
   }
   v = d.max_students_allowed;
   if (v !== undefined) {
     if (v !== null) {
       const n5 = e.length;
-      if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/max_students_allowed", "type", { type: "integer" }, "must be integer");
-      if (e.length > n5) {
-        $error(e, p + "/max_students_allowed", "type", { type: "null" }, "must be null");
-        $error(e, p + "/max_students_allowed", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/max_students_allowed", "integer");
+      if (e.length > n5) $notNull(e, p + "/max_students_allowed");
     }
   }
 }
 function check_CcxCoursePassingStatusData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.is_passing === undefined) $error(e, p, "required", { missingProperty: "is_passing" }, "must have required property 'is_passing'");
-  if (d.user === undefined) $error(e, p, "required", { missingProperty: "user" }, "must have required property 'user'");
-  if (d.course === undefined) $error(e, p, "required", { missingProperty: "course" }, "must have required property 'course'");
-  for (const k in d) switch (k) { case "is_passing": case "user": case "course": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.is_passing === undefined) $required(e, p, "is_passing");
+  if (d.user === undefined) $required(e, p, "user");
+  if (d.course === undefined) $required(e, p, "course");
+  for (const k in d) switch (k) { case "is_passing": case "user": case "course": break; default: $additional(e, p, k); }
   let v;
   v = d.is_passing;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/is_passing", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/is_passing", "boolean");
   }
   v = d.user;
   if (v !== undefined) {
@@ -376,9 +370,9 @@ function check_CcxCoursePassingStatusData(d, p, e) {
   }
 }
 function check_CcxCoursePassingStatusUpdatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.course_passing_status === undefined) $error(e, p, "required", { missingProperty: "course_passing_status" }, "must have required property 'course_passing_status'");
-  for (const k in d) switch (k) { case "course_passing_status": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.course_passing_status === undefined) $required(e, p, "course_passing_status");
+  for (const k in d) switch (k) { case "course_passing_status": break; default: $additional(e, p, k); }
   let v;
   v = d.course_passing_status;
   if (v !== undefined) {
@@ -386,9 +380,9 @@ function check_CcxCoursePassingStatusUpdatedV1(d, p, e) {
   }
 }
 function check_CertificateChangedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.certificate === undefined) $error(e, p, "required", { missingProperty: "certificate" }, "must have required property 'certificate'");
-  for (const k in d) switch (k) { case "certificate": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.certificate === undefined) $required(e, p, "certificate");
+  for (const k in d) switch (k) { case "certificate": break; default: $additional(e, p, k); }
   let v;
   v = d.certificate;
   if (v !== undefined) {
@@ -396,9 +390,9 @@ function check_CertificateChangedV1(d, p, e) {
   }
 }
 function check_CertificateCreatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.certificate === undefined) $error(e, p, "required", { missingProperty: "certificate" }, "must have required property 'certificate'");
-  for (const k in d) switch (k) { case "certificate": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.certificate === undefined) $required(e, p, "certificate");
+  for (const k in d) switch (k) { case "certificate": break; default: $additional(e, p, k); }
   let v;
   v = d.certificate;
   if (v !== undefined) {
@@ -406,15 +400,15 @@ function check_CertificateCreatedV1(d, p, e) {
   }
 }
 function check_CertificateData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.user === undefined) $error(e, p, "required", { missingProperty: "user" }, "must have required property 'user'");
-  if (d.course === undefined) $error(e, p, "required", { missingProperty: "course" }, "must have required property 'course'");
-  if (d.mode === undefined) $error(e, p, "required", { missingProperty: "mode" }, "must have required property 'mode'");
-  if (d.grade === undefined) $error(e, p, "required", { missingProperty: "grade" }, "must have required property 'grade'");
-  if (d.download_url === undefined) $error(e, p, "required", { missingProperty: "download_url" }, "must have required property 'download_url'");
-  if (d.name === undefined) $error(e, p, "required", { missingProperty: "name" }, "must have required property 'name'");
-  if (d.current_status === undefined) $error(e, p, "required", { missingProperty: "current_status" }, "must have required property 'current_status'");
-  for (const k in d) switch (k) { case "user": case "course": case "mode": case "grade": case "download_url": case "name": case "current_status": case "previous_status": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.user === undefined) $required(e, p, "user");
+  if (d.course === undefined) $required(e, p, "course");
+  if (d.mode === undefined) $required(e, p, "mode");
+  if (d.grade === undefined) $required(e, p, "grade");
+  if (d.download_url === undefined) $required(e, p, "download_url");
+  if (d.name === undefined) $required(e, p, "name");
+  if (d.current_status === undefined) $required(e, p, "current_status");
+  for (const k in d) switch (k) { case "user": case "course": case "mode": case "grade": case "download_url": case "name": case "current_status": case "previous_status": break; default: $additional(e, p, k); }
   let v;
   v = d.user;
   if (v !== undefined) {
@@ -426,33 +420,33 @@ function check_CertificateData(d, p, e) {
   }
   v = d.mode;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/mode", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/mode", "string");
   }
   v = d.grade;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/grade", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/grade", "string");
   }
   v = d.download_url;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/download_url", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/download_url", "string");
   }
   v = d.name;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/name", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/name", "string");
   }
   v = d.current_status;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/current_status", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/current_status", "string");
   }
   v = d.previous_status;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/previous_status", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/previous_status", "string");
   }
 }
 function check_CertificateRevokedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.certificate === undefined) $error(e, p, "required", { missingProperty: "certificate" }, "must have required property 'certificate'");
-  for (const k in d) switch (k) { case "certificate": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.certificate === undefined) $required(e, p, "certificate");
+  for (const k in d) switch (k) { case "certificate": break; default: $additional(e, p, k); }
   let v;
   v = d.certificate;
   if (v !== undefined) {
@@ -460,11 +454,11 @@ function check_CertificateRevokedV1(d, p, e) {
   }
 }
 function check_CohortData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.user === undefined) $error(e, p, "required", { missingProperty: "user" }, "must have required property 'user'");
-  if (d.course === undefined) $error(e, p, "required", { missingProperty: "course" }, "must have required property 'course'");
-  if (d.name === undefined) $error(e, p, "required", { missingProperty: "name" }, "must have required property 'name'");
-  for (const k in d) switch (k) { case "user": case "course": case "name": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.user === undefined) $required(e, p, "user");
+  if (d.course === undefined) $required(e, p, "course");
+  if (d.name === undefined) $required(e, p, "name");
+  for (const k in d) switch (k) { case "user": case "course": case "name": break; default: $additional(e, p, k); }
   let v;
   v = d.user;
   if (v !== undefined) {
@@ -476,13 +470,13 @@ function check_CohortData(d, p, e) {
   }
   v = d.name;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/name", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/name", "string");
   }
 }
 function check_CohortMembershipChangedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.cohort === undefined) $error(e, p, "required", { missingProperty: "cohort" }, "must have required property 'cohort'");
-  for (const k in d) switch (k) { case "cohort": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.cohort === undefined) $required(e, p, "cohort");
+  for (const k in d) switch (k) { case "cohort": break; default: $additional(e, p, k); }
   let v;
   v = d.cohort;
   if (v !== undefined) {
@@ -490,12 +484,12 @@ function check_CohortMembershipChangedV1(d, p, e) {
   }
 }
 function check_CourseAccessRoleData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.user === undefined) $error(e, p, "required", { missingProperty: "user" }, "must have required property 'user'");
-  if (d.org_key === undefined) $error(e, p, "required", { missingProperty: "org_key" }, "must have required property 'org_key'");
-  if (d.course_key === undefined) $error(e, p, "required", { missingProperty: "course_key" }, "must have required property 'course_key'");
-  if (d.role === undefined) $error(e, p, "required", { missingProperty: "role" }, "must have required property 'role'");
-  for (const k in d) switch (k) { case "user": case "org_key": case "course_key": case "role": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.user === undefined) $required(e, p, "user");
+  if (d.org_key === undefined) $required(e, p, "org_key");
+  if (d.course_key === undefined) $required(e, p, "course_key");
+  if (d.role === undefined) $required(e, p, "role");
+  for (const k in d) switch (k) { case "user": case "org_key": case "course_key": case "role": break; default: $additional(e, p, k); }
   let v;
   v = d.user;
   if (v !== undefined) {
@@ -503,33 +497,33 @@ function check_CourseAccessRoleData(d, p, e) {
   }
   v = d.org_key;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/org_key", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/org_key", "string");
   }
   v = d.course_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/course_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/course_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/course_key", "string");
   }
   v = d.role;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/role", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/role", "string");
   }
 }
 function check_CourseData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.course_key === undefined) $error(e, p, "required", { missingProperty: "course_key" }, "must have required property 'course_key'");
-  for (const k in d) switch (k) { case "course_key": case "display_name": case "start": case "end": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.course_key === undefined) $required(e, p, "course_key");
+  for (const k in d) switch (k) { case "course_key": case "display_name": case "start": case "end": break; default: $additional(e, p, k); }
   let v;
   v = d.course_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/course_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/course_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/course_key", "string");
   }
   v = d.display_name;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/display_name", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/display_name", "string");
   }
   v = d.start;
   if (v !== undefined) {
@@ -537,11 +531,8 @@ function check_CourseData(d, p, e) {
       const n6 = e.length;
       if (typeof v == "string") {
         if (!($1.test(v))) $error(e, p + "/start", "format", { format: "date-time" }, "must match format \"date-time\"");
-      } else $error(e, p + "/start", "type", { type: "string" }, "must be string");
-      if (e.length > n6) {
-        $error(e, p + "/start", "type", { type: "null" }, "must be null");
-        $error(e, p + "/start", "anyOf", {}, "must match a schema in anyOf");
-      }
+      } else $type(e, p + "/start", "string");
+      if (e.length > n6) $notNull(e, p + "/start");
     }
   }
   v = d.end;
@@ -550,54 +541,51 @@ function check_CourseData(d, p, e) {
       const n7 = e.length;
       if (typeof v == "string") {
         if (!($1.test(v))) $error(e, p + "/end", "format", { format: "date-time" }, "must match format \"date-time\"");
-      } else $error(e, p + "/end", "type", { type: "string" }, "must be string");
-      if (e.length > n7) {
-        $error(e, p + "/end", "type", { type: "null" }, "must be null");
-        $error(e, p + "/end", "anyOf", {}, "must match a schema in anyOf");
-      }
+      } else $type(e, p + "/end", "string");
+      if (e.length > n7) $notNull(e, p + "/end");
     }
   }
 }
 function check_CourseDiscussionConfigurationData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.course_key === undefined) $error(e, p, "required", { missingProperty: "course_key" }, "must have required property 'course_key'");
-  if (d.provider_type === undefined) $error(e, p, "required", { missingProperty: "provider_type" }, "must have required property 'provider_type'");
-  for (const k in d) switch (k) { case "course_key": case "provider_type": case "enabled": case "enable_in_context": case "enable_graded_units": case "unit_level_visibility": case "plugin_configuration": case "contexts": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.course_key === undefined) $required(e, p, "course_key");
+  if (d.provider_type === undefined) $required(e, p, "provider_type");
+  for (const k in d) switch (k) { case "course_key": case "provider_type": case "enabled": case "enable_in_context": case "enable_graded_units": case "unit_level_visibility": case "plugin_configuration": case "contexts": break; default: $additional(e, p, k); }
   let v;
   v = d.course_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/course_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/course_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/course_key", "string");
   }
   v = d.provider_type;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/provider_type", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/provider_type", "string");
   }
   v = d.enabled;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/enabled", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/enabled", "boolean");
   }
   v = d.enable_in_context;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/enable_in_context", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/enable_in_context", "boolean");
   }
   v = d.enable_graded_units;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/enable_graded_units", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/enable_graded_units", "boolean");
   }
   v = d.unit_level_visibility;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/unit_level_visibility", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/unit_level_visibility", "boolean");
   }
   v = d.plugin_configuration;
   if (v !== undefined) {
     if (v && typeof v == "object" && !Array.isArray(v)) {
       for (const k8 in v) {
         const v8 = v[k8];
-            if (typeof v8 != "boolean") $error(e, p + "/plugin_configuration" + "/" + $pointer(k8), "type", { type: "boolean" }, "must be boolean");
+            if (typeof v8 != "boolean") $type(e, p + "/plugin_configuration" + "/" + $pointer(k8), "boolean");
       }
-    } else $error(e, p + "/plugin_configuration", "type", { type: "object" }, "must be object");
+    } else $type(e, p + "/plugin_configuration", "object");
   }
   v = d.contexts;
   if (v !== undefined) {
@@ -606,13 +594,13 @@ function check_CourseDiscussionConfigurationData(d, p, e) {
         const v9 = v[i9];
             check_DiscussionTopicContext(v9, p + "/contexts" + "/" + i9, e);
       }
-    } else $error(e, p + "/contexts", "type", { type: "array" }, "must be array");
+    } else $type(e, p + "/contexts", "array");
   }
 }
 function check_CourseEnrollmentChangedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.enrollment === undefined) $error(e, p, "required", { missingProperty: "enrollment" }, "must have required property 'enrollment'");
-  for (const k in d) switch (k) { case "enrollment": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.enrollment === undefined) $required(e, p, "enrollment");
+  for (const k in d) switch (k) { case "enrollment": break; default: $additional(e, p, k); }
   let v;
   v = d.enrollment;
   if (v !== undefined) {
@@ -620,9 +608,9 @@ function check_CourseEnrollmentChangedV1(d, p, e) {
   }
 }
 function check_CourseEnrollmentCreatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.enrollment === undefined) $error(e, p, "required", { missingProperty: "enrollment" }, "must have required property 'enrollment'");
-  for (const k in d) switch (k) { case "enrollment": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.enrollment === undefined) $required(e, p, "enrollment");
+  for (const k in d) switch (k) { case "enrollment": break; default: $additional(e, p, k); }
   let v;
   v = d.enrollment;
   if (v !== undefined) {
@@ -630,13 +618,13 @@ function check_CourseEnrollmentCreatedV1(d, p, e) {
   }
 }
 function check_CourseEnrollmentData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.user === undefined) $error(e, p, "required", { missingProperty: "user" }, "must have required property 'user'");
-  if (d.course === undefined) $error(e, p, "required", { missingProperty: "course" }, "must have required property 'course'");
-  if (d.mode === undefined) $error(e, p, "required", { missingProperty: "mode" }, "must have required property 'mode'");
-  if (d.is_active === undefined) $error(e, p, "required", { missingProperty: "is_active" }, "must have required property 'is_active'");
-  if (d.creation_date === undefined) $error(e, p, "required", { missingProperty: "creation_date" }, "must have required property 'creation_date'");
-  for (const k in d) switch (k) { case "user": case "course": case "mode": case "is_active": case "creation_date": case "created_by": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.user === undefined) $required(e, p, "user");
+  if (d.course === undefined) $required(e, p, "course");
+  if (d.mode === undefined) $required(e, p, "mode");
+  if (d.is_active === undefined) $required(e, p, "is_active");
+  if (d.creation_date === undefined) $required(e, p, "creation_date");
+  for (const k in d) switch (k) { case "user": case "course": case "mode": case "is_active": case "creation_date": case "created_by": break; default: $additional(e, p, k); }
   let v;
   v = d.user;
   if (v !== undefined) {
@@ -648,64 +636,61 @@ function check_CourseEnrollmentData(d, p, e) {
   }
   v = d.mode;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/mode", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/mode", "string");
   }
   v = d.is_active;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/is_active", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/is_active", "boolean");
   }
   v = d.creation_date;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($1.test(v))) $error(e, p + "/creation_date", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/creation_date", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/creation_date", "string");
   }
   v = d.created_by;
   if (v !== undefined) {
     if (v !== null) {
       const n10 = e.length;
       check_UserData(v, p + "/created_by", e);
-      if (e.length > n10) {
-        $error(e, p + "/created_by", "type", { type: "null" }, "must be null");
-        $error(e, p + "/created_by", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (e.length > n10) $notNull(e, p + "/created_by");
     }
   }
 }
 function check_CourseNotificationData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.course_key === undefined) $error(e, p, "required", { missingProperty: "course_key" }, "must have required property 'course_key'");
-  if (d.app_name === undefined) $error(e, p, "required", { missingProperty: "app_name" }, "must have required property 'app_name'");
-  if (d.notification_type === undefined) $error(e, p, "required", { missingProperty: "notification_type" }, "must have required property 'notification_type'");
-  if (d.content_url === undefined) $error(e, p, "required", { missingProperty: "content_url" }, "must have required property 'content_url'");
-  for (const k in d) switch (k) { case "course_key": case "app_name": case "notification_type": case "content_url": case "content_context": case "audience_filters": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.course_key === undefined) $required(e, p, "course_key");
+  if (d.app_name === undefined) $required(e, p, "app_name");
+  if (d.notification_type === undefined) $required(e, p, "notification_type");
+  if (d.content_url === undefined) $required(e, p, "content_url");
+  for (const k in d) switch (k) { case "course_key": case "app_name": case "notification_type": case "content_url": case "content_context": case "audience_filters": break; default: $additional(e, p, k); }
   let v;
   v = d.course_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/course_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/course_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/course_key", "string");
   }
   v = d.app_name;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/app_name", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/app_name", "string");
   }
   v = d.notification_type;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/notification_type", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/notification_type", "string");
   }
   v = d.content_url;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/content_url", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/content_url", "string");
   }
   v = d.content_context;
   if (v !== undefined) {
     if (v && typeof v == "object" && !Array.isArray(v)) {
       for (const k11 in v) {
         const v11 = v[k11];
-            if (!(typeof v11 == "string")) $error(e, p + "/content_context" + "/" + $pointer(k11), "type", { type: "string" }, "must be string");
+            if (!(typeof v11 == "string")) $type(e, p + "/content_context" + "/" + $pointer(k11), "string");
       }
-    } else $error(e, p + "/content_context", "type", { type: "object" }, "must be object");
+    } else $type(e, p + "/content_context", "object");
   }
   v = d.audience_filters;
   if (v !== undefined) {
@@ -715,17 +700,17 @@ function check_CourseNotificationData(d, p, e) {
             if (Array.isArray(v12)) {
               for (let i13 = 0; i13 < v12.length; i13++) {
                 const v13 = v12[i13];
-                    if (!(typeof v13 == "string")) $error(e, p + "/audience_filters" + "/" + $pointer(k12) + "/" + i13, "type", { type: "string" }, "must be string");
+                    if (!(typeof v13 == "string")) $type(e, p + "/audience_filters" + "/" + $pointer(k12) + "/" + i13, "string");
               }
-            } else $error(e, p + "/audience_filters" + "/" + $pointer(k12), "type", { type: "array" }, "must be array");
+            } else $type(e, p + "/audience_filters" + "/" + $pointer(k12), "array");
       }
-    } else $error(e, p + "/audience_filters", "type", { type: "object" }, "must be object");
+    } else $type(e, p + "/audience_filters", "object");
   }
 }
 function check_CourseNotificationRequestedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.course_notification_data === undefined) $error(e, p, "required", { missingProperty: "course_notification_data" }, "must have required property 'course_notification_data'");
-  for (const k in d) switch (k) { case "course_notification_data": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.course_notification_data === undefined) $required(e, p, "course_notification_data");
+  for (const k in d) switch (k) { case "course_notification_data": break; default: $additional(e, p, k); }
   let v;
   v = d.course_notification_data;
   if (v !== undefined) {
@@ -733,15 +718,15 @@ function check_CourseNotificationRequestedV1(d, p, e) {
   }
 }
 function check_CoursePassingStatusData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.is_passing === undefined) $error(e, p, "required", { missingProperty: "is_passing" }, "must have required property 'is_passing'");
-  if (d.course === undefined) $error(e, p, "required", { missingProperty: "course" }, "must have required property 'course'");
-  if (d.user === undefined) $error(e, p, "required", { missingProperty: "user" }, "must have required property 'user'");
-  for (const k in d) switch (k) { case "is_passing": case "course": case "user": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.is_passing === undefined) $required(e, p, "is_passing");
+  if (d.course === undefined) $required(e, p, "course");
+  if (d.user === undefined) $required(e, p, "user");
+  for (const k in d) switch (k) { case "is_passing": case "course": case "user": break; default: $additional(e, p, k); }
   let v;
   v = d.is_passing;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/is_passing", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/is_passing", "boolean");
   }
   v = d.course;
   if (v !== undefined) {
@@ -753,9 +738,9 @@ function check_CoursePassingStatusData(d, p, e) {
   }
 }
 function check_CoursePassingStatusUpdatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.course_passing_status === undefined) $error(e, p, "required", { missingProperty: "course_passing_status" }, "must have required property 'course_passing_status'");
-  for (const k in d) switch (k) { case "course_passing_status": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.course_passing_status === undefined) $required(e, p, "course_passing_status");
+  for (const k in d) switch (k) { case "course_passing_status": break; default: $additional(e, p, k); }
   let v;
   v = d.course_passing_status;
   if (v !== undefined) {
@@ -763,9 +748,9 @@ function check_CoursePassingStatusUpdatedV1(d, p, e) {
   }
 }
 function check_CoursePersistentGradeSummaryChangedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.grade === undefined) $error(e, p, "required", { missingProperty: "grade" }, "must have required property 'grade'");
-  for (const k in d) switch (k) { case "grade": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.grade === undefined) $required(e, p, "grade");
+  for (const k in d) switch (k) { case "grade": break; default: $additional(e, p, k); }
   let v;
   v = d.grade;
   if (v !== undefined) {
@@ -773,9 +758,9 @@ function check_CoursePersistentGradeSummaryChangedV1(d, p, e) {
   }
 }
 function check_CourseUnenrollmentCompletedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.enrollment === undefined) $error(e, p, "required", { missingProperty: "enrollment" }, "must have required property 'enrollment'");
-  for (const k in d) switch (k) { case "enrollment": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.enrollment === undefined) $required(e, p, "enrollment");
+  for (const k in d) switch (k) { case "enrollment": break; default: $additional(e, p, k); }
   let v;
   v = d.enrollment;
   if (v !== undefined) {
@@ -783,35 +768,35 @@ function check_CourseUnenrollmentCompletedV1(d, p, e) {
   }
 }
 function check_DiscussionThreadData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.body === undefined) $error(e, p, "required", { missingProperty: "body" }, "must have required property 'body'");
-  if (d.commentable_id === undefined) $error(e, p, "required", { missingProperty: "commentable_id" }, "must have required property 'commentable_id'");
-  if (d.id === undefined) $error(e, p, "required", { missingProperty: "id" }, "must have required property 'id'");
-  if (d.truncated === undefined) $error(e, p, "required", { missingProperty: "truncated" }, "must have required property 'truncated'");
-  if (d.url === undefined) $error(e, p, "required", { missingProperty: "url" }, "must have required property 'url'");
-  if (d.user === undefined) $error(e, p, "required", { missingProperty: "user" }, "must have required property 'user'");
-  if (d.course_id === undefined) $error(e, p, "required", { missingProperty: "course_id" }, "must have required property 'course_id'");
-  for (const k in d) switch (k) { case "body": case "commentable_id": case "id": case "truncated": case "url": case "user": case "course_id": case "thread_type": case "anonymous": case "anonymous_to_peers": case "title": case "title_truncated": case "group_id": case "team_id": case "category_id": case "category_name": case "discussion": case "user_course_roles": case "user_forums_roles": case "options": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.body === undefined) $required(e, p, "body");
+  if (d.commentable_id === undefined) $required(e, p, "commentable_id");
+  if (d.id === undefined) $required(e, p, "id");
+  if (d.truncated === undefined) $required(e, p, "truncated");
+  if (d.url === undefined) $required(e, p, "url");
+  if (d.user === undefined) $required(e, p, "user");
+  if (d.course_id === undefined) $required(e, p, "course_id");
+  for (const k in d) switch (k) { case "body": case "commentable_id": case "id": case "truncated": case "url": case "user": case "course_id": case "thread_type": case "anonymous": case "anonymous_to_peers": case "title": case "title_truncated": case "group_id": case "team_id": case "category_id": case "category_name": case "discussion": case "user_course_roles": case "user_forums_roles": case "options": break; default: $additional(e, p, k); }
   let v;
   v = d.body;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/body", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/body", "string");
   }
   v = d.commentable_id;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/commentable_id", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/commentable_id", "string");
   }
   v = d.id;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/id", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/id", "string");
   }
   v = d.truncated;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/truncated", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/truncated", "boolean");
   }
   v = d.url;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/url", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/url", "string");
   }
   v = d.user;
   if (v !== undefined) {
@@ -821,105 +806,78 @@ function check_DiscussionThreadData(d, p, e) {
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/course_id", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/course_id", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/course_id", "string");
   }
   v = d.thread_type;
   if (v !== undefined) {
     if (v !== null) {
       const n14 = e.length;
-      if (!(typeof v == "string")) $error(e, p + "/thread_type", "type", { type: "string" }, "must be string");
-      if (e.length > n14) {
-        $error(e, p + "/thread_type", "type", { type: "null" }, "must be null");
-        $error(e, p + "/thread_type", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "string")) $type(e, p + "/thread_type", "string");
+      if (e.length > n14) $notNull(e, p + "/thread_type");
     }
   }
   v = d.anonymous;
   if (v !== undefined) {
     if (v !== null) {
       const n15 = e.length;
-      if (typeof v != "boolean") $error(e, p + "/anonymous", "type", { type: "boolean" }, "must be boolean");
-      if (e.length > n15) {
-        $error(e, p + "/anonymous", "type", { type: "null" }, "must be null");
-        $error(e, p + "/anonymous", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (typeof v != "boolean") $type(e, p + "/anonymous", "boolean");
+      if (e.length > n15) $notNull(e, p + "/anonymous");
     }
   }
   v = d.anonymous_to_peers;
   if (v !== undefined) {
     if (v !== null) {
       const n16 = e.length;
-      if (typeof v != "boolean") $error(e, p + "/anonymous_to_peers", "type", { type: "boolean" }, "must be boolean");
-      if (e.length > n16) {
-        $error(e, p + "/anonymous_to_peers", "type", { type: "null" }, "must be null");
-        $error(e, p + "/anonymous_to_peers", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (typeof v != "boolean") $type(e, p + "/anonymous_to_peers", "boolean");
+      if (e.length > n16) $notNull(e, p + "/anonymous_to_peers");
     }
   }
   v = d.title;
   if (v !== undefined) {
     if (v !== null) {
       const n17 = e.length;
-      if (!(typeof v == "string")) $error(e, p + "/title", "type", { type: "string" }, "must be string");
-      if (e.length > n17) {
-        $error(e, p + "/title", "type", { type: "null" }, "must be null");
-        $error(e, p + "/title", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "string")) $type(e, p + "/title", "string");
+      if (e.length > n17) $notNull(e, p + "/title");
     }
   }
   v = d.title_truncated;
   if (v !== undefined) {
     if (v !== null) {
       const n18 = e.length;
-      if (typeof v != "boolean") $error(e, p + "/title_truncated", "type", { type: "boolean" }, "must be boolean");
-      if (e.length > n18) {
-        $error(e, p + "/title_truncated", "type", { type: "null" }, "must be null");
-        $error(e, p + "/title_truncated", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (typeof v != "boolean") $type(e, p + "/title_truncated", "boolean");
+      if (e.length > n18) $notNull(e, p + "/title_truncated");
     }
   }
   v = d.group_id;
   if (v !== undefined) {
     if (v !== null) {
       const n19 = e.length;
-      if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/group_id", "type", { type: "integer" }, "must be integer");
-      if (e.length > n19) {
-        $error(e, p + "/group_id", "type", { type: "null" }, "must be null");
-        $error(e, p + "/group_id", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/group_id", "integer");
+      if (e.length > n19) $notNull(e, p + "/group_id");
     }
   }
   v = d.team_id;
   if (v !== undefined) {
     if (v !== null) {
       const n20 = e.length;
-      if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/team_id", "type", { type: "integer" }, "must be integer");
-      if (e.length > n20) {
-        $error(e, p + "/team_id", "type", { type: "null" }, "must be null");
-        $error(e, p + "/team_id", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/team_id", "integer");
+      if (e.length > n20) $notNull(e, p + "/team_id");
     }
   }
   v = d.category_id;
   if (v !== undefined) {
     if (v !== null) {
       const n21 = e.length;
-      if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/category_id", "type", { type: "integer" }, "must be integer");
-      if (e.length > n21) {
-        $error(e, p + "/category_id", "type", { type: "null" }, "must be null");
-        $error(e, p + "/category_id", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/category_id", "integer");
+      if (e.length > n21) $notNull(e, p + "/category_id");
     }
   }
   v = d.category_name;
   if (v !== undefined) {
     if (v !== null) {
       const n22 = e.length;
-      if (!(typeof v == "string")) $error(e, p + "/category_name", "type", { type: "string" }, "must be string");
-      if (e.length > n22) {
-        $error(e, p + "/category_name", "type", { type: "null" }, "must be null");
-        $error(e, p + "/category_name", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "string")) $type(e, p + "/category_name", "string");
+      if (e.length > n22) $notNull(e, p + "/category_name");
     }
   }
   v = d.discussion;
@@ -929,13 +887,10 @@ function check_DiscussionThreadData(d, p, e) {
       if (v && typeof v == "object" && !Array.isArray(v)) {
         for (const k24 in v) {
           const v24 = v[k24];
-              if (!(typeof v24 == "string")) $error(e, p + "/discussion" + "/" + $pointer(k24), "type", { type: "string" }, "must be string");
+              if (!(typeof v24 == "string")) $type(e, p + "/discussion" + "/" + $pointer(k24), "string");
         }
-      } else $error(e, p + "/discussion", "type", { type: "object" }, "must be object");
-      if (e.length > n23) {
-        $error(e, p + "/discussion", "type", { type: "null" }, "must be null");
-        $error(e, p + "/discussion", "anyOf", {}, "must match a schema in anyOf");
-      }
+      } else $type(e, p + "/discussion", "object");
+      if (e.length > n23) $notNull(e, p + "/discussion");
     }
   }
   v = d.user_course_roles;
@@ -943,37 +898,37 @@ function check_DiscussionThreadData(d, p, e) {
     if (Array.isArray(v)) {
       for (let i25 = 0; i25 < v.length; i25++) {
         const v25 = v[i25];
-            if (!(typeof v25 == "string")) $error(e, p + "/user_course_roles" + "/" + i25, "type", { type: "string" }, "must be string");
+            if (!(typeof v25 == "string")) $type(e, p + "/user_course_roles" + "/" + i25, "string");
       }
-    } else $error(e, p + "/user_course_roles", "type", { type: "array" }, "must be array");
+    } else $type(e, p + "/user_course_roles", "array");
   }
   v = d.user_forums_roles;
   if (v !== undefined) {
     if (Array.isArray(v)) {
       for (let i26 = 0; i26 < v.length; i26++) {
         const v26 = v[i26];
-            if (!(typeof v26 == "string")) $error(e, p + "/user_forums_roles" + "/" + i26, "type", { type: "string" }, "must be string");
+            if (!(typeof v26 == "string")) $type(e, p + "/user_forums_roles" + "/" + i26, "string");
       }
-    } else $error(e, p + "/user_forums_roles", "type", { type: "array" }, "must be array");
+    } else $type(e, p + "/user_forums_roles", "array");
   }
   v = d.options;
   if (v !== undefined) {
     if (v && typeof v == "object" && !Array.isArray(v)) {
       for (const k27 in v) {
         const v27 = v[k27];
-            if (typeof v27 != "boolean") $error(e, p + "/options" + "/" + $pointer(k27), "type", { type: "boolean" }, "must be boolean");
+            if (typeof v27 != "boolean") $type(e, p + "/options" + "/" + $pointer(k27), "boolean");
       }
-    } else $error(e, p + "/options", "type", { type: "object" }, "must be object");
+    } else $type(e, p + "/options", "object");
   }
 }
 function check_DiscussionTopicContext(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.title === undefined) $error(e, p, "required", { missingProperty: "title" }, "must have required property 'title'");
-  for (const k in d) switch (k) { case "title": case "usage_key": case "group_id": case "external_id": case "ordering": case "context": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.title === undefined) $required(e, p, "title");
+  for (const k in d) switch (k) { case "title": case "usage_key": case "group_id": case "external_id": case "ordering": case "context": break; default: $additional(e, p, k); }
   let v;
   v = d.title;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/title", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/title", "string");
   }
   v = d.usage_key;
   if (v !== undefined) {
@@ -981,44 +936,32 @@ function check_DiscussionTopicContext(d, p, e) {
       const n28 = e.length;
       if (typeof v == "string") {
         if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/usage_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-      } else $error(e, p + "/usage_key", "type", { type: "string" }, "must be string");
-      if (e.length > n28) {
-        $error(e, p + "/usage_key", "type", { type: "null" }, "must be null");
-        $error(e, p + "/usage_key", "anyOf", {}, "must match a schema in anyOf");
-      }
+      } else $type(e, p + "/usage_key", "string");
+      if (e.length > n28) $notNull(e, p + "/usage_key");
     }
   }
   v = d.group_id;
   if (v !== undefined) {
     if (v !== null) {
       const n29 = e.length;
-      if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/group_id", "type", { type: "integer" }, "must be integer");
-      if (e.length > n29) {
-        $error(e, p + "/group_id", "type", { type: "null" }, "must be null");
-        $error(e, p + "/group_id", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/group_id", "integer");
+      if (e.length > n29) $notNull(e, p + "/group_id");
     }
   }
   v = d.external_id;
   if (v !== undefined) {
     if (v !== null) {
       const n30 = e.length;
-      if (!(typeof v == "string")) $error(e, p + "/external_id", "type", { type: "string" }, "must be string");
-      if (e.length > n30) {
-        $error(e, p + "/external_id", "type", { type: "null" }, "must be null");
-        $error(e, p + "/external_id", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "string")) $type(e, p + "/external_id", "string");
+      if (e.length > n30) $notNull(e, p + "/external_id");
     }
   }
   v = d.ordering;
   if (v !== undefined) {
     if (v !== null) {
       const n31 = e.length;
-      if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/ordering", "type", { type: "integer" }, "must be integer");
-      if (e.length > n31) {
-        $error(e, p + "/ordering", "type", { type: "null" }, "must be null");
-        $error(e, p + "/ordering", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/ordering", "integer");
+      if (e.length > n31) $notNull(e, p + "/ordering");
     }
   }
   v = d.context;
@@ -1026,15 +969,15 @@ function check_DiscussionTopicContext(d, p, e) {
     if (v && typeof v == "object" && !Array.isArray(v)) {
       for (const k32 in v) {
         const v32 = v[k32];
-            if (!(typeof v32 == "string")) $error(e, p + "/context" + "/" + $pointer(k32), "type", { type: "string" }, "must be string");
+            if (!(typeof v32 == "string")) $type(e, p + "/context" + "/" + $pointer(k32), "string");
       }
-    } else $error(e, p + "/context", "type", { type: "object" }, "must be object");
+    } else $type(e, p + "/context", "object");
   }
 }
 function check_DiscussionsConfigurationChangedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.configuration === undefined) $error(e, p, "required", { missingProperty: "configuration" }, "must have required property 'configuration'");
-  for (const k in d) switch (k) { case "configuration": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.configuration === undefined) $required(e, p, "configuration");
+  for (const k in d) switch (k) { case "configuration": break; default: $additional(e, p, k); }
   let v;
   v = d.configuration;
   if (v !== undefined) {
@@ -1042,12 +985,12 @@ function check_DiscussionsConfigurationChangedV1(d, p, e) {
   }
 }
 function check_ExamAttemptData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.student_user === undefined) $error(e, p, "required", { missingProperty: "student_user" }, "must have required property 'student_user'");
-  if (d.course_key === undefined) $error(e, p, "required", { missingProperty: "course_key" }, "must have required property 'course_key'");
-  if (d.usage_key === undefined) $error(e, p, "required", { missingProperty: "usage_key" }, "must have required property 'usage_key'");
-  if (d.exam_type === undefined) $error(e, p, "required", { missingProperty: "exam_type" }, "must have required property 'exam_type'");
-  for (const k in d) switch (k) { case "student_user": case "course_key": case "usage_key": case "exam_type": case "requesting_user": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.student_user === undefined) $required(e, p, "student_user");
+  if (d.course_key === undefined) $required(e, p, "course_key");
+  if (d.usage_key === undefined) $required(e, p, "usage_key");
+  if (d.exam_type === undefined) $required(e, p, "exam_type");
+  for (const k in d) switch (k) { case "student_user": case "course_key": case "usage_key": case "exam_type": case "requesting_user": break; default: $additional(e, p, k); }
   let v;
   v = d.student_user;
   if (v !== undefined) {
@@ -1057,34 +1000,31 @@ function check_ExamAttemptData(d, p, e) {
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/course_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/course_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/course_key", "string");
   }
   v = d.usage_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/usage_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/usage_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/usage_key", "string");
   }
   v = d.exam_type;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/exam_type", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/exam_type", "string");
   }
   v = d.requesting_user;
   if (v !== undefined) {
     if (v !== null) {
       const n33 = e.length;
       check_UserData(v, p + "/requesting_user", e);
-      if (e.length > n33) {
-        $error(e, p + "/requesting_user", "type", { type: "null" }, "must be null");
-        $error(e, p + "/requesting_user", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (e.length > n33) $notNull(e, p + "/requesting_user");
     }
   }
 }
 function check_ExamAttemptErroredV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.exam_attempt === undefined) $error(e, p, "required", { missingProperty: "exam_attempt" }, "must have required property 'exam_attempt'");
-  for (const k in d) switch (k) { case "exam_attempt": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.exam_attempt === undefined) $required(e, p, "exam_attempt");
+  for (const k in d) switch (k) { case "exam_attempt": break; default: $additional(e, p, k); }
   let v;
   v = d.exam_attempt;
   if (v !== undefined) {
@@ -1092,9 +1032,9 @@ function check_ExamAttemptErroredV1(d, p, e) {
   }
 }
 function check_ExamAttemptRejectedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.exam_attempt === undefined) $error(e, p, "required", { missingProperty: "exam_attempt" }, "must have required property 'exam_attempt'");
-  for (const k in d) switch (k) { case "exam_attempt": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.exam_attempt === undefined) $required(e, p, "exam_attempt");
+  for (const k in d) switch (k) { case "exam_attempt": break; default: $additional(e, p, k); }
   let v;
   v = d.exam_attempt;
   if (v !== undefined) {
@@ -1102,9 +1042,9 @@ function check_ExamAttemptRejectedV1(d, p, e) {
   }
 }
 function check_ExamAttemptResetV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.exam_attempt === undefined) $error(e, p, "required", { missingProperty: "exam_attempt" }, "must have required property 'exam_attempt'");
-  for (const k in d) switch (k) { case "exam_attempt": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.exam_attempt === undefined) $required(e, p, "exam_attempt");
+  for (const k in d) switch (k) { case "exam_attempt": break; default: $additional(e, p, k); }
   let v;
   v = d.exam_attempt;
   if (v !== undefined) {
@@ -1112,9 +1052,9 @@ function check_ExamAttemptResetV1(d, p, e) {
   }
 }
 function check_ExamAttemptSubmittedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.exam_attempt === undefined) $error(e, p, "required", { missingProperty: "exam_attempt" }, "must have required property 'exam_attempt'");
-  for (const k in d) switch (k) { case "exam_attempt": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.exam_attempt === undefined) $required(e, p, "exam_attempt");
+  for (const k in d) switch (k) { case "exam_attempt": break; default: $additional(e, p, k); }
   let v;
   v = d.exam_attempt;
   if (v !== undefined) {
@@ -1122,9 +1062,9 @@ function check_ExamAttemptSubmittedV1(d, p, e) {
   }
 }
 function check_ExamAttemptVerifiedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.exam_attempt === undefined) $error(e, p, "required", { missingProperty: "exam_attempt" }, "must have required property 'exam_attempt'");
-  for (const k in d) switch (k) { case "exam_attempt": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.exam_attempt === undefined) $required(e, p, "exam_attempt");
+  for (const k in d) switch (k) { case "exam_attempt": break; default: $additional(e, p, k); }
   let v;
   v = d.exam_attempt;
   if (v !== undefined) {
@@ -1132,59 +1072,59 @@ function check_ExamAttemptVerifiedV1(d, p, e) {
   }
 }
 function check_ExternalGraderScoreData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.points_possible === undefined) $error(e, p, "required", { missingProperty: "points_possible" }, "must have required property 'points_possible'");
-  if (d.points_earned === undefined) $error(e, p, "required", { missingProperty: "points_earned" }, "must have required property 'points_earned'");
-  if (d.course_id === undefined) $error(e, p, "required", { missingProperty: "course_id" }, "must have required property 'course_id'");
-  if (d.score_msg === undefined) $error(e, p, "required", { missingProperty: "score_msg" }, "must have required property 'score_msg'");
-  if (d.submission_id === undefined) $error(e, p, "required", { missingProperty: "submission_id" }, "must have required property 'submission_id'");
-  if (d.user_id === undefined) $error(e, p, "required", { missingProperty: "user_id" }, "must have required property 'user_id'");
-  if (d.module_id === undefined) $error(e, p, "required", { missingProperty: "module_id" }, "must have required property 'module_id'");
-  if (d.queue_key === undefined) $error(e, p, "required", { missingProperty: "queue_key" }, "must have required property 'queue_key'");
-  if (d.queue_name === undefined) $error(e, p, "required", { missingProperty: "queue_name" }, "must have required property 'queue_name'");
-  for (const k in d) switch (k) { case "points_possible": case "points_earned": case "course_id": case "score_msg": case "submission_id": case "user_id": case "module_id": case "queue_key": case "queue_name": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.points_possible === undefined) $required(e, p, "points_possible");
+  if (d.points_earned === undefined) $required(e, p, "points_earned");
+  if (d.course_id === undefined) $required(e, p, "course_id");
+  if (d.score_msg === undefined) $required(e, p, "score_msg");
+  if (d.submission_id === undefined) $required(e, p, "submission_id");
+  if (d.user_id === undefined) $required(e, p, "user_id");
+  if (d.module_id === undefined) $required(e, p, "module_id");
+  if (d.queue_key === undefined) $required(e, p, "queue_key");
+  if (d.queue_name === undefined) $required(e, p, "queue_name");
+  for (const k in d) switch (k) { case "points_possible": case "points_earned": case "course_id": case "score_msg": case "submission_id": case "user_id": case "module_id": case "queue_key": case "queue_name": break; default: $additional(e, p, k); }
   let v;
   v = d.points_possible;
   if (v !== undefined) {
-    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/points_possible", "type", { type: "integer" }, "must be integer");
+    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/points_possible", "integer");
   }
   v = d.points_earned;
   if (v !== undefined) {
-    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/points_earned", "type", { type: "integer" }, "must be integer");
+    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/points_earned", "integer");
   }
   v = d.course_id;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/course_id", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/course_id", "string");
   }
   v = d.score_msg;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/score_msg", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/score_msg", "string");
   }
   v = d.submission_id;
   if (v !== undefined) {
-    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/submission_id", "type", { type: "integer" }, "must be integer");
+    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/submission_id", "integer");
   }
   v = d.user_id;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/user_id", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/user_id", "string");
   }
   v = d.module_id;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/module_id", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/module_id", "string");
   }
   v = d.queue_key;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/queue_key", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/queue_key", "string");
   }
   v = d.queue_name;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/queue_name", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/queue_name", "string");
   }
 }
 function check_ExternalGraderScoreSubmittedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.score === undefined) $error(e, p, "required", { missingProperty: "score" }, "must have required property 'score'");
-  for (const k in d) switch (k) { case "score": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.score === undefined) $required(e, p, "score");
+  for (const k in d) switch (k) { case "score": break; default: $additional(e, p, k); }
   let v;
   v = d.score;
   if (v !== undefined) {
@@ -1192,9 +1132,9 @@ function check_ExternalGraderScoreSubmittedV1(d, p, e) {
   }
 }
 function check_ForumThreadCreatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.thread === undefined) $error(e, p, "required", { missingProperty: "thread" }, "must have required property 'thread'");
-  for (const k in d) switch (k) { case "thread": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.thread === undefined) $required(e, p, "thread");
+  for (const k in d) switch (k) { case "thread": break; default: $additional(e, p, k); }
   let v;
   v = d.thread;
   if (v !== undefined) {
@@ -1202,9 +1142,9 @@ function check_ForumThreadCreatedV1(d, p, e) {
   }
 }
 function check_ForumThreadResponseCommentCreatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.thread === undefined) $error(e, p, "required", { missingProperty: "thread" }, "must have required property 'thread'");
-  for (const k in d) switch (k) { case "thread": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.thread === undefined) $required(e, p, "thread");
+  for (const k in d) switch (k) { case "thread": break; default: $additional(e, p, k); }
   let v;
   v = d.thread;
   if (v !== undefined) {
@@ -1212,9 +1152,9 @@ function check_ForumThreadResponseCommentCreatedV1(d, p, e) {
   }
 }
 function check_ForumThreadResponseCreatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.thread === undefined) $error(e, p, "required", { missingProperty: "thread" }, "must have required property 'thread'");
-  for (const k in d) switch (k) { case "thread": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.thread === undefined) $required(e, p, "thread");
+  for (const k in d) switch (k) { case "thread": break; default: $additional(e, p, k); }
   let v;
   v = d.thread;
   if (v !== undefined) {
@@ -1222,9 +1162,9 @@ function check_ForumThreadResponseCreatedV1(d, p, e) {
   }
 }
 function check_IdvAttemptApprovedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.idv_attempt === undefined) $error(e, p, "required", { missingProperty: "idv_attempt" }, "must have required property 'idv_attempt'");
-  for (const k in d) switch (k) { case "idv_attempt": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.idv_attempt === undefined) $required(e, p, "idv_attempt");
+  for (const k in d) switch (k) { case "idv_attempt": break; default: $additional(e, p, k); }
   let v;
   v = d.idv_attempt;
   if (v !== undefined) {
@@ -1232,9 +1172,9 @@ function check_IdvAttemptApprovedV1(d, p, e) {
   }
 }
 function check_IdvAttemptCreatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.idv_attempt === undefined) $error(e, p, "required", { missingProperty: "idv_attempt" }, "must have required property 'idv_attempt'");
-  for (const k in d) switch (k) { case "idv_attempt": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.idv_attempt === undefined) $required(e, p, "idv_attempt");
+  for (const k in d) switch (k) { case "idv_attempt": break; default: $additional(e, p, k); }
   let v;
   v = d.idv_attempt;
   if (v !== undefined) {
@@ -1242,9 +1182,9 @@ function check_IdvAttemptCreatedV1(d, p, e) {
   }
 }
 function check_IdvAttemptDeniedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.idv_attempt === undefined) $error(e, p, "required", { missingProperty: "idv_attempt" }, "must have required property 'idv_attempt'");
-  for (const k in d) switch (k) { case "idv_attempt": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.idv_attempt === undefined) $required(e, p, "idv_attempt");
+  for (const k in d) switch (k) { case "idv_attempt": break; default: $additional(e, p, k); }
   let v;
   v = d.idv_attempt;
   if (v !== undefined) {
@@ -1252,9 +1192,9 @@ function check_IdvAttemptDeniedV1(d, p, e) {
   }
 }
 function check_IdvAttemptPendingV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.idv_attempt === undefined) $error(e, p, "required", { missingProperty: "idv_attempt" }, "must have required property 'idv_attempt'");
-  for (const k in d) switch (k) { case "idv_attempt": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.idv_attempt === undefined) $required(e, p, "idv_attempt");
+  for (const k in d) switch (k) { case "idv_attempt": break; default: $additional(e, p, k); }
   let v;
   v = d.idv_attempt;
   if (v !== undefined) {
@@ -1262,12 +1202,12 @@ function check_IdvAttemptPendingV1(d, p, e) {
   }
 }
 function check_LtiProviderLaunchData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.user === undefined) $error(e, p, "required", { missingProperty: "user" }, "must have required property 'user'");
-  if (d.course_key === undefined) $error(e, p, "required", { missingProperty: "course_key" }, "must have required property 'course_key'");
-  if (d.usage_key === undefined) $error(e, p, "required", { missingProperty: "usage_key" }, "must have required property 'usage_key'");
-  if (d.launch_params === undefined) $error(e, p, "required", { missingProperty: "launch_params" }, "must have required property 'launch_params'");
-  for (const k in d) switch (k) { case "user": case "course_key": case "usage_key": case "launch_params": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.user === undefined) $required(e, p, "user");
+  if (d.course_key === undefined) $required(e, p, "course_key");
+  if (d.usage_key === undefined) $required(e, p, "usage_key");
+  if (d.launch_params === undefined) $required(e, p, "launch_params");
+  for (const k in d) switch (k) { case "user": case "course_key": case "usage_key": case "launch_params": break; default: $additional(e, p, k); }
   let v;
   v = d.user;
   if (v !== undefined) {
@@ -1277,13 +1217,13 @@ function check_LtiProviderLaunchData(d, p, e) {
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/course_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/course_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/course_key", "string");
   }
   v = d.usage_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/usage_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/usage_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/usage_key", "string");
   }
   v = d.launch_params;
   if (v !== undefined) {
@@ -1291,38 +1231,38 @@ function check_LtiProviderLaunchData(d, p, e) {
   }
 }
 function check_LtiProviderLaunchParamsData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.roles === undefined) $error(e, p, "required", { missingProperty: "roles" }, "must have required property 'roles'");
-  if (d.context_id === undefined) $error(e, p, "required", { missingProperty: "context_id" }, "must have required property 'context_id'");
-  if (d.user_id === undefined) $error(e, p, "required", { missingProperty: "user_id" }, "must have required property 'user_id'");
-  for (const k in d) switch (k) { case "roles": case "context_id": case "user_id": case "extra_params": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.roles === undefined) $required(e, p, "roles");
+  if (d.context_id === undefined) $required(e, p, "context_id");
+  if (d.user_id === undefined) $required(e, p, "user_id");
+  for (const k in d) switch (k) { case "roles": case "context_id": case "user_id": case "extra_params": break; default: $additional(e, p, k); }
   let v;
   v = d.roles;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/roles", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/roles", "string");
   }
   v = d.context_id;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/context_id", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/context_id", "string");
   }
   v = d.user_id;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/user_id", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/user_id", "string");
   }
   v = d.extra_params;
   if (v !== undefined) {
     if (v && typeof v == "object" && !Array.isArray(v)) {
       for (const k34 in v) {
         const v34 = v[k34];
-            if (!(typeof v34 == "string")) $error(e, p + "/extra_params" + "/" + $pointer(k34), "type", { type: "string" }, "must be string");
+            if (!(typeof v34 == "string")) $type(e, p + "/extra_params" + "/" + $pointer(k34), "string");
       }
-    } else $error(e, p + "/extra_params", "type", { type: "object" }, "must be object");
+    } else $type(e, p + "/extra_params", "object");
   }
 }
 function check_LtiProviderLaunchSuccessV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.launch_data === undefined) $error(e, p, "required", { missingProperty: "launch_data" }, "must have required property 'launch_data'");
-  for (const k in d) switch (k) { case "launch_data": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.launch_data === undefined) $required(e, p, "launch_data");
+  for (const k in d) switch (k) { case "launch_data": break; default: $additional(e, p, k); }
   let v;
   v = d.launch_data;
   if (v !== undefined) {
@@ -1330,8 +1270,8 @@ function check_LtiProviderLaunchSuccessV1(d, p, e) {
   }
 }
 function check_ORASubmissionAnswer(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  for (const k in d) switch (k) { case "parts": case "file_keys": case "file_descriptions": case "file_names": case "file_sizes": case "file_urls": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  for (const k in d) switch (k) { case "parts": case "file_keys": case "file_descriptions": case "file_names": case "file_sizes": case "file_urls": break; default: $additional(e, p, k); }
   let v;
   v = d.parts;
   if (v !== undefined) {
@@ -1341,96 +1281,96 @@ function check_ORASubmissionAnswer(d, p, e) {
             if (v35 && typeof v35 == "object" && !Array.isArray(v35)) {
               for (const k36 in v35) {
                 const v36 = v35[k36];
-                    if (!(typeof v36 == "string")) $error(e, p + "/parts" + "/" + i35 + "/" + $pointer(k36), "type", { type: "string" }, "must be string");
+                    if (!(typeof v36 == "string")) $type(e, p + "/parts" + "/" + i35 + "/" + $pointer(k36), "string");
               }
-            } else $error(e, p + "/parts" + "/" + i35, "type", { type: "object" }, "must be object");
+            } else $type(e, p + "/parts" + "/" + i35, "object");
       }
-    } else $error(e, p + "/parts", "type", { type: "array" }, "must be array");
+    } else $type(e, p + "/parts", "array");
   }
   v = d.file_keys;
   if (v !== undefined) {
     if (Array.isArray(v)) {
       for (let i37 = 0; i37 < v.length; i37++) {
         const v37 = v[i37];
-            if (!(typeof v37 == "string")) $error(e, p + "/file_keys" + "/" + i37, "type", { type: "string" }, "must be string");
+            if (!(typeof v37 == "string")) $type(e, p + "/file_keys" + "/" + i37, "string");
       }
-    } else $error(e, p + "/file_keys", "type", { type: "array" }, "must be array");
+    } else $type(e, p + "/file_keys", "array");
   }
   v = d.file_descriptions;
   if (v !== undefined) {
     if (Array.isArray(v)) {
       for (let i38 = 0; i38 < v.length; i38++) {
         const v38 = v[i38];
-            if (!(typeof v38 == "string")) $error(e, p + "/file_descriptions" + "/" + i38, "type", { type: "string" }, "must be string");
+            if (!(typeof v38 == "string")) $type(e, p + "/file_descriptions" + "/" + i38, "string");
       }
-    } else $error(e, p + "/file_descriptions", "type", { type: "array" }, "must be array");
+    } else $type(e, p + "/file_descriptions", "array");
   }
   v = d.file_names;
   if (v !== undefined) {
     if (Array.isArray(v)) {
       for (let i39 = 0; i39 < v.length; i39++) {
         const v39 = v[i39];
-            if (!(typeof v39 == "string")) $error(e, p + "/file_names" + "/" + i39, "type", { type: "string" }, "must be string");
+            if (!(typeof v39 == "string")) $type(e, p + "/file_names" + "/" + i39, "string");
       }
-    } else $error(e, p + "/file_names", "type", { type: "array" }, "must be array");
+    } else $type(e, p + "/file_names", "array");
   }
   v = d.file_sizes;
   if (v !== undefined) {
     if (Array.isArray(v)) {
       for (let i40 = 0; i40 < v.length; i40++) {
         const v40 = v[i40];
-            if (!(typeof v40 == "number" && !(v40 % 1) && !isNaN(v40))) $error(e, p + "/file_sizes" + "/" + i40, "type", { type: "integer" }, "must be integer");
+            if (!(typeof v40 == "number" && !(v40 % 1) && !isNaN(v40))) $type(e, p + "/file_sizes" + "/" + i40, "integer");
       }
-    } else $error(e, p + "/file_sizes", "type", { type: "array" }, "must be array");
+    } else $type(e, p + "/file_sizes", "array");
   }
   v = d.file_urls;
   if (v !== undefined) {
     if (Array.isArray(v)) {
       for (let i41 = 0; i41 < v.length; i41++) {
         const v41 = v[i41];
-            if (!(typeof v41 == "string")) $error(e, p + "/file_urls" + "/" + i41, "type", { type: "string" }, "must be string");
+            if (!(typeof v41 == "string")) $type(e, p + "/file_urls" + "/" + i41, "string");
       }
-    } else $error(e, p + "/file_urls", "type", { type: "array" }, "must be array");
+    } else $type(e, p + "/file_urls", "array");
   }
 }
 function check_ORASubmissionData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.uuid === undefined) $error(e, p, "required", { missingProperty: "uuid" }, "must have required property 'uuid'");
-  if (d.anonymous_user_id === undefined) $error(e, p, "required", { missingProperty: "anonymous_user_id" }, "must have required property 'anonymous_user_id'");
-  if (d.location === undefined) $error(e, p, "required", { missingProperty: "location" }, "must have required property 'location'");
-  if (d.attempt_number === undefined) $error(e, p, "required", { missingProperty: "attempt_number" }, "must have required property 'attempt_number'");
-  if (d.created_at === undefined) $error(e, p, "required", { missingProperty: "created_at" }, "must have required property 'created_at'");
-  if (d.submitted_at === undefined) $error(e, p, "required", { missingProperty: "submitted_at" }, "must have required property 'submitted_at'");
-  if (d.answer === undefined) $error(e, p, "required", { missingProperty: "answer" }, "must have required property 'answer'");
-  for (const k in d) switch (k) { case "uuid": case "anonymous_user_id": case "location": case "attempt_number": case "created_at": case "submitted_at": case "answer": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.uuid === undefined) $required(e, p, "uuid");
+  if (d.anonymous_user_id === undefined) $required(e, p, "anonymous_user_id");
+  if (d.location === undefined) $required(e, p, "location");
+  if (d.attempt_number === undefined) $required(e, p, "attempt_number");
+  if (d.created_at === undefined) $required(e, p, "created_at");
+  if (d.submitted_at === undefined) $required(e, p, "submitted_at");
+  if (d.answer === undefined) $required(e, p, "answer");
+  for (const k in d) switch (k) { case "uuid": case "anonymous_user_id": case "location": case "attempt_number": case "created_at": case "submitted_at": case "answer": break; default: $additional(e, p, k); }
   let v;
   v = d.uuid;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/uuid", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/uuid", "string");
   }
   v = d.anonymous_user_id;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/anonymous_user_id", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/anonymous_user_id", "string");
   }
   v = d.location;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/location", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/location", "string");
   }
   v = d.attempt_number;
   if (v !== undefined) {
-    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/attempt_number", "type", { type: "integer" }, "must be integer");
+    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/attempt_number", "integer");
   }
   v = d.created_at;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($1.test(v))) $error(e, p + "/created_at", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/created_at", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/created_at", "string");
   }
   v = d.submitted_at;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($1.test(v))) $error(e, p + "/submitted_at", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/submitted_at", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/submitted_at", "string");
   }
   v = d.answer;
   if (v !== undefined) {
@@ -1438,9 +1378,9 @@ function check_ORASubmissionData(d, p, e) {
   }
 }
 function check_OraSubmissionCreatedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.submission === undefined) $error(e, p, "required", { missingProperty: "submission" }, "must have required property 'submission'");
-  for (const k in d) switch (k) { case "submission": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.submission === undefined) $required(e, p, "submission");
+  for (const k in d) switch (k) { case "submission": break; default: $additional(e, p, k); }
   let v;
   v = d.submission;
   if (v !== undefined) {
@@ -1448,20 +1388,20 @@ function check_OraSubmissionCreatedV1(d, p, e) {
   }
 }
 function check_PersistentCourseGradeData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.user_id === undefined) $error(e, p, "required", { missingProperty: "user_id" }, "must have required property 'user_id'");
-  if (d.course === undefined) $error(e, p, "required", { missingProperty: "course" }, "must have required property 'course'");
-  if (d.course_edited_timestamp === undefined) $error(e, p, "required", { missingProperty: "course_edited_timestamp" }, "must have required property 'course_edited_timestamp'");
-  if (d.course_version === undefined) $error(e, p, "required", { missingProperty: "course_version" }, "must have required property 'course_version'");
-  if (d.grading_policy_hash === undefined) $error(e, p, "required", { missingProperty: "grading_policy_hash" }, "must have required property 'grading_policy_hash'");
-  if (d.percent_grade === undefined) $error(e, p, "required", { missingProperty: "percent_grade" }, "must have required property 'percent_grade'");
-  if (d.letter_grade === undefined) $error(e, p, "required", { missingProperty: "letter_grade" }, "must have required property 'letter_grade'");
-  if (d.passed_timestamp === undefined) $error(e, p, "required", { missingProperty: "passed_timestamp" }, "must have required property 'passed_timestamp'");
-  for (const k in d) switch (k) { case "user_id": case "course": case "course_edited_timestamp": case "course_version": case "grading_policy_hash": case "percent_grade": case "letter_grade": case "passed_timestamp": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.user_id === undefined) $required(e, p, "user_id");
+  if (d.course === undefined) $required(e, p, "course");
+  if (d.course_edited_timestamp === undefined) $required(e, p, "course_edited_timestamp");
+  if (d.course_version === undefined) $required(e, p, "course_version");
+  if (d.grading_policy_hash === undefined) $required(e, p, "grading_policy_hash");
+  if (d.percent_grade === undefined) $required(e, p, "percent_grade");
+  if (d.letter_grade === undefined) $required(e, p, "letter_grade");
+  if (d.passed_timestamp === undefined) $required(e, p, "passed_timestamp");
+  for (const k in d) switch (k) { case "user_id": case "course": case "course_edited_timestamp": case "course_version": case "grading_policy_hash": case "percent_grade": case "letter_grade": case "passed_timestamp": break; default: $additional(e, p, k); }
   let v;
   v = d.user_id;
   if (v !== undefined) {
-    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/user_id", "type", { type: "integer" }, "must be integer");
+    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/user_id", "integer");
   }
   v = d.course;
   if (v !== undefined) {
@@ -1471,35 +1411,35 @@ function check_PersistentCourseGradeData(d, p, e) {
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($1.test(v))) $error(e, p + "/course_edited_timestamp", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/course_edited_timestamp", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/course_edited_timestamp", "string");
   }
   v = d.course_version;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/course_version", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/course_version", "string");
   }
   v = d.grading_policy_hash;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/grading_policy_hash", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/grading_policy_hash", "string");
   }
   v = d.percent_grade;
   if (v !== undefined) {
-    if (!(typeof v == "number")) $error(e, p + "/percent_grade", "type", { type: "number" }, "must be number");
+    if (!(typeof v == "number")) $type(e, p + "/percent_grade", "number");
   }
   v = d.letter_grade;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/letter_grade", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/letter_grade", "string");
   }
   v = d.passed_timestamp;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!($1.test(v))) $error(e, p + "/passed_timestamp", "format", { format: "date-time" }, "must match format \"date-time\"");
-    } else $error(e, p + "/passed_timestamp", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/passed_timestamp", "string");
   }
 }
 function check_ProgramCertificateAwardedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.program_certificate === undefined) $error(e, p, "required", { missingProperty: "program_certificate" }, "must have required property 'program_certificate'");
-  for (const k in d) switch (k) { case "program_certificate": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.program_certificate === undefined) $required(e, p, "program_certificate");
+  for (const k in d) switch (k) { case "program_certificate": break; default: $additional(e, p, k); }
   let v;
   v = d.program_certificate;
   if (v !== undefined) {
@@ -1507,13 +1447,13 @@ function check_ProgramCertificateAwardedV1(d, p, e) {
   }
 }
 function check_ProgramCertificateData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.user === undefined) $error(e, p, "required", { missingProperty: "user" }, "must have required property 'user'");
-  if (d.program === undefined) $error(e, p, "required", { missingProperty: "program" }, "must have required property 'program'");
-  if (d.uuid === undefined) $error(e, p, "required", { missingProperty: "uuid" }, "must have required property 'uuid'");
-  if (d.status === undefined) $error(e, p, "required", { missingProperty: "status" }, "must have required property 'status'");
-  if (d.url === undefined) $error(e, p, "required", { missingProperty: "url" }, "must have required property 'url'");
-  for (const k in d) switch (k) { case "user": case "program": case "uuid": case "status": case "url": case "certificate_available_date": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.user === undefined) $required(e, p, "user");
+  if (d.program === undefined) $required(e, p, "program");
+  if (d.uuid === undefined) $required(e, p, "uuid");
+  if (d.status === undefined) $required(e, p, "status");
+  if (d.url === undefined) $required(e, p, "url");
+  for (const k in d) switch (k) { case "user": case "program": case "uuid": case "status": case "url": case "certificate_available_date": break; default: $additional(e, p, k); }
   let v;
   v = d.user;
   if (v !== undefined) {
@@ -1525,15 +1465,15 @@ function check_ProgramCertificateData(d, p, e) {
   }
   v = d.uuid;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/uuid", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/uuid", "string");
   }
   v = d.status;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/status", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/status", "string");
   }
   v = d.url;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/url", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/url", "string");
   }
   v = d.certificate_available_date;
   if (v !== undefined) {
@@ -1541,18 +1481,15 @@ function check_ProgramCertificateData(d, p, e) {
       const n42 = e.length;
       if (typeof v == "string") {
         if (!($1.test(v))) $error(e, p + "/certificate_available_date", "format", { format: "date-time" }, "must match format \"date-time\"");
-      } else $error(e, p + "/certificate_available_date", "type", { type: "string" }, "must be string");
-      if (e.length > n42) {
-        $error(e, p + "/certificate_available_date", "type", { type: "null" }, "must be null");
-        $error(e, p + "/certificate_available_date", "anyOf", {}, "must match a schema in anyOf");
-      }
+      } else $type(e, p + "/certificate_available_date", "string");
+      if (e.length > n42) $notNull(e, p + "/certificate_available_date");
     }
   }
 }
 function check_ProgramCertificateRevokedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.program_certificate === undefined) $error(e, p, "required", { missingProperty: "program_certificate" }, "must have required property 'program_certificate'");
-  for (const k in d) switch (k) { case "program_certificate": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.program_certificate === undefined) $required(e, p, "program_certificate");
+  for (const k in d) switch (k) { case "program_certificate": break; default: $additional(e, p, k); }
   let v;
   v = d.program_certificate;
   if (v !== undefined) {
@@ -1560,29 +1497,29 @@ function check_ProgramCertificateRevokedV1(d, p, e) {
   }
 }
 function check_ProgramData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.uuid === undefined) $error(e, p, "required", { missingProperty: "uuid" }, "must have required property 'uuid'");
-  if (d.title === undefined) $error(e, p, "required", { missingProperty: "title" }, "must have required property 'title'");
-  if (d.program_type === undefined) $error(e, p, "required", { missingProperty: "program_type" }, "must have required property 'program_type'");
-  for (const k in d) switch (k) { case "uuid": case "title": case "program_type": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.uuid === undefined) $required(e, p, "uuid");
+  if (d.title === undefined) $required(e, p, "title");
+  if (d.program_type === undefined) $required(e, p, "program_type");
+  for (const k in d) switch (k) { case "uuid": case "title": case "program_type": break; default: $additional(e, p, k); }
   let v;
   v = d.uuid;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/uuid", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/uuid", "string");
   }
   v = d.title;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/title", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/title", "string");
   }
   v = d.program_type;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/program_type", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/program_type", "string");
   }
 }
 function check_StudentRegistrationCompletedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.user === undefined) $error(e, p, "required", { missingProperty: "user" }, "must have required property 'user'");
-  for (const k in d) switch (k) { case "user": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.user === undefined) $required(e, p, "user");
+  for (const k in d) switch (k) { case "user": break; default: $additional(e, p, k); }
   let v;
   v = d.user;
   if (v !== undefined) {
@@ -1590,9 +1527,9 @@ function check_StudentRegistrationCompletedV1(d, p, e) {
   }
 }
 function check_UserCourseAccessRoleAddedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.course_access_role_data === undefined) $error(e, p, "required", { missingProperty: "course_access_role_data" }, "must have required property 'course_access_role_data'");
-  for (const k in d) switch (k) { case "course_access_role_data": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.course_access_role_data === undefined) $required(e, p, "course_access_role_data");
+  for (const k in d) switch (k) { case "course_access_role_data": break; default: $additional(e, p, k); }
   let v;
   v = d.course_access_role_data;
   if (v !== undefined) {
@@ -1600,9 +1537,9 @@ function check_UserCourseAccessRoleAddedV1(d, p, e) {
   }
 }
 function check_UserCourseAccessRoleRemovedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.course_access_role_data === undefined) $error(e, p, "required", { missingProperty: "course_access_role_data" }, "must have required property 'course_access_role_data'");
-  for (const k in d) switch (k) { case "course_access_role_data": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.course_access_role_data === undefined) $required(e, p, "course_access_role_data");
+  for (const k in d) switch (k) { case "course_access_role_data": break; default: $additional(e, p, k); }
   let v;
   v = d.course_access_role_data;
   if (v !== undefined) {
@@ -1610,19 +1547,19 @@ function check_UserCourseAccessRoleRemovedV1(d, p, e) {
   }
 }
 function check_UserData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.id === undefined) $error(e, p, "required", { missingProperty: "id" }, "must have required property 'id'");
-  if (d.is_active === undefined) $error(e, p, "required", { missingProperty: "is_active" }, "must have required property 'is_active'");
-  if (d.pii === undefined) $error(e, p, "required", { missingProperty: "pii" }, "must have required property 'pii'");
-  for (const k in d) switch (k) { case "id": case "is_active": case "pii": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.id === undefined) $required(e, p, "id");
+  if (d.is_active === undefined) $required(e, p, "is_active");
+  if (d.pii === undefined) $required(e, p, "pii");
+  for (const k in d) switch (k) { case "id": case "is_active": case "pii": break; default: $additional(e, p, k); }
   let v;
   v = d.id;
   if (v !== undefined) {
-    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/id", "type", { type: "integer" }, "must be integer");
+    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/id", "integer");
   }
   v = d.is_active;
   if (v !== undefined) {
-    if (typeof v != "boolean") $error(e, p + "/is_active", "type", { type: "boolean" }, "must be boolean");
+    if (typeof v != "boolean") $type(e, p + "/is_active", "boolean");
   }
   v = d.pii;
   if (v !== undefined) {
@@ -1630,55 +1567,55 @@ function check_UserData(d, p, e) {
   }
 }
 function check_UserNotificationData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.user_ids === undefined) $error(e, p, "required", { missingProperty: "user_ids" }, "must have required property 'user_ids'");
-  if (d.notification_type === undefined) $error(e, p, "required", { missingProperty: "notification_type" }, "must have required property 'notification_type'");
-  if (d.content_url === undefined) $error(e, p, "required", { missingProperty: "content_url" }, "must have required property 'content_url'");
-  if (d.app_name === undefined) $error(e, p, "required", { missingProperty: "app_name" }, "must have required property 'app_name'");
-  if (d.course_key === undefined) $error(e, p, "required", { missingProperty: "course_key" }, "must have required property 'course_key'");
-  for (const k in d) switch (k) { case "user_ids": case "notification_type": case "content_url": case "app_name": case "course_key": case "context": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.user_ids === undefined) $required(e, p, "user_ids");
+  if (d.notification_type === undefined) $required(e, p, "notification_type");
+  if (d.content_url === undefined) $required(e, p, "content_url");
+  if (d.app_name === undefined) $required(e, p, "app_name");
+  if (d.course_key === undefined) $required(e, p, "course_key");
+  for (const k in d) switch (k) { case "user_ids": case "notification_type": case "content_url": case "app_name": case "course_key": case "context": break; default: $additional(e, p, k); }
   let v;
   v = d.user_ids;
   if (v !== undefined) {
     if (Array.isArray(v)) {
       for (let i43 = 0; i43 < v.length; i43++) {
         const v43 = v[i43];
-            if (!(typeof v43 == "number" && !(v43 % 1) && !isNaN(v43))) $error(e, p + "/user_ids" + "/" + i43, "type", { type: "integer" }, "must be integer");
+            if (!(typeof v43 == "number" && !(v43 % 1) && !isNaN(v43))) $type(e, p + "/user_ids" + "/" + i43, "integer");
       }
-    } else $error(e, p + "/user_ids", "type", { type: "array" }, "must be array");
+    } else $type(e, p + "/user_ids", "array");
   }
   v = d.notification_type;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/notification_type", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/notification_type", "string");
   }
   v = d.content_url;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/content_url", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/content_url", "string");
   }
   v = d.app_name;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/app_name", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/app_name", "string");
   }
   v = d.course_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/course_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/course_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/course_key", "string");
   }
   v = d.context;
   if (v !== undefined) {
     if (v && typeof v == "object" && !Array.isArray(v)) {
       for (const k44 in v) {
         const v44 = v[k44];
-            if (!(typeof v44 == "string")) $error(e, p + "/context" + "/" + $pointer(k44), "type", { type: "string" }, "must be string");
+            if (!(typeof v44 == "string")) $type(e, p + "/context" + "/" + $pointer(k44), "string");
       }
-    } else $error(e, p + "/context", "type", { type: "object" }, "must be object");
+    } else $type(e, p + "/context", "object");
   }
 }
 function check_UserNotificationRequestedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.notification_data === undefined) $error(e, p, "required", { missingProperty: "notification_data" }, "must have required property 'notification_data'");
-  for (const k in d) switch (k) { case "notification_data": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.notification_data === undefined) $required(e, p, "notification_data");
+  for (const k in d) switch (k) { case "notification_data": break; default: $additional(e, p, k); }
   let v;
   v = d.notification_data;
   if (v !== undefined) {
@@ -1686,34 +1623,34 @@ function check_UserNotificationRequestedV1(d, p, e) {
   }
 }
 function check_UserPersonalData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.username === undefined) $error(e, p, "required", { missingProperty: "username" }, "must have required property 'username'");
-  if (d.email === undefined) $error(e, p, "required", { missingProperty: "email" }, "must have required property 'email'");
-  for (const k in d) switch (k) { case "username": case "email": case "name": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.username === undefined) $required(e, p, "username");
+  if (d.email === undefined) $required(e, p, "email");
+  for (const k in d) switch (k) { case "username": case "email": case "name": break; default: $additional(e, p, k); }
   let v;
   v = d.username;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/username", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/username", "string");
   }
   v = d.email;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/email", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/email", "string");
   }
   v = d.name;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/name", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/name", "string");
   }
 }
 function check_VerificationAttemptData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.attempt_id === undefined) $error(e, p, "required", { missingProperty: "attempt_id" }, "must have required property 'attempt_id'");
-  if (d.user === undefined) $error(e, p, "required", { missingProperty: "user" }, "must have required property 'user'");
-  if (d.status === undefined) $error(e, p, "required", { missingProperty: "status" }, "must have required property 'status'");
-  for (const k in d) switch (k) { case "attempt_id": case "user": case "status": case "name": case "expiration_date": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.attempt_id === undefined) $required(e, p, "attempt_id");
+  if (d.user === undefined) $required(e, p, "user");
+  if (d.status === undefined) $required(e, p, "status");
+  for (const k in d) switch (k) { case "attempt_id": case "user": case "status": case "name": case "expiration_date": break; default: $additional(e, p, k); }
   let v;
   v = d.attempt_id;
   if (v !== undefined) {
-    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $error(e, p + "/attempt_id", "type", { type: "integer" }, "must be integer");
+    if (!(typeof v == "number" && !(v % 1) && !isNaN(v))) $type(e, p + "/attempt_id", "integer");
   }
   v = d.user;
   if (v !== undefined) {
@@ -1721,17 +1658,14 @@ function check_VerificationAttemptData(d, p, e) {
   }
   v = d.status;
   if (v !== undefined) {
-    if (!(typeof v == "string")) $error(e, p + "/status", "type", { type: "string" }, "must be string");
+    if (!(typeof v == "string")) $type(e, p + "/status", "string");
   }
   v = d.name;
   if (v !== undefined) {
     if (v !== null) {
       const n45 = e.length;
-      if (!(typeof v == "string")) $error(e, p + "/name", "type", { type: "string" }, "must be string");
-      if (e.length > n45) {
-        $error(e, p + "/name", "type", { type: "null" }, "must be null");
-        $error(e, p + "/name", "anyOf", {}, "must match a schema in anyOf");
-      }
+      if (!(typeof v == "string")) $type(e, p + "/name", "string");
+      if (e.length > n45) $notNull(e, p + "/name");
     }
   }
   v = d.expiration_date;
@@ -1740,48 +1674,45 @@ function check_VerificationAttemptData(d, p, e) {
       const n46 = e.length;
       if (typeof v == "string") {
         if (!($1.test(v))) $error(e, p + "/expiration_date", "format", { format: "date-time" }, "must match format \"date-time\"");
-      } else $error(e, p + "/expiration_date", "type", { type: "string" }, "must be string");
-      if (e.length > n46) {
-        $error(e, p + "/expiration_date", "type", { type: "null" }, "must be null");
-        $error(e, p + "/expiration_date", "anyOf", {}, "must match a schema in anyOf");
-      }
+      } else $type(e, p + "/expiration_date", "string");
+      if (e.length > n46) $notNull(e, p + "/expiration_date");
     }
   }
 }
 function check_XBlockSkillVerificationData(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.usage_key === undefined) $error(e, p, "required", { missingProperty: "usage_key" }, "must have required property 'usage_key'");
-  for (const k in d) switch (k) { case "usage_key": case "verified_skills": case "ignored_skills": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.usage_key === undefined) $required(e, p, "usage_key");
+  for (const k in d) switch (k) { case "usage_key": case "verified_skills": case "ignored_skills": break; default: $additional(e, p, k); }
   let v;
   v = d.usage_key;
   if (v !== undefined) {
     if (typeof v == "string") {
       if (!((v.length >= 2 || $0(v) >= 1))) $error(e, p + "/usage_key", "minLength", { limit: 1 }, "must NOT have fewer than 1 characters");
-    } else $error(e, p + "/usage_key", "type", { type: "string" }, "must be string");
+    } else $type(e, p + "/usage_key", "string");
   }
   v = d.verified_skills;
   if (v !== undefined) {
     if (Array.isArray(v)) {
       for (let i47 = 0; i47 < v.length; i47++) {
         const v47 = v[i47];
-            if (!(typeof v47 == "number" && !(v47 % 1) && !isNaN(v47))) $error(e, p + "/verified_skills" + "/" + i47, "type", { type: "integer" }, "must be integer");
+            if (!(typeof v47 == "number" && !(v47 % 1) && !isNaN(v47))) $type(e, p + "/verified_skills" + "/" + i47, "integer");
       }
-    } else $error(e, p + "/verified_skills", "type", { type: "array" }, "must be array");
+    } else $type(e, p + "/verified_skills", "array");
   }
   v = d.ignored_skills;
   if (v !== undefined) {
     if (Array.isArray(v)) {
       for (let i48 = 0; i48 < v.length; i48++) {
         const v48 = v[i48];
-            if (!(typeof v48 == "number" && !(v48 % 1) && !isNaN(v48))) $error(e, p + "/ignored_skills" + "/" + i48, "type", { type: "integer" }, "must be integer");
+            if (!(typeof v48 == "number" && !(v48 % 1) && !isNaN(v48))) $type(e, p + "/ignored_skills" + "/" + i48, "integer");
       }
-    } else $error(e, p + "/ignored_skills", "type", { type: "array" }, "must be array");
+    } else $type(e, p + "/ignored_skills", "array");
   }
 }
 function check_XblockSkillVerifiedV1(d, p, e) {
-  if (!(d && typeof d == "object" && !Array.isArray(d))) return $error(e, p, "type", { type: "object" }, "must be object");
-  if (d.xblock_info === undefined) $error(e, p, "required", { missingProperty: "xblock_info" }, "must have required property 'xblock_info'");
-  for (const k in d) switch (k) { case "xblock_info": break; default: $error(e, p, "additionalProperties", { additionalProperty: k }, "must NOT have additional properties"); }
+  if (!(d && typeof d == "object" && !Array.isArray(d))) return $type(e, p, "object");
+  if (d.xblock_info === undefined) $required(e, p, "xblock_info");
+  for (const k in d) switch (k) { case "xblock_info": break; default: $additional(e, p, k); }
   let v;
   v = d.xblock_info;
   if (v !== undefined) {
@@ -1990,9 +1921,9 @@ function accepts_CourseDiscussionConfigurationData(d) {
   v = d.unit_level_visibility;
   if (v !== undefined && !(typeof v == "boolean")) return false;
   v = d.plugin_configuration;
-  if (v !== undefined && !(accepts$values4(v))) return false;
+  if (v !== undefined && !(accepts$values8(v))) return false;
   v = d.contexts;
-  if (v !== undefined && !(accepts$items5(v))) return false;
+  if (v !== undefined && !(accepts$items9(v))) return false;
   for (const k in d) switch (k) { case "course_key": case "provider_type": case "enabled": case "enable_in_context": case "enable_graded_units": case "unit_level_visibility": case "plugin_configuration": case "contexts": break; default: return false; }
   return true;
 }
@@ -2042,9 +1973,9 @@ function accepts_CourseNotificationData(d) {
   v = d.content_url;
   if (v === undefined || !(typeof v == "string")) return false;
   v = d.content_context;
-  if (v !== undefined && !(accepts$values6(v))) return false;
+  if (v !== undefined && !(accepts$values10(v))) return false;
   v = d.audience_filters;
-  if (v !== undefined && !(accepts$values8(v))) return false;
+  if (v !== undefined && !(accepts$values12(v))) return false;
   for (const k in d) switch (k) { case "course_key": case "app_name": case "notification_type": case "content_url": case "content_context": case "audience_filters": break; default: return false; }
   return true;
 }
@@ -2128,13 +2059,13 @@ function accepts_DiscussionThreadData(d) {
   v = d.category_name;
   if (v !== undefined && !((v === null || (typeof v == "string")))) return false;
   v = d.discussion;
-  if (v !== undefined && !((v === null || (accepts$values9(v))))) return false;
+  if (v !== undefined && !((v === null || (accepts$values13(v))))) return false;
   v = d.user_course_roles;
-  if (v !== undefined && !(accepts$items10(v))) return false;
+  if (v !== undefined && !(accepts$items14(v))) return false;
   v = d.user_forums_roles;
-  if (v !== undefined && !(accepts$items11(v))) return false;
+  if (v !== undefined && !(accepts$items15(v))) return false;
   v = d.options;
-  if (v !== undefined && !(accepts$values12(v))) return false;
+  if (v !== undefined && !(accepts$values16(v))) return false;
   for (const k in d) switch (k) { case "body": case "commentable_id": case "id": case "truncated": case "url": case "user": case "course_id": case "thread_type": case "anonymous": case "anonymous_to_peers": case "title": case "title_truncated": case "group_id": case "team_id": case "category_id": case "category_name": case "discussion": case "user_course_roles": case "user_forums_roles": case "options": break; default: return false; }
   return true;
 }
@@ -2152,7 +2083,7 @@ function accepts_DiscussionTopicContext(d) {
   v = d.ordering;
   if (v !== undefined && !((v === null || ((typeof v == "number" && !(v % 1) && !isNaN(v)))))) return false;
   v = d.context;
-  if (v !== undefined && !(accepts$values13(v))) return false;
+  if (v !== undefined && !(accepts$values17(v))) return false;
   for (const k in d) switch (k) { case "title": case "usage_key": case "group_id": case "external_id": case "ordering": case "context": break; default: return false; }
   return true;
 }
@@ -2332,7 +2263,7 @@ function accepts_LtiProviderLaunchParamsData(d) {
   v = d.user_id;
   if (v === undefined || !(typeof v == "string")) return false;
   v = d.extra_params;
-  if (v !== undefined && !(accepts$values14(v))) return false;
+  if (v !== undefined && !(accepts$values18(v))) return false;
   for (const k in d) switch (k) { case "roles": case "context_id": case "user_id": case "extra_params": break; default: return false; }
   return true;
 }
@@ -2348,17 +2279,17 @@ function accepts_ORASubmissionAnswer(d) {
   if (!(d && typeof d == "object" && !Array.isArray(d))) return false;
   let v;
   v = d.parts;
-  if (v !== undefined && !(accepts$items16(v))) return false;
-  v = d.file_keys;
-  if (v !== undefined && !(accepts$items17(v))) return false;
-  v = d.file_descriptions;
-  if (v !== undefined && !(accepts$items18(v))) return false;
-  v = d.file_names;
-  if (v !== undefined && !(accepts$items19(v))) return false;
-  v = d.file_sizes;
   if (v !== undefined && !(accepts$items20(v))) return false;
-  v = d.file_urls;
+  v = d.file_keys;
   if (v !== undefined && !(accepts$items21(v))) return false;
+  v = d.file_descriptions;
+  if (v !== undefined && !(accepts$items22(v))) return false;
+  v = d.file_names;
+  if (v !== undefined && !(accepts$items23(v))) return false;
+  v = d.file_sizes;
+  if (v !== undefined && !(accepts$items24(v))) return false;
+  v = d.file_urls;
+  if (v !== undefined && !(accepts$items25(v))) return false;
   for (const k in d) switch (k) { case "parts": case "file_keys": case "file_descriptions": case "file_names": case "file_sizes": case "file_urls": break; default: return false; }
   return true;
 }
@@ -2498,7 +2429,7 @@ function accepts_UserNotificationData(d) {
   if (!(d && typeof d == "object" && !Array.isArray(d))) return false;
   let v;
   v = d.user_ids;
-  if (v === undefined || !(accepts$items22(v))) return false;
+  if (v === undefined || !(accepts$items26(v))) return false;
   v = d.notification_type;
   if (v === undefined || !(typeof v == "string")) return false;
   v = d.content_url;
@@ -2508,7 +2439,7 @@ function accepts_UserNotificationData(d) {
   v = d.course_key;
   if (v === undefined || !((typeof v == "string" && (v.length >= 2 || $0(v) >= 1)))) return false;
   v = d.context;
-  if (v !== undefined && !(accepts$values23(v))) return false;
+  if (v !== undefined && !(accepts$values27(v))) return false;
   for (const k in d) switch (k) { case "user_ids": case "notification_type": case "content_url": case "app_name": case "course_key": case "context": break; default: return false; }
   return true;
 }
@@ -2554,9 +2485,9 @@ function accepts_XBlockSkillVerificationData(d) {
   v = d.usage_key;
   if (v === undefined || !((typeof v == "string" && (v.length >= 2 || $0(v) >= 1)))) return false;
   v = d.verified_skills;
-  if (v !== undefined && !(accepts$items24(v))) return false;
+  if (v !== undefined && !(accepts$items28(v))) return false;
   v = d.ignored_skills;
-  if (v !== undefined && !(accepts$items25(v))) return false;
+  if (v !== undefined && !(accepts$items29(v))) return false;
   for (const k in d) switch (k) { case "usage_key": case "verified_skills": case "ignored_skills": break; default: return false; }
   return true;
 }

@@ -29,8 +29,31 @@ export function checksCode(model: Model, events: readonly EventDefinition[], con
 
 const checkFunction = (name: string) => `check_${name}`;
 
-/** An error as ajv writes it, less its schemaPath (which names ajv's compiled schema, not the event's). */
-const ERROR = ["  e.push({ instancePath, keyword, params, message });"];
+/**
+ * The module's functions that push an error as ajv writes it, less its schemaPath (which names ajv's
+ * compiled schema, not the event's): one per frequent kind, so each use is a short call.
+ */
+const ERRORS = {
+  $error: ["e, instancePath, keyword, params, message", "e.push({ instancePath, keyword, params, message });"],
+  $type: ["e, instancePath, type", 'e.push({ instancePath, keyword: "type", params: { type }, message: "must be " + type });'],
+  $required: [
+    "e, instancePath, missingProperty",
+    `e.push({ instancePath, keyword: "required", params: { missingProperty }, message: "must have required property '" + missingProperty + "'" });`,
+  ],
+  $additional: [
+    "e, instancePath, additionalProperty",
+    'e.push({ instancePath, keyword: "additionalProperties", params: { additionalProperty }, message: "must NOT have additional properties" });',
+  ],
+  // A nullable's schema is anyOf [inner, null]: when the inner one fails, so do null and the anyOf.
+  $notNull: [
+    "e, instancePath",
+    'e.push({ instancePath, keyword: "type", params: { type: "null" }, message: "must be null" }, { instancePath, keyword: "anyOf", params: {}, message: "must match a schema in anyOf" });',
+  ],
+  $enum: [
+    "e, instancePath, allowedValues",
+    'e.push({ instancePath, keyword: "enum", params: { allowedValues }, message: "must be equal to one of the allowed values" });',
+  ],
+} as const;
 
 /** ajv's messages, by keyword. */
 function message(test: ConstraintTest): string {
@@ -83,14 +106,9 @@ class ChecksWriter {
       `  if (!(d && typeof d == "object" && !Array.isArray(d))) return ${this.typeError("p", "object")};`,
     ];
     for (const field of record.fields)
-      if (field.required) {
-        const name = JSON.stringify(field.name);
-        const text = JSON.stringify(`must have required property '${field.name}'`);
-        lines.push(
-          `  if (${propertyOf("d", field.name)} === undefined) ${this.error("p", '"required"', `{ missingProperty: ${name} }`, text)};`,
-        );
-      }
-    const extra = this.error("p", '"additionalProperties"', "{ additionalProperty: k }", '"must NOT have additional properties"');
+      if (field.required)
+        lines.push(`  if (${propertyOf("d", field.name)} === undefined) ${this.call("$required", "p", JSON.stringify(field.name))};`);
+    const extra = this.call("$additional", "p", "k");
     if (record.fields.length === 0) lines.push(`  for (const k in d) ${extra};`);
     else {
       const cases = record.fields.map((f) => `case ${JSON.stringify(f.name)}:`).join(" ");
@@ -129,10 +147,7 @@ class ChecksWriter {
           `if (${v} !== null) {`,
           `  const ${before} = e.length;`,
           ...indent(this.check(type.inner, v, path)),
-          `  if (e.length > ${before}) {`,
-          `    ${this.typeError(path, "null")};`,
-          `    ${this.error(path, '"anyOf"', "{}", '"must match a schema in anyOf"')};`,
-          "  }",
+          `  if (e.length > ${before}) ${this.call("$notNull", path)};`,
           "}",
         ];
       }
@@ -171,10 +186,9 @@ class ChecksWriter {
         if (named.kind === "record") return [`${checkFunction(named.name)}(${v}, ${path}, e);`];
         // An enum's schema has no string keywords, so ajv checks its type first and its symbols whatever the type.
         const symbols = this.constants.constant(`allowedValues:${named.name}`, JSON.stringify(named.symbols));
-        const text = '"must be equal to one of the allowed values"';
         return [
           `if (typeof ${v} != "string") ${this.typeError(path, "string")};`,
-          `if (!(${this.constants.enumTest(named, v)})) ${this.error(path, '"enum"', `{ allowedValues: ${symbols} }`, text)};`,
+          `if (!(${this.constants.enumTest(named, v)})) ${this.call("$enum", path, symbols)};`,
         ];
       }
     }
@@ -187,16 +201,20 @@ class ChecksWriter {
   }
 
   private tests(tests: readonly ConstraintTest[], path: string): string[] {
-    return tests.map((t) => `if (!(${t.passes})) ${this.error(path, JSON.stringify(t.keyword), params(t), JSON.stringify(message(t)))};`);
+    return tests.map(
+      (t) => `if (!(${t.passes})) ${this.call("$error", path, JSON.stringify(t.keyword), params(t), JSON.stringify(message(t)))};`,
+    );
   }
 
   private typeError(path: string, type: string): string {
-    return this.error(path, '"type"', `{ type: "${type}" }`, JSON.stringify(`must be ${type}`));
+    return this.call("$type", path, JSON.stringify(type));
   }
 
-  private error(path: string, keyword: string, params: string, message: string): string {
-    const error = this.constants.function("$error", ERROR, "e, instancePath, keyword, params, message");
-    return `${error}(e, ${path}, ${keyword}, ${params}, ${message})`;
+  /** A call of one of the module's error functions, declared on first use. */
+  private call(name: keyof typeof ERRORS, path: string, ...rest: string[]): string {
+    const [parameters, body] = ERRORS[name];
+    this.constants.function(name, [`  ${body}`], parameters);
+    return `${name}(e, ${[path, ...rest].join(", ")})`;
   }
 }
 

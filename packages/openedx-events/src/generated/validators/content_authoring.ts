@@ -72,7 +72,7 @@ function check_CertificateConfigData(d, p, e) {
     if (Array.isArray(v)) {
       for (let i0 = 0; i0 < v.length; i0++) {
         const v0 = v[i0];
-            check_CertificateSignatoryData(v0, p + "/signatories" + "/" + i0, e);
+        check_CertificateSignatoryData(v0, p + "/signatories" + "/" + i0, e);
       }
     } else $type(e, p + "/signatories", "array");
   }
@@ -258,7 +258,7 @@ function check_ContentObjectChangedData(d, p, e) {
     if (Array.isArray(v)) {
       for (let i1 = 0; i1 < v.length; i1++) {
         const v1 = v[i1];
-            if (!(typeof v1 == "string")) $type(e, p + "/changes" + "/" + i1, "string");
+        if (!(typeof v1 == "string")) $type(e, p + "/changes" + "/" + i1, "string");
       }
     } else $type(e, p + "/changes", "array");
   }

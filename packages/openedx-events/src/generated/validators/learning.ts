@@ -583,7 +583,7 @@ function check_CourseDiscussionConfigurationData(d, p, e) {
     if (v && typeof v == "object" && !Array.isArray(v)) {
       for (const k8 in v) {
         const v8 = v[k8];
-            if (typeof v8 != "boolean") $type(e, p + "/plugin_configuration" + "/" + $pointer(k8), "boolean");
+        if (typeof v8 != "boolean") $type(e, p + "/plugin_configuration" + "/" + $pointer(k8), "boolean");
       }
     } else $type(e, p + "/plugin_configuration", "object");
   }
@@ -592,7 +592,7 @@ function check_CourseDiscussionConfigurationData(d, p, e) {
     if (Array.isArray(v)) {
       for (let i9 = 0; i9 < v.length; i9++) {
         const v9 = v[i9];
-            check_DiscussionTopicContext(v9, p + "/contexts" + "/" + i9, e);
+        check_DiscussionTopicContext(v9, p + "/contexts" + "/" + i9, e);
       }
     } else $type(e, p + "/contexts", "array");
   }
@@ -688,7 +688,7 @@ function check_CourseNotificationData(d, p, e) {
     if (v && typeof v == "object" && !Array.isArray(v)) {
       for (const k11 in v) {
         const v11 = v[k11];
-            if (!(typeof v11 == "string")) $type(e, p + "/content_context" + "/" + $pointer(k11), "string");
+        if (!(typeof v11 == "string")) $type(e, p + "/content_context" + "/" + $pointer(k11), "string");
       }
     } else $type(e, p + "/content_context", "object");
   }
@@ -697,12 +697,12 @@ function check_CourseNotificationData(d, p, e) {
     if (v && typeof v == "object" && !Array.isArray(v)) {
       for (const k12 in v) {
         const v12 = v[k12];
-            if (Array.isArray(v12)) {
-              for (let i13 = 0; i13 < v12.length; i13++) {
-                const v13 = v12[i13];
-                    if (!(typeof v13 == "string")) $type(e, p + "/audience_filters" + "/" + $pointer(k12) + "/" + i13, "string");
-              }
-            } else $type(e, p + "/audience_filters" + "/" + $pointer(k12), "array");
+        if (Array.isArray(v12)) {
+          for (let i13 = 0; i13 < v12.length; i13++) {
+            const v13 = v12[i13];
+            if (!(typeof v13 == "string")) $type(e, p + "/audience_filters" + "/" + $pointer(k12) + "/" + i13, "string");
+          }
+        } else $type(e, p + "/audience_filters" + "/" + $pointer(k12), "array");
       }
     } else $type(e, p + "/audience_filters", "object");
   }
@@ -887,7 +887,7 @@ function check_DiscussionThreadData(d, p, e) {
       if (v && typeof v == "object" && !Array.isArray(v)) {
         for (const k24 in v) {
           const v24 = v[k24];
-              if (!(typeof v24 == "string")) $type(e, p + "/discussion" + "/" + $pointer(k24), "string");
+          if (!(typeof v24 == "string")) $type(e, p + "/discussion" + "/" + $pointer(k24), "string");
         }
       } else $type(e, p + "/discussion", "object");
       if (e.length > n23) $notNull(e, p + "/discussion");
@@ -898,7 +898,7 @@ function check_DiscussionThreadData(d, p, e) {
     if (Array.isArray(v)) {
       for (let i25 = 0; i25 < v.length; i25++) {
         const v25 = v[i25];
-            if (!(typeof v25 == "string")) $type(e, p + "/user_course_roles" + "/" + i25, "string");
+        if (!(typeof v25 == "string")) $type(e, p + "/user_course_roles" + "/" + i25, "string");
       }
     } else $type(e, p + "/user_course_roles", "array");
   }
@@ -907,7 +907,7 @@ function check_DiscussionThreadData(d, p, e) {
     if (Array.isArray(v)) {
       for (let i26 = 0; i26 < v.length; i26++) {
         const v26 = v[i26];
-            if (!(typeof v26 == "string")) $type(e, p + "/user_forums_roles" + "/" + i26, "string");
+        if (!(typeof v26 == "string")) $type(e, p + "/user_forums_roles" + "/" + i26, "string");
       }
     } else $type(e, p + "/user_forums_roles", "array");
   }
@@ -916,7 +916,7 @@ function check_DiscussionThreadData(d, p, e) {
     if (v && typeof v == "object" && !Array.isArray(v)) {
       for (const k27 in v) {
         const v27 = v[k27];
-            if (typeof v27 != "boolean") $type(e, p + "/options" + "/" + $pointer(k27), "boolean");
+        if (typeof v27 != "boolean") $type(e, p + "/options" + "/" + $pointer(k27), "boolean");
       }
     } else $type(e, p + "/options", "object");
   }
@@ -969,7 +969,7 @@ function check_DiscussionTopicContext(d, p, e) {
     if (v && typeof v == "object" && !Array.isArray(v)) {
       for (const k32 in v) {
         const v32 = v[k32];
-            if (!(typeof v32 == "string")) $type(e, p + "/context" + "/" + $pointer(k32), "string");
+        if (!(typeof v32 == "string")) $type(e, p + "/context" + "/" + $pointer(k32), "string");
       }
     } else $type(e, p + "/context", "object");
   }
@@ -1254,7 +1254,7 @@ function check_LtiProviderLaunchParamsData(d, p, e) {
     if (v && typeof v == "object" && !Array.isArray(v)) {
       for (const k34 in v) {
         const v34 = v[k34];
-            if (!(typeof v34 == "string")) $type(e, p + "/extra_params" + "/" + $pointer(k34), "string");
+        if (!(typeof v34 == "string")) $type(e, p + "/extra_params" + "/" + $pointer(k34), "string");
       }
     } else $type(e, p + "/extra_params", "object");
   }
@@ -1278,12 +1278,12 @@ function check_ORASubmissionAnswer(d, p, e) {
     if (Array.isArray(v)) {
       for (let i35 = 0; i35 < v.length; i35++) {
         const v35 = v[i35];
-            if (v35 && typeof v35 == "object" && !Array.isArray(v35)) {
-              for (const k36 in v35) {
-                const v36 = v35[k36];
-                    if (!(typeof v36 == "string")) $type(e, p + "/parts" + "/" + i35 + "/" + $pointer(k36), "string");
-              }
-            } else $type(e, p + "/parts" + "/" + i35, "object");
+        if (v35 && typeof v35 == "object" && !Array.isArray(v35)) {
+          for (const k36 in v35) {
+            const v36 = v35[k36];
+            if (!(typeof v36 == "string")) $type(e, p + "/parts" + "/" + i35 + "/" + $pointer(k36), "string");
+          }
+        } else $type(e, p + "/parts" + "/" + i35, "object");
       }
     } else $type(e, p + "/parts", "array");
   }
@@ -1292,7 +1292,7 @@ function check_ORASubmissionAnswer(d, p, e) {
     if (Array.isArray(v)) {
       for (let i37 = 0; i37 < v.length; i37++) {
         const v37 = v[i37];
-            if (!(typeof v37 == "string")) $type(e, p + "/file_keys" + "/" + i37, "string");
+        if (!(typeof v37 == "string")) $type(e, p + "/file_keys" + "/" + i37, "string");
       }
     } else $type(e, p + "/file_keys", "array");
   }
@@ -1301,7 +1301,7 @@ function check_ORASubmissionAnswer(d, p, e) {
     if (Array.isArray(v)) {
       for (let i38 = 0; i38 < v.length; i38++) {
         const v38 = v[i38];
-            if (!(typeof v38 == "string")) $type(e, p + "/file_descriptions" + "/" + i38, "string");
+        if (!(typeof v38 == "string")) $type(e, p + "/file_descriptions" + "/" + i38, "string");
       }
     } else $type(e, p + "/file_descriptions", "array");
   }
@@ -1310,7 +1310,7 @@ function check_ORASubmissionAnswer(d, p, e) {
     if (Array.isArray(v)) {
       for (let i39 = 0; i39 < v.length; i39++) {
         const v39 = v[i39];
-            if (!(typeof v39 == "string")) $type(e, p + "/file_names" + "/" + i39, "string");
+        if (!(typeof v39 == "string")) $type(e, p + "/file_names" + "/" + i39, "string");
       }
     } else $type(e, p + "/file_names", "array");
   }
@@ -1319,7 +1319,7 @@ function check_ORASubmissionAnswer(d, p, e) {
     if (Array.isArray(v)) {
       for (let i40 = 0; i40 < v.length; i40++) {
         const v40 = v[i40];
-            if (!(typeof v40 == "number" && !(v40 % 1) && !isNaN(v40))) $type(e, p + "/file_sizes" + "/" + i40, "integer");
+        if (!(typeof v40 == "number" && !(v40 % 1) && !isNaN(v40))) $type(e, p + "/file_sizes" + "/" + i40, "integer");
       }
     } else $type(e, p + "/file_sizes", "array");
   }
@@ -1328,7 +1328,7 @@ function check_ORASubmissionAnswer(d, p, e) {
     if (Array.isArray(v)) {
       for (let i41 = 0; i41 < v.length; i41++) {
         const v41 = v[i41];
-            if (!(typeof v41 == "string")) $type(e, p + "/file_urls" + "/" + i41, "string");
+        if (!(typeof v41 == "string")) $type(e, p + "/file_urls" + "/" + i41, "string");
       }
     } else $type(e, p + "/file_urls", "array");
   }
@@ -1580,7 +1580,7 @@ function check_UserNotificationData(d, p, e) {
     if (Array.isArray(v)) {
       for (let i43 = 0; i43 < v.length; i43++) {
         const v43 = v[i43];
-            if (!(typeof v43 == "number" && !(v43 % 1) && !isNaN(v43))) $type(e, p + "/user_ids" + "/" + i43, "integer");
+        if (!(typeof v43 == "number" && !(v43 % 1) && !isNaN(v43))) $type(e, p + "/user_ids" + "/" + i43, "integer");
       }
     } else $type(e, p + "/user_ids", "array");
   }
@@ -1607,7 +1607,7 @@ function check_UserNotificationData(d, p, e) {
     if (v && typeof v == "object" && !Array.isArray(v)) {
       for (const k44 in v) {
         const v44 = v[k44];
-            if (!(typeof v44 == "string")) $type(e, p + "/context" + "/" + $pointer(k44), "string");
+        if (!(typeof v44 == "string")) $type(e, p + "/context" + "/" + $pointer(k44), "string");
       }
     } else $type(e, p + "/context", "object");
   }
@@ -1695,7 +1695,7 @@ function check_XBlockSkillVerificationData(d, p, e) {
     if (Array.isArray(v)) {
       for (let i47 = 0; i47 < v.length; i47++) {
         const v47 = v[i47];
-            if (!(typeof v47 == "number" && !(v47 % 1) && !isNaN(v47))) $type(e, p + "/verified_skills" + "/" + i47, "integer");
+        if (!(typeof v47 == "number" && !(v47 % 1) && !isNaN(v47))) $type(e, p + "/verified_skills" + "/" + i47, "integer");
       }
     } else $type(e, p + "/verified_skills", "array");
   }
@@ -1704,7 +1704,7 @@ function check_XBlockSkillVerificationData(d, p, e) {
     if (Array.isArray(v)) {
       for (let i48 = 0; i48 < v.length; i48++) {
         const v48 = v[i48];
-            if (!(typeof v48 == "number" && !(v48 % 1) && !isNaN(v48))) $type(e, p + "/ignored_skills" + "/" + i48, "integer");
+        if (!(typeof v48 == "number" && !(v48 % 1) && !isNaN(v48))) $type(e, p + "/ignored_skills" + "/" + i48, "integer");
       }
     } else $type(e, p + "/ignored_skills", "array");
   }

@@ -163,7 +163,7 @@ class ChecksWriter {
           ...indent(this.tests(sizes, path)),
           `  for (let i${n} = 0; i${n} < ${v}.length; i${n}++) {`,
           `    const v${n} = ${v}[i${n}];`,
-          ...indent(this.check(type.items, `v${n}`, `${path} + "/" + i${n}`), 4),
+          ...indent(this.check(type.items, `v${n}`, `${path} + "/" + i${n}`), 2),
           "  }",
           `} else ${this.typeError(path, "array")};`,
         ];
@@ -175,7 +175,7 @@ class ChecksWriter {
           `if (${v} && typeof ${v} == "object" && !Array.isArray(${v})) {`,
           `  for (const k${n} in ${v}) {`,
           `    const v${n} = ${v}[k${n}];`,
-          ...indent(this.check(type.values, `v${n}`, `${path} + "/" + ${pointer}(k${n})`), 4),
+          ...indent(this.check(type.values, `v${n}`, `${path} + "/" + ${pointer}(k${n})`), 2),
           "  }",
           `} else ${this.typeError(path, "object")};`,
         ];

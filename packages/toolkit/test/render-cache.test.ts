@@ -25,7 +25,7 @@ describe("the render cache", () => {
     generate(repo, "cached", cache);
     const kinds = readdirSync(cache).sort();
     // Rendered pieces by kind, and what generate wrote to each output folder (output-manifest.ts).
-    expect(kinds).toEqual(["avro-accepted", "outputs", "py-quicktype", "ts-declaration", "ts-validators"]);
+    expect(kinds).toEqual(["avro-accepted", "outputs", "py-quicktype", "ts-declaration"]);
     generate(repo, "uncached", "off");
     expect(tree(path.join(repo, "cached"))).toEqual(tree(path.join(repo, "uncached")));
 
@@ -71,7 +71,7 @@ describe("pruning the render cache", () => {
     const oldest = entry("ts-declaration", "a.txt", daysAgo(3));
     const older = entry("py-quicktype", "b.txt", daysAgo(2));
     const old = entry("ts-declaration", "c.txt", daysAgo(1));
-    const now = entry("ts-validators", "d.txt", new Date());
+    const now = entry("avro-accepted", "d.txt", new Date());
     const manifest = entry("outputs", "m.json", daysAgo(30));
     const started = Date.now() - 60_000;
 

@@ -1,13 +1,15 @@
 import path from "node:path";
+import type { ErrorObject } from "ajv";
 import { describe, expect, it } from "vitest";
 import { bundledSchemaOf } from "../src/emit/jsonschema/index.js";
-import { acceptsCode } from "../src/emit/typescript/accepts.js";
+import { validatorsCode } from "../src/emit/typescript/validators.js";
 import { loadCatalog } from "../src/lint/catalog.js";
 import { createAjv } from "../src/load/ajv.js";
 import { loadConfig } from "../src/load/config.js";
 import type { EventDefinition } from "../src/load/model.js";
 import { valueError } from "../src/load/values.js";
 import { sampleRecord, seededRandom } from "../src/testing/sample.js";
+import type { CompiledValidator } from "../templates/typescript/codec.js";
 import { FIXTURES, REPO } from "./helpers.js";
 
 /** Breaks one random spot of a valid instance in one of the ways a hand-written example goes wrong. */
@@ -51,6 +53,8 @@ function mutate(value: unknown, random: () => number): unknown {
     1,
     ["a", "b", "c", "d"],
     [""],
+    // A map key that is escaped in a JSON pointer.
+    { "a/b~c": 1 },
   ];
   const pick = Math.floor(random() * (replacements.length + 2));
   const parent = spot.parent as Record<string | number, unknown>;
@@ -77,7 +81,9 @@ describe.each([path.join(FIXTURES, "kitchen-sink"), path.join(FIXTURES, "constra
   });
 
   /** Each event's valid and broken instances (one in three left valid), with ajv's verdict on each. */
-  function expectAjvVerdicts(verdict: (event: EventDefinition, instance: unknown) => [boolean, string]) {
+  function expectAjvVerdicts(
+    verdict: (event: EventDefinition, instance: unknown, ajvErrors: ErrorObject[] | null | undefined) => [boolean, string],
+  ) {
     let valid = 0;
     let invalid = 0;
     for (const event of catalog.model.events) {
@@ -88,7 +94,7 @@ describe.each([path.join(FIXTURES, "kitchen-sink"), path.join(FIXTURES, "constra
         const sample = sampleRecord(catalog.model, event.record, random);
         const instance = i % 3 === 0 ? sample : mutate(sample, random);
         const ajvSays = validate(instance);
-        const [says, why] = verdict(event, instance);
+        const [says, why] = verdict(event, instance, validate.errors);
         expect(says, `${event.eventType} #${i}: ${why}, ajv ${JSON.stringify(validate.errors)}`).toBe(ajvSays);
         if (ajvSays) valid++;
         else invalid++;
@@ -96,6 +102,7 @@ describe.each([path.join(FIXTURES, "kitchen-sink"), path.join(FIXTURES, "constra
     }
     expect(valid).toBeGreaterThan(catalog.model.events.length * 50);
     expect(invalid).toBeGreaterThan(catalog.model.events.length * 40);
+    console.log(`${path.basename(dir)}: ${valid} valid and ${invalid} broken instances`);
   }
 
   it("the model's verdict on an instance equals ajv's, for valid and broken instances (lint relies on it)", () => {
@@ -105,15 +112,37 @@ describe.each([path.join(FIXTURES, "kitchen-sink"), path.join(FIXTURES, "constra
     });
   });
 
-  it("the TypeScript package's verdict-only validators (validate) give ajv's verdict, for valid and broken instances", () => {
-    const { code, names } = acceptsCode(catalog.model, catalog.model.events);
-    const exports = [...names].map(([event, name]) => `${JSON.stringify(event)}: ${name}`).join(", ");
+  /** The TypeScript package's validators of every event, evaluated from the generated module's code. */
+  function typescriptValidators(): Record<string, CompiledValidator> {
+    const { code, validators } = validatorsCode(catalog.model, catalog.model.events);
+    const exports = [...validators].map(([event, validator]) => `${JSON.stringify(event)}: ${validator}`).join(", ");
     // ajv's own date-time expression in place of the runtime's (which adds the calendar): the verdict
     // compared is ajv's on the bundled schema; the calendar has its own tests (runtime/datetimes).
-    const accepts = new Function("dateTimeFormat", `${code}\nreturn { ${exports} };`)((withOffset: RegExp) => withOffset) as Record<
-      string,
-      (value: unknown) => boolean
-    >;
-    expectAjvVerdicts((event, instance) => [accepts[event.record.name]?.(instance) === true, "accepts"]);
+    return new Function("dateTimeFormat", `${code}\nreturn { ${exports} };`)((withOffset: RegExp) => withOffset);
+  }
+
+  it("the TypeScript package's verdict-only validators (validate) give ajv's verdict, for valid and broken instances", () => {
+    const validators = typescriptValidators();
+    expectAjvVerdicts((event, instance) => [validators[event.record.name]?.accepts?.(instance) === true, "accepts"]);
+  });
+
+  it("the TypeScript package's validators (check) give ajv's errors, in ajv's order, for valid and broken instances", () => {
+    const validators = typescriptValidators();
+    const keywords = new Map<string, number>();
+    let compared = 0;
+    expectAjvVerdicts((event, instance, ajvErrors) => {
+      const validator = validators[event.record.name] as CompiledValidator;
+      const says = validator(instance);
+      // Every field ajv gives but schemaPath, which names the compiled schema's keywords, not the event's.
+      const expected = ajvErrors?.map(({ instancePath, keyword, params, message }) => ({ instancePath, keyword, params, message })) ?? null;
+      expect(validator.errors, `${event.eventType}: ${JSON.stringify(instance)}`).toEqual(expected);
+      for (const error of expected ?? []) keywords.set(error.keyword, (keywords.get(error.keyword) ?? 0) + 1);
+      compared += expected?.length ?? 0;
+      return [says, JSON.stringify(validator.errors)];
+    });
+    console.log(
+      `${path.basename(dir)}: ${compared} errors compared, by keyword ${JSON.stringify(Object.fromEntries([...keywords].sort()))}`,
+    );
+    expect(compared).toBeGreaterThan(catalog.model.events.length * 40);
   });
 });

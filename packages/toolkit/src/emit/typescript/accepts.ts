@@ -1,24 +1,12 @@
-import { formatExpression } from "../../load/ajv.js";
-import {
-  type Constraints,
-  type EventDefinition,
-  type Model,
-  namedType,
-  type RecordType,
-  reachableTypes,
-  type TypeNode,
-} from "../../load/model.js";
+import { type EventDefinition, type Model, namedType, type RecordType, type TypeNode } from "../../load/model.js";
+import { type ConstraintTest, ModuleConstants, numberTests, propertyOf, recordsOf } from "./validator-parts.js";
 
-/** JSON Schema counts lengths in code points; the same counter the ajv validators are given. */
-export const CODE_POINTS = "((text) => { let n = 0; for (const _ of text) n++; return n; })";
-
-/** The verdict-only validators of one domain, as JavaScript, and the runtime helper they call. */
+/** The verdict-only validators of one domain, as JavaScript. */
 export interface AcceptsCode {
+  /** The record functions; the constants and loops they use are in the module's `ModuleConstants`. */
   readonly code: string;
   /** The function's name for each event, by the event's type name. */
   readonly names: ReadonlyMap<string, string>;
-  /** Whether the code calls the runtime's `dateTimeFormat` (imported by the caller). */
-  readonly usesDateTime: boolean;
 }
 
 /**
@@ -28,43 +16,33 @@ export interface AcceptsCode {
  * is ajv's; what it leaves out is what `validate` never reads: error objects, instance paths, the
  * options object ajv passes across every `$ref`, and the calls for aliases and enums, which are inlined.
  */
-export function acceptsCode(model: Model, events: readonly EventDefinition[]): AcceptsCode {
-  const records = new Map<string, RecordType>();
-  for (const event of events) {
-    records.set(event.record.name, event.record);
-    for (const type of reachableTypes(model, event)) if (type.kind === "record") records.set(type.name, type);
-  }
-  const writer = new AcceptsWriter(model);
-  const functions = [...records.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map((record) => writer.record(record));
+export function acceptsCode(model: Model, events: readonly EventDefinition[], constants = new ModuleConstants()): AcceptsCode {
+  const writer = new AcceptsWriter(model, constants);
   return {
-    code: [...writer.declarations, ...functions].join("\n"),
-    names: new Map(events.map((e) => [e.record.name, recordFunction(e.record.name)])),
-    usesDateTime: writer.usesDateTime,
+    code: recordsOf(model, events)
+      .map((record) => writer.record(record))
+      .join("\n"),
+    names: new Map(events.map((e) => [e.record.name, acceptsFunction(e.record.name)])),
   };
 }
 
-/** Type names are identifiers (they name TypeScript types too); the prefix keeps them apart from ajv's names. */
-const recordFunction = (name: string) => `accepts_${name}`;
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** Type names are identifiers (they name TypeScript types too); the prefix keeps them apart from the module's other names. */
+const acceptsFunction = (name: string) => `accepts_${name}`;
 
 class AcceptsWriter {
-  /** Constants and loop helpers, in the order first needed, before the record functions. */
-  readonly declarations: string[] = [];
-  usesDateTime = false;
-  private readonly constants = new Map<string, string>();
-
-  constructor(private readonly model: Model) {}
+  constructor(
+    private readonly model: Model,
+    private readonly constants: ModuleConstants,
+  ) {}
 
   record(record: RecordType): string {
     const lines = [
-      `function ${recordFunction(record.name)}(d) {`,
+      `function ${acceptsFunction(record.name)}(d) {`,
       '  if (!(d && typeof d == "object" && !Array.isArray(d))) return false;',
     ];
     if (record.fields.length > 0) lines.push("  let v;");
     for (const field of record.fields) {
-      const access = IDENTIFIER.test(field.name) ? `d.${field.name}` : `d[${JSON.stringify(field.name)}]`;
-      lines.push(`  v = ${access};`);
+      lines.push(`  v = ${propertyOf("d", field.name)};`);
       const valid = this.check(field.type, "v");
       lines.push(
         field.required ? `  if (v === undefined || !(${valid})) return false;` : `  if (v !== undefined && !(${valid})) return false;`,
@@ -83,12 +61,12 @@ class AcceptsWriter {
   private check(type: TypeNode, v: string): string {
     switch (type.kind) {
       case "string":
-        return all([`typeof ${v} == "string"`, ...this.stringChecks(type.constraints, v)]);
+        return all([`typeof ${v} == "string"`, ...passes(this.constants.stringTests(type.constraints, v))]);
       case "integer":
-        return all([`typeof ${v} == "number"`, `!(${v} % 1)`, `!isNaN(${v})`, ...numberChecks(type.constraints, v)]);
+        return all([`typeof ${v} == "number"`, `!(${v} % 1)`, `!isNaN(${v})`, ...passes(numberTests(type.constraints, v))]);
       case "number":
         // ajv's strictNumbers is off (strict: false), so NaN and Infinity are numbers to it.
-        return all([`typeof ${v} == "number"`, ...numberChecks(type.constraints, v)]);
+        return all([`typeof ${v} == "number"`, ...passes(numberTests(type.constraints, v))]);
       case "boolean":
         return `typeof ${v} == "boolean"`;
       case "nullable":
@@ -99,7 +77,7 @@ class AcceptsWriter {
           ...(c.minItems === undefined ? [] : [`x.length < ${c.minItems}`]),
           ...(c.maxItems === undefined ? [] : [`x.length > ${c.maxItems}`]),
         ];
-        return `${this.helper("items", [
+        return `${this.loop("items", [
           "  if (!Array.isArray(x)) return false;",
           ...sizes.map((s) => `  if (${s}) return false;`),
           "  for (let i = 0; i < x.length; i++) {",
@@ -109,7 +87,7 @@ class AcceptsWriter {
         ])}(${v})`;
       }
       case "map":
-        return `${this.helper("values", [
+        return `${this.loop("values", [
           '  if (!(x && typeof x == "object" && !Array.isArray(x))) return false;',
           "  for (const k in x) {",
           "    const v = x[k];",
@@ -119,63 +97,19 @@ class AcceptsWriter {
       case "ref": {
         const named = namedType(this.model, type.name);
         if (named.kind === "alias") return this.check(named.target, v);
-        if (named.kind === "record") return `${recordFunction(named.name)}(${v})`;
-        const symbols = named.symbols.map((s) => JSON.stringify(s));
-        if (symbols.length <= 8) return `(${symbols.map((s) => `${v} === ${s}`).join(" || ")})`;
-        return `${this.constant(`symbols_${named.name}`, `new Set([${symbols.join(", ")}])`)}.has(${v})`;
+        if (named.kind === "record") return `${acceptsFunction(named.name)}(${v})`;
+        return this.constants.enumTest(named, v);
       }
     }
   }
 
-  private stringChecks(c: Constraints, v: string): string[] {
-    const checks: string[] = [];
-    // A string of n UTF-16 units has between n/2 and n code points: the count is needed only in between.
-    if (c.minLength !== undefined) checks.push(`(${v}.length >= ${2 * c.minLength} || ${this.codePoints()}(${v}) >= ${c.minLength})`);
-    if (c.maxLength !== undefined) checks.push(`(${v}.length <= ${c.maxLength} || ${this.codePoints()}(${v}) <= ${c.maxLength})`);
-    if (c.pattern !== undefined)
-      checks.push(`${this.constant(`pattern:${c.pattern}`, `new RegExp(${JSON.stringify(c.pattern)}, "u")`)}.test(${v})`);
-    if (c.format !== undefined) {
-      const expression = formatExpression(c.format);
-      if (expression === undefined) throw new Error(`format "${c.format}" has no regular expression to check it with`);
-      // date-time goes through the runtime, as in the ajv validators: the read path also accepts the offset-less form.
-      if (c.format === "date-time") this.usesDateTime = true;
-      const value = c.format === "date-time" ? `dateTimeFormat(${String(expression)})` : String(expression);
-      checks.push(`${this.constant(`format:${c.format}`, value)}.test(${v})`);
-    }
-    return checks;
-  }
-
-  private codePoints(): string {
-    return this.constant("codePoints", CODE_POINTS);
-  }
-
-  /** A module-level constant, declared once per distinct key. */
-  private constant(key: string, value: string): string {
-    let name = this.constants.get(key);
-    if (name === undefined) {
-      name = `accepts$${this.constants.size}`;
-      this.constants.set(key, name);
-      this.declarations.push(`const ${name} = ${value};`);
-    }
-    return name;
-  }
-
-  /** A loop over an array's items or a map's values, as a function of `x`: one per use, declared before the records. */
-  private helper(kind: string, body: readonly string[]): string {
-    const name = `accepts$${kind}${this.declarations.length}`;
-    this.declarations.push([`function ${name}(x) {`, ...body, "  return true;", "}"].join("\n"));
-    return name;
+  /** A loop over an array's items or a map's values, as a function of `x`: one per use. */
+  private loop(kind: string, body: readonly string[]): string {
+    return this.constants.uniqueFunction(`accepts$${kind}`, [...body, "  return true;"]);
   }
 }
 
-function numberChecks(c: Constraints, v: string): string[] {
-  return [
-    ...(c.minimum === undefined ? [] : [`${v} >= ${c.minimum}`]),
-    ...(c.maximum === undefined ? [] : [`${v} <= ${c.maximum}`]),
-    ...(c.exclusiveMinimum === undefined ? [] : [`${v} > ${c.exclusiveMinimum}`]),
-    ...(c.exclusiveMaximum === undefined ? [] : [`${v} < ${c.exclusiveMaximum}`]),
-  ];
-}
+const passes = (tests: readonly ConstraintTest[]) => tests.map((t) => t.passes);
 
 function all(checks: readonly string[]): string {
   return checks.length === 1 ? (checks[0] as string) : `(${checks.join(" && ")})`;

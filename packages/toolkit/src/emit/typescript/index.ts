@@ -12,7 +12,7 @@ import { validatorModule } from "./validators.js";
 
 /**
  * Writes, under the output folder: `types/<module>.ts` (declarations), `validators/<domain>.ts`
- * (precompiled ajv), `<domain>.ts` (one typed codec per event, plus the domain's types, so
+ * (built from the model, as ajv would check), `<domain>.ts` (one typed codec per event, plus the domain's types, so
  * `.../learning` is a deep import), `releases.ts` (registry/'s history), `runtime/` (codec, framing,
  * envelope, writer schemas, registry client) and `index.ts`.
  */
@@ -31,7 +31,7 @@ export const typescriptEmitter: Emitter = {
     for (const domain of eventDomains(model)) {
       if (TYPESCRIPT_OWN_MODULES.has(domain)) throw new Error(`event domain "${domain}" clashes with a generated folder or file name`);
       const events = model.events.filter((e) => e.domain === domain);
-      await out.keyed(`validators/${domain}.ts`, keys.of(["validators", domain], [], events), () => validatorModule(model, events, cache));
+      await out.keyed(`validators/${domain}.ts`, keys.of(["validators", domain], [], events), () => validatorModule(model, events));
       await out.keyed(`${domain}.ts`, keys.of(["codecs", domain], [], events), () => codecModule(model, config, released, domain, events));
     }
     out.set("releases.ts", releasesModule(model, config, released));

@@ -198,6 +198,9 @@ export const avroEmitter: Emitter = {
       // The catalog shows an event's whole schema.
       if (text !== undefined) snippets.set(event.eventType, text);
     }
+    // The TypeScript target, rendered before this one, was the other reader: the schemas (tens of MB
+    // at 2,000 events) need not stay live while the targets after it render.
+    for (const event of model.events) written.delete(event);
     return { files: out.files, keys: out.keys, snippets };
   },
 };

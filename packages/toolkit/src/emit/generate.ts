@@ -40,22 +40,24 @@ async function renderEach(
     const keptFor = (target: Target) => (placements && config.cache ? { cache: config.cache, placements: placements(target) } : undefined);
     const released = releasedSchemas(readHistory(config));
     const needed = targetsNeeded(targets);
-    // The digests are made here anyway, for this thread's targets' keys; a worker is handed them.
-    const inWorkers = new Map(
-      needed
-        .filter((target) => workers.has(target))
-        .map((target) => {
-          const job = { model: catalog.model, config, released, kept: keptFor(target), digests: ModelDigests.of(catalog.model).all() };
-          return [target, workers.render(target, job)] as const;
-        }),
-    );
+    // The digests are made here anyway, for this thread's targets' keys; a worker is handed them. Its
+    // rendering is handed on as it arrives and not held after (it is tens of MB at 2,000 events).
+    const inWorkers = needed
+      .filter((target) => workers.has(target))
+      .map((target) => {
+        const job = { model: catalog.model, config, released, kept: keptFor(target), digests: ModelDigests.of(catalog.model).all() };
+        const staged = workers.render(target, job).then((rendering) => rendered(target, rendering));
+        // Awaited below; a failure here first must not be an unhandled rejection.
+        staged.catch(() => {});
+        return staged;
+      });
     for (const target of needed) {
-      if (inWorkers.has(target)) continue;
+      if (workers.has(target)) continue;
       const emitter = await targetNamed(target).emitter();
       const kept = keptFor(target);
       rendered(target, await emitter.emit(catalog.model, config, cache, released, kept && keptIn(kept.cache, kept.placements)));
     }
-    for (const [target, rendering] of inWorkers) rendered(target, await rendering);
+    await Promise.all(inWorkers);
   } finally {
     await workers.stop();
   }

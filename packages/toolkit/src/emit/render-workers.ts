@@ -55,25 +55,30 @@ export class RenderWorkers {
 
 class IdleWorker {
   readonly worker: Worker;
-  private readonly rendering: Promise<Rendering>;
+  private rendering: Promise<Rendering> | undefined;
 
   constructor(target: Target) {
     const workerData: WorkerData = { target };
     this.worker = new Worker(new URL("./render-worker.js", import.meta.url), { workerData });
     // Idle, it must not keep the process alive (a run that stops at lint never hands it a job).
     this.worker.unref();
-    this.rendering = new Promise<Rendering>((resolve, reject) => {
+    const rendering = new Promise<Rendering>((resolve, reject) => {
       this.worker.once("message", (message: Rendering) => resolve(message));
       this.worker.once("error", reject);
       this.worker.once("exit", (code) => reject(new Error(`the ${target} renderer stopped (exit ${code}) before it finished`)));
     });
     // A failure before the job is asked for must not leave an unhandled rejection behind.
-    this.rendering.catch(() => {});
+    rendering.catch(() => {});
+    this.rendering = rendering;
   }
 
+  /** Once: the worker holds no reference to the rendering after, so a caller that lets go of it frees it. */
   run(job: RenderJob): Promise<Rendering> {
+    const rendering = this.rendering;
+    if (rendering === undefined) throw new Error("a render worker renders one job");
+    this.rendering = undefined;
     this.worker.ref();
     this.worker.postMessage(job);
-    return this.rendering;
+    return rendering;
   }
 }

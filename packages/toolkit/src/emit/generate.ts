@@ -40,23 +40,33 @@ async function renderEach(
     const keptFor = (target: Target) => (placements && config.cache ? { cache: config.cache, placements: placements(target) } : undefined);
     const released = releasedSchemas(readHistory(config));
     const needed = targetsNeeded(targets);
+    const renderHere = async (target: Target) => {
+      const emitter = await targetNamed(target).emitter();
+      const kept = keptFor(target);
+      return emitter.emit(catalog.model, config, cache, released, kept && keptIn(kept.cache, kept.placements));
+    };
     // The digests are made here anyway, for this thread's targets' keys; a worker is handed them. Its
     // rendering is handed on as it arrives and not held after (it is tens of MB at 2,000 events).
     const inWorkers = needed
       .filter((target) => workers.has(target))
       .map((target) => {
         const job = { model: catalog.model, config, released, kept: keptFor(target), digests: ModelDigests.of(catalog.model).all() };
-        const staged = workers.render(target, job).then((rendering) => rendered(target, rendering));
+        const staged = workers
+          .render(target, job)
+          .catch((error: unknown) => {
+            // A worker over its heap limit (see RenderWorkers) leaves its target to this thread: a limit never fails a run.
+            if ((error as { code?: unknown }).code !== "ERR_WORKER_OUT_OF_MEMORY") throw error;
+            process.emitWarning(`the ${target} renderer needed more than its ${workers.heapMb} MB heap; rendering it on the main thread`, {
+              code: "EVENTCANON_WORKER_HEAP",
+            });
+            return renderHere(target);
+          })
+          .then((rendering) => rendered(target, rendering));
         // Awaited below; a failure here first must not be an unhandled rejection.
         staged.catch(() => {});
         return staged;
       });
-    for (const target of needed) {
-      if (workers.has(target)) continue;
-      const emitter = await targetNamed(target).emitter();
-      const kept = keptFor(target);
-      rendered(target, await emitter.emit(catalog.model, config, cache, released, kept && keptIn(kept.cache, kept.placements)));
-    }
+    for (const target of needed) if (!workers.has(target)) rendered(target, await renderHere(target));
     await Promise.all(inWorkers);
   } finally {
     await workers.stop();

@@ -1,5 +1,5 @@
 import { type EventDefinition, type Model, namedType, type RecordType, type TypeNode } from "../../load/model.js";
-import { type ConstraintTest, ModuleConstants, numberTests, propertyOf, recordsOf } from "./validator-parts.js";
+import { arrayTests, type ConstraintTest, ModuleConstants, numberTests, propertyOf, recordsOf } from "./validator-parts.js";
 
 /** The verdict-only validators of one domain, as JavaScript. */
 export interface AcceptsCode {
@@ -71,21 +71,15 @@ class AcceptsWriter {
         return `typeof ${v} == "boolean"`;
       case "nullable":
         return `(${v} === null || (${this.check(type.inner, v)}))`;
-      case "array": {
-        const c = type.constraints;
-        const sizes = [
-          ...(c.minItems === undefined ? [] : [`x.length < ${c.minItems}`]),
-          ...(c.maxItems === undefined ? [] : [`x.length > ${c.maxItems}`]),
-        ];
+      case "array":
         return `${this.loop("items", [
           "  if (!Array.isArray(x)) return false;",
-          ...sizes.map((s) => `  if (${s}) return false;`),
+          ...passes(arrayTests(type.constraints, "x")).map((test) => `  if (!(${test})) return false;`),
           "  for (let i = 0; i < x.length; i++) {",
           "    const v = x[i];",
           `    if (!(${this.check(type.items, "v")})) return false;`,
           "  }",
         ])}(${v})`;
-      }
       case "map":
         return `${this.loop("values", [
           '  if (!(x && typeof x == "object" && !Array.isArray(x))) return false;',

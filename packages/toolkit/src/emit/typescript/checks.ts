@@ -1,5 +1,6 @@
+import { escapePointerSegment } from "../../load/json-source.js";
 import { type EventDefinition, type Model, namedType, type RecordType, type TypeNode } from "../../load/model.js";
-import { type ConstraintTest, type ModuleConstants, numberTests, propertyOf, recordsOf } from "./validator-parts.js";
+import { arrayTests, type ConstraintTest, type ModuleConstants, numberTests, propertyOf, recordsOf } from "./validator-parts.js";
 
 /** The error-reporting validators of one domain, as JavaScript. */
 export interface ChecksCode {
@@ -117,7 +118,7 @@ class ChecksWriter {
     if (record.fields.length > 0) lines.push("  let v;");
     for (const field of record.fields) {
       lines.push(`  v = ${propertyOf("d", field.name)};`);
-      const path = `p + ${JSON.stringify(`/${pointerSegment(field.name)}`)}`;
+      const path = `p + ${JSON.stringify(`/${escapePointerSegment(field.name)}`)}`;
       lines.push("  if (v !== undefined) {", ...indent(this.check(field.type, "v", path), 2), "  }");
     }
     lines.push("}");
@@ -152,15 +153,10 @@ class ChecksWriter {
         ];
       }
       case "array": {
-        const c = type.constraints;
-        const sizes: ConstraintTest[] = [
-          ...(c.maxItems === undefined ? [] : [{ keyword: "maxItems", value: c.maxItems, passes: `${v}.length <= ${c.maxItems}` }]),
-          ...(c.minItems === undefined ? [] : [{ keyword: "minItems", value: c.minItems, passes: `${v}.length >= ${c.minItems}` }]),
-        ];
         const n = this.counter++;
         return [
           `if (Array.isArray(${v})) {`,
-          ...indent(this.tests(sizes, path)),
+          ...indent(this.tests(arrayTests(type.constraints, v), path)),
           `  for (let i${n} = 0; i${n} < ${v}.length; i${n}++) {`,
           `    const v${n} = ${v}[i${n}];`,
           ...indent(this.check(type.items, `v${n}`, `${path} + "/" + i${n}`), 2),
@@ -216,11 +212,6 @@ class ChecksWriter {
     this.constants.function(name, [`  ${body}`], parameters);
     return `${name}(e, ${[path, ...rest].join(", ")})`;
   }
-}
-
-/** A property name as one segment of a JSON pointer, as ajv writes instancePath. */
-function pointerSegment(name: string): string {
-  return name.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 function indent(lines: readonly string[], depth = 1): string[] {

@@ -125,3 +125,11 @@ export function numberTests(c: Constraints, v: string): ConstraintTest[] {
     ...bound("exclusiveMinimum", c.exclusiveMinimum, ">"),
   ];
 }
+
+/** ajv's order for an array's size: maxItems, minItems. */
+export function arrayTests(c: Constraints, v: string): ConstraintTest[] {
+  return [
+    ...(c.maxItems === undefined ? [] : [{ keyword: "maxItems", value: c.maxItems, passes: `${v}.length <= ${c.maxItems}` }]),
+    ...(c.minItems === undefined ? [] : [{ keyword: "minItems", value: c.minItems, passes: `${v}.length >= ${c.minItems}` }]),
+  ];
+}

@@ -40,7 +40,7 @@ describe("the Python render worker under a heap limit", () => {
     const repo = tempDir("worker-heap-bad");
     cpSync(path.join(FIXTURES, "kitchen-sink"), repo, { recursive: true });
     expect(generate(repo, "out", { EVENTCANON_WORKER_HEAP_MB: "lots" })).toContain(
-      "EVENTCANON_WORKER_HEAP_MB must be a whole number of MB",
+      `[${WARNING}] Warning: EVENTCANON_WORKER_HEAP_MB must be a whole number of MB (0: no limit), not lots; using none`,
     );
   });
 });

@@ -7,6 +7,7 @@ Confluent wire format, the envelope in edx-event-bus-kafka's headers.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -31,6 +32,17 @@ from ._bus import (
 )
 from ._envelope import EventMetadata, from_kafka_headers, to_kafka_headers
 from ._registry_client import SchemaRegistryClient
+
+#: Kafka's rule for a topic's name (org.apache.kafka.common.internals.Topic.validate). Checked before producing
+#: because librdkafka reports a bad name either at produce() or in the delivery report, by whether it has the
+#: topic's metadata yet, with two different errors.
+_TOPIC_NAME = re.compile(r"[a-zA-Z0-9._-]{1,249}")
+_NOT_A_TOPIC_NAME = 'not a Kafka topic name (1 to 249 of a-z, A-Z, 0-9, ".", "_" and "-", and not "." or "..")'
+
+
+def _is_topic_name(topic: str) -> bool:
+    return _TOPIC_NAME.fullmatch(topic) is not None and topic not in (".", "..")
+
 
 #: How long one poll waits for a message: how soon run() sees stop() when the topics are quiet.
 _POLL_SECONDS = 0.2
@@ -150,6 +162,8 @@ class KafkaEventProducer:
         if self._validate:
             check_event(event)
         target = target_topic(event, topic, self._prefix)
+        if not _is_topic_name(target):
+            raise BusError(f"{event.EVENT_TYPE}: not sent to {target}: {_NOT_A_TOPIC_NAME}")
         value = serialize(event, registry=self._registry, topic=target)
         key_bytes: Optional[bytes] = None
         if EVENTS[event.EVENT_TYPE].key_field is not None:
@@ -330,6 +344,8 @@ class KafkaEventConsumer:
             target = self._dead_letter_topic(topic)
             headers = raw_headers + [(n, v.encode("utf-8")) for n, v in dead_letter_fields(outcome.failure, topic, position, self._group_id)]
             try:
+                if not _is_topic_name(target):
+                    raise BusError(_NOT_A_TOPIC_NAME)
                 _await_delivery(
                     dead_letters,
                     lambda report: dead_letters.produce(target, value=message.value(), key=message.key(), headers=headers, on_delivery=report),

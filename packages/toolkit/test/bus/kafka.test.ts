@@ -127,6 +127,34 @@ describe.skipIf(missing !== undefined)("the Kafka producer and consumer on a rea
     expect(examAttemptSubmittedV1.decodeFramed(dead?.value as Buffer).data).toEqual(withUser(2));
   });
 
+  it("refuses a topic Kafka would refuse, before sending: the producer throws, and a consumer that cannot dead-letter stops without committing", async () => {
+    const rule = 'not a Kafka topic name (1 to 249 of a-z, A-Z, 0-9, ".", "_" and "-", and not "." or "..")';
+    const producer = new KafkaEventProducer({ kafka });
+    await expect(producer.send(examAttemptSubmittedV1, example, { topic: "bad topic!" })).rejects.toThrow(
+      `${examAttemptSubmittedV1.eventType}: not sent to bad topic!: ${rule}`,
+    );
+    await expect(producer.send(examAttemptSubmittedV1, example, { topic: "x".repeat(250) })).rejects.toThrow(rule);
+    const topic = "t6-learning-exam-attempt-lifecycle";
+    await producer.send(examAttemptSubmittedV1, example, { topic });
+    await producer.disconnect();
+    const failing = new Handlers().on(examAttemptSubmittedV1, () => {
+      throw new Error("down");
+    });
+    const options = { kafka, groupId: "g6", topics: [topic], start: "earliest", retry: { retries: 0 }, logger: quiet } as const;
+    const consumer = new KafkaEventConsumer({ ...options, handlers: failing, deadLetterTopic: () => "bad topic!" });
+    await expect(consumer.run()).rejects.toThrow(`${topic} 0:0: cannot write to the dead-letter topic bad topic!: ${rule}`);
+    const seen: string[] = [];
+    const again = new KafkaEventConsumer({
+      ...options,
+      handlers: new Handlers().on(examAttemptSubmittedV1, (_d, d) => void seen.push(d.position)),
+    });
+    const running = again.run();
+    await until(() => seen.length === 1, "the message again");
+    await again.stop();
+    await running;
+    expect(seen).toEqual(["0:0"]);
+  });
+
   it("commits finished messages in batches, and on stop what finished before it", async () => {
     const topic = "t4-learning-exam-attempt-lifecycle";
     const producer = new KafkaEventProducer({ kafka });

@@ -23,6 +23,14 @@ import type { SchemaRegistryClient } from "./registry-client.js";
  * key and value in Confluent wire format, the envelope in edx-event-bus-kafka's headers.
  */
 
+// Kafka's rule for a topic's name (org.apache.kafka.common.internals.Topic.validate), checked before sending so that a
+// bad name fails the same way in both packages, whatever the client would make of it.
+const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+const NOT_A_TOPIC_NAME = 'not a Kafka topic name (1 to 249 of a-z, A-Z, 0-9, ".", "_" and "-", and not "." or "..")';
+
+const isTopicName = (topic: string) => TOPIC_NAME.test(topic) && topic !== "." && topic !== "..";
+
 /** The part of a KafkaJS `Kafka` this module uses. */
 export interface KafkaClient {
   producer(config?: Record<string, unknown>): KafkaProducerClient;
@@ -107,6 +115,7 @@ export class KafkaEventProducer {
       throw new TypeError(`${codec.eventType}: not sent, the data does not fit the schema: ${JSON.stringify(codec.check(data))}`);
     const topic = options.topic ?? (codec.topic === undefined ? undefined : fullTopic(codec.topic, this.options.topicPrefix));
     if (topic === undefined) throw new TypeError(`${codec.eventType} has no x-topic: pass the topic to send`);
+    if (!isTopicName(topic)) throw new TypeError(`${codec.eventType}: not sent to ${topic}: ${NOT_A_TOPIC_NAME}`);
     const serialize = { ...this.options.serializer, registry: this.options.registry, topic };
     const value = await codec.serialize(data, serialize);
     const key =
@@ -284,6 +293,7 @@ export class KafkaEventConsumer {
       for (const [name, value] of deadLetterFields(outcome.failure, topic, position, this.options.groupId))
         headers[name] = Buffer.from(value, "utf8");
       try {
+        if (!isTopicName(target)) throw new Error(NOT_A_TOPIC_NAME);
         await (this.deadLetters as KafkaProducerClient).send({
           topic: target,
           acks: -1,

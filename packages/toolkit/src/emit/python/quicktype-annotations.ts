@@ -17,7 +17,15 @@ import {
 // quicktype-core's index does not export the Python renderer itself, only its language; the
 // package's `./dist/*` export is the way to subclass it.
 import { PythonRenderer } from "quicktype-core/dist/esm/language/Python/PythonRenderer.js";
-import { directDependencies, type EnumType, type Model, type NamedType, namedType, type RecordType } from "../../load/model.js";
+import {
+  directDependencies,
+  type EnumType,
+  type Model,
+  type NamedType,
+  namedType,
+  type RecordType,
+  type TypeNode,
+} from "../../load/model.js";
 import type { RenderCache } from "../render-cache.js";
 import { recordSchema, type SchemaView, schemaOfType } from "../schema-view.js";
 
@@ -130,48 +138,65 @@ class NoFetchStore extends JSONSchemaStore {
 }
 
 /**
+ * What stands in, in a quicktype run, for every record (or enum) outside it: the annotation of a field
+ * only needs the referenced class's name, which the model gives (see outsideClass). One stand-in per
+ * run instead of a stub per class it reaches keeps each run to its own classes: with a stub each, runs
+ * over a 2,000-event catalog held four classes for every one of their own. A space in the name keeps
+ * it from meeting a model type's name.
+ */
+const STAND_IN = { record: "ec record", enum: "ec enum" } as const;
+
+/**
  * quicktype over some classes of one module (a chunk: quicktype-chunks.ts). A reference to a class
- * outside them only needs its name in the annotation, so that class is given as a stub: a change to
- * one chunk then runs quicktype over that chunk alone, and each class is given to quicktype once in
- * all. Only the given classes are returned.
+ * outside them is a reference to a stand-in (STAND_IN), whose name in the annotation is then replaced
+ * by the class's: a change to one chunk runs quicktype over that chunk alone, each class is given to
+ * quicktype once in all, and chunks that differ only in the classes outside they name share a cache
+ * entry. Only the given classes are returned.
  */
 export async function quicktypeAnnotations(
   model: Model,
   classes: readonly (RecordType | EnumType)[],
   cache: RenderCache,
 ): Promise<QuicktypeClasses> {
+  const inModule = new Set(classes.map((t) => t.name));
   const view: SchemaView = {
-    ref: (named) => (named.kind === "alias" ? schemaOfType(model, named.target, view) : { $ref: `#/$defs/${named.name}` }),
+    ref: (named) => {
+      if (named.kind === "alias") return schemaOfType(model, named.target, view);
+      return { $ref: `#/$defs/${inModule.has(named.name) ? named.name : STAND_IN[named.kind]}` };
+    },
   };
   const defs: Record<string, unknown> = {};
-  const inModule = new Set(classes.map((t) => t.name));
-  // Aliases are inlined by the view, so what they refer to needs a stub too.
-  const stubsOf = (type: NamedType) => {
+  // `ec_own_` members keep types apart that quicktype would otherwise merge: enums with the same
+  // symbols (into one type with a made-up name), and the stand-ins, which have no fields of their own.
+  const standIn = (kind: "record" | "enum") => {
+    const name = STAND_IN[kind];
+    if (name in defs) return;
+    const own = `ec_own_${name}`;
+    defs[name] =
+      kind === "enum"
+        ? { title: name, type: "string", enum: [own] }
+        : { title: name, type: "object", properties: { [own]: { type: "boolean" } }, required: [own] };
+  };
+  // Aliases are inlined by the view, so what they refer to may need a stand-in too.
+  const standInsOf = (type: NamedType) => {
     for (const dep of directDependencies(type)) {
       const other = namedType(model, dep);
-      if (other.kind === "alias") stubsOf(other);
-      else if (!inModule.has(other.name)) define(other, true);
+      if (other.kind === "alias") standInsOf(other);
+      else if (!inModule.has(other.name)) standIn(other.kind);
     }
   };
-  // `ec_own_` members keep types apart that quicktype would otherwise merge: enums with the same
-  // symbols (into one type with a made-up name), and stubs, which have no fields of their own.
-  const define = (type: RecordType | EnumType, stub: boolean) => {
-    const name = type.name;
-    if (name in defs) return;
-    if (type.kind === "enum") defs[name] = { title: name, type: "string", enum: [...(stub ? [] : type.symbols), `ec_own_${name}`] };
-    else if (stub)
-      defs[name] = { title: name, type: "object", properties: { [`ec_own_${name}`]: { type: "boolean" } }, required: [`ec_own_${name}`] };
+  for (const type of classes) {
+    if (type.kind === "enum") defs[type.name] = { title: type.name, type: "string", enum: [...type.symbols, `ec_own_${type.name}`] };
     else {
-      defs[name] = {
-        title: name,
+      defs[type.name] = {
+        title: type.name,
         ...recordSchema(model, type, view),
         // All required: the annotation must say only whether null is allowed; defaults come from the model.
         required: type.fields.map((f) => f.name),
       };
-      stubsOf(type);
+      standInsOf(type);
     }
-  };
-  for (const type of classes) define(type, false);
+  }
   const names = Object.keys(defs);
   const schema = {
     title: ROOT,
@@ -207,8 +232,42 @@ export async function quicktypeAnnotations(
     annotations: [string, [string, QuicktypeAnnotation][]][];
     members: [string, [string, string][]][];
   };
+  const records = new Map(classes.map((t) => [t.name, t]));
+  const named = (type: string, fields: [string, QuicktypeAnnotation][]) => {
+    const record = records.get(type);
+    if (record?.kind !== "record") return new Map(fields);
+    const fieldTypes = new Map(record.fields.map((f) => [f.name, f.type]));
+    return new Map(
+      fields.map(([field, annotation]) => {
+        const outside = outsideClass(model, fieldTypes.get(field), inModule);
+        return [
+          field,
+          outside === undefined ? annotation : { ...annotation, text: annotation.text.split(STAND_IN[outside.kind]).join(outside.name) },
+        ];
+      }),
+    );
+  };
   return {
-    annotations: new Map(parsed.annotations.map(([name, fields]) => [name, new Map(fields)])),
+    annotations: new Map(parsed.annotations.map(([name, fields]) => [name, named(name, fields)])),
     members: new Map(parsed.members.map(([name, members]) => [name, new Map(members)])),
   };
+}
+
+/** The record or enum outside `inModule` that a field of type `type` refers to (looking through aliases), if any: the subset's fields refer to one class at most. */
+function outsideClass(model: Model, type: TypeNode | undefined, inModule: ReadonlySet<string>): RecordType | EnumType | undefined {
+  switch (type?.kind) {
+    case "nullable":
+      return outsideClass(model, type.inner, inModule);
+    case "array":
+      return outsideClass(model, type.items, inModule);
+    case "map":
+      return outsideClass(model, type.values, inModule);
+    case "ref": {
+      const named = namedType(model, type.name);
+      if (named.kind === "alias") return outsideClass(model, named.target, inModule);
+      return inModule.has(named.name) ? undefined : named;
+    }
+    default:
+      return undefined;
+  }
 }

@@ -95,6 +95,35 @@ describe("generate renders only the files whose key changed", () => {
     await generateAndCheck();
   });
 
+  it("hands a sink each file as it is made, kept ones as such, and holds none of them: what the rendering holds without one", async () => {
+    edit(repo, "schemas/events/com.example.shop.order.placed.v1.json", (schema) => {
+      schema.description = `${schema.description} Sunk.`;
+    });
+    const catalog = load();
+    const released = releasedSchemas(readHistory(config));
+    for (const target of KEYED) {
+      const emitter = await targetNamed(target).emitter();
+      const kept = () => keptIn(config.cache as string, placementsOf(target, config, TARGETS));
+      const held = await emitter.emit(catalog.model, config, NO_CACHE, released, kept());
+      const sunk = new Map<string, string | undefined>();
+      const sunkKeys = new Map<string, string>();
+      const rendering = await emitter.emit(catalog.model, config, NO_CACHE, released, kept(), (rel, content, key) => {
+        expect(sunk.has(rel), `${target} ${rel} handed twice`).toBe(false);
+        sunk.set(rel, content);
+        if (key !== undefined) sunkKeys.set(rel, key);
+      });
+      expect(rendering.files.size, target).toBe(0);
+      expect(rendering.keys?.size ?? 0, target).toBe(0);
+      expect(rendering.snippets, target).toBeUndefined();
+      expect(new Map([...sunk].filter(([, content]) => content !== undefined)), target).toEqual(held.files);
+      expect(sunkKeys, target).toEqual(held.keys);
+      // Something was kept, and something rendered.
+      expect([...sunk.values()].filter((c) => c === undefined).length, target).toBeGreaterThan(0);
+      expect(held.files.size, target).toBeGreaterThan(0);
+    }
+    await generateAndCheck();
+  });
+
   it("after a shared type changes, renders exactly the files of the events that reach it", async () => {
     edit(repo, "schemas/types/Status.json", (schema) => {
       schema.enum.push("archived");

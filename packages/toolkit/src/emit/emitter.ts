@@ -14,6 +14,13 @@ export type OutputFiles = Map<string, string>;
  */
 export type Kept = (rel: string, key: string) => boolean;
 
+/**
+ * Where an emitter hands each file as soon as it is made, instead of holding it in its Rendering:
+ * `content` undefined means kept (see Kept). Generate stages each file so, and none of the output
+ * (hundreds of MB at 2,000 events) outlives the young generation of the heap.
+ */
+export type FileSink = (rel: string, content: string | undefined, key: string | undefined) => void;
+
 /** What an emitter made: its files and, for a target with a catalog tab, what the tab shows of each event. */
 export interface Rendering {
   readonly files: OutputFiles;
@@ -32,9 +39,10 @@ export interface Emitter {
   /**
    * `cache` keeps the expensive library calls' output by input, across runs; `released` is registry/'s
    * history, which the packages ship so that consumers read every released version; `kept` lets it
-   * skip files the disk already holds.
+   * skip files the disk already holds. With a `sink`, every file goes there and the Rendering holds
+   * none, and no snippets (only the catalog site reads those, and it renders without a sink).
    */
-  emit(model: Model, config: CanonConfig, cache: RenderCache, released: ReleasedSchemas, kept?: Kept): Promise<Rendering>;
+  emit(model: Model, config: CanonConfig, cache: RenderCache, released: ReleasedSchemas, kept?: Kept, sink?: FileSink): Promise<Rendering>;
 }
 
 /** Each event's snippet, from the text made for its record (by record name): only the events whose record was rendered. */

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { CanonConfig } from "../load/config.js";
 import { type EventDefinition, type Model, type NamedType, namedType, typesReachedFrom } from "../load/model.js";
 import type { ReleasedSchemas } from "../load/released-schemas.js";
-import type { Kept, OutputFiles } from "./emitter.js";
+import type { FileSink, Kept, OutputFiles } from "./emitter.js";
 import { toolkitSalt } from "./render-cache.js";
 
 const hashOf = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -133,24 +133,32 @@ export class FileKeys {
 /**
  * An emitter's files: a keyed file is rendered only when `kept` does not say the disk already holds
  * it as rendered from its key. Without `kept` (the site, `generate --check`) everything is rendered.
+ * With a `sink`, each file goes there at once and `files` and `keys` stay empty.
  */
 export class KeyedFiles {
   readonly files: OutputFiles = new Map();
   /** The key of each keyed file, rendered or kept. */
   readonly keys = new Map<string, string>();
 
-  constructor(private readonly kept: Kept | undefined) {}
+  constructor(
+    private readonly kept: Kept | undefined,
+    private readonly sink?: FileSink,
+  ) {}
 
   set(rel: string, content: string): void {
-    this.files.set(rel, content);
+    if (this.sink === undefined) this.files.set(rel, content);
+    else this.sink(rel, content, undefined);
   }
 
   /** Renders `rel` unless it is kept; the content, or undefined when kept. */
   async keyed(rel: string, key: string, render: () => string | Promise<string>): Promise<string | undefined> {
-    this.keys.set(rel, key);
-    if (this.kept?.(rel, key) === true) return undefined;
-    const content = await render();
-    this.files.set(rel, content);
+    const kept = this.kept?.(rel, key) === true;
+    const content = kept ? undefined : await render();
+    if (this.sink !== undefined) this.sink(rel, content, key);
+    else {
+      this.keys.set(rel, key);
+      if (content !== undefined) this.files.set(rel, content);
+    }
     return content;
   }
 }

@@ -2,7 +2,7 @@ import type { Catalog } from "../lint/catalog.js";
 import type { CanonConfig } from "../load/config.js";
 import { readHistory } from "../load/history.js";
 import { releasedSchemas } from "../load/released-schemas.js";
-import type { Rendering } from "./emitter.js";
+import type { FileSink, OutputFiles, Rendering } from "./emitter.js";
 import { ModelDigests } from "./file-keys.js";
 import { keptIn, type Placement } from "./output-manifest.js";
 import { pruneRenderCache, RenderCache } from "./render-cache.js";
@@ -24,7 +24,9 @@ export async function renderAll(
 /**
  * Renders the targets and the targets they include, handing each rendering (without its includes) to
  * `rendered` as soon as it is made, so a caller that keeps none holds one target's output at a time.
- * A target with a worker in `workers` renders there while the others render here; the workers end with it.
+ * With `sink`, a target rendered here hands each file to its sink instead, and its rendering to
+ * `rendered` holds none. A target with a worker in `workers` renders there while the others render
+ * here; the workers end with it.
  */
 async function renderEach(
   catalog: Catalog,
@@ -34,6 +36,7 @@ async function renderEach(
   rendered: (target: Target, rendering: Rendering) => void,
   /** Where each target's files go, for an emitter to leave out what is there already (keptIn); none: render all. */
   placements?: (target: Target) => Placement[],
+  sink?: (target: Target) => FileSink,
 ): Promise<void> {
   try {
     const cache = new RenderCache(config.cache);
@@ -43,7 +46,7 @@ async function renderEach(
     const renderHere = async (target: Target) => {
       const emitter = await targetNamed(target).emitter();
       const kept = keptFor(target);
-      return emitter.emit(catalog.model, config, cache, released, kept && keptIn(kept.cache, kept.placements));
+      return emitter.emit(catalog.model, config, cache, released, kept && keptIn(kept.cache, kept.placements), sink?.(target));
     };
     // The digests are made here anyway, for this thread's targets' keys; a worker is handed them. Its
     // rendering is handed on as it arrives and not held after (it is tens of MB at 2,000 events).
@@ -136,21 +139,24 @@ async function stageEach(
   /** Let emitters leave out files the folders already hold (only when writing: `--check` reads every file). */
   keep: boolean,
 ): Promise<void> {
+  const stage = (target: Target, files: OutputFiles, keys: ReadonlyMap<string, string> | undefined) => {
+    const own = folders.get(target);
+    own?.add(files, undefined, keys);
+    // The including folder links the own folder's copies: the Python package's schemas are 40% of the output.
+    for (const [asked, folder] of folders) {
+      const under = includedBy(asked).get(target);
+      if (under !== undefined) folder.add(files, under, keys, own);
+    }
+  };
   await renderEach(
     catalog,
     config,
     targets,
     workers,
-    (target, { files, keys }) => {
-      const own = folders.get(target);
-      own?.add(files, undefined, keys);
-      // The including folder links the own folder's copies: the Python package's schemas are 40% of the output.
-      for (const [asked, folder] of folders) {
-        const under = includedBy(asked).get(target);
-        if (under !== undefined) folder.add(files, under, keys, own);
-      }
-    },
+    (target, { files, keys }) => stage(target, files, keys),
     keep ? (target) => placementsOf(target, config, targets) : undefined,
+    (target) => (rel, content, key) =>
+      stage(target, content === undefined ? new Map() : new Map([[rel, content]]), key === undefined ? undefined : new Map([[rel, key]])),
   );
 }
 

@@ -179,8 +179,8 @@ class AvscAcceptance {
 
 export const avroEmitter: Emitter = {
   target: "avro",
-  async emit(model, config, cache, released, kept) {
-    const out = new KeyedFiles(kept);
+  async emit(model, config, cache, released, kept, sink) {
+    const out = new KeyedFiles(kept, sink);
     const keys = new FileKeys(model, "avro", config, released);
     const acceptance = new AvscAcceptance(model);
     const snippets = new Map<string, string>();
@@ -196,11 +196,11 @@ export const avroEmitter: Emitter = {
         return text;
       });
       // The catalog shows an event's whole schema.
-      if (text !== undefined) snippets.set(event.eventType, text);
+      if (text !== undefined && sink === undefined) snippets.set(event.eventType, text);
     }
     // The TypeScript target, rendered before this one, was the other reader: the schemas (tens of MB
     // at 2,000 events) need not stay live while the targets after it render.
     for (const event of model.events) written.delete(event);
-    return { files: out.files, keys: out.keys, snippets };
+    return { files: out.files, keys: out.keys, ...(sink === undefined && { snippets }) };
   },
 };

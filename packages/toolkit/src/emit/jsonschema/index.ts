@@ -47,8 +47,8 @@ export function bundledSchemaOf(
 
 export const jsonSchemaEmitter: Emitter = {
   target: "jsonschema",
-  async emit(model, config, _cache, released, kept) {
-    const out = new KeyedFiles(kept);
+  async emit(model, config, _cache, released, kept, sink) {
+    const out = new KeyedFiles(kept, sink);
     const keys = new FileKeys(model, "jsonschema", config, released);
     const definitions = new Map<string, Record<string, unknown>>();
     for (const event of model.events)

@@ -13,7 +13,7 @@ import { historyModule, registryModule } from "./registry-module.js";
  */
 export const pythonEmitter: Emitter = {
   target: "python",
-  async emit(model, config, cache, released, kept) {
+  async emit(model, config, cache, released, kept, sink) {
     const classes = [...model.types.values()].filter((t): t is RecordType | EnumType => t.kind !== "alias");
     const byModule = groupBy(classes, (t) => t.module);
     const keys = new FileKeys(model, "python", config, released);
@@ -48,7 +48,7 @@ export const pythonEmitter: Emitter = {
         return member;
       },
     };
-    const out = new KeyedFiles(kept);
+    const out = new KeyedFiles(kept, sink);
     const classesOf = new Map<string, string>();
     const allByModule = groupBy(model.types.values(), (t) => t.module);
     for (const [module, types] of byModule) {
@@ -72,7 +72,7 @@ export const pythonEmitter: Emitter = {
     out.set("_registry.py", registryModule(model, config, released));
     out.set("_history.py", historyModule(model, config, released));
     out.set("py.typed", "");
-    return { files: out.files, keys: out.keys, snippets: eventSnippets(model, classesOf) };
+    return { files: out.files, keys: out.keys, ...(sink === undefined && { snippets: eventSnippets(model, classesOf) }) };
   },
 };
 

@@ -18,10 +18,10 @@ import { validatorModule } from "./validators.js";
  */
 export const typescriptEmitter: Emitter = {
   target: "typescript",
-  async emit(model, config, cache, released, kept) {
+  async emit(model, config, cache, released, kept, sink) {
     const byModule = groupBy(model.types.values(), (t) => t.module);
     const modules = [...byModule.keys()];
-    const out = new KeyedFiles(kept);
+    const out = new KeyedFiles(kept, sink);
     const keys = new FileKeys(model, "typescript", config, released);
     const declarations = new Map<string, string>();
     for (const [module, types] of byModule)
@@ -37,7 +37,7 @@ export const typescriptEmitter: Emitter = {
     out.set("releases.ts", releasesModule(model, config, released));
     for (const [template, text] of runtimeTemplates("typescript", ".ts", "//", config)) out.set(`runtime/${template}`, text);
     out.set("index.ts", indexModule(model, config, modules));
-    return { files: out.files, keys: out.keys, snippets: eventSnippets(model, declarations) };
+    return { files: out.files, keys: out.keys, ...(sink === undefined && { snippets: eventSnippets(model, declarations) }) };
   },
 };
 

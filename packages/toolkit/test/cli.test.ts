@@ -31,6 +31,10 @@ describe("canon command line", () => {
     [["lint", "--out", "x"], "canon lint: --out, --target and --check are options of generate only (and --out of catalog)"],
     [["generate", "--target", "rust"], 'canon generate: unknown target "rust"; use typescript, avro, python, jsonschema, asyncapi'],
     [["lint", "--format", "yaml"], "canon lint: --format must be text or json"],
+    [
+      ["compat", "a.json", "b.json", "--base", "HEAD"],
+      "canon compat: --base is an option of check: `canon check --base REF` compares the changed events with a git ref; compat compares the two files it is given",
+    ],
   ])("rejects %j with exit 2 and a clear message", (args, message) => {
     const result = canon(args, KITCHEN);
     expect(result.code).toBe(2);

@@ -53,15 +53,17 @@ const BASE: CommandOption = {
   help: ["the git ref to compare with, e.g. origin/main or HEAD~1"],
 };
 const DRY_RUN: CommandOption = { name: "dry-run", kind: "boolean", help: ["print what would be released; write nothing"] };
-/**
- * compat reads --schemas and --config for the config's default mode and policy without listing them, and has
- * always taken check's --base and ignored it.
- */
+/** compat reads --schemas and --config for the config's default mode and policy without listing them. */
 const COMPAT_UNLISTED = [
   { ...SCHEMAS, hidden: true },
   { ...CONFIG, hidden: true },
-  { ...BASE, hidden: true },
 ];
+/** compat once took check's --base and ignored it, so a user who meant a git ref got a verdict on the two files alone. */
+const CHECK_ONLY: OptionsElsewhere = {
+  options: [BASE],
+  message:
+    "--base is an option of check: `canon check --base REF` compares the changed events with a git ref; compat compares the two files it is given",
+};
 
 const GENERATE_ONLY: OptionsElsewhere = {
   options: [GENERATE_OUT, TARGET, CHECK],
@@ -176,7 +178,7 @@ It opens from file:// and any static host, and fetches nothing from elsewhere.`,
 Confluent's JSON Schema rules, and, when they are catalog event files, also by their generated Avro.
 Exit 0 compatible, 1 incompatible, 2 usage or input error.`,
     options: [COMPAT_MODE, COMPAT_POLICY, REPORT_FORMAT, HELP, ...COMPAT_UNLISTED],
-    elsewhere: [GENERATE_ONLY],
+    elsewhere: [GENERATE_ONLY, CHECK_ONLY],
     positionals: true,
     run: async (input, cwd) => (await import("./compat.js")).runCompatCommand(input, cwd),
   },

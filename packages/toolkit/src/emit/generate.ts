@@ -1,6 +1,7 @@
 import type { Catalog } from "../lint/catalog.js";
 import type { CanonConfig } from "../load/config.js";
 import { readHistory } from "../load/history.js";
+import type { Model } from "../load/model.js";
 import { releasedSchemas } from "../load/released-schemas.js";
 import type { FileSink, OutputFiles, Rendering } from "./emitter.js";
 import { ModelDigests } from "./file-keys.js";
@@ -53,7 +54,13 @@ async function renderEach(
     const inWorkers = needed
       .filter((target) => workers.has(target))
       .map((target) => {
-        const job = { model: catalog.model, config, released, kept: keptFor(target), digests: ModelDigests.of(catalog.model).all() };
+        const job = {
+          model: workerModel(target, catalog.model),
+          config,
+          released,
+          kept: keptFor(target),
+          digests: ModelDigests.of(catalog.model).all(),
+        };
         const staged = workers
           .render(target, job)
           .catch((error: unknown) => {
@@ -74,6 +81,12 @@ async function renderEach(
   } finally {
     await workers.stop();
   }
+}
+
+/** What a worker rendering `target` is handed of the model: without the events' examples if it reads none (see readsExamples). */
+export function workerModel(target: Target, model: Model): Model {
+  if (targetNamed(target).readsExamples !== false) return model;
+  return { ...model, events: model.events.map((event) => ({ ...event, examples: [] })) };
 }
 
 /** The target's own rendering with, under each folder it includes, the included target's files. */

@@ -22,6 +22,12 @@ export interface TargetDescription<N extends string = string> {
   readonly includes?: Readonly<Record<string, string>>;
   /** Its emitter is slow and single-threaded: with a second core it renders in a worker thread while the others render. */
   readonly worker?: true;
+  /**
+   * false: its emitter never reads an event's examples, so its worker is handed the model without them
+   * (more than half of a 2,000-event model's bytes, and copying the model is most of what a one-field
+   * change waits for in the worker); the files' keys still name them, through the digests it is handed.
+   */
+  readonly readsExamples?: false;
   /** The catalog's code tab for this target; the emitter then hands over a snippet per event (`Rendering.snippets`). */
   readonly tab?: CodeTab;
   /** How a program imports an event's code from this target's output (`folder`, absolute), as the catalog shows it. */

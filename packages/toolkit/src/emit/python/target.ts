@@ -9,6 +9,7 @@ export default target({
   includes: { "schemas/avro": "avro", "schemas/json": "jsonschema" },
   // quicktype is the slowest single call of a run.
   worker: true,
+  readsExamples: false,
   tab: { label: "Python", language: "py" },
   // The output folder is the package: its name is what programs import.
   importLine: (event, folder) => `from ${path.basename(folder)}.${event.domain} import ${event.record.name}`,

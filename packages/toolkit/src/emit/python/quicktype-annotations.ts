@@ -54,7 +54,7 @@ export interface QuicktypeClasses {
 class AnnotationRenderer extends PythonRenderer {
   /**
    * The imports `withImport` gives while one annotation is being built; undefined in between, when
-   * it is called for what is printed and dropped (`declareType`'s `(Enum)` of a stub enum, say).
+   * it is called for what is printed and dropped (`declareType`'s `(Enum)` of the enum stand-in, say).
    */
   private recorded: [string, string][] | undefined;
 

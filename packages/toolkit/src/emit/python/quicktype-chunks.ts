@@ -7,7 +7,7 @@ const CHUNK_CLASSES = 32;
 /**
  * One module's classes in the groups quicktype runs over, each in module order. quicktype's
  * annotation of a reference depends on the classes in the same run (a class declared later in the
- * run is quoted as a forward reference; one of another run is a stub), so classes that refer to each
+ * run is quoted as a forward reference; one of another run is a stand-in), so classes that refer to each
  * other, directly or through aliases, always share a run: a group is whole connected components.
  * Which group a component joins follows from its first class's name, so editing one event changes
  * one group and only that group runs quicktype again (the render cache keeps the others).

@@ -18,6 +18,11 @@ export interface Change {
   readonly rule: string;
   /** Where to point: the keyword in the new file, or in the old one for a removal. */
   readonly at?: Place;
+  /**
+   * For a change in an event's generated Avro schema (`at` names no file one can open): the schema file
+   * and pointer its part came from in the new version (avro-source.ts).
+   */
+  readonly source?: Place;
   /** How to fix an incompatible change. */
   readonly hint?: string;
 }

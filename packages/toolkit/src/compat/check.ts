@@ -12,10 +12,11 @@ import { type EventDefinition, reachableTypes } from "../load/model.js";
 import type { Mode } from "../load/modes.js";
 import { type SchemaFile, toPosix } from "../load/schema-files.js";
 import { consumerServices } from "../load/services.js";
+import { avroSource } from "./avro-source.js";
 import { avroComparison, jsonSchemaComparison, prefixed } from "./comparisons.js";
 import { SourceCache } from "./files.js";
 import { JsonSchemaDiff } from "./json-schema-diff.js";
-import { type Comparison, judge, type Verdict } from "./judge.js";
+import { type Comparison, type JudgedChange, judge, type Verdict } from "./judge.js";
 import { avroFileOf, isAvroFile, type Locate, type Subject } from "./report.js";
 
 export function git(args: string[], cwd: string): string {
@@ -212,7 +213,8 @@ export async function checkAgainstBase(base: string, config: CanonConfig, cwd: s
     const locate: Locate = (file, pointer) =>
       isAvroFile(file) ? undefined : (newCache.locate(file, pointer) ?? oldSources.locate(file, pointer));
     // Positions are looked up after the scratch copy is gone: parse every file a change points into now.
-    for (const change of subjects.flatMap((s) => s.verdict.changes)) if (change.at) locate(change.at.file, change.at.pointer);
+    for (const change of subjects.flatMap((s) => s.verdict.changes))
+      for (const place of [change.at, change.source]) if (place) locate(place.file, place.pointer);
     return { subjects: subjects.sort((a, b) => (a.name < b.name ? -1 : 1)), locate };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -327,7 +329,15 @@ function checkEvent(
     ),
   ];
   // The base version and the latest release are both "the previous version"; transitive modes check all.
-  return { name: event.eventType, verdict: withHints(judgeAll(mode, previous), event.eventType), notes: [] };
+  const verdict = withHints(judgeAll(mode, previous), event.eventType);
+  // The event's shown path ends with its path under the schemas folder; so does every other file's there.
+  const schemas = file.endsWith(event.origin.file) ? file.slice(0, file.length - event.origin.file.length) : undefined;
+  const sourced = (change: JudgedChange): JudgedChange => {
+    if (schemas === undefined || change.at?.file !== avroFileOf(file)) return change;
+    const origin = avroSource(newCatalog.model, event, change.path);
+    return { ...change, source: { file: `${schemas}${origin.file}`, pointer: origin.pointer } };
+  };
+  return { name: event.eventType, verdict: { ...verdict, changes: verdict.changes.map(sourced) }, notes: [] };
 }
 
 /** judge() checks only the last comparison in non-transitive modes; the base's JSON and Avro views are both "latest". */

@@ -61,6 +61,8 @@ export function formatText(subjects: readonly Subject[], locate: Locate): string
 
 function where(change: JudgedChange, locate: Locate): string {
   if (change.at === undefined) return "";
+  const source = change.source && locate(change.source.file, change.source.pointer);
+  if (change.source !== undefined && source !== undefined) return `(${change.source.file}:${source.line}:${source.column}${AVRO_SUFFIX})`;
   const position = locate(change.at.file, change.at.pointer);
   return position === undefined ? `(${change.at.file})` : `(${change.at.file}:${position.line}:${position.column})`;
 }
@@ -82,6 +84,7 @@ export function formatJson(subjects: readonly Subject[], locate: Locate): string
         }),
     changes: s.verdict.changes.map((c) => {
       const position = c.at ? locate(c.at.file, c.at.pointer) : undefined;
+      const source = c.source && locate(c.source.file, c.source.pointer);
       return {
         kind: c.kind,
         path: c.path,
@@ -92,6 +95,7 @@ export function formatJson(subjects: readonly Subject[], locate: Locate): string
         rule: c.rule,
         ...(c.hint ? { hint: c.hint } : {}),
         ...(c.at ? { file: c.at.file, pointer: c.at.pointer, ...(position ?? {}) } : {}),
+        ...(c.source ? { source: { file: c.source.file, pointer: c.source.pointer, ...(source ?? {}) } } : {}),
       };
     }),
   });
@@ -117,11 +121,13 @@ export function formatGithub(subjects: readonly Subject[], locate: Locate): stri
     if (affected !== undefined && subject.affected?.reason === "new-major")
       lines.push(`::notice title=${escapeProperty(`${subject.name}: new major version`)}::${escapeData(affected)}`);
     for (const change of subject.verdict.changes.filter((c) => !c.compatible)) {
-      const position = change.at ? locate(change.at.file, change.at.pointer) : undefined;
       // An Avro change is named "<file> (Avro)"; GitHub places an annotation only on a file it has, so it goes on
-      // the event file itself, and the title says which schema the change is in.
+      // the schema file its part came from (the event file when that is unknown), and the title says which schema
+      // the change is in.
       const avro = change.at !== undefined && isAvroFile(change.at.file);
-      const file = change.at && (avro ? change.at.file.slice(0, -AVRO_SUFFIX.length) : change.at.file);
+      const place = change.source ?? change.at;
+      const position = place ? locate(place.file, place.pointer) : undefined;
+      const file = place && (isAvroFile(place.file) ? place.file.slice(0, -AVRO_SUFFIX.length) : place.file);
       const props = [
         ...(file !== undefined ? [`file=${escapeProperty(file)}`] : []),
         ...(position ? [`line=${position.line}`, `col=${position.column}`] : []),

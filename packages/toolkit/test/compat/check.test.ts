@@ -64,9 +64,36 @@ describe("canon check --base, end to end in a git repository", () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(
       new RegExp(
-        `^::error file=${EVENT.replace(/\./g, "\\.")},title=org\\.example\\.shop\\.order\\.placed\\.v1%3A AVRO_NAME_MISMATCH \\(Avro\\)::BACKWARD /fields/customer: `,
+        `^::error file=${EVENT.replace(/\./g, "\\.")},${positionOf(repo, EVENT, '"customer": {')},title=org\\.example\\.shop\\.order\\.placed\\.v1%3A AVRO_NAME_MISMATCH \\(Avro\\)::BACKWARD /fields/customer: `,
       ),
     );
+  });
+
+  it("places a change in the generated Avro on the schema line its part came from, in a shared type's file too", () => {
+    const result = scenario(() =>
+      edit(repo, CUSTOMER, (t) => {
+        t.properties.vip = { type: "boolean", default: false, description: "Served first." };
+      }),
+    );
+    expect(result.code).toBe(0);
+    const [line, column] = positionOf(repo, CUSTOMER, '"vip"').match(/\d+/g) as [string, string];
+    expect(result.stdout).toContain(
+      `AVRO_FIELD_ADDED_WITH_DEFAULT at /fields/customer/fields/vip (${CUSTOMER}:${line}:${column} (Avro)): `,
+    );
+    const withoutEmail = () => {
+      edit(repo, CUSTOMER, (t) => {
+        delete t.properties.email;
+        t.required = ["id"];
+      });
+      edit(repo, EVENT, (e) => {
+        for (const example of e.examples) delete example.customer.email;
+      });
+    };
+    const json = JSON.parse(scenario(withoutEmail, "--format", "json").stdout);
+    const removed = json.changes.find((c: { kind: string }) => c.kind === "AVRO_FIELD_REMOVED");
+    // A field the new version no longer has: the properties of the record that held it.
+    expect(removed).toMatchObject({ file: `${EVENT} (Avro)`, source: { file: CUSTOMER, pointer: "/properties" } });
+    expect(`line=${removed.source.line},col=${removed.source.column}`).toBe(positionOf(repo, CUSTOMER, '"properties"'));
   });
 
   it("a doc-only change is allowed and reported as such", () => {

@@ -8,7 +8,7 @@ import type { CanonConfig } from "../load/config.js";
 import { CanonError, ExitCode } from "../load/diagnostics.js";
 import { majorVersion, previousMajor, withMajorVersion } from "../load/event-version.js";
 import { eventHistory, type History, readHistory, readReleased } from "../load/history.js";
-import { type EventDefinition, reachableTypes } from "../load/model.js";
+import { type EventDefinition, type Model, reachableTypes } from "../load/model.js";
 import type { Mode } from "../load/modes.js";
 import { type SchemaFile, toPosix } from "../load/schema-files.js";
 import { consumerServices } from "../load/services.js";
@@ -104,6 +104,8 @@ export async function checkAgainstBase(base: string, config: CanonConfig, cwd: s
   const top = git(["rev-parse", "--show-toplevel"], cwd).trim();
   const schemasRel = toPosix(path.relative(top, config.schemas));
   const shown = (rel: string) => toPosix(path.relative(cwd, path.join(top, rel)));
+  /** A file of the schemas folder (`rel` as the model's origins name it), as users see it. */
+  const shownSchema = (rel: string) => shown(path.join(schemasRel, rel));
   // What git says about the base needs no catalog, so it runs while the new catalog loads; its errors
   // are thrown in the order they always were (a bad ref before the schemas' problems).
   const verified = gitStarted(["rev-parse", "--verify", "--quiet", `${base}^{commit}`], cwd);
@@ -151,7 +153,7 @@ export async function checkAgainstBase(base: string, config: CanonConfig, cwd: s
     // Both versions are named by the path users see; the old one is read from the scratch copy, or
     // from the working tree where the two are the same. What each catalog parsed is not read again
     // (the old catalog's files include the new catalog's parse of those that are the same).
-    const parsed = (catalog: Catalog) => catalog.files.map((f) => [shown(path.join(schemasRel, f.rel)), f.source] as const);
+    const parsed = (catalog: Catalog) => catalog.files.map((f) => [shownSchema(f.rel), f.source] as const);
     const newCache = new SourceCache((file) => path.resolve(cwd, file), parsed(newCatalog));
     const oldSources = new SourceCache((file) => {
       const rel = path.relative(top, path.resolve(cwd, file));
@@ -159,7 +161,7 @@ export async function checkAgainstBase(base: string, config: CanonConfig, cwd: s
     }, parsed(oldCatalog));
 
     const settledRels = settledFiles(unchanged);
-    const settled = new Set([...settledRels].map((rel) => shown(path.join(schemasRel, rel))));
+    const settled = new Set([...settledRels].map(shownSchema));
 
     const subjects: Subject[] = [];
     const oldEvents = new Map(oldCatalog.model.events.map((e) => [e.origin.file, e]));
@@ -169,15 +171,16 @@ export async function checkAgainstBase(base: string, config: CanonConfig, cwd: s
     );
     // The minor versions' git log runs while the events are compared.
     const logging = commitsTouching(
-      checked.filter((e) => oldEvents.has(e.origin.file)).map((e) => topRelative(shown(path.join(schemasRel, e.origin.file)), top, cwd)),
+      checked.filter((e) => oldEvents.has(e.origin.file)).map((e) => topRelative(shownSchema(e.origin.file), top, cwd)),
       top,
       base,
     );
     const judged = checked.map((event) => {
-      const file = shown(path.join(schemasRel, event.origin.file));
+      const file = shownSchema(event.origin.file);
       const old = oldEvents.get(event.origin.file);
       const read = { old: oldSources.read, new: newCache.read, settled: (f: string) => settled.has(f) };
-      return { file, old, subject: checkEvent(event, old, oldCatalog, newCatalog, config, history, file, read, cwd, base) };
+      const subject = checkEvent(event, old, oldCatalog, newCatalog, config, history, file, read, cwd, base);
+      return { file, old, subject: withAvroSources(subject, event, newCatalog.model, file, shownSchema) };
     });
     const logged = await logging;
     for (const { file, old, subject } of judged) {
@@ -186,7 +189,7 @@ export async function checkAgainstBase(base: string, config: CanonConfig, cwd: s
     }
     for (const [rel, old] of oldEvents) {
       if (newCatalog.model.events.some((e) => e.origin.file === rel)) continue;
-      const file = shown(path.join(schemasRel, rel));
+      const file = shownSchema(rel);
       subjects.push({
         name: old.eventType,
         verdict: {
@@ -329,15 +332,23 @@ function checkEvent(
     ),
   ];
   // The base version and the latest release are both "the previous version"; transitive modes check all.
-  const verdict = withHints(judgeAll(mode, previous), event.eventType);
-  // The event's shown path ends with its path under the schemas folder; so does every other file's there.
-  const schemas = file.endsWith(event.origin.file) ? file.slice(0, file.length - event.origin.file.length) : undefined;
+  return { name: event.eventType, verdict: withHints(judgeAll(mode, previous), event.eventType), notes: [] };
+}
+
+/** Each change found in the event's generated Avro (named `<file> (Avro)`), with the schema file and pointer its part came from. */
+function withAvroSources(
+  subject: Subject,
+  event: EventDefinition,
+  model: Model,
+  file: string,
+  shownSchema: (rel: string) => string,
+): Subject {
   const sourced = (change: JudgedChange): JudgedChange => {
-    if (schemas === undefined || change.at?.file !== avroFileOf(file)) return change;
-    const origin = avroSource(newCatalog.model, event, change.path);
-    return { ...change, source: { file: `${schemas}${origin.file}`, pointer: origin.pointer } };
+    if (change.at?.file !== avroFileOf(file)) return change;
+    const origin = avroSource(model, event, change.path);
+    return { ...change, source: { file: shownSchema(origin.file), pointer: origin.pointer } };
   };
-  return { name: event.eventType, verdict: { ...verdict, changes: verdict.changes.map(sourced) }, notes: [] };
+  return { ...subject, verdict: { ...subject.verdict, changes: subject.verdict.changes.map(sourced) } };
 }
 
 /** judge() checks only the last comparison in non-transitive modes; the base's JSON and Avro views are both "latest". */

@@ -7,7 +7,7 @@ import { quicktypeChunks } from "../src/emit/python/quicktype-chunks.js";
 import { NO_CACHE } from "../src/emit/render-cache.js";
 import { loadCatalog } from "../src/lint/catalog.js";
 import { loadConfig } from "../src/load/config.js";
-import { type EnumType, namedType, type RecordType, type TypeNode } from "../src/load/model.js";
+import { type EnumType, namedType, type RecordType, referencedNames, type TypeNode } from "../src/load/model.js";
 import { FIXTURES, REPO } from "./helpers.js";
 
 const catalogs = [REPO, ...readdirSync(FIXTURES).map((name) => path.join(FIXTURES, name))].filter((dir) =>
@@ -59,14 +59,11 @@ describe.each(catalogs)("quicktype over the chunks of each module of %s", (dir) 
     const whole = flat(await quicktypeAnnotations(model, classes, NO_CACHE));
     expect(flat(merged)).toEqual(whole);
     // Each catalog's events refer to shared classes, so stand-ins were in use.
-    const elsewhere = (module: string, type: TypeNode): boolean => {
-      if (type.kind === "nullable") return elsewhere(module, type.inner);
-      if (type.kind === "array") return elsewhere(module, type.items);
-      if (type.kind === "map") return elsewhere(module, type.values);
-      if (type.kind !== "ref") return false;
-      const named = namedType(model, type.name);
-      return named.kind === "alias" ? elsewhere(module, named.target) : named.module !== module;
-    };
+    const elsewhere = (module: string, type: TypeNode): boolean =>
+      referencedNames(type).some((name) => {
+        const named = namedType(model, name);
+        return named.kind === "alias" ? elsewhere(module, named.target) : named.module !== module;
+      });
     const records = classes.filter((t): t is RecordType => t.kind === "record");
     expect(records.some((r) => r.fields.some((f) => elsewhere(r.module, f.type)))).toBe(true);
   }, 60_000);

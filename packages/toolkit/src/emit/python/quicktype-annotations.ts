@@ -24,6 +24,7 @@ import {
   type NamedType,
   namedType,
   type RecordType,
+  referencedNames,
   type TypeNode,
 } from "../../load/model.js";
 import type { RenderCache } from "../render-cache.js";
@@ -255,19 +256,9 @@ export async function quicktypeAnnotations(
 
 /** The record or enum outside `inModule` that a field of type `type` refers to (looking through aliases), if any: the subset's fields refer to one class at most. */
 function outsideClass(model: Model, type: TypeNode | undefined, inModule: ReadonlySet<string>): RecordType | EnumType | undefined {
-  switch (type?.kind) {
-    case "nullable":
-      return outsideClass(model, type.inner, inModule);
-    case "array":
-      return outsideClass(model, type.items, inModule);
-    case "map":
-      return outsideClass(model, type.values, inModule);
-    case "ref": {
-      const named = namedType(model, type.name);
-      if (named.kind === "alias") return outsideClass(model, named.target, inModule);
-      return inModule.has(named.name) ? undefined : named;
-    }
-    default:
-      return undefined;
-  }
+  const [name] = type === undefined ? [] : referencedNames(type);
+  if (name === undefined) return undefined;
+  const named = namedType(model, name);
+  if (named.kind === "alias") return outsideClass(model, named.target, inModule);
+  return inModule.has(named.name) ? undefined : named;
 }

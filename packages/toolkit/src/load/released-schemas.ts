@@ -63,3 +63,20 @@ export function releasedIdOf(released: ReleasedSchemas, schema: unknown): number
 
 /** schemaIdentity by schema object: a schema the model wrote is not changed after. */
 const identities = new WeakMap<object, string>();
+
+/**
+ * The released id of an event's current value schema. `schema` makes it, and is called only when some
+ * version of the event was released: a value schema's namespace is its event type, so no other
+ * event's release can match, and making each event's Avro schema costs about as much as its .avsc.
+ */
+export function releasedValueIdOf(released: ReleasedSchemas, eventType: string, schema: () => unknown): number | undefined {
+  let types = releasedEventTypes.get(released);
+  if (types === undefined) {
+    types = new Set([...released.values.values()].map((v) => v.event));
+    releasedEventTypes.set(released, types);
+  }
+  return types.has(eventType) ? releasedIdOf(released, schema()) : undefined;
+}
+
+/** The event types with a released value schema, per release history. */
+const releasedEventTypes = new WeakMap<ReleasedSchemas, ReadonlySet<string>>();

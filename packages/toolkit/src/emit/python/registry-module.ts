@@ -1,6 +1,6 @@
 import type { CanonConfig } from "../../load/config.js";
 import type { Model } from "../../load/model.js";
-import { type ReleasedSchemas, releasedIdOf } from "../../load/released-schemas.js";
+import { type ReleasedSchemas, releasedIdOf, releasedValueIdOf } from "../../load/released-schemas.js";
 import { avroKeySchemaOf, avroSchemaOf } from "../avro/index.js";
 import { generatedNotice, groupBy } from "../emitter.js";
 import { pythonJson } from "./python-text.js";
@@ -65,7 +65,7 @@ export function registryModule(model: Model, config: CanonConfig, released: Rele
   );
   for (const event of model.events) {
     const key = avroKeySchemaOf(model, event);
-    const schemaId = releasedIdOf(released, avroSchemaOf(model, event, config));
+    const schemaId = releasedValueIdOf(released, event.eventType, () => avroSchemaOf(model, event, config));
     const keySchemaId = key === undefined ? undefined : releasedIdOf(released, key);
     lines.push(
       `    ${JSON.stringify(event.eventType)}: EventSpec(`,
@@ -88,7 +88,7 @@ export function registryModule(model: Model, config: CanonConfig, released: Rele
  * that is an event's current one is left out (None): that event's Avro schema file holds it.
  */
 export function historyModule(model: Model, config: CanonConfig, released: ReleasedSchemas): string {
-  const current = new Set(model.events.map((e) => releasedIdOf(released, avroSchemaOf(model, e, config))));
+  const current = new Set(model.events.map((e) => releasedValueIdOf(released, e.eventType, () => avroSchemaOf(model, e, config))));
   return [
     generatedNotice("#"),
     '"""Every schema released in registry/, by global id: the writer schemas a consumer reads offline."""',

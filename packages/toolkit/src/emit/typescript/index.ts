@@ -1,7 +1,7 @@
 import type { CanonConfig } from "../../load/config.js";
 import { directDependencies, type EventDefinition, type Model, type NamedType, namedType } from "../../load/model.js";
 import { TYPESCRIPT_OWN_MODULES } from "../../load/naming.js";
-import { type ReleasedSchemas, releasedIdOf } from "../../load/released-schemas.js";
+import { type ReleasedSchemas, releasedIdOf, releasedValueIdOf } from "../../load/released-schemas.js";
 import { type AvroSchema, avroKeySchemaOf, avroSchemaOf, avscCompatible } from "../avro/index.js";
 import { type Emitter, eventSnippets, generatedNotice, groupBy, runtimeTemplates } from "../emitter.js";
 import { FileKeys, KeyedFiles } from "../file-keys.js";
@@ -135,10 +135,7 @@ function keyTsType(schema: AvroSchema, config: CanonConfig): string {
  * that is an event's current one is left out: that event's codec carries it.
  */
 function releasesModule(model: Model, config: CanonConfig, released: ReleasedSchemas): string {
-  // Each event's Avro schema costs about as much as its .avsc: none is made when nothing is released.
-  const current = new Set(
-    released.values.size === 0 ? [] : model.events.map((e) => releasedIdOf(released, avroSchemaOf(model, e, config))),
-  );
+  const current = new Set(model.events.map((e) => releasedValueIdOf(released, e.eventType, () => avroSchemaOf(model, e, config))));
   const values = [...released.values].map(([id, { event, version, schema }]) => {
     const entry = current.has(id) ? [event, version] : [event, version, schema];
     return `    ${id}: ${JSON.stringify(entry)},`;

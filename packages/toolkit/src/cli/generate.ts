@@ -1,9 +1,10 @@
 import path from "node:path";
-import { type GenerateResult, generate, staleFiles } from "../emit/generate.js";
+import { beginWorkerRenders, type GenerateResult, generate, staleFiles } from "../emit/generate.js";
 import { freshOutputs, inputsKey } from "../emit/inputs.js";
 import { RenderWorkers } from "../emit/render-workers.js";
 import { TARGETS, type Target } from "../emit/targets.js";
 import { ExitCode } from "../load/diagnostics.js";
+import type { Model } from "../load/model.js";
 import { type OptionValues, stringOption } from "./command.js";
 import { type CatalogFormat, formatOf, lintedCatalog } from "./lint.js";
 import { configOf } from "./options.js";
@@ -18,9 +19,10 @@ export async function runGenerate(values: OptionValues, cwd: string): Promise<nu
   const inputs = values.check !== true && config.cache !== undefined ? inputsKey(config) : undefined;
   const fresh = inputs === undefined ? undefined : freshOutputs(config, targets, inputs);
   if (fresh !== undefined) return printGenerated(formatOf(values), fresh.summary, fresh.results);
-  // Their modules load while the catalog is read and linted here.
+  // Their modules load while the catalog is read here, and they render while it is linted.
   const workers = RenderWorkers.start(targets);
-  const linted = lintedCatalog(values, cwd, overrides, config);
+  const built = (model: Model) => beginWorkerRenders(model, config, targets, workers, values.check !== true);
+  const linted = lintedCatalog(values, cwd, overrides, config, { built });
   if (typeof linted === "number") {
     await workers.stop();
     return linted;

@@ -1,5 +1,5 @@
 import type { Target } from "../emit/targets.js";
-import { type Catalog, catalogSummary, loadCatalog } from "../lint/catalog.js";
+import { type Catalog, catalogSummary, type LoadOptions, loadCatalog } from "../lint/catalog.js";
 import type { CanonConfig } from "../load/config.js";
 import { type Diagnostic, ExitCode, formatReport } from "../load/diagnostics.js";
 import { type OptionValues, stringOption } from "./command.js";
@@ -21,9 +21,10 @@ export function lintedCatalog(
   cwd: string,
   overrides: { out?: string; site?: string } = {},
   config: CanonConfig<Target> = configOf(values, cwd, overrides),
+  options: LoadOptions = {},
 ): LintedCatalog | number {
   const format = formatOf(values);
-  const catalog = loadCatalog(config, cwd);
+  const catalog = loadCatalog(config, cwd, options);
   if (catalog.diagnostics.length > 0) return report(format, catalog.diagnostics, ExitCode.invalidSchemas);
   return { catalog, config, format, summary: catalogSummary(catalog) };
 }

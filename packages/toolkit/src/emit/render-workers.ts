@@ -48,11 +48,25 @@ export class RenderWorkers {
     return this.workers.has(target);
   }
 
-  /** Hands `job` to the target's worker (see has). */
-  render(target: Target, job: RenderJob): Promise<Rendering> {
+  /**
+   * Hands the target's worker its job now, unless it has one already: generate does so as soon as the
+   * model is built, so that the render overlaps the lint rules here (see beginWorkerRenders).
+   */
+  begin(target: Target, job: () => RenderJob): void {
+    this.worker(target).begin(job);
+  }
+
+  /** The target's rendering (see has), handing the worker `job` first if it was not begun. */
+  render(target: Target, job: () => RenderJob): Promise<Rendering> {
+    const worker = this.worker(target);
+    worker.begin(job);
+    return worker.take();
+  }
+
+  private worker(target: Target): IdleWorker {
     const worker = this.workers.get(target);
     if (worker === undefined) throw new Error(`the ${target} target has no worker`);
-    return worker.run(job);
+    return worker;
   }
 
   async stop(): Promise<void> {
@@ -74,6 +88,7 @@ function workerHeapMb(): number {
 class IdleWorker {
   readonly worker: Worker;
   private rendering: Promise<Rendering> | undefined;
+  private begun = false;
 
   constructor(target: Target, heapMb: number) {
     const workerData: WorkerData = { target };
@@ -91,13 +106,19 @@ class IdleWorker {
     this.rendering = rendering;
   }
 
+  /** Posts the job, the first time only. */
+  begin(job: () => RenderJob): void {
+    if (this.begun) return;
+    this.begun = true;
+    this.worker.ref();
+    this.worker.postMessage(job());
+  }
+
   /** Once: the worker holds no reference to the rendering after, so a caller that lets go of it frees it. */
-  run(job: RenderJob): Promise<Rendering> {
+  take(): Promise<Rendering> {
     const rendering = this.rendering;
     if (rendering === undefined) throw new Error("a render worker renders one job");
     this.rendering = undefined;
-    this.worker.ref();
-    this.worker.postMessage(job);
     return rendering;
   }
 }

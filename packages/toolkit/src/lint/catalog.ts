@@ -22,6 +22,8 @@ export interface LoadOptions {
    * unchanged: a base version read for `canon check` then holds only the files that differ.
    */
   readonly unchanged?: readonly SchemaFile[];
+  /** Handed the model once it is built without errors, before the lint rules run (generate starts its workers then). */
+  readonly built?: (model: Model) => void;
 }
 
 /** read -> meta-schema -> model -> lint: everything `canon lint` reports, all at once. */
@@ -51,6 +53,7 @@ export function loadCatalog(config: CanonConfig, cwd: string, options: LoadOptio
   if (options.lint === false) return { files: loadable, model, diagnostics: sortDiagnostics(diagnostics) };
   diagnostics.push(...services.diagnostics);
   const loaded = built.diagnostics.length === 0;
+  if (loaded && diagnostics.length === 0) options.built?.(model);
   diagnostics.push(...lintCatalog({ files: loadable, model, config }, { rejected, loaded }));
   // An event that failed to load would leave its services looking unused.
   if (loaded) diagnostics.push(...lintServices(loadable, model, services.files));

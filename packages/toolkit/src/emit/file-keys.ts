@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
+import { toolkitSalt } from "../load/cache-files.js";
 import type { CanonConfig } from "../load/config.js";
 import { type EventDefinition, type Model, type NamedType, namedType, typesReachedFrom } from "../load/model.js";
 import type { ReleasedSchemas } from "../load/released-schemas.js";
 import type { FileSink, Kept, OutputFiles } from "./emitter.js";
-import { toolkitSalt } from "./render-cache.js";
 
 const hashOf = (text: string) => createHash("sha256").update(text).digest("hex");
 

@@ -2,11 +2,11 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { toolkitSalt } from "../load/cache-files.js";
 import type { CanonConfig } from "../load/config.js";
 import { listFiles } from "../load/list-files.js";
 import type { GenerateResult } from "./generate.js";
 import { OutputManifest } from "./output-manifest.js";
-import { toolkitSalt } from "./render-cache.js";
 import type { Target } from "./targets.js";
 
 const TEMPLATES = fileURLToPath(new URL("../../templates/", import.meta.url));

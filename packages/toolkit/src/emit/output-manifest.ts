@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { writeCacheFile } from "../load/cache-files.js";
 import { listFiles } from "../load/list-files.js";
 import type { Kept } from "./emitter.js";
-import { writeCacheFile } from "./render-cache.js";
 
 /** What generate last wrote to one file, and the file's identity on disk right after. */
 interface Entry {

@@ -1,53 +1,7 @@
-import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { toolkitSalt, writeCacheFile } from "../load/cache-files.js";
 import { sha256 } from "../load/canonical.js";
-
-/**
- * The libraries whose output is cached or written, each as `[name, the library it is resolved from]`:
- * a new version of any of them must miss. ajv-formats' expressions are written into the validators;
- * prettier formats json-schema-to-typescript's output and is its dependency, not ours.
- */
-const LIBRARIES: readonly (readonly [string, string?])[] = [
-  ["ajv"],
-  ["ajv-formats"],
-  ["json-schema-to-typescript"],
-  ["prettier", "json-schema-to-typescript"],
-  ["quicktype-core"],
-  ["avsc"],
-];
-
-/**
- * What every key includes besides its input: the toolkit's own compiled code and the libraries'
- * versions, so a rebuilt emitter or an upgraded library never reads an entry made by the old one.
- */
-export function toolkitSalt(): string {
-  salt ??= computeSalt();
-  return salt;
-}
-let salt: string | undefined;
-
-function computeSalt(): string {
-  const dist = path.dirname(fileURLToPath(import.meta.url));
-  const hash = createHash("sha256");
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".js")) hash.update(entry.name).update(readFileSync(full));
-    }
-  };
-  walk(path.dirname(dist));
-  const ours = createRequire(import.meta.url);
-  for (const [name, from] of LIBRARIES) {
-    const require = from === undefined ? ours : createRequire(ours.resolve(from));
-    const manifest = require(`${name}/package.json`) as { version: string };
-    hash.update(`${name}@${manifest.version}`);
-  }
-  return hash.digest("hex");
-}
 
 /**
  * A content-addressed store of rendered pieces (a type's declaration, a domain's validators, the
@@ -82,21 +36,6 @@ export class RenderCache {
     const body = await render();
     writeCacheFile(file, `${sha256(body)}\n${body}`);
     return body;
-  }
-}
-
-/**
- * Writes a file of the cache folder whole (to a temporary name, then renamed), or not at all: a
- * read-only or full disk makes the cache useless, not the run wrong.
- */
-export function writeCacheFile(file: string, text: string): void {
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, text);
-    renameSync(temporary, file);
-  } catch {
-    // see above
   }
 }
 

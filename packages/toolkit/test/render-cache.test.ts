@@ -25,7 +25,7 @@ describe("the render cache", () => {
     generate(repo, "cached", cache);
     const kinds = readdirSync(cache).sort();
     // Rendered pieces by kind, and what generate wrote to each output folder (output-manifest.ts).
-    expect(kinds).toEqual(["avro-accepted", "outputs", "py-quicktype", "ts-declaration"]);
+    expect(kinds).toEqual(["avro-accepted", "checked-files.txt", "outputs", "py-quicktype", "ts-declaration"]);
     generate(repo, "uncached", "off");
     expect(tree(path.join(repo, "cached"))).toEqual(tree(path.join(repo, "uncached")));
 
@@ -38,9 +38,12 @@ describe("the render cache", () => {
     generate(repo, "uncached", "off");
     expect(tree(path.join(repo, "cached"))).toEqual(tree(path.join(repo, "uncached")));
 
-    // Every entry damaged (manifests too): each is detected by its own hash and rendered again.
-    for (const kind of kinds)
-      for (const entry of readdirSync(path.join(cache, kind))) writeFileSync(path.join(cache, kind, entry), "0000\ngarbage");
+    // Every entry damaged (manifests and the checked files too): each is detected by its own hash and rendered again.
+    for (const kind of kinds) {
+      const at = path.join(cache, kind);
+      if (kind.endsWith(".txt")) writeFileSync(at, "garbage");
+      else for (const entry of readdirSync(at)) writeFileSync(path.join(at, entry), "0000\ngarbage");
+    }
     generate(repo, "cached", cache);
     expect(tree(path.join(repo, "cached"))).toEqual(tree(path.join(repo, "uncached")));
   }, 120_000);

@@ -1,3 +1,4 @@
+import { CheckedFiles } from "../load/checked-files.js";
 import type { CanonConfig } from "../load/config.js";
 import { type Diagnostic, sortDiagnostics } from "../load/diagnostics.js";
 import { buildModel } from "../load/loader.js";
@@ -28,12 +29,14 @@ export interface LoadOptions {
 
 /** read -> meta-schema -> model -> lint: everything `canon lint` reports, all at once. */
 export function loadCatalog(config: CanonConfig, cwd: string, options: LoadOptions = {}): Catalog {
-  const read = readSchemaFolder(config.schemas, cwd);
+  const checked = new CheckedFiles(config.cache);
+  const read = readSchemaFolder(config.schemas, cwd, checked);
   const diagnostics: Diagnostic[] = [...read.diagnostics];
   const loadable: SchemaFile[] = [];
   const rejected = new Set<string>();
   for (const file of read.files) {
-    const shape = checkShape(file);
+    const shape = checked.passed(file.digest) ? { diagnostics: [], loadable: true } : checkShape(file);
+    if (shape.diagnostics.length === 0) checked.pass(file.digest);
     diagnostics.push(...shape.diagnostics);
     // A missing keyword is reported where it is missing, at its parent, which is not thereby judged.
     for (const d of shape.diagnostics) if (d.code !== "missing-keyword") rejected.add(`${file.rel}#${d.pointer}`);
@@ -45,6 +48,7 @@ export function loadCatalog(config: CanonConfig, cwd: string, options: LoadOptio
     loadable.push(...options.unchanged);
     loadable.sort(inFolderOrder);
   }
+  checked.save();
   const built = buildModel(loadable, config, read.broken);
   diagnostics.push(...built.diagnostics);
   const services = readServices(config, cwd);

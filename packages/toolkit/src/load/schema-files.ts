@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
+import type { CheckedFiles } from "./checked-files.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { type JsonSource, parseJsonSource } from "./json-source.js";
 
@@ -11,6 +12,8 @@ export interface SchemaFile {
   readonly rel: string;
   readonly role: FileRole;
   readonly source: JsonSource;
+  /** What CheckedFiles records it under, when the run has a cache. */
+  readonly digest?: string;
 }
 
 const ROLE_FOLDERS: Record<string, FileRole> = { events: "event", types: "type" };
@@ -22,7 +25,11 @@ export const MAX_FILE_BYTES = 4 * 1024 * 1024;
  * Reads every `*.json` under `events/` and `types/` of the schemas folder, in sorted order so that
  * output never depends on the file system's listing order.
  */
-export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile[]; broken: Set<string>; diagnostics: Diagnostic[] } {
+export function readSchemaFolder(
+  root: string,
+  cwd: string,
+  checked?: CheckedFiles,
+): { files: SchemaFile[]; broken: Set<string>; diagnostics: Diagnostic[] } {
   const files: SchemaFile[] = [];
   /** Files that exist but could not be used; references to them are reported as such. */
   const broken = new Set<string>();
@@ -127,10 +134,11 @@ export function readSchemaFolder(root: string, cwd: string): { files: SchemaFile
       unreadable(`cannot be read: ${(error as Error).message}`, "check the file's permissions");
       continue;
     }
-    const parsed = parseJsonSource(file, bytes.toString("utf8"), bytes);
+    const digest = checked?.digest(role, bytes);
+    const parsed = parseJsonSource(file, bytes.toString("utf8"), bytes, checked?.passed(digest));
     diagnostics.push(...parsed.diagnostics);
     if (parsed.diagnostics.length === 0) {
-      files.push({ rel, role, source: parsed.source });
+      files.push({ rel, role, source: parsed.source, ...(digest === undefined ? {} : { digest }) });
       broken.delete(rel);
     }
   }

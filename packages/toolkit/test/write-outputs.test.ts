@@ -79,6 +79,30 @@ describe("writeOutputFolder", () => {
     expect(differences(dir, want).map((f) => path.basename(f))).toEqual(["b.ts"]);
   });
 
+  it("records each file as the disk holds it after the write, changed or left as it was", () => {
+    const dir = path.join(tempDir("write"), "out");
+    const cache = tempDir("write-cache");
+    writeOutputFolders(new Map([[dir, files({ "a.ts": "AAAA", "b.ts": "BBBB" })]]), undefined, cache);
+    const hourAgo = new Date(Date.now() - 3600_000);
+    for (const rel of ["a.ts", "b.ts"]) utimesSync(path.join(dir, rel), hourAgo, hourAgo);
+    // Read and recorded with their new times; then both are found as recorded by their stat, which is
+    // taken then: a.ts is recorded with it again, b.ts is written anew.
+    writeOutputFolders(new Map([[dir, files({ "a.ts": "AAAA", "b.ts": "BBBB" })]]), undefined, cache);
+    writeOutputFolders(new Map([[dir, files({ "a.ts": "AAAA", "b.ts": "BB2" })]]), undefined, cache);
+    const [manifest] = readdirSync(path.join(cache, "outputs"));
+    const recorded = JSON.parse(readFileSync(path.join(cache, "outputs", manifest as string), "utf8")).files;
+    for (const rel of ["a.ts", "b.ts"]) {
+      const stat = statSync(path.join(dir, rel));
+      expect({ rel, ...recorded[rel], hash: undefined }).toEqual({
+        rel,
+        size: stat.size,
+        mtimeMs: stat.mtimeMs,
+        ino: stat.ino,
+        hash: undefined,
+      });
+    }
+  });
+
   it("finishes a swap that was interrupted between its two renames", () => {
     const dir = path.join(tempDir("write"), "out");
     writeOutputFolder(dir, files({ "a.ts": "old" }));

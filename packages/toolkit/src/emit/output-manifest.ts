@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
 import { writeCacheFile } from "../load/cache-files.js";
 import { listFiles } from "../load/list-files.js";
@@ -44,6 +44,12 @@ export class OutputManifest {
   private readonly keys = new Map<string, string>();
   /** Whether `fresh` had to read a file recorded too soon after it was written. */
   private racyRead = false;
+  /**
+   * The stat of each file found as recorded. A file left as it is (the commit links it, which keeps
+   * its inode and time) is recorded with it again instead of a second stat: at 2,000 events that is
+   * 8,000 stats. A file changed since its stat was taken then differs from its record, and is read.
+   */
+  private readonly verified = new Map<string, Stats>();
 
   constructor(
     private readonly cacheFolder: string,
@@ -83,9 +89,12 @@ export class OutputManifest {
       const file = path.join(this.dir, rel);
       const stat = statSync(file);
       if (!(stat.isFile() && stat.size === entry.size && stat.mtimeMs === entry.mtimeMs && stat.ino === entry.ino)) return false;
-      if (!racy) return true;
-      this.racyRead = true;
-      return contentHash(readFileSync(file)) === entry.hash;
+      if (racy) {
+        this.racyRead = true;
+        if (contentHash(readFileSync(file)) !== entry.hash) return false;
+      }
+      this.verified.set(rel, stat);
+      return true;
     } catch {
       return false;
     }
@@ -149,14 +158,17 @@ export class OutputManifest {
     return { summary: inputs.summary, files: listed.length };
   }
 
-  /** Records the folder as it is now, holding the files at `rels` (each `remember`ed), written by a run with `inputs`. */
-  record(rels: Iterable<string>, inputs?: { key: string; summary: string }): void {
+  /**
+   * Records the folder as it is now, holding the files at `rels` (each `remember`ed), written by a run
+   * with `inputs`; `written`: those this run wrote, whose earlier stat is no longer theirs.
+   */
+  record(rels: Iterable<string>, written: ReadonlySet<string>, inputs?: { key: string; summary: string }): void {
     const entries: Record<string, Entry> = {};
     for (const rel of rels) {
       const hash = this.hashes.get(rel);
       if (hash === undefined) throw new Error(`${path.join(this.dir, rel)}: recorded, but its content was never remembered`);
       try {
-        const stat = statSync(path.join(this.dir, rel));
+        const stat = (!written.has(rel) && this.verified.get(rel)) || statSync(path.join(this.dir, rel));
         const key = this.keys.get(rel);
         entries[rel] = { hash, size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, ...(key === undefined ? {} : { key }) };
       } catch {

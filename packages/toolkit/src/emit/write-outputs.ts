@@ -143,7 +143,7 @@ export class StagedFolder {
 
   /** Step 5 of commitStaged: what the folder holds now, for the next run. */
   record(inputs?: { key: string; summary: string }): void {
-    this.manifest?.record(this.generated, inputs);
+    this.manifest?.record(this.generated, this.written, inputs);
   }
 
   /** Removes what was staged: the run stopped before its commit. */

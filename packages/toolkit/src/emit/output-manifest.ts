@@ -45,8 +45,8 @@ export class OutputManifest {
   /** Whether `fresh` had to read a file recorded too soon after it was written. */
   private racyRead = false;
   /**
-   * The stat of each file found as recorded. A file left as it is (the commit links it, which keeps
-   * its inode and time) is recorded with it again instead of a second stat: at 2,000 events that is
+   * The stat of each file found as recorded. A file left as it is (the commit does not touch it,
+   * or links it into a new folder, which keeps its inode and time) is recorded with it again instead of a second stat: at 2,000 events that is
    * 8,000 stats. A file changed since its stat was taken then differs from its record, and is read.
    */
   private readonly verified = new Map<string, Stats>();

@@ -344,10 +344,10 @@ function readTransaction(marker: string): Marker | undefined {
 }
 
 /**
- * An unchanged file is linked from the folder it replaces rather than written again, so a change to
- * one schema writes the few files it changes; so is a copy of another folder's file (an included
- * target's). Safe because no file is ever changed in place: an old folder is only renamed away and
- * deleted, and a folder that shares a file with another is told of any edit by both manifests.
+ * A copy of another folder's file (an included target's) is linked rather than written again, and so
+ * is an unchanged file that is a symbolic link, to become a file. Safe because no file is ever changed
+ * in place: a changed file is a new one renamed over the old, and a folder that shares a file with
+ * another is told of any edit by both manifests.
  */
 function linkUnchanged(current: string, target: string): void {
   // A link to a symbolic link would keep the link, not the file: only regular files are linked.
